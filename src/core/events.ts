@@ -1,0 +1,222 @@
+/**
+ * Domain events: every change of the core's state emits exactly one of these, numbered by one global sequence.
+ * Interfaces subscribe to the bus and project events onto their protocols. Events carry snapshots (views), never
+ * live objects, so a subscriber may keep them after the next change.
+ */
+import type {
+  AgentState,
+  CallCause,
+  CallDirection,
+  FaultComponent,
+  Forward,
+  ItemChannel,
+  ItemState,
+  MonitorSession,
+  PartyRole,
+  PartyState,
+  RecordingState,
+} from './model.js';
+
+export interface PartyView {
+  legId: string;
+  number: string;
+  userId?: string;
+  internal: boolean;
+  role: PartyRole;
+  state: PartyState;
+  joinedAt: number;
+  alertingAt?: number;
+  connectedAt?: number;
+  endedAt?: number;
+  cause?: CallCause;
+  ip: string;
+  port: number;
+}
+
+export interface CallView {
+  id: string;
+  sipCallId: string;
+  reference: number;
+  direction: CallDirection;
+  parties: PartyView[];
+  dialled: string;
+  firstCalled?: string;
+  lastRedirection?: { number: string; cause: 'redirect' | 'transfer' };
+  queueId?: string;
+  acd: boolean;
+  consultFor?: string;
+  conference: boolean;
+  attached: Record<string, string>;
+  gateway: { ip: string; port: number };
+  mrs: { ip: string; port: number };
+  codec: string;
+  recording: RecordingState;
+  monitors: MonitorSession[];
+  state: 'active' | 'ended';
+  createdAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  cause?: CallCause;
+}
+
+/** What happened to a call; interfaces choose their wire events from this. */
+export type CallChange =
+  | 'created' // a call exists: the caller party is initiated (outgoing) or the call arrived (incoming)
+  | 'dialled' // the caller's number is processed (TelServices "originated")
+  | 'queued' // the call waits in a queue
+  | 'alerting' // a party's phone rings
+  | 'answered' // a ringing party answered
+  | 'held'
+  | 'retrieved'
+  | 'diverted' // an alerting party sent the call elsewhere (redirect)
+  | 'transferring' // blind transfer started: the transferrer left, the target rings, the others wait on hold
+  | 'transferred' // consultative or blind transfer completed: the call has a new party
+  | 'conferenced' // a consultation call was merged into this (held) call
+  | 'merged' // this consultation call was merged into another one (`related`) and leaves
+  | 'partyAdded' // single-step add party / supervisor join
+  | 'partyDropped' // one party left, the call goes on
+  | 'requeued' // ring-no-answer: the call went back to its queue
+  | 'failed' // the destination could not be reached (busy, unknown, DND)
+  | 'ended'
+  | 'dataChanged'
+  | 'recording'
+  | 'monitoring'
+  | 'prompt'; // a prompt is being played to the call (QMI CallState 4)
+
+export interface CallEvent {
+  type: 'call';
+  change: CallChange;
+  call: CallView;
+  /** Leg ids of the parties this change is about (e.g. the party that answered, the party added). */
+  legs: string[];
+  /** Device number of who acted, if a device did. */
+  actor?: string;
+  cause?: CallCause;
+  /** Another call involved: the consultation call that was merged, the call it was merged into, etc. */
+  related?: string;
+  /** Extra detail: the prompt name, the transfer target number, the supervisor number … */
+  detail?: string;
+}
+
+export interface AgentEvent {
+  type: 'agent';
+  userId: string;
+  extension: string;
+  state: AgentState;
+  previous: AgentState;
+  reason?: string;
+  /** Seconds until the system changes the state by itself (wrap-up end). */
+  timeoutSec?: number;
+}
+
+export interface AgentConfigEvent {
+  type: 'agentConfig';
+  userId: string;
+}
+
+export interface DeviceEvent {
+  type: 'device';
+  number: string;
+  change: 'dnd' | 'forward' | 'msgWaiting';
+  dnd: boolean;
+  msgWaiting: boolean;
+  forward?: Forward;
+}
+
+export interface QueueEvent {
+  type: 'queue';
+  queueId: string;
+  waiting: number;
+  open: boolean;
+}
+
+export interface ItemView {
+  id: string;
+  channel: ItemChannel;
+  queueId: string;
+  state: ItemState;
+  userId?: string;
+  priority: number;
+  createdAt: number;
+  from?: string;
+  to?: string;
+  subject?: string;
+  data: Record<string, string>;
+  attached: Record<string, string>;
+  queuePosition: number;
+}
+
+export interface ItemEvent {
+  type: 'item';
+  change: 'created' | 'queued' | 'allocated' | 'accepted' | 'wrapUp' | 'completed' | 'failed' | 'cancelled' | 'rejected' | 'diverted' | 'modified' | 'posting';
+  item: ItemView;
+  /** For 'posting': the new chat posting. */
+  posting?: { at: number; from: string; text: string; system: boolean };
+  previousUserId?: string;
+  previousQueueId?: string;
+}
+
+export interface RecordingEvent {
+  type: 'recording';
+  change: 'started' | 'paused' | 'resumed' | 'stopped' | 'fileReady' | 'deleted' | 'metadata';
+  recordingId: string;
+  callId: string;
+}
+
+export interface FaultEvent {
+  type: 'fault';
+  component: FaultComponent;
+  down: boolean;
+}
+
+export type DomainEventBody =
+  | CallEvent
+  | AgentEvent
+  | AgentConfigEvent
+  | DeviceEvent
+  | QueueEvent
+  | ItemEvent
+  | RecordingEvent
+  | FaultEvent;
+
+export type DomainEvent = DomainEventBody & { seq: number; at: number };
+
+export type Listener = (event: DomainEvent) => void;
+
+/**
+ * Synchronous, ordered fan-out. A listener that throws is reported through onListenerError and never stops the
+ * others or the command that emitted the event.
+ */
+export class EventBus {
+  private readonly listeners = new Set<Listener>();
+  private seq = 0;
+
+  constructor(private readonly onListenerError: (err: unknown, event: DomainEvent) => void = () => {}) {}
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** `build` runs only when somebody listens, so an unobserved core pays nothing for snapshots. */
+  emit(at: number, build: () => DomainEventBody): void {
+    const seq = ++this.seq;
+    if (this.listeners.size === 0) return;
+    const event = { ...build(), seq, at } as DomainEvent;
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.onListenerError(err, event);
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/** The contact center's initial configuration: a JSON fixture validated with zod. */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CHANNELS } from './model.js';
+
+const skills = z.record(z.string().min(1).max(64), z.number().int().min(0).max(100));
+
+export const AgentFixture = z.object({
+  userId: z.string().min(1).max(64).regex(/^[^/\s]+$/, 'a user id has no "/" or spaces'),
+  extension: z.string().regex(/^\+?[0-9]{1,20}$/),
+  name: z.string().min(1).max(128),
+  password: z.string().max(128).optional(),
+  queues: z.array(z.string().min(1)).default([]),
+  channels: z.array(z.enum(CHANNELS)).default(['phone']),
+  skills: skills.default({}),
+  wrapUpSec: z.number().int().min(0).max(86_400).optional(),
+  state: z.enum(['loggedOff', 'ready', 'notReady']).default('ready'),
+  driver: z
+    .object({ answerAfterSec: z.number().min(0), talkSec: z.number().min(0), wrapUpSec: z.number().min(0) })
+    .optional(),
+});
+
+export const QueueFixture = z.object({
+  id: z.string().min(1).max(128),
+  name: z.string().min(1).max(128),
+  channel: z.enum(CHANNELS),
+  address: z.string().min(1).max(256),
+  open: z.boolean().default(true),
+  skills: skills.default({}),
+  ringTimeoutSec: z.number().int().min(1).max(3600).optional(),
+  tenantId: z.number().int().min(0).optional(),
+});
+
+export const DirectoryFixture = z.object({
+  number: z.string().min(1).max(64),
+  name: z.string().min(1).max(128),
+  company: z.string().max(128).optional(),
+  numberType: z.enum(['work', 'home', 'mobile', 'ip']).optional(),
+});
+
+export const CenterFixture = z
+  .object({
+    name: z.string().default('ccgate'),
+    agents: z.array(AgentFixture),
+    queues: z.array(QueueFixture),
+    devices: z.array(z.object({ number: z.string().regex(/^\+?[0-9]{1,20}$/) })).default([]),
+    directory: z.array(DirectoryFixture).default([]),
+    /** Interface-specific sections (routing points, tenants, QM users …); each interface validates its own. */
+    telservices: z.unknown().optional(),
+    openmedia: z.unknown().optional(),
+    ciscoqm: z.unknown().optional(),
+    ici: z.unknown().optional(),
+    qmi: z.unknown().optional(),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    for (const a of c.agents) {
+      if (seen.has(a.extension)) ctx.addIssue({ code: 'custom', message: `extension ${a.extension} is used twice` });
+      seen.add(a.extension);
+    }
+    const queueIds = new Set(c.queues.map((q) => q.id));
+    for (const a of c.agents)
+      for (const q of a.queues)
+        if (!queueIds.has(q)) ctx.addIssue({ code: 'custom', message: `agent ${a.userId} names unknown queue ${q}` });
+  });
+
+export type CenterFixture = z.infer<typeof CenterFixture>;
+
+/** Reads and validates a fixture; the error message names the first bad key. */
+export function loadFixture(path: string): CenterFixture {
+  const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  return parseFixture(raw, path);
+}
+
+export function parseFixture(raw: unknown, source = 'fixture'): CenterFixture {
+  const r = CenterFixture.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new Error(`${source}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Identifier source. Seeded (tests, reproducible scenarios) it is a small deterministic PRNG (mulberry32);
+ * unseeded it uses crypto randomness. Identifiers are not secrets: they only have to be unique and, for
+ * GUIDs, look like the GUIDs the vendors' systems emit.
+ */
+export class IdSource {
+  private state: number;
+  private readonly seeded: boolean;
+  private counter = 0;
+
+  constructor(seed?: number) {
+    this.seeded = seed !== undefined;
+    this.state = (seed ?? 0) >>> 0;
+  }
+
+  /** 32 random bits. */
+  next32(): number {
+    if (!this.seeded) return randomBytes(4).readUInt32BE(0);
+    // mulberry32
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /** RFC 4122 version-4 layout, lower case with dashes. */
+  guid(): string {
+    const b = Buffer.alloc(16);
+    for (let i = 0; i < 16; i += 4) b.writeUInt32BE(this.next32(), i);
+    b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+    b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+    const h = b.toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  /** Monotonic counter, for human-sized references (history, TelServices call references). */
+  sequence(): number {
+    return ++this.counter;
+  }
+}

@@ -1,0 +1,11 @@
+export * from './clock.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './fixture.js';
+export * from './ids.js';
+export * from './model.js';
+export * from './stats.js';
+export * from './views.js';
+export { ContactCenter, type CoreOptions, type AgentSnapshot, type QueueSnapshot } from './center.js';
+export { Telephony, type CallOptions, type RecordingFilter } from './telephony.js';
+export { Items, type NewItem } from './items.js';

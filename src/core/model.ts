@@ -1,0 +1,301 @@
+/**
+ * The contact center's state, in the core's own vocabulary. No vendor names for states live here: each interface
+ * projects these onto its protocol's codes (see src/interfaces/<name>/projection.ts).
+ */
+import type { TimerHandle } from './clock.js';
+
+export const AGENT_STATES = ['loggedOff', 'ready', 'notReady', 'busy', 'workingAfterCall'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+/** States a person may ask for; `busy` is set by the system only. */
+export const REQUESTABLE_AGENT_STATES = ['loggedOff', 'ready', 'notReady', 'workingAfterCall'] as const;
+export type RequestableAgentState = (typeof REQUESTABLE_AGENT_STATES)[number];
+
+export const CHANNELS = ['phone', 'email', 'chat', 'action', 'openmedia'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export type ItemChannel = Exclude<Channel, 'phone'>;
+
+/** Automatic behaviour for an agent (demos, load): answer after N s, talk M s, wrap up W s. */
+export interface AgentDriver {
+  answerAfterSec: number;
+  talkSec: number;
+  wrapUpSec: number;
+}
+
+export interface Agent {
+  userId: string;
+  name: string;
+  firstName: string;
+  lastName: string;
+  extension: string;
+  password?: string;
+  /** Phone queues (queue ids) and other-channel queues the agent serves. */
+  queues: string[];
+  /** Channels the agent works on. */
+  channels: Channel[];
+  /** Skill name → level 1..100. */
+  skills: Record<string, number>;
+  state: AgentState;
+  stateSince: number;
+  /** Reason code for notReady (e.g. 'ringNoAnswer'); undefined otherwise. */
+  reason?: string;
+  /** Seconds of workingAfterCall before the system sets ready again; 0 = until the agent acts. */
+  wrapUpSec: number;
+  /** When the agent last became available for a new ACD call (longest-idle routing). */
+  idleSince: number;
+  /** State to go to when the current call ends (a request made while busy). */
+  pendingState?: RequestableAgentState;
+  wrapUpTimer?: TimerHandle;
+  driver?: AgentDriver;
+  /** Concurrent work items per channel. */
+  capacity: Record<ItemChannel, number>;
+  addresses: { channel: Channel; address: string }[];
+}
+
+export const FORWARD_TYPES = [
+  'immediate',
+  'busy',
+  'noAnswer',
+  'immInt',
+  'immExt',
+  'busyInt',
+  'busyExt',
+  'noAnswerInt',
+  'noAnswerExt',
+] as const;
+export type ForwardType = (typeof FORWARD_TYPES)[number];
+
+export interface Forward {
+  type: ForwardType;
+  number: string;
+  on: boolean;
+}
+
+export interface Device {
+  number: string;
+  /** Logged-in agent, if any. */
+  userId?: string;
+  dnd: boolean;
+  msgWaiting: boolean;
+  forwards: Forward[];
+  /** Simulated phone endpoint (RTP address of the agent's phone). */
+  ip: string;
+  port: number;
+  /** Seconds a direct call rings before noAnswer forwarding / giving up. */
+  noAnswerSec: number;
+}
+
+export interface Queue {
+  id: string;
+  name: string;
+  channel: Channel;
+  /** Phone number (phone queues) or address (e-mail, chat), or a tenant-scoped id (open media). */
+  address: string;
+  open: boolean;
+  members: string[];
+  /** Skills a routed contact needs (name → minimum level). */
+  skills: Record<string, number>;
+  /** Seconds an ACD contact rings an agent before it is requeued. */
+  ringTimeoutSec: number;
+  tenantId?: number;
+  /** Waiting contacts (call ids or item ids) in routing order. */
+  waiting: Waiting[];
+}
+
+export interface Waiting {
+  id: string;
+  kind: 'call' | 'item';
+  since: number;
+  /** 1 = highest. */
+  priority: number;
+  preferredAgent?: string;
+  forcePreferred?: boolean;
+}
+
+export const PARTY_STATES = ['initiated', 'queued', 'alerting', 'connected', 'hold', 'held', 'ended'] as const;
+export type PartyState = (typeof PARTY_STATES)[number];
+
+export type PartyRole = 'caller' | 'called' | 'added' | 'supervisor';
+
+export interface Party {
+  /** Per-party leg identifier, unique in the center (interfaces that see one call per device use it). */
+  legId: string;
+  number: string;
+  userId?: string;
+  internal: boolean;
+  role: PartyRole;
+  state: PartyState;
+  joinedAt: number;
+  alertingAt?: number;
+  connectedAt?: number;
+  endedAt?: number;
+  /** Why this party left, once ended. */
+  cause?: CallCause;
+  /** Media endpoint of this party (agent phone or the gateway for external parties). */
+  ip: string;
+  port: number;
+}
+
+export const CALL_CAUSES = [
+  'normal',
+  'busy',
+  'conference',
+  'destNotObtainable',
+  'droppedByOtherParty',
+  'heldByOtherParty',
+  'redirect',
+  'retrievedByOtherParty',
+  'transfer',
+  'route',
+  'noAnswer',
+  'abandoned',
+  'rejected',
+  'failed',
+] as const;
+export type CallCause = (typeof CALL_CAUSES)[number];
+
+export type CallDirection = 'inbound' | 'outbound' | 'internal';
+
+export interface RecordingState {
+  state: 'off' | 'on' | 'paused';
+  recordingId?: string;
+}
+
+export interface MonitorSession {
+  id: string;
+  /** Who asked (interface session id). */
+  owner: string;
+  mode: 'mixed' | 'separate';
+  targets: { host: string; port: number }[];
+  state: 'running' | 'paused';
+}
+
+export interface Call {
+  id: string;
+  sipCallId: string;
+  /** Small integer reference (history, TelServices callReference). */
+  reference: number;
+  direction: CallDirection;
+  parties: Party[];
+  /** The number the caller dialled (queue number or extension or external number). */
+  dialled: string;
+  /** Where the call first arrived, before any redirection. */
+  firstCalled?: string;
+  /** Last party that diverted or transferred this call. */
+  lastRedirection?: { number: string; cause: 'redirect' | 'transfer' };
+  queueId?: string;
+  /** Was ever delivered through a queue (ACD call). */
+  acd: boolean;
+  /** A consultation call made from the held call with this id. */
+  consultFor?: string;
+  conference: boolean;
+  attached: Record<string, string>;
+  priority: number;
+  skills: Record<string, number>;
+  gateway: { ip: string; port: number };
+  mrs: { ip: string; port: number };
+  codec: string;
+  recording: RecordingState;
+  monitors: MonitorSession[];
+  state: 'active' | 'ended';
+  createdAt: number;
+  queuedAt?: number;
+  answeredAt?: number;
+  endedAt?: number;
+  cause?: CallCause;
+  /** Device that started a blind transfer still waiting for the target to answer. */
+  transferBy?: string;
+  /** Redirections so far (forwarding loops are cut off). */
+  redirects: number;
+  /** Timers owned by the call (ring-no-answer, automatic driver, external answer). */
+  timers: Map<string, TimerHandle>;
+}
+
+export const ITEM_STATES = ['queued', 'allocated', 'active', 'wrapUp', 'completed', 'failed', 'cancelled'] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+export const TERMINAL_ITEM_STATES: readonly ItemState[] = ['completed', 'failed', 'cancelled'];
+
+export interface ChatPosting {
+  at: number;
+  from: string;
+  text: string;
+  system: boolean;
+}
+
+export interface WorkItem {
+  id: string;
+  channel: ItemChannel;
+  queueId: string;
+  state: ItemState;
+  userId?: string;
+  priority: number;
+  createdAt: number;
+  queuedAt?: number;
+  allocatedAt?: number;
+  answeredAt?: number;
+  endedAt?: number;
+  /** Status changes, oldest first (Open Media history, ICI processing status). */
+  history: { state: ItemState; at: number; userId?: string; queueId: string; queuePosition: number }[];
+  /** Channel payload: e-mail headers/body, chat transcript, action item data, open media IVR info. */
+  from?: string;
+  to?: string;
+  subject?: string;
+  body?: string;
+  html?: boolean;
+  mime?: string;
+  postings: ChatPosting[];
+  data: Record<string, string>;
+  attached: Record<string, string>;
+  /** Whether the item leaves statistics (Open Media DoNotReport). */
+  report: boolean;
+  timers: Map<string, TimerHandle>;
+}
+
+export interface Recording {
+  id: string;
+  callId: string;
+  sipCallId: string;
+  userId?: string;
+  agentNumber?: string;
+  parties: string[];
+  startedAt: number;
+  endedAt?: number;
+  /** Active (not paused) intervals. */
+  segments: { startMs: number; endMs?: number }[];
+  state: 'recording' | 'paused' | 'stopped';
+  file?: string;
+  bytes?: number;
+  /** Who started it: 'qmi', 'ciscoqm', 'api' … */
+  source: string;
+  metadata: Record<string, string>;
+  tagged: boolean;
+  deleted: boolean;
+}
+
+export interface DirectoryEntry {
+  number: string;
+  name: string;
+  company?: string;
+  numberType?: 'work' | 'home' | 'mobile' | 'ip';
+  /** 'global' for the center's directory, else a user's private directory name. */
+  directory: string;
+  owner?: string;
+}
+
+export interface HistoryRecord {
+  reference: number;
+  recordType: 'call' | 'agent';
+  deviceNumber: string;
+  userId?: string;
+  at: number;
+  otherParty?: string;
+  otherName?: string;
+  alertingMs?: number;
+  connectedMs?: number;
+  isOutgoing?: boolean;
+  isConnected?: boolean;
+  cause?: CallCause;
+  agentState?: AgentState;
+}
+
+export type FaultComponent = 'pbxLink' | 'router' | 'agentServer' | 'callDispatcher';
+export const FAULT_COMPONENTS: readonly FaultComponent[] = ['pbxLink', 'router', 'agentServer', 'callDispatcher'];

@@ -1,0 +1,70 @@
+/** Snapshots of live objects for events and the control API: plain data, safe to keep and serialise. */
+import type { CallView, ItemView, PartyView } from './events.js';
+import type { Call, Party, WorkItem } from './model.js';
+
+export function viewParty(p: Party): PartyView {
+  const v: PartyView = {
+    legId: p.legId,
+    number: p.number,
+    internal: p.internal,
+    role: p.role,
+    state: p.state,
+    joinedAt: p.joinedAt,
+    ip: p.ip,
+    port: p.port,
+  };
+  if (p.userId !== undefined) v.userId = p.userId;
+  if (p.alertingAt !== undefined) v.alertingAt = p.alertingAt;
+  if (p.connectedAt !== undefined) v.connectedAt = p.connectedAt;
+  if (p.endedAt !== undefined) v.endedAt = p.endedAt;
+  if (p.cause !== undefined) v.cause = p.cause;
+  return v;
+}
+
+export function viewCall(c: Call): CallView {
+  const v: CallView = {
+    id: c.id,
+    sipCallId: c.sipCallId,
+    reference: c.reference,
+    direction: c.direction,
+    parties: c.parties.map(viewParty),
+    dialled: c.dialled,
+    acd: c.acd,
+    conference: c.conference,
+    attached: { ...c.attached },
+    gateway: { ...c.gateway },
+    mrs: { ...c.mrs },
+    codec: c.codec,
+    recording: { ...c.recording },
+    monitors: c.monitors.map((m) => ({ ...m, targets: m.targets.map((t) => ({ ...t })) })),
+    state: c.state,
+    createdAt: c.createdAt,
+  };
+  if (c.firstCalled !== undefined) v.firstCalled = c.firstCalled;
+  if (c.lastRedirection !== undefined) v.lastRedirection = { ...c.lastRedirection };
+  if (c.queueId !== undefined) v.queueId = c.queueId;
+  if (c.consultFor !== undefined) v.consultFor = c.consultFor;
+  if (c.answeredAt !== undefined) v.answeredAt = c.answeredAt;
+  if (c.endedAt !== undefined) v.endedAt = c.endedAt;
+  if (c.cause !== undefined) v.cause = c.cause;
+  return v;
+}
+
+export function viewItem(i: WorkItem, queuePosition: number): ItemView {
+  const v: ItemView = {
+    id: i.id,
+    channel: i.channel,
+    queueId: i.queueId,
+    state: i.state,
+    priority: i.priority,
+    createdAt: i.createdAt,
+    data: { ...i.data },
+    attached: { ...i.attached },
+    queuePosition,
+  };
+  if (i.userId !== undefined) v.userId = i.userId;
+  if (i.from !== undefined) v.from = i.from;
+  if (i.to !== undefined) v.to = i.to;
+  if (i.subject !== undefined) v.subject = i.subject;
+  return v;
+}
