@@ -1,0 +1,189 @@
+/**
+ * The notifier owns every outbound subscriber, the undici agent(s) their HTTP callbacks share, and the UDP sockets.
+ * Subscribers never wait on one another: each has its own queue and delivery loop, and the agent opens separate
+ * connections per attempt in flight (undici's per-origin pool has no connection limit by default).
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { Logger } from 'pino';
+import { Agent } from 'undici';
+import { HttpSubscriber, type HttpSubscriberOptions } from './http-subscriber.js';
+import { resolvePolicy, type DeliveryPolicy } from './policy.js';
+import type { Subscriber, SubscriberHealth } from './types.js';
+import { UdpSubscriber, type UdpSubscriberOptions } from './udp-subscriber.js';
+
+export interface NotifierTls {
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  ca?: string | Buffer;
+  rejectUnauthorized?: boolean;
+}
+
+export interface NotifierOptions {
+  logger: Logger;
+  /** ICI 4.4.3: client certificate (and trust) for outbound https callbacks. */
+  tls?: NotifierTls;
+  defaults?: Partial<DeliveryPolicy>;
+  /** Clock for latency and the cancelAfterMs streak; backoff waits use real timers. */
+  now?: () => number;
+}
+
+export interface NotifierTotals {
+  delivered: number;
+  failed: number;
+  dropped: number;
+  /** Subscribers cancelled by their protocol's rule (unreachable or overflow), including ones since removed. */
+  cancelled: number;
+  queued: number;
+}
+
+type AnySubscriber = HttpSubscriber | UdpSubscriber;
+
+export class Notifier {
+  private readonly log: Logger;
+  private readonly defaults: DeliveryPolicy;
+  private readonly now: () => number;
+  private readonly subscribers = new Map<string, AnySubscriber>();
+  /** Keyed by connect timeout: undici sets it per agent, not per request; normally there is exactly one. */
+  private readonly agents = new Map<number, Agent>();
+  private readonly udpSockets = new Map<'udp4' | 'udp6', Socket>();
+  /** Closes of replaced or removed subscribers still finishing, so close() can wait for them. */
+  private readonly retiring = new Set<Promise<void>>();
+  /** Counters of replaced and removed subscribers: totals() only grows, as Prometheus counters must. */
+  private readonly retired = { delivered: 0, failed: 0, dropped: 0, cancelled: 0 };
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly opts: NotifierOptions) {
+    this.log = opts.logger.child({ component: 'notify' });
+    this.defaults = resolvePolicy(opts.defaults);
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Replaces a subscriber with the same id: the old one is closed (its queue counted as dropped), the new starts empty. */
+  addHttp(opts: HttpSubscriberOptions): Subscriber {
+    this.assertOpen();
+    const policy = resolvePolicy(this.defaults, opts.policy);
+    const sub = new HttpSubscriber(opts, {
+      policy,
+      dispatcher: this.agentFor(policy.connectTimeoutMs),
+      logger: this.log,
+      now: this.now,
+    });
+    this.install(sub);
+    return sub;
+  }
+
+  /** Fire-and-forget datagrams; udp6 socket for IPv6 literals, udp4 otherwise (hostnames resolve to IPv4). */
+  addUdp(opts: UdpSubscriberOptions): Subscriber {
+    this.assertOpen();
+    const type = isIPv6(opts.host) ? 'udp6' : 'udp4';
+    const sub = new UdpSubscriber(opts, {
+      socket: () => this.udpSocket(type),
+      logger: this.log,
+      now: this.now,
+      queueLimit: this.defaults.queueLimit,
+    });
+    this.install(sub);
+    return sub;
+  }
+
+  get(id: string): Subscriber | undefined {
+    return this.subscribers.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    const sub = this.subscribers.get(id);
+    if (!sub) return;
+    this.subscribers.delete(id);
+    await this.retire(sub);
+  }
+
+  health(): SubscriberHealth[] {
+    return [...this.subscribers.values()].map((sub) => sub.health());
+  }
+
+  totals(): NotifierTotals {
+    const totals: NotifierTotals = { ...this.retired, queued: 0 };
+    for (const sub of this.subscribers.values()) {
+      const h = sub.health();
+      totals.delivered += h.delivered;
+      totals.failed += h.failed;
+      totals.dropped += h.dropped;
+      totals.queued += h.queued;
+      if (h.state === 'cancelled') totals.cancelled += 1;
+    }
+    return totals;
+  }
+
+  /** Aborts attempts in flight, clears every timer, destroys the agents' connections and closes the UDP sockets. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const subs = [...this.subscribers.values()];
+    this.subscribers.clear();
+    await Promise.allSettled([...subs.map((sub) => this.retire(sub)), ...this.retiring]);
+    // destroy(), not close(): close() would wait for keep-alive and in-flight requests to finish.
+    await Promise.allSettled([...this.agents.values()].map((agent) => agent.destroy()));
+    this.agents.clear();
+    await Promise.all(
+      [...this.udpSockets.values()].map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
+    );
+    this.udpSockets.clear();
+  }
+
+  private install(sub: AnySubscriber): void {
+    const old = this.subscribers.get(sub.id);
+    this.subscribers.set(sub.id, sub);
+    if (old) void this.retire(old);
+  }
+
+  private retire(sub: AnySubscriber): Promise<void> {
+    // close() settles the counters synchronously; only the abort of an attempt in flight is awaited.
+    const closed = sub.close();
+    const h = sub.health();
+    this.retired.delivered += h.delivered;
+    this.retired.failed += h.failed;
+    this.retired.dropped += h.dropped;
+    if (h.state === 'cancelled') this.retired.cancelled += 1;
+    const tracked = closed.finally(() => this.retiring.delete(tracked));
+    this.retiring.add(tracked);
+    return tracked;
+  }
+
+  private agentFor(connectTimeoutMs: number): Agent {
+    let agent = this.agents.get(connectTimeoutMs);
+    if (!agent) {
+      const tls = this.opts.tls ?? {};
+      agent = new Agent({
+        // Keep-alive is undici's default (4 s idle); a fast subscriber reuses its connection between events.
+        connect: {
+          timeout: connectTimeoutMs,
+          ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+          ...(tls.key !== undefined ? { key: tls.key } : {}),
+          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+          ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+        },
+      });
+      this.agents.set(connectTimeoutMs, agent);
+    }
+    return agent;
+  }
+
+  private udpSocket(type: 'udp4' | 'udp6'): Socket {
+    let socket = this.udpSockets.get(type);
+    if (!socket) {
+      socket = createSocket(type);
+      // Without a listener an ICMP-triggered error would crash the process; per-send errors reach the callbacks.
+      socket.on('error', (err) => this.log.warn({ err, socket: type }, 'udp socket error'));
+      this.udpSockets.set(type, socket);
+    }
+    return socket;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('notifier is closed');
+  }
+}

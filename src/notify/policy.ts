@@ -1,0 +1,67 @@
+/**
+ * Delivery policy: how long one attempt may take, how retries back off, and when a subscriber that stays
+ * unreachable is given up. Interfaces pass their protocol's values; everything else takes these defaults.
+ */
+export interface DeliveryPolicy {
+  /** First backoff after a failed attempt. */
+  retryBaseMs: number;
+  /** Backoff cap. */
+  retryMaxMs: number;
+  /** Consecutive failed attempts before the subscriber is cancelled. */
+  cancelAfterFailures: number;
+  /** Or: failing continuously this long (since the first failure of the current streak). */
+  cancelAfterMs: number;
+  /** Undelivered messages (including the one being attempted) a subscriber may hold. */
+  queueLimit: number;
+  connectTimeoutMs: number;
+  /** Whole attempt, connect + request + response body; undici's own defaults (300 s) never apply. */
+  attemptTimeoutMs: number;
+  /** Response body is read up to this many bytes, the rest is discarded. */
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
+  retryBaseMs: 500,
+  retryMaxMs: 30_000,
+  cancelAfterFailures: 10,
+  cancelAfterMs: 120_000,
+  queueLimit: 1000,
+  connectTimeoutMs: 5000,
+  attemptTimeoutMs: 10_000,
+  maxResponseBytes: 64 * 1024,
+});
+
+/** ±20 %: subscribers that failed together (one receiver restarting) do not retry in lockstep. */
+export const JITTER = 0.2;
+
+/** Later layers win; undefined fields fall through. Throws RangeError on a value that would stall or spin delivery. */
+export function resolvePolicy(...layers: Array<Partial<DeliveryPolicy> | undefined>): DeliveryPolicy {
+  const policy: DeliveryPolicy = { ...DEFAULT_POLICY };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const key of Object.keys(DEFAULT_POLICY) as Array<keyof DeliveryPolicy>) {
+      const value = layer[key];
+      if (value !== undefined) policy[key] = value;
+    }
+  }
+  for (const [key, value] of Object.entries(policy)) {
+    const min = key === 'retryBaseMs' || key === 'retryMaxMs' ? 0 : 1;
+    if (!Number.isFinite(value) || value < min) {
+      throw new RangeError(`delivery policy ${key} must be a finite number >= ${min}, got ${String(value)}`);
+    }
+  }
+  if (policy.retryMaxMs < policy.retryBaseMs) policy.retryMaxMs = policy.retryBaseMs;
+  return policy;
+}
+
+/**
+ * Wait before retry number `failures` (1 = after the first failure): base * 2^(failures-1), capped at retryMaxMs,
+ * then ±20 % jitter. `random` is injectable so the curve can be tested exactly.
+ */
+export function backoffDelay(failures: number, policy: Pick<DeliveryPolicy, 'retryBaseMs' | 'retryMaxMs'>, random: () => number = Math.random): number {
+  const exponent = Math.max(0, failures - 1);
+  // 2^exponent overflows to Infinity after ~1000 failures; Math.min keeps the cap meaningful.
+  const raw = Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** exponent);
+  const factor = 1 + JITTER * (2 * random() - 1);
+  return Math.max(0, Math.round(raw * factor));
+}

@@ -1,0 +1,48 @@
+/** Shapes shared by the notifier, its subscribers and the interfaces that feed them. */
+
+export interface HttpMessage {
+  body: string;
+  headers?: Record<string, string>;
+  /** Event name, for logs and metrics only. */
+  label?: string;
+}
+
+export interface Answer {
+  status: number;
+  /** Up to maxResponseBytes of the response body, decoded as UTF-8. */
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** true = delivered; a string = why the answer is a failure (e.g. 'SOAP fault', 'Success=0'). */
+export type AnswerCheck = (answer: Answer) => true | string;
+
+export type SubscriberState = 'active' | 'retrying' | 'cancelled';
+
+export interface SubscriberHealth {
+  interface: string;
+  id: string;
+  /** Target with credentials removed; safe to show and log. */
+  target: string;
+  /** Undelivered messages, including the one being attempted. */
+  queued: number;
+  /** Messages delivered. */
+  delivered: number;
+  /** Failed delivery attempts (a message retried three times counts three). */
+  failed: number;
+  /** Messages given up: discarded by cancellation, overflow or removal. */
+  dropped: number;
+  lastError: string | null;
+  /** ms from enqueue to successful delivery of the last delivered message. */
+  lastLatencyMs: number | null;
+  state: SubscriberState;
+}
+
+export interface Subscriber {
+  readonly id: string;
+  /** Never blocks. false when the message was not accepted (cancelled, closed, or it overflowed the queue). */
+  enqueue(msg: HttpMessage | Buffer): boolean;
+  health(): SubscriberHealth;
+  /** Stops delivery, aborts an attempt in flight; pending messages are counted as dropped. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,131 @@
+/**
+ * A UDP subscriber (TelServices, Cisco QM): fire-and-forget datagrams through the notifier's shared socket. Sends are
+ * chained one at a time so datagrams leave in enqueue order even when the host needs a DNS lookup per send.
+ * There is no retry and no cancellation: UDP has no answer that could say "delivered".
+ */
+import type { Socket } from 'node:dgram';
+import type { Logger } from 'pino';
+import { toDatagram } from './message.js';
+import { udpTarget } from './target.js';
+import type { HttpMessage, Subscriber, SubscriberHealth } from './types.js';
+
+export interface UdpSubscriberOptions {
+  id: string;
+  interfaceName: string;
+  host: string;
+  port: number;
+  /** Default: the notifier's default queueLimit. */
+  queueLimit?: number;
+}
+
+export interface UdpSubscriberDeps {
+  socket: () => Socket;
+  logger: Logger;
+  now: () => number;
+  queueLimit: number;
+}
+
+interface PendingDatagram {
+  data: Buffer;
+  enqueuedAt: number;
+}
+
+export class UdpSubscriber implements Subscriber {
+  readonly id: string;
+  readonly interfaceName: string;
+  private readonly target: string;
+  private readonly log: Logger;
+  private readonly queueLimit: number;
+  private queue: PendingDatagram[] = [];
+  private sending = false;
+  private overflowing = false;
+  private closed = false;
+  private delivered = 0;
+  private failed = 0;
+  private dropped = 0;
+  private lastError: string | null = null;
+  private lastLatencyMs: number | null = null;
+
+  constructor(
+    private readonly opts: UdpSubscriberOptions,
+    private readonly deps: UdpSubscriberDeps,
+  ) {
+    if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) {
+      throw new RangeError(`udp subscriber ${opts.id}: port must be 1..65535, got ${opts.port}`);
+    }
+    this.id = opts.id;
+    this.interfaceName = opts.interfaceName;
+    this.target = udpTarget(opts.host, opts.port);
+    this.queueLimit = opts.queueLimit ?? deps.queueLimit;
+    this.log = deps.logger.child({ subscriber: opts.id, interface: opts.interfaceName, target: this.target });
+  }
+
+  enqueue(msg: HttpMessage | Buffer): boolean {
+    if (this.closed) return false;
+    if (this.queue.length >= this.queueLimit) {
+      // Datagrams are lossy by nature, so overflow drops the new one (counted) instead of cancelling the subscriber;
+      // one warn per overflow episode keeps a flood from flooding the log too.
+      this.dropped += 1;
+      this.lastError = `queue overflow (${this.queue.length} datagrams)`;
+      if (!this.overflowing) this.log.warn({ reason: this.lastError }, 'datagram dropped: queue full');
+      this.overflowing = true;
+      return false;
+    }
+    this.queue.push({ data: toDatagram(msg), enqueuedAt: this.deps.now() });
+    if (!this.sending) this.sendHead();
+    return true;
+  }
+
+  health(): SubscriberHealth {
+    return {
+      interface: this.interfaceName,
+      id: this.id,
+      target: this.target,
+      queued: this.queue.length,
+      delivered: this.delivered,
+      failed: this.failed,
+      dropped: this.dropped,
+      lastError: this.lastError,
+      lastLatencyMs: this.lastLatencyMs,
+      state: 'active',
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // The datagram being sent may still leave; it is counted as dropped because its outcome is no longer tracked.
+    this.dropped += this.queue.length;
+    this.queue = [];
+  }
+
+  private sendHead(): void {
+    const head = this.queue[0];
+    if (!head || this.closed) return;
+    this.sending = true;
+    try {
+      this.deps.socket().send(head.data, this.opts.port, this.opts.host, (err) => this.sent(head, err));
+    } catch (err) {
+      // Synchronous throws (socket already closed, bad address) take the same path, a tick later to avoid recursion.
+      queueMicrotask(() => this.sent(head, err instanceof Error ? err : new Error(String(err))));
+    }
+  }
+
+  private sent(head: PendingDatagram, err: Error | null): void {
+    this.sending = false;
+    if (this.closed) return;
+    this.queue.shift();
+    if (this.queue.length < this.queueLimit) this.overflowing = false;
+    if (err) {
+      this.failed += 1;
+      const code = (err as NodeJS.ErrnoException).code;
+      this.lastError = code ? `send error: ${code}` : `send error: ${err.message}`;
+      this.log.warn({ reason: this.lastError, bytes: head.data.length }, 'datagram send failed');
+    } else {
+      this.delivered += 1;
+      this.lastLatencyMs = this.deps.now() - head.enqueuedAt;
+      this.log.debug({ bytes: head.data.length, latencyMs: this.lastLatencyMs }, 'datagram sent');
+    }
+    this.sendHead();
+  }
+}

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Notifier } from '../../src/notify/index.js';
+import { FAST, captureLogger, event, ok, seqOf, startReceiver, waitFor } from './helpers.js';
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+function track<T extends { close(): Promise<void> }>(x: T): T {
+  cleanup.push(() => x.close());
+  return x;
+}
+
+const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+describe('one slow subscriber never delays another', () => {
+  it('the fast subscriber receives everything before the slow one first times out', async () => {
+    const { logger } = captureLogger();
+    const slow = track(await startReceiver(() => undefined)); // accepts, never answers
+    const fast = track(await startReceiver((_r, res) => ok(res)));
+    const notifier = track(new Notifier({ logger }));
+    const slowTimeout = 2000;
+    const slowSub = notifier.addHttp({ id: 'slow', interfaceName: 'qmi', url: slow.url, policy: { ...FAST, attemptTimeoutMs: slowTimeout } });
+    const fastSub = notifier.addHttp({ id: 'fast', interfaceName: 'qmi', url: fast.url, policy: FAST });
+    const N = 50;
+    const start = Date.now();
+    for (let i = 1; i <= N; i++) {
+      slowSub.enqueue(event(i));
+      fastSub.enqueue(event(i));
+    }
+    await waitFor(() => fastSub.health().delivered === N, 'fast deliveries', slowTimeout);
+    expect(Date.now() - start).toBeLessThan(slowTimeout);
+    expect(slowSub.health()).toMatchObject({ failed: 0, delivered: 0, queued: N });
+    expect(fast.requests.map((r) => seqOf(r.body))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    // Exactly one attempt in flight for the slow subscriber.
+    expect(slow.requests).toHaveLength(1);
+  });
+
+  it('close() resolves promptly with an attempt in flight and leaves no timers behind', async () => {
+    const { logger } = captureLogger();
+    const hung = track(await startReceiver(() => undefined));
+    const flaky = track(await startReceiver((_r, res) => res.writeHead(500).end()));
+    const baseline = timeouts();
+    const notifier = new Notifier({ logger });
+    const inFlight = notifier.addHttp({ id: 'a', interfaceName: 'qmi', url: hung.url, policy: { attemptTimeoutMs: 10_000 } });
+    const backingOff = notifier.addHttp({ id: 'b', interfaceName: 'qmi', url: flaky.url, policy: { retryBaseMs: 10_000 } });
+    inFlight.enqueue(event(1));
+    backingOff.enqueue(event(1));
+    await waitFor(() => hung.requests.length === 1 && backingOff.health().failed === 1, 'attempt in flight and a backoff pending');
+    expect(timeouts()).toBeGreaterThan(baseline);
+
+    const start = Date.now();
+    await notifier.close();
+    expect(Date.now() - start).toBeLessThan(500);
+    expect(timeouts()).toBe(baseline);
+    expect(notifier.totals()).toMatchObject({ dropped: 2, queued: 0, cancelled: 0 });
+    expect(() => notifier.addHttp({ id: 'c', interfaceName: 'qmi', url: hung.url })).toThrow(/closed/);
+  });
+});
