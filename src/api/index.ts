@@ -1,0 +1,288 @@
+/**
+ * The operator's control API (DESIGN.md "Control API"): the simulated world's side of the contact center.
+ * Bodies are validated with zod; the same schemas document the API in OpenAPI at /api/docs.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Call, ContactCenter, WorkItem } from '../core/index.js';
+import type { GatewayContext, InterfaceModule } from '../interfaces/types.js';
+import { ScenarioRunner } from '../sim/scenario.js';
+import { TrafficGenerator } from '../sim/traffic.js';
+import { ApiError, parseBody, sendError } from './errors.js';
+import * as S from './schemas.js';
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
+
+function toSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+const ErrorSchema = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } }, required: ['error', 'message'] };
+
+function callView(cc: ContactCenter, c: Call): Record<string, unknown> {
+  return {
+    callId: c.id,
+    sipCallId: c.sipCallId,
+    direction: c.direction,
+    dialled: c.dialled,
+    queueId: c.queueId ?? null,
+    conference: c.conference,
+    consultFor: c.consultFor ?? null,
+    parties: cc.telephony.activeParties(c).map((p) => ({
+      number: p.number,
+      ...(p.userId ? { userId: p.userId } : {}),
+      state: p.state,
+      role: p.role,
+      legId: p.legId,
+    })),
+    attached: c.attached,
+    recording: c.recording.state,
+    recordingId: c.recording.recordingId ?? null,
+    monitoring: c.monitors.map((m) => ({ owner: m.owner, mode: m.mode, state: m.state, targets: m.targets })),
+    createdAt: new Date(c.createdAt).toISOString(),
+  };
+}
+
+function itemView(cc: ContactCenter, i: WorkItem): Record<string, unknown> {
+  return {
+    itemId: i.id,
+    channel: i.channel,
+    queueId: i.queueId,
+    state: i.state,
+    userId: i.userId ?? null,
+    from: i.from ?? null,
+    to: i.to ?? null,
+    subject: i.subject ?? null,
+    queuePosition: cc.items.position(i),
+    createdAt: new Date(i.createdAt).toISOString(),
+  };
+}
+
+/** Parses a simple MIME message into the parts an e-mail item keeps (headers From/To/Subject, the first text body). */
+function parseMime(raw: string): { from: string; to: string; subject: string; body: string } {
+  const sep = raw.search(/\r?\n\r?\n/);
+  const head = sep < 0 ? raw : raw.slice(0, sep);
+  const body = sep < 0 ? '' : raw.slice(sep).replace(/^\r?\n\r?\n/, '');
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(unfolded)?.[1]?.trim() ?? '';
+  const from = header('From');
+  const to = header('To');
+  if (!from || !to) throw new ApiError(400, 'invalidArgument', 'mime: From and To headers are required');
+  return { from, to, subject: header('Subject'), body };
+}
+
+export async function registerControlApi(app: FastifyInstance, ctx: GatewayContext, modules: () => InterfaceModule[]): Promise<void> {
+  const cc = ctx.center;
+  const t = cc.telephony;
+  const traffic = new TrafficGenerator(cc);
+  app.addHook('onClose', async () => traffic.stop());
+
+  const agentAction = (userId: string, action: string, number?: string, callId?: string): string => {
+    const ext = cc.agent(userId).extension;
+    const need = () => {
+      if (!number) throw new ApiError(400, 'invalidArgument', `action ${action} needs a number`);
+      return number;
+    };
+    let call: Call;
+    switch (action) {
+      case 'answer': call = t.answer(ext, callId); break;
+      case 'hold': call = t.hold(ext, callId); break;
+      case 'retrieve': call = t.retrieve(ext, callId); break;
+      case 'drop': call = t.drop(ext, callId); break;
+      case 'consult': call = t.consult(ext, need(), callId ? { consultFor: callId } : {}); break;
+      case 'transfer': {
+        // With a held call, complete the consultative transfer; without one, a number means a blind transfer.
+        const hasHeld = t.callsOf(ext).some((c) => t.partyOf(c, ext)?.state === 'hold');
+        call = hasHeld || !number ? t.transfer(ext) : t.divert(ext, number, callId);
+        break;
+      }
+      case 'conference': call = t.conference(ext); break;
+      case 'divert': call = t.divert(ext, need(), callId); break;
+      case 'dial': call = t.makeCall(ext, need()); break;
+      case 'alternate': call = t.alternate(ext); break;
+      case 'reconnect': call = t.reconnect(ext); break;
+      default: throw new ApiError(400, 'invalidArgument', `unknown action ${action}`);
+    }
+    return call.id;
+  };
+  const scenarios = new ScenarioRunner(cc, agentAction);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'ccgate control API', version: '1', description: 'The simulated world side of ccgate: calls, agents, items, faults, traffic.' },
+    },
+    hideUntagged: true,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(async (api) => {
+    // zod validates bodies inside the handlers (one error shape); the JSON schemas are documentation only.
+    api.setValidatorCompiler(() => () => true);
+    api.setErrorHandler((err, _req, reply) => sendError(reply, err));
+    api.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+    const route = (
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+      url: string,
+      summary: string,
+      body: z.ZodType | undefined,
+      status: number,
+      handler: Handler,
+    ) => {
+      api.route({
+        method,
+        url,
+        schema: {
+          tags: ['control'],
+          summary,
+          ...(body ? { body: toSchema(body) } : {}),
+          response: { [status]: { type: 'object', additionalProperties: true }, '4xx': ErrorSchema },
+        },
+        handler: async (request, reply) => {
+          const started = performance.now();
+          try {
+            const result = await handler(request, reply);
+            ctx.metrics.observe('api', `${method} ${url}`, 'ok', performance.now() - started);
+            return reply.code(status).send(result ?? {});
+          } catch (err) {
+            ctx.metrics.observe('api', `${method} ${url}`, 'fault', performance.now() - started);
+            return sendError(reply, err);
+          }
+        },
+      });
+    };
+    const param = (request: FastifyRequest, name: string): string => {
+      const v = (request.params as Record<string, string | undefined>)[name];
+      if (!v || v.length > 128) throw new ApiError(400, 'invalidArgument', `path parameter ${name}`);
+      return v;
+    };
+
+    route('GET', '/api/v1/state', 'Snapshot of agents, queues, calls, items and subscriptions', undefined, 200, () => ({
+      agents: [...cc.agents.values()].map((a) => cc.agentSnapshot(a)),
+      queues: [...cc.queues.values()].map((q) => cc.queueSnapshot(q)),
+      calls: t.activeCalls().map((c) => callView(cc, c)),
+      items: cc.items.list().map((i) => itemView(cc, i)),
+      subscriptions: ctx.notifier.health().map((h) => ({ ...h, interface: h.interface, id: h.id, target: h.target })),
+      faults: cc.faultList(),
+      traffic: traffic.running ?? null,
+      interfaces: Object.fromEntries(modules().flatMap((m) => (m.snapshot ? [[m.name, m.snapshot()]] : []))),
+    }));
+
+    route('GET', '/api/v1/calls/:callId', 'One active call', undefined, 200, (req) => callView(cc, t.call(param(req, 'callId'))));
+    route('POST', '/api/v1/calls', 'An external party calls a queue number or an extension', S.NewCall, 201, (req) => {
+      const b = parseBody(S.NewCall, req.body);
+      const call = t.inbound(b.from, b.to, {
+        ...(b.attached ? { attached: b.attached } : {}),
+        ...(b.priority !== undefined ? { priority: b.priority } : {}),
+        ...(b.skills ? { skills: b.skills } : {}),
+      });
+      return { callId: call.id, sipCallId: call.sipCallId };
+    });
+    route('POST', '/api/v1/calls/:callId/hangup', 'The external (or named) party hangs up', S.Hangup, 200, (req) => {
+      const b = parseBody(S.Hangup, req.body);
+      t.hangup(param(req, 'callId'), b.number);
+      return { ok: true };
+    });
+    route('POST', '/api/v1/calls/:callId/answer', 'A called external party answers', S.ExternalAnswer, 200, (req) => {
+      const b = parseBody(S.ExternalAnswer, req.body);
+      t.externalAnswer(param(req, 'callId'), b.number);
+      return { ok: true };
+    });
+    route('POST', '/api/v1/calls/:callId/prompt', 'The IVR plays a prompt to the call', S.Prompt, 200, (req) => {
+      t.playPrompt(param(req, 'callId'), parseBody(S.Prompt, req.body).name);
+      return { ok: true };
+    });
+    route('POST', '/api/v1/calls/:callId/supervise', 'A supervisor joins the call', S.Supervise, 200, (req) => {
+      t.supervise(parseBody(S.Supervise, req.body).number, param(req, 'callId'));
+      return { ok: true };
+    });
+
+    route('POST', '/api/v1/agents/:userId/actions', 'The agent acts on the physical phone or desktop', S.AgentAction, 200, (req) => {
+      const b = parseBody(S.AgentAction, req.body);
+      return { callId: agentAction(param(req, 'userId'), b.action, b.number, b.callId) };
+    });
+    route('PUT', '/api/v1/agents/:userId/state', 'The agent changes state on the desktop', S.AgentStateBody, 200, (req) => {
+      const b = parseBody(S.AgentStateBody, req.body);
+      const userId = param(req, 'userId');
+      cc.setAgentState(userId, b.state, b.reason);
+      return cc.agentSnapshot(cc.agent(userId));
+    });
+    route('PUT', '/api/v1/agents/:userId/driver', 'Give the agent an automatic driver', S.Driver, 200, (req) => {
+      const userId = param(req, 'userId');
+      cc.setDriver(userId, parseBody(S.Driver, req.body));
+      return cc.agentSnapshot(cc.agent(userId));
+    });
+    route('DELETE', '/api/v1/agents/:userId/driver', 'Remove the automatic driver', undefined, 200, (req) => {
+      const userId = param(req, 'userId');
+      cc.setDriver(userId, undefined);
+      return cc.agentSnapshot(cc.agent(userId));
+    });
+
+    route('POST', '/api/v1/items/:itemId/actions', 'An agent works a work item', S.ItemAction, 200, (req) => {
+      const b = parseBody(S.ItemAction, req.body);
+      const id = param(req, 'itemId');
+      const item = b.action === 'accept' ? cc.items.accept(id, b.userId) : b.action === 'reject' ? cc.items.reject(id, b.userId) : cc.items.complete(id);
+      return itemView(cc, item);
+    });
+    route('POST', '/api/v1/emails', "A customer's e-mail arrives", S.NewEmail, 201, (req) => {
+      const b = parseBody(S.NewEmail, req.body);
+      const mail = 'mime' in b ? { ...parseMime(b.mime), mime: b.mime } : b;
+      const queue = cc.queueAt(mail.to.replace(/^.*<([^>]+)>.*$/, '$1'));
+      if (!queue || queue.channel !== 'email') throw new ApiError(404, 'unknownQueue', `no e-mail queue at ${mail.to}`);
+      const item = cc.items.create({ channel: 'email', queueId: queue.id, ...mail });
+      return { itemId: item.id };
+    });
+    route('POST', '/api/v1/chats', 'A customer opens a chat', S.NewChat, 201, (req) => {
+      const b = parseBody(S.NewChat, req.body);
+      const queue = cc.queueAt(b.to);
+      if (!queue || queue.channel !== 'chat') throw new ApiError(404, 'unknownQueue', `no chat queue at ${b.to}`);
+      const item = cc.items.create({ channel: 'chat', queueId: queue.id, from: b.from, to: b.to, text: b.text });
+      return { chatId: item.id };
+    });
+    route('POST', '/api/v1/chats/:chatId/messages', 'The customer posts in a chat', S.ChatMessage, 201, (req) => {
+      const id = param(req, 'chatId');
+      const item = cc.items.get(id);
+      cc.items.post(id, item.from ?? 'customer', parseBody(S.ChatMessage, req.body).text);
+      return { ok: true };
+    });
+
+    route('POST', '/api/v1/faults', 'Inject or clear a fault', S.Fault, 200, (req) => {
+      const b = parseBody(S.Fault, req.body);
+      cc.setFault(b.component as 'pbxLink', b.state === 'down');
+      return { faults: cc.faultList() };
+    });
+    route('POST', '/api/v1/scenarios', 'Run a scenario', S.Scenario, 201, (req) => {
+      const b = parseBody(S.Scenario, req.body);
+      const run = scenarios.start(b.steps, b.name);
+      return { scenarioId: run.id, steps: run.steps };
+    });
+    route('GET', '/api/v1/scenarios/:scenarioId', 'Progress of a scenario', undefined, 200, (req) => {
+      const run = scenarios.runs.get(param(req, 'scenarioId'));
+      if (!run) throw new ApiError(404, 'notFound', 'no such scenario');
+      return run;
+    });
+    route('POST', '/api/v1/traffic', 'Start generated traffic', S.Traffic, 200, (req) => {
+      const b = parseBody(S.Traffic, req.body);
+      traffic.start({
+        callsPerMinute: b.callsPerMinute,
+        handleSeconds: b.handleSeconds,
+        ...(b.queues ? { queues: b.queues } : {}),
+        ...(b.patienceSeconds !== undefined ? { patienceSeconds: b.patienceSeconds } : {}),
+      });
+      return { traffic: traffic.running };
+    });
+    route('DELETE', '/api/v1/traffic', 'Stop generated traffic', undefined, 200, () => {
+      traffic.stop();
+      return { traffic: null, generated: traffic.generated };
+    });
+    route('GET', '/api/v1/history', 'Call and agent history', undefined, 200, (req) => {
+      const q = z.object({ deviceNumber: z.string().max(32).optional(), userId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }).safeParse(req.query);
+      if (!q.success) throw new ApiError(400, 'invalidArgument', 'query');
+      return { records: cc.history({ recordType: 'all', ...q.data }) };
+    });
+    route('GET', '/api/v1/recordings', 'Recordings made by any interface', undefined, 200, () => ({ recordings: t.listRecordings() }));
+  });
+}

@@ -1,0 +1,71 @@
+/** Control API request bodies: validated with zod, documented in OpenAPI through z.toJSONSchema. */
+import { z } from 'zod';
+import { FAULT_COMPONENTS, REQUESTABLE_AGENT_STATES } from '../core/index.js';
+
+const number = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'a phone number: digits, optionally a leading +');
+const shortText = z.string().max(256);
+const stringMap = z.record(z.string().max(128), z.string().max(4096));
+
+export const NewCall = z.object({
+  from: number,
+  to: number,
+  attached: stringMap.optional(),
+  priority: z.number().int().min(1).max(100).optional(),
+  skills: z.record(z.string().max(64), z.number().int().min(0).max(100)).optional(),
+});
+
+export const Hangup = z.object({ number: number.optional() }).default({});
+export const ExternalAnswer = z.object({ number: number.optional() }).default({});
+export const Prompt = z.object({ name: z.string().min(1).max(128) });
+export const Supervise = z.object({ number });
+
+export const AGENT_ACTIONS = ['answer', 'hold', 'retrieve', 'drop', 'consult', 'transfer', 'conference', 'divert', 'dial', 'alternate', 'reconnect'] as const;
+export const AgentAction = z.object({
+  action: z.enum(AGENT_ACTIONS),
+  number: number.optional(),
+  callId: z.string().min(1).max(64).optional(),
+});
+
+export const AgentStateBody = z.object({ state: z.enum(REQUESTABLE_AGENT_STATES), reason: shortText.optional() });
+export const Driver = z.object({
+  answerAfterSec: z.number().min(0).max(3600),
+  talkSec: z.number().min(0).max(86_400),
+  wrapUpSec: z.number().min(0).max(86_400),
+});
+
+export const ItemAction = z.object({
+  action: z.enum(['accept', 'complete', 'reject']),
+  userId: z.string().min(1).max(64).optional(),
+});
+
+export const NewEmail = z.union([
+  z.object({
+    from: z.string().min(3).max(256),
+    to: z.string().min(3).max(256),
+    subject: z.string().max(998),
+    body: z.string().max(1024 * 1024),
+    html: z.boolean().optional(),
+  }),
+  z.object({ mime: z.string().min(1).max(4 * 1024 * 1024) }),
+]);
+
+export const NewChat = z.object({ from: z.string().min(1).max(256), to: z.string().min(1).max(256), text: z.string().min(1).max(64 * 1024) });
+export const ChatMessage = z.object({ text: z.string().min(1).max(64 * 1024) });
+
+export const Fault = z.object({ component: z.enum(FAULT_COMPONENTS as [string, ...string[]]), state: z.enum(['down', 'up']) });
+
+export const Traffic = z.object({
+  callsPerMinute: z.number().min(0.1).max(60_000),
+  handleSeconds: z.number().min(0).max(86_400),
+  queues: z.array(z.string().min(1)).optional(),
+  patienceSeconds: z.number().min(0).max(86_400).optional(),
+});
+
+const ScenarioStep = z.object({
+  at: z.number().min(0).max(86_400_000).describe('milliseconds after the scenario starts'),
+  do: z.enum(['call', 'hangup', 'agentAction', 'agentState', 'fault', 'externalAnswer', 'email', 'chat']),
+  args: z.record(z.string(), z.unknown()).default({}),
+});
+export const Scenario = z.object({ name: z.string().max(128).optional(), steps: z.array(ScenarioStep).min(1).max(10_000) });
+
+export type ScenarioStep = z.infer<typeof ScenarioStep>;

@@ -1,0 +1,50 @@
+/**
+ * What an interface module gets from the gateway, and what it gives back. Each interface is one module under
+ * src/interfaces/<name>/ that translates one wire protocol to core commands and core events to that protocol;
+ * interfaces never import each other.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { ContactCenter } from '../core/index.js';
+import type { RtpSender } from '../media/index.js';
+import type { Metrics } from '../metrics.js';
+import type { Notifier } from '../notify/index.js';
+
+export type InterfaceName = 'qmi' | 'ici' | 'openmedia' | 'telservices' | 'ciscoqm';
+
+export interface Ports {
+  http: number;
+  telservices: number;
+  qmDesktop: number;
+  qmNetwork: number;
+}
+
+export interface GatewayContext {
+  center: ContactCenter;
+  config: Config;
+  logger: Logger;
+  notifier: Notifier;
+  rtp: RtpSender;
+  metrics: Metrics;
+  /** Absolute data directory (recordings, exports). */
+  dataDir: string;
+  /** Client IP allowed by the interface's allow-list (config.allow.<name>; empty list = everyone). */
+  allowed(iface: InterfaceName | 'api', ip: string): boolean;
+  /** Ports actually bound, filled in as listeners start (0 until then). */
+  ports: Ports;
+}
+
+export interface InterfaceModule {
+  readonly name: InterfaceName;
+  /** Adds HTTP routes to the one HTTP server (called before it listens). */
+  register(app: FastifyInstance): Promise<void> | void;
+  /** Opens the interface's own listeners (TCP, UDP) and records their ports in ctx.ports. */
+  start?(): Promise<void>;
+  /** Closes listeners and subscribers; must not throw. */
+  stop?(): Promise<void>;
+  /** Protocol-level state for /api/v1/state under `interfaces.<name>` (sessions etc.). */
+  snapshot?(): unknown;
+}
+
+export type InterfaceFactory = (ctx: GatewayContext) => InterfaceModule;
