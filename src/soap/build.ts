@@ -1,0 +1,110 @@
+import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { faultCodeFor, type SoapFault } from './fault.js';
+import { envelopeNamespace, type SoapVersion } from './version.js';
+
+export type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+
+/** Prefix of the Envelope, Header, Body and Fault elements ccgate writes, in both versions. */
+export const ENVELOPE_PREFIX = 'soap';
+
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const NCNAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+export interface EnvelopeOptions {
+  body: (body: XMLBuilder) => void;
+  header?: (header: XMLBuilder) => void;
+  /** prefix → namespace URI, all declared on the Envelope so the elements built in them reuse these prefixes. */
+  namespaces?: Record<string, string>;
+}
+
+/**
+ * Builds a complete envelope. Everything goes through xmlbuilder2 in well-formed mode: text and attribute values
+ * are escaped, and names, comments, CDATA or characters that XML 1.0 cannot carry make it throw instead of
+ * producing markup, so no caller-supplied string can inject elements.
+ */
+export function buildEnvelope(version: SoapVersion, opts: EnvelopeOptions): string {
+  const ns = envelopeNamespace(version);
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const envelope = doc.ele(ns, `${ENVELOPE_PREFIX}:Envelope`);
+  for (const [prefix, uri] of Object.entries(opts.namespaces ?? {})) {
+    if (prefix === ENVELOPE_PREFIX && uri === ns) continue;
+    if (!NCNAME.test(prefix) || prefix === ENVELOPE_PREFIX || prefix.toLowerCase().startsWith('xml')) {
+      throw new Error(`buildEnvelope: prefix "${prefix}" cannot be declared`);
+    }
+    envelope.att(XMLNS_NS, `xmlns:${prefix}`, uri);
+  }
+  if (opts.header !== undefined) opts.header(envelope.ele(ns, `${ENVELOPE_PREFIX}:Header`));
+  opts.body(envelope.ele(ns, `${ENVELOPE_PREFIX}:Body`));
+  escapeAmpersands(doc.node as unknown as DomNode);
+  return doc.end({ wellFormed: true, prettyPrint: false });
+}
+
+/** The part of xmlbuilder2's DOM that escapeAmpersands touches. */
+interface DomNode {
+  nodeType: number;
+  data?: string;
+  attributes?: { length: number; item(i: number): { value: string } | null };
+  childNodes: { length: number; item(i: number): DomNode | null };
+}
+
+const TEXT_NODE = 3;
+const ELEMENT_NODE = 1;
+
+/**
+ * xmlbuilder2 leaves `&name;` and `&#n;` in values unescaped (it assumes they are already entities), so
+ * "R&D;" would come out as an undefined entity and "&lt;" as "<". Escaping every `&` first makes every value
+ * round-trip exactly; xmlbuilder2 then escapes `<` and `>` itself. CDATA is literal and left alone.
+ */
+function escapeAmpersands(root: DomNode): void {
+  const stack: DomNode[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node.nodeType === TEXT_NODE && node.data !== undefined) node.data = node.data.replace(/&/g, '&amp;');
+    if (node.nodeType === ELEMENT_NODE && node.attributes !== undefined) {
+      for (let i = 0; i < node.attributes.length; i++) {
+        const attr = node.attributes.item(i);
+        if (attr !== null) attr.value = attr.value.replace(/&/g, '&amp;');
+      }
+    }
+    for (let i = 0; i < node.childNodes.length; i++) {
+      const next = node.childNodes.item(i);
+      if (next !== null) stack.push(next);
+    }
+  }
+}
+
+// XML 1.0 §2.2 Char; a fault reason may quote client input, so it is repaired rather than refused.
+const NON_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function printable(text: string): string {
+  return text.replace(NON_XML_CHARS, '\uFFFD');
+}
+
+/**
+ * A fault envelope in `version`: SOAP 1.1 §4.4 (`faultcode` as `soap:Client`, `faultstring`, `detail`, all
+ * unqualified) or SOAP 1.2 Part 1 §5.4 (`Code/Value`, `Reason/Text xml:lang="en"`, `Detail`).
+ */
+export function buildFault(version: SoapVersion, fault: SoapFault, opts: { namespaces?: Record<string, string> } = {}): string {
+  const ns = envelopeNamespace(version);
+  const code = `${ENVELOPE_PREFIX}:${faultCodeFor(version, fault.code)}`;
+  const reason = printable(fault.reason);
+  return buildEnvelope(version, {
+    namespaces: opts.namespaces,
+    body: (body) => {
+      const el = body.ele(ns, `${ENVELOPE_PREFIX}:Fault`);
+      if (version === '1.1') {
+        el.ele('faultcode').txt(code);
+        el.ele('faultstring').txt(reason);
+        if (fault.detail !== undefined) fault.detail(el.ele('detail'));
+        return;
+      }
+      el.ele(ns, `${ENVELOPE_PREFIX}:Code`).ele(ns, `${ENVELOPE_PREFIX}:Value`).txt(code);
+      el.ele(ns, `${ENVELOPE_PREFIX}:Reason`)
+        .ele(ns, `${ENVELOPE_PREFIX}:Text`)
+        .att(XML_NS, 'xml:lang', 'en')
+        .txt(reason);
+      if (fault.detail !== undefined) fault.detail(el.ele(ns, `${ENVELOPE_PREFIX}:Detail`));
+    },
+  });
+}
