@@ -17,6 +17,7 @@ import { RtpSender } from './media/index.js';
 import { Metrics } from './metrics.js';
 import { Notifier } from './notify/index.js';
 import { DEFAULT_CENTER_FIXTURE } from './paths.js';
+import { registerDashboard } from './web/dashboard.js';
 
 export interface GatewayOptions {
   /** Settings in code, over file and environment. */
@@ -181,6 +182,8 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+
+  registerDashboard(app);
 
   const modules = (opts.interfaces ?? defaultInterfaces).map((f) => f(ctx));
   await registerControlApi(app, ctx, () => modules);

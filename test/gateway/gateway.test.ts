@@ -1,0 +1,99 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { buildGateway, type Gateway } from '../../src/gateway.js';
+
+const LISTEN = { host: '127.0.0.1', http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 } };
+let gw: Gateway | undefined;
+afterEach(async () => {
+  await gw?.close();
+  gw = undefined;
+});
+
+describe('configuration', () => {
+  it('reads DESIGN.md environment variables over the config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccgate-cfg-'));
+    const file = join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ http: { port: 9000 }, logLevel: 'warn', telservices: { sessionLimit: 5 } }));
+    const c = loadConfig({ env: { CCGATE_CONFIG: file, CCGATE_HTTP_PORT: '9100', CCGATE_QM_ADMIN_PASSWORD: 's3cret' } });
+    expect(c.http.port).toBe(9100);
+    expect(c.logLevel).toBe('warn');
+    expect(c.telservices.sessionLimit).toBe(5);
+    expect(c.ciscoqm.adminPassword).toBe('s3cret');
+    expect(c.telservices.port).toBe(7001);
+  });
+
+  it('names the key and the problem of an invalid setting', () => {
+    expect(() => loadConfig({ env: { CCGATE_HTTP_PORT: 'eighty' } })).toThrow(/^CCGATE_HTTP_PORT: expected a whole number/);
+    expect(() => loadConfig({ env: { CCGATE_TELSERVICES_PORT: '70000' } })).toThrow(ConfigError);
+    expect(() => loadConfig({ env: { CCGATE_TELSERVICES_PORT: '70000' } })).toThrow(/^CCGATE_TELSERVICES_PORT: /);
+    expect(() => loadConfig({ env: { CCGATE_LOG_LEVEL: 'loud' } })).toThrow(/^CCGATE_LOG_LEVEL: /);
+    expect(() => loadConfig({ env: {}, overrides: { notify: { queueLimit: -1 } } as never })).toThrow(/^notify\.queueLimit: /);
+  });
+
+  it('stops start-up with one clear line', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, CCGATE_HTTP_PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('ccgate: invalid configuration: CCGATE_HTTP_PORT: expected a whole number, got "eighty"');
+  });
+});
+
+describe('gateway over real sockets', () => {
+  it('answers /health with every bound port once listening', async () => {
+    gw = await buildGateway({ env: {}, config: { ...LISTEN, logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-')) } });
+    const ports = await gw.listen();
+    const r = await request(`${gw.baseUrl}/health`);
+    expect(r.statusCode).toBe(200);
+    const body = (await r.body.json()) as { status: string; listeners: Record<string, number> };
+    expect(body.status).toBe('ok');
+    expect(body.listeners.http).toBe(ports.http);
+    expect(ports.http).toBeGreaterThan(0);
+    expect(Object.keys(body.listeners).sort()).toEqual(['http', 'qmDesktop', 'qmNetwork', 'telservices']);
+  });
+
+  it('refuses clients outside an interface allow-list', async () => {
+    gw = await buildGateway({
+      env: {},
+      config: { ...LISTEN, logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-')), allow: { api: ['10.0.0.0/8'], qmi: [], ici: [], openmedia: [], telservices: [], ciscoqm: [] } },
+    });
+    await gw.listen();
+    const blocked = await request(`${gw.baseUrl}/api/v1/state`);
+    expect(blocked.statusCode).toBe(403);
+    await blocked.body.dump();
+    const health = await request(`${gw.baseUrl}/health`);
+    expect(health.statusCode).toBe(200);
+    await health.body.dump();
+  });
+
+  it('serves HTTPS when a certificate and key are configured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccgate-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    gw = await buildGateway({
+      env: {},
+      config: { ...LISTEN, logLevel: 'silent', dataDir: dir, http: { port: 0, tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } } },
+    });
+    await gw.listen();
+    expect(gw.baseUrl.startsWith('https://')).toBe(true);
+    const r = await request(`${gw.baseUrl}/health`, { dispatcher: new Agent({ connect: { rejectUnauthorized: false } }) });
+    expect(r.statusCode).toBe(200);
+    await r.body.dump();
+  });
+});
+
+describe('dashboard', () => {
+  it('serves the live page at /', async () => {
+    gw = await buildGateway({ env: {}, config: { logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-')) }, interfaces: [] });
+    const r = await gw.app.inject({ method: 'GET', url: '/' });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toMatch(/text\/html/);
+    expect(r.body).toContain("fetch('/api/v1/state')");
+  });
+});
