@@ -3,61 +3,15 @@
  * Interfaces subscribe to the bus and project events onto their protocols. Events carry snapshots (views), never
  * live objects, so a subscriber may keep them after the next change.
  */
-import type {
-  AgentState,
-  CallCause,
-  CallDirection,
-  FaultComponent,
-  Forward,
-  ItemChannel,
-  ItemState,
-  MonitorSession,
-  PartyRole,
-  PartyState,
-  RecordingState,
-} from './model.js';
+import type { AgentState, Call, CallCause, FaultComponent, Forward, ItemChannel, ItemState, Party } from './model.js';
 
-export interface PartyView {
-  legId: string;
-  number: string;
-  userId?: string;
-  internal: boolean;
-  role: PartyRole;
-  state: PartyState;
-  joinedAt: number;
-  alertingAt?: number;
-  connectedAt?: number;
-  endedAt?: number;
-  cause?: CallCause;
-  ip: string;
-  port: number;
-}
+/** A party as events and the API show it: the live Party's plain data. */
+export type PartyView = Party;
 
-export interface CallView {
-  id: string;
-  sipCallId: string;
-  reference: number;
-  direction: CallDirection;
+/** A call as events show it: everything but the core's bookkeeping (timers, routing internals). */
+export type CallView = Omit<Call, 'timers' | 'redirects' | 'transferBy' | 'priority' | 'skills' | 'queuedAt' | 'parties'> & {
   parties: PartyView[];
-  dialled: string;
-  firstCalled?: string;
-  lastRedirection?: { number: string; cause: 'redirect' | 'transfer' };
-  queueId?: string;
-  acd: boolean;
-  consultFor?: string;
-  conference: boolean;
-  attached: Record<string, string>;
-  gateway: { ip: string; port: number };
-  mrs: { ip: string; port: number };
-  codec: string;
-  recording: RecordingState;
-  monitors: MonitorSession[];
-  state: 'active' | 'ended';
-  createdAt: number;
-  answeredAt?: number;
-  endedAt?: number;
-  cause?: CallCause;
-}
+};
 
 /** What happened to a call; interfaces choose their wire events from this. */
 export type CallChange =
