@@ -44,6 +44,8 @@ export interface CoreOptions {
   wrapUpSec?: number;
   /** Milliseconds after which a called external party answers; negative = never (answered through the control API). */
   externalAnswerMs?: number;
+  /** Milliseconds between a device dialling and the far end ringing (0 = at once). */
+  deliveryDelayMs?: number;
   /** History records kept per device. */
   historyLimit?: number;
   /** Calls abandoned in queue sooner than this do not count against service level. */
@@ -58,6 +60,7 @@ export interface ResolvedCoreOptions {
   noAnswerSec: number;
   wrapUpSec: number;
   externalAnswerMs: number;
+  deliveryDelayMs: number;
   historyLimit: number;
   immediateAbandonMs: number;
   gatewayIp: string;
@@ -126,6 +129,7 @@ export class ContactCenter {
       noAnswerSec: opts.noAnswerSec ?? 30,
       wrapUpSec: opts.wrapUpSec ?? 10,
       externalAnswerMs: opts.externalAnswerMs ?? 2000,
+      deliveryDelayMs: Math.max(0, opts.deliveryDelayMs ?? 0),
       historyLimit: opts.historyLimit ?? 500,
       immediateAbandonMs: opts.immediateAbandonMs ?? 5000,
       gatewayIp: opts.media?.gatewayIp ?? '10.0.0.1',
@@ -483,19 +487,30 @@ export class ContactCenter {
 
   // ---------------------------------------------------------------- directory
 
-  /** Name of a number from the directory (global first, then the given user's private directories). */
+  /** Name of a number from the directory (global and shared first, then the given user's private directories). */
   lookup(number: string, userId?: string): DirectoryEntry | undefined {
     let hit: DirectoryEntry | undefined;
     for (const e of this.directory) {
       if (e.number !== number) continue;
-      if (e.directory === 'global') return e;
+      if (e.owner === undefined) return e;
       if (userId && e.owner === userId) hit ??= e;
     }
     return hit;
   }
 
+  /** Entries without an owner (the global directory and shared ones such as a synchronised LDAP) are everyone's. */
   private visibleEntries(userId?: string): DirectoryEntry[] {
-    return this.directory.filter((e) => e.directory === 'global' || (userId !== undefined && e.owner === userId));
+    return this.directory.filter((e) => e.owner === undefined || (userId !== undefined && e.owner === userId));
+  }
+
+  /** Replaces a shared (ownerless) directory as a whole, e.g. a configured LDAP directory being synchronised. */
+  replaceSharedDirectory(directoryName: string, entries: Omit<DirectoryEntry, 'directory' | 'owner'>[]): void {
+    if (directoryName === 'global') throw new CoreError('invalidArgument', 'the global directory comes from the fixture');
+    for (let i = this.directory.length - 1; i >= 0; i--) {
+      const e = this.directory[i];
+      if (e && e.owner === undefined && e.directory === directoryName) this.directory.splice(i, 1);
+    }
+    for (const e of entries) this.directory.push({ ...e, directory: directoryName });
   }
 
   /**

@@ -82,6 +82,11 @@ export interface Device {
   port: number;
   /** Seconds a direct call rings before noAnswer forwarding / giving up. */
   noAnswerSec: number;
+  /**
+   * A device that may hold several calls at once (a routing point or trunk placing campaign calls); a normal
+   * extension cannot dial while it has a call in progress.
+   */
+  multiLine?: boolean;
 }
 
 export interface Queue {
@@ -206,6 +211,8 @@ export interface Call {
   transferBy?: string;
   /** Redirections so far (forwarding loops are cut off). */
   redirects: number;
+  /** Overrides the center's externalAnswerMs for external parties this call alerts (negative = never). */
+  externalAnswerMs?: number;
   /** Timers owned by the call (ring-no-answer, automatic driver, external answer). */
   timers: Map<string, TimerHandle>;
 }

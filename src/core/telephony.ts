@@ -42,6 +42,8 @@ export interface CallOptions {
   /** Agent to try first for an ACD call. */
   preferredAgent?: string;
   sipCallId?: string;
+  /** When a called external party answers, overriding the center's externalAnswerMs (negative = never). */
+  externalAnswerMs?: number;
 }
 
 export interface RecordingFilter {
@@ -167,6 +169,7 @@ export class Telephony {
       timers: new Map(),
     };
     if (opts.consultFor !== undefined) call.consultFor = opts.consultFor;
+    if (opts.externalAnswerMs !== undefined) call.externalAnswerMs = opts.externalAnswerMs;
     this.calls.set(id, call);
     return call;
   }
@@ -230,10 +233,10 @@ export class Telephony {
   /** A device dials a number (TelServices makeCall, ICI dial, the agent's phone). */
   makeCall(from: string, to: string, opts: CallOptions = {}): Call {
     this.cc.assertUp('pbxLink');
-    this.cc.device(from);
+    const dev = this.cc.device(from);
     if (!NUMBER.test(to)) throw new CoreError('invalidArgument', `called number ${to}`);
     if (to === from) throw new CoreError('invalidArgument', 'a device cannot call itself');
-    if (this.deviceBusy(from)) throw new CoreError('invalidState', `device ${from} is in a call`);
+    if (!dev.multiLine && this.deviceBusy(from)) throw new CoreError('invalidState', `device ${from} is in a call`);
     this.assertReachable(to);
     const internal = this.cc.isInternal(to) || this.cc.queueAt(to) !== undefined;
     const call = this.newCall(internal ? 'internal' : 'outbound', to, opts);
@@ -244,7 +247,10 @@ export class Telephony {
     if (agent) this.occupy(agent);
     this.emit('created', call, [caller], { actor: from });
     this.emit('dialled', call, [caller], { actor: from, detail: to });
-    this.deliver(call, to, caller);
+    // A PBX reports the far end ringing a moment after the number is processed; deliveryDelayMs models that gap.
+    const delay = this.cc.options.deliveryDelayMs;
+    if (delay > 0) this.setTimer(call, 'deliver', delay, () => this.deliver(call, to, caller));
+    else this.deliver(call, to, caller);
     return call;
   }
 
@@ -264,7 +270,7 @@ export class Telephony {
   }
 
   private scheduleExternalAnswer(call: Call, party: Party): void {
-    const ms = this.cc.options.externalAnswerMs;
+    const ms = call.externalAnswerMs ?? this.cc.options.externalAnswerMs;
     if (ms < 0) return;
     this.setTimer(call, `ext:${party.legId}`, ms, () => {
       if (party.state === 'alerting') this.answerParty(call, party);
@@ -784,6 +790,9 @@ export class Telephony {
     this.untrack(number, active);
     for (const t of active.timers.values()) this.cc.clock.clearTimeout(t);
     active.timers.clear();
+    // The consultation's own recording and monitoring end with it; the conference goes on in the held call.
+    if (active.recording.state !== 'off' && active.recording.recordingId) this.finishRecording(active, active.recording.recordingId);
+    active.monitors = [];
     active.state = 'ended';
     active.endedAt = this.cc.now();
     active.cause = 'conference';
@@ -914,8 +923,11 @@ export class Telephony {
 
   // ------------------------------------------------------------ recording
 
-  /** Calls that have ended are refused with a typed "call gone" error (never an exception about undefined). */
-  private liveCall(callId: string): Call {
+  /**
+   * An active call; one that has ended is refused with a typed "call gone" error, an unknown id with "unknown call"
+   * (never an exception about undefined). Public so interfaces can check a call before acting on it.
+   */
+  liveCall(callId: string): Call {
     const call = this.calls.get(callId);
     if (!call) throw new CoreError(this.everExisted(callId) ? 'callGone' : 'unknownCall', callId);
     return call;

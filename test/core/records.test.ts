@@ -100,3 +100,17 @@ describe('error catalogue', () => {
     }
   });
 });
+
+describe('recordings across a conference', () => {
+  it('stops the consultation recording when the consultation is merged', () => {
+    const { cc } = makeCenter();
+    cc.telephony.inbound('+35840111222', '1101');
+    cc.telephony.answer('1101');
+    const consult = cc.telephony.consult('1101', '1102');
+    cc.telephony.answer('1102');
+    const rec = cc.telephony.startRecording(consult.id, 'test');
+    cc.telephony.conference('1101');
+    expect(rec.state).toBe('stopped');
+    expect(rec.endedAt).toBeDefined();
+  });
+});
