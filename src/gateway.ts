@@ -13,7 +13,7 @@ import type { Config, ConfigInput } from './config/schema.js';
 import { ContactCenter, loadFixture, parseFixture, type CenterFixture, type Clock } from './core/index.js';
 import { defaultInterfaces } from './interfaces/registry.js';
 import type { GatewayContext, InterfaceFactory, InterfaceModule, InterfaceName, Ports } from './interfaces/types.js';
-import { RtpSender } from './media/index.js';
+import { MediaService, RtpSender } from './media/index.js';
 import { Metrics } from './metrics.js';
 import { Notifier } from './notify/index.js';
 import { DEFAULT_CENTER_FIXTURE } from './paths.js';
@@ -98,6 +98,7 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     noAnswerSec: config.center.noAnswerSec,
     wrapUpSec: config.center.wrapUpSec,
     externalAnswerMs: config.center.externalAnswerMs,
+    deliveryDelayMs: config.center.deliveryDelayMs,
     onListenerError: (err, event) => logger.error({ err, eventType: event.type, seq: event.seq }, 'event listener failed'),
   });
 
@@ -124,6 +125,8 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     },
   });
   const rtp = new RtpSender({ maxStreams: config.qmi.maxRtpStreams, logger: logger.child({ component: 'rtp' }) });
+  // Monitoring streams and recording files follow the core's call state, whichever interface asked for them.
+  const media = new MediaService({ center, rtp, dataDir, logger });
   const metrics = new Metrics();
   metrics.watch(center, notifier);
 
@@ -143,6 +146,7 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     dataDir,
     ports,
     allowed: (iface, ip) => allowLists.get(iface)?.(ip) ?? true,
+    fixture,
   };
 
   const https = config.http.tls ? { key: readFileSync(config.http.tls.key), cert: readFileSync(config.http.tls.cert) } : null;
@@ -223,6 +227,7 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         }
       }
       await app.close();
+      await media.stop();
       rtp.closeAll();
       await notifier.close();
       center.shutdown();

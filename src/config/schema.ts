@@ -6,6 +6,12 @@ import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 const cidrList = z.array(z.string().min(1)).default([]);
+/**
+ * Where a QM tool may have ccgate post events and stream RTP by default (QMI 1.1: the interface has no
+ * authentication and "allows access to the RTP stream of any call"): loopback and private networks (RFC 1918, RFC
+ * 4193). Link-local (169.254.0.0/16, where cloud metadata services live) and public addresses need explicit config.
+ */
+export const LOCAL_NETWORKS = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'] as const;
 
 export const ConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -41,8 +47,32 @@ export const ConfigSchema = z.object({
       idleTimeoutMs: z.number().int().positive().default(10_000),
       /** qualifyCall answers the call unless the request says otherwise. */
       qualifyCallAnswers: z.boolean().default(true),
+      /** Password of adminUserId for the first openSession on a device (administrator authentication). */
+      adminPassword: z.string().optional(),
+      /** IANA time zone for history dates, statistics start times and campaign working hours (default: the host's). */
+      timeZone: z.string().min(1).optional(),
+      /** Add callReference to call events (the seed's examples omit it). */
+      eventCallReference: z.boolean().default(false),
+      /** Present the original party (firstOtherParty) on a consulted device, as TelServer's setting of that name. */
+      firstOtherParty: z.boolean().default(true),
+      /** Concurrent TCP connections on the TelServices port; beyond it a request is answered resourceError. */
+      maxConnections: z.number().int().min(1).default(2048),
+      /** Longest wait of a snapshot long poll (resultOnEvent timeout is capped to it). */
+      snapshotMaxWaitSec: z.number().int().min(1).max(3600).default(300),
     })
-    .default({ port: 7001, endOfPDU: '', sessionLimit: 1000, authByAdministrator: false, maxRequestBytes: 64 * 1024, idleTimeoutMs: 10_000, qualifyCallAnswers: true }),
+    .default({
+      port: 7001,
+      endOfPDU: '',
+      sessionLimit: 1000,
+      authByAdministrator: false,
+      maxRequestBytes: 64 * 1024,
+      idleTimeoutMs: 10_000,
+      qualifyCallAnswers: true,
+      eventCallReference: false,
+      firstOtherParty: true,
+      maxConnections: 2048,
+      snapshotMaxWaitSec: 300,
+    }),
   ciscoqm: z
     .object({
       desktopPort: port.default(65001),
@@ -52,13 +82,13 @@ export const ConfigSchema = z.object({
     .default({ desktopPort: 65001, networkPort: 65002, adminPassword: 'qmadmin' }),
   qmi: z
     .object({
-      /** Callback URLs must resolve into these networks. */
-      callbackAllow: cidrList,
-      /** RTP monitoring destinations must be in these networks. */
-      rtpAllow: cidrList,
+      /** Callback URLs must resolve into these networks; [] allows any address. */
+      callbackAllow: z.array(z.string().min(1)).default([...LOCAL_NETWORKS]),
+      /** RTP monitoring destinations must be in these networks; [] allows any address. */
+      rtpAllow: z.array(z.string().min(1)).default([...LOCAL_NETWORKS]),
       maxRtpStreams: z.number().int().min(0).default(64),
     })
-    .default({ callbackAllow: [], rtpAllow: [], maxRtpStreams: 64 }),
+    .default({ callbackAllow: [...LOCAL_NETWORKS], rtpAllow: [...LOCAL_NETWORKS], maxRtpStreams: 64 }),
   /** Per-interface client IP allow-lists (CIDR); empty = everyone. The seeds ask operators to protect these interfaces at the IP level. */
   allow: z
     .object({
@@ -94,8 +124,10 @@ export const ConfigSchema = z.object({
       noAnswerSec: z.number().int().min(1).default(30),
       wrapUpSec: z.number().int().min(0).default(10),
       externalAnswerMs: z.number().int().default(2000),
+      /** Milliseconds between a device dialling and the far end ringing (a PBX's delivered event comes a moment later). */
+      deliveryDelayMs: z.number().int().min(0).max(60_000).default(0),
     })
-    .default({ ringTimeoutSec: 20, noAnswerSec: 30, wrapUpSec: 10, externalAnswerMs: 2000 }),
+    .default({ ringTimeoutSec: 20, noAnswerSec: 30, wrapUpSec: 10, externalAnswerMs: 2000, deliveryDelayMs: 0 }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

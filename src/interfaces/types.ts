@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { ContactCenter } from '../core/index.js';
+import type { CenterFixture, ContactCenter } from '../core/index.js';
 import type { RtpSender } from '../media/index.js';
 import type { Metrics } from '../metrics.js';
 import type { Notifier } from '../notify/index.js';
@@ -33,6 +33,8 @@ export interface GatewayContext {
   allowed(iface: InterfaceName | 'api', ip: string): boolean;
   /** Ports actually bound, filled in as listeners start (0 until then). */
   ports: Ports;
+  /** The contact-center fixture the core was built from: interfaces validate their own sections of it. */
+  fixture?: CenterFixture;
 }
 
 export interface InterfaceModule {

@@ -15,6 +15,7 @@ export {
   type RtpStreamStats,
   type RtpTarget,
 } from './rtp.js';
+export { MediaService, type MediaServiceOptions } from './service.js';
 export { CallRecorder, type CallRecorderOptions, type CallRecorderState } from './recorder.js';
 export {
   readWavInfo,

@@ -1,0 +1,184 @@
+/**
+ * The media server side of the core (generic, not tied to one interface): RTP monitoring streams follow each call's
+ * `monitors`, and every stopped recording becomes a WAV file registered back in the core.
+ *
+ * Audio is synthetic (audio.ts): the call's parties talk in turns, each at its own pitch, as a pure function of the
+ * call's timeline (sample 0 = the call's creation). A stream opened mid-call starts at the call's current position,
+ * and a recording holds the same conversation a monitoring tool heard.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { CallView, ContactCenter, DomainEvent } from '../core/index.js';
+import { mix, partyVoice, SAMPLE_RATE, shift, type AudioSource } from './audio.js';
+import type { RtpSender } from './rtp.js';
+import { writeWav, type RecordingSegment } from './wav.js';
+
+export interface MediaServiceOptions {
+  center: ContactCenter;
+  rtp: RtpSender;
+  /** Recordings go to `<dataDir>/recordings/<recordingId>.wav`. */
+  dataDir: string;
+  logger: Logger;
+}
+
+type Monitor = CallView['monitors'][number];
+
+interface CallMedia {
+  /** Core-clock ms of the call's sample 0. */
+  origin: number;
+  /** Parties that talk (supervisors listen); read by the sources on every packet, so a conference is heard grow. */
+  talkers: number;
+  /** Monitor id → the RtpSender keys of its streams. */
+  streams: Map<string, string[]>;
+}
+
+const voices: AudioSource[] = [];
+function voice(i: number): AudioSource {
+  return (voices[i] ??= partyVoice(i));
+}
+
+/** The voices of parties `from`..talkers-1 (at least party `from`), mixed. */
+function talkersSource(media: CallMedia, from: number): AudioSource {
+  return {
+    samples(start, count) {
+      const n = Math.max(from + 1, media.talkers);
+      const parts: AudioSource[] = [];
+      for (let i = from; i < n; i++) parts.push(voice(i));
+      return mix(...parts).samples(start, count);
+    },
+  };
+}
+
+function talkersOf(call: CallView): number {
+  return call.parties.filter((p) => p.role !== 'supervisor' && p.state !== 'ended').length;
+}
+
+export class MediaService {
+  private readonly calls = new Map<string, CallMedia>();
+  private readonly writes = new Set<Promise<void>>();
+  private readonly unsubscribe: () => void;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: MediaServiceOptions) {
+    this.log = opts.logger.child({ component: 'media' });
+    this.unsubscribe = opts.center.bus.subscribe((e) => this.onEvent(e));
+  }
+
+  /** Stops following the core, closes every stream and waits for recordings still being written. */
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    for (const id of [...this.calls.keys()]) this.closeCall(id);
+    await Promise.allSettled([...this.writes]);
+  }
+
+  /** Streams open for a call (tests, diagnostics). */
+  streamsOf(callId: string): string[] {
+    return [...(this.calls.get(callId)?.streams.values() ?? [])].flat();
+  }
+
+  private onEvent(e: DomainEvent): void {
+    if (e.type === 'recording' && e.change === 'stopped') this.writeRecording(e.recordingId);
+    if (e.type !== 'call') return;
+    if (e.change === 'ended' || e.change === 'merged') {
+      this.closeCall(e.call.id);
+      return;
+    }
+    const media = this.calls.get(e.call.id);
+    if (media) media.talkers = talkersOf(e.call);
+    if (e.change === 'monitoring') this.reconcile(e.call);
+  }
+
+  private track(call: CallView): CallMedia {
+    let media = this.calls.get(call.id);
+    if (!media) {
+      media = { origin: call.createdAt, talkers: talkersOf(call), streams: new Map() };
+      this.calls.set(call.id, media);
+    }
+    return media;
+  }
+
+  /** Makes the streams match the call's monitors: open new ones, pause/resume, close the ones that went away. */
+  private reconcile(call: CallView): void {
+    const media = this.track(call);
+    const live = new Set(call.monitors.map((m) => m.id));
+    for (const [id, keys] of media.streams) {
+      if (live.has(id)) continue;
+      for (const k of keys) this.opts.rtp.close(k);
+      media.streams.delete(id);
+    }
+    for (const m of call.monitors) {
+      let keys = media.streams.get(m.id);
+      if (!keys) {
+        keys = this.open(media, m);
+        media.streams.set(m.id, keys);
+      }
+      for (const k of keys) {
+        const s = this.opts.rtp.get(k);
+        if (m.state === 'paused') s?.pause();
+        else s?.resume();
+      }
+    }
+  }
+
+  /** Mixed: every party on one stream to targets[0]. Separate: the caller (A) to targets[0], the others (B) to targets[1]. */
+  private open(media: CallMedia, m: Monitor): string[] {
+    const offset = Math.max(0, Math.round(((this.opts.center.now() - media.origin) * SAMPLE_RATE) / 1000));
+    const plan: { key: string; target: Monitor['targets'][number]; source: AudioSource }[] = [];
+    const [first, second] = m.targets;
+    if (!first) return [];
+    if (m.mode === 'separate' && second) {
+      plan.push({ key: `${m.id}:a`, target: first, source: voice(0) });
+      plan.push({ key: `${m.id}:b`, target: second, source: talkersSource(media, 1) });
+    } else {
+      plan.push({ key: `${m.id}:mix`, target: first, source: talkersSource(media, 0) });
+    }
+    const keys: string[] = [];
+    for (const p of plan) {
+      try {
+        this.opts.rtp.open(p.key, { target: { host: p.target.host, port: p.target.port }, source: shift(p.source, offset) });
+        keys.push(p.key);
+      } catch (err) {
+        // The interface checked the cap and the address before asking; this is a last line, logged, never thrown.
+        this.log.warn({ err, monitor: m.id, owner: m.owner }, 'monitoring stream not opened');
+      }
+    }
+    return keys;
+  }
+
+  private closeCall(callId: string): void {
+    const media = this.calls.get(callId);
+    if (!media) return;
+    for (const keys of media.streams.values()) for (const k of keys) this.opts.rtp.close(k);
+    this.calls.delete(callId);
+  }
+
+  private writeRecording(recordingId: string): void {
+    const t = this.opts.center.telephony;
+    let rec;
+    try {
+      rec = t.recording(recordingId);
+    } catch {
+      return;
+    }
+    // The 'stopped' event comes before the call's 'ended', so the call is still there to give its timeline.
+    const origin = t.findCall(rec.callId)?.createdAt ?? rec.startedAt;
+    const segments: RecordingSegment[] = [];
+    for (const s of rec.segments) {
+      if (s.endMs === undefined) continue;
+      const startMs = Math.max(0, s.startMs - origin);
+      const endMs = Math.max(startMs, s.endMs - origin);
+      if (endMs > startMs) segments.push({ startMs, endMs });
+    }
+    const parties = Math.max(2, rec.parties.length);
+    const source = mix(...Array.from({ length: parties }, (_, i) => voice(i)));
+    const path = join(this.opts.dataDir, 'recordings', `${recordingId}.wav`);
+    const write = writeWav(path, source, segments, { format: 'pcm16' })
+      .then((r) => {
+        t.recordingFileReady(recordingId, path, r.bytes);
+        this.log.info({ recordingId, callId: rec.callId, path, durationMs: r.durationMs }, 'recording written');
+      })
+      .catch((err: unknown) => this.log.error({ err, recordingId }, 'recording could not be written'))
+      .finally(() => this.writes.delete(write));
+    this.writes.add(write);
+  }
+}
