@@ -91,7 +91,12 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
       case 'hold': call = t.hold(ext, callId); break;
       case 'retrieve': call = t.retrieve(ext, callId); break;
       case 'drop': call = t.drop(ext, callId); break;
-      case 'consult': call = t.consult(ext, need(), callId ? { consultFor: callId } : {}); break;
+      case 'consult': {
+        // QMI 7.1/7.3 steps 2-3 ("puts the call on hold", then "calls Agent B"): a call already on hold is consulted from.
+        const held = callId || t.deviceBusy(ext) ? undefined : t.callsOf(ext).find((c) => t.partyOf(c, ext)?.state === 'hold');
+        call = held ? t.makeCall(ext, need(), { consultFor: held.id }) : t.consult(ext, need(), callId ? { consultFor: callId } : {});
+        break;
+      }
       case 'transfer': {
         // With a held call, complete the consultative transfer; without one, a number means a blind transfer.
         const hasHeld = t.callsOf(ext).some((c) => t.partyOf(c, ext)?.state === 'hold');

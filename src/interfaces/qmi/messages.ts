@@ -1,0 +1,162 @@
+/**
+ * QMI wire messages ccgate writes: the synchronous Response, faults, and the events posted to callbacks. An event is
+ * built once per core change and rendered per session, since only the QMISessID header differs (QMI 3.2.2: events
+ * are multicast to every session, each with its own header).
+ */
+import { buildEnvelope, envelopeNamespace, ENVELOPE_PREFIX, faultCodeFor, type SoapReply, type SoapVersion, type XMLBuilder } from '../../soap/index.js';
+import type { QmiError } from './errors.js';
+import { EVENT_ELEMENT, QMI_NS, XSD_NS, XSI_NS, type CallStateValue, type EventKind, type Operation } from './protocol.js';
+
+const NAMESPACES = { qmi: QMI_NS, xsi: XSI_NS, xsd: XSD_NS };
+
+/** QMI 5.2.2, in the schema's order. */
+export const CALL_INFO_FIELDS = [
+  'CallID',
+  'SIPCallID',
+  'ANumber',
+  'BNumber',
+  'AgentNumber',
+  'AUserName',
+  'BUserName',
+  'AgentUserName',
+  'AgentIP',
+  'AgentPort',
+  'GateWayIP',
+  'GateWayPort',
+  'MRSIP',
+  'MRSPort',
+  'Codec',
+  'TimeStamp',
+  'BcmRecordingEn',
+] as const;
+export type CallInfoField = (typeof CALL_INFO_FIELDS)[number];
+/** null = nillable and unknown: written as xsi:nil (QMI 5.2.1: AUserName is "NULL if the call is from outside"). */
+export type CallInfoParams = Record<CallInfoField, string | number | null> & { CallID: string };
+
+export type QmiEvent =
+  | { kind: 'CallInfo' | 'Newcall' | 'Callupdated'; info: CallInfoParams }
+  | { kind: 'Callended' | 'Callonhold' | 'Callresumed'; callId: string }
+  | { kind: 'Callstate'; callId: string; state: CallStateValue; extra: string | null }
+  | { kind: 'RequestResponse'; callId: string; request: Operation; error?: QmiError };
+
+/** A message whose QMISessID is filled in per session. */
+export interface EventTemplate {
+  kind: EventKind;
+  /** The QMI CallID the event is about (for logs and the projection's bookkeeping). */
+  callId: string;
+  render(sessionId: string): string;
+}
+
+// XML 1.0 §2.2 Char: a fault may quote client input, which is repaired rather than refused.
+const NON_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const HAS_NON_XML = new RegExp(NON_XML.source);
+
+function printable(text: string): string {
+  return HAS_NON_XML.test(text) ? text.replace(NON_XML, '\uFFFD') : text;
+}
+
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function qmi(parent: XMLBuilder, name: string, value?: string | number | null): XMLBuilder {
+  const el = parent.ele(QMI_NS, `qmi:${name}`);
+  if (value === null) el.att(XSI_NS, 'xsi:nil', 'true');
+  else if (value !== undefined) el.txt(String(value));
+  return el;
+}
+
+/**
+ * Events are written as strings rather than through xmlbuilder2: they are built once per core change at load (a DOM
+ * per event cost ~0.3 ms), and their element names are this module's constants, so only values need escaping; a
+ * value is made printable (XML 1.0 §2.2) and escaped, so no caller-supplied text can add markup.
+ */
+function el(name: string, value: string | number | null): string {
+  if (value === null) return `<qmi:${name} xsi:nil="true"/>`;
+  return `<qmi:${name}>${escapeText(printable(String(value)))}</qmi:${name}>`;
+}
+
+function eventBody(ev: QmiEvent): string {
+  const root = EVENT_ELEMENT[ev.kind];
+  let inner: string;
+  switch (ev.kind) {
+    case 'CallInfo':
+    case 'Newcall':
+    case 'Callupdated':
+      inner = `<qmi:CallInfoParams>${CALL_INFO_FIELDS.map((f) => el(f, ev.info[f])).join('')}</qmi:CallInfoParams>`;
+      break;
+    case 'Callended':
+    case 'Callonhold':
+    case 'Callresumed':
+      inner = el('CallID', ev.callId);
+      break;
+    case 'Callstate':
+      inner = `<qmi:CallStateParams>${el('CallID', ev.callId)}${el('CallState', ev.state)}${el('ExtraParameter', ev.extra)}</qmi:CallStateParams>`;
+      break;
+    case 'RequestResponse':
+      // QMI 5.4.1: ErrorCode and ErrorPhrase explain a failure; on success they are left out (minOccurs 0).
+      inner =
+        `<qmi:ReqResponseParams>${el('CallID', ev.callId)}${el('Request', ev.request)}${el('Success', ev.error ? 0 : 1)}` +
+        (ev.error ? `${el('ErrorCode', ev.error.code)}${el('ErrorPhrase', ev.error.phrase)}` : '') +
+        `</qmi:ReqResponseParams>`;
+      break;
+  }
+  return `<qmi:${root}>${inner}</qmi:${root}>`;
+}
+
+export function eventCallId(ev: QmiEvent): string {
+  return 'info' in ev ? ev.info.CallID : ev.callId;
+}
+
+const P = ENVELOPE_PREFIX;
+const EVENT_HEAD =
+  `<?xml version="1.0" encoding="UTF-8"?><${P}:Envelope xmlns:${P}="${envelopeNamespace('1.1')}" xmlns:qmi="${QMI_NS}" ` +
+  `xmlns:xsi="${XSI_NS}" xmlns:xsd="${XSD_NS}"><${P}:Header><qmi:QMISessID>`;
+
+export function eventTemplate(ev: QmiEvent): EventTemplate {
+  const tail = `</qmi:QMISessID></${P}:Header><${P}:Body>${eventBody(ev)}</${P}:Body></${P}:Envelope>`;
+  return { kind: ev.kind, callId: eventCallId(ev), render: (sessionId) => EVENT_HEAD + escapeText(sessionId) + tail };
+}
+
+const responses = new Map<string, string>();
+
+/** QMI 4.x.x.3: `<qmi:Response><qmi:Success>1</qmi:Success></qmi:Response>`; the same for every request. */
+export function responseXml(version: SoapVersion, success: 0 | 1): string {
+  const key = `${version}:${success}`;
+  let xml = responses.get(key);
+  if (xml === undefined) {
+    xml = buildEnvelope(version, { namespaces: NAMESPACES, body: (b) => qmi(qmi(b, 'Response'), 'Success', success) });
+    responses.set(key, xml);
+  }
+  return xml;
+}
+
+/**
+ * QMI 1.2: "If an operation fails … a standard SOAP 1.1 fault message element is included in the response", and
+ * the seed's example pairs it with `Response/Success 0`. Both go in the Body (SOAP 1.1 §4.4: the Fault is a body
+ * entry), so a client that reads either finds the failure. The fault code is qualified (SOAP 1.1 §4.4.1).
+ */
+export function faultReply(version: SoapVersion, reason: string, detail?: string, code: 'Client' | 'Server' = 'Client'): SoapReply {
+  const envNs = envelopeNamespace(version);
+  const text = printable(reason).slice(0, 500);
+  const more = detail === undefined ? undefined : printable(detail).slice(0, 500);
+  const faultCode = `${ENVELOPE_PREFIX}:${faultCodeFor(version, code)}`;
+  const body = buildEnvelope(version, {
+    namespaces: NAMESPACES,
+    body: (b) => {
+      qmi(qmi(b, 'Response'), 'Success', 0);
+      const fault = b.ele(envNs, `${ENVELOPE_PREFIX}:Fault`);
+      if (version === '1.1') {
+        fault.ele('faultcode').txt(faultCode);
+        fault.ele('faultstring').txt(text);
+        if (more !== undefined) qmi(fault.ele('detail'), 'ErrorPhrase', more);
+        return;
+      }
+      fault.ele(envNs, `${ENVELOPE_PREFIX}:Code`).ele(envNs, `${ENVELOPE_PREFIX}:Value`).txt(faultCode);
+      fault.ele(envNs, `${ENVELOPE_PREFIX}:Reason`).ele(envNs, `${ENVELOPE_PREFIX}:Text`).att('http://www.w3.org/XML/1998/namespace', 'xml:lang', 'en').txt(text);
+      if (more !== undefined) qmi(fault.ele(envNs, `${ENVELOPE_PREFIX}:Detail`), 'ErrorPhrase', more);
+    },
+  });
+  return { status: 500, body };
+}

@@ -1,0 +1,283 @@
+/** Real-socket helpers for the QMI suite: a gateway on port 0, QM-tool callback receivers, raw SOAP requests. */
+import { createSocket } from 'node:dgram';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { buildGateway, type Gateway } from '../../src/gateway.js';
+import type { ConfigInput } from '../../src/config/schema.js';
+import { qmiInterface } from '../../src/interfaces/qmi/index.js';
+import { parseRtpHeader, type RtpPacketInfo } from '../../src/media/index.js';
+import { child, parseXml, type XmlElement } from '../../src/soap/index.js';
+
+export const QMI_NS = 'http://sap.com/bcm/qmi/qmi_schema';
+export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+export const PATH = '/bcm/QMIInterface.asmx';
+export const ACTION = '"http://sap.com/BCM/QMIInterface"';
+export const EXTERNAL = '+35840111222';
+
+export type QmiConfig = NonNullable<ConfigInput['qmi']>;
+
+export async function startGateway(overrides: Partial<ConfigInput> = {}): Promise<Gateway> {
+  const gw = await buildGateway({
+    env: {},
+    config: {
+      logLevel: 'silent',
+      host: '127.0.0.1',
+      dataDir: mkdtempSync(join(tmpdir(), 'ccgate-qmi-')),
+      http: { port: 0 },
+      telservices: { port: 0 },
+      ciscoqm: { desktopPort: 0, networkPort: 0 },
+      center: { seed: 7, externalAnswerMs: -1 },
+      notify: { retryBaseMs: 20, retryMaxMs: 80, cancelAfterFailures: 3, cancelAfterMs: 60_000, connectTimeoutMs: 500, attemptTimeoutMs: 1000 },
+      ...overrides,
+    },
+    interfaces: [qmiInterface],
+  });
+  await gw.listen();
+  return gw;
+}
+
+/** One event as a QM tool sees it: the body element, the session header and the parameters, nil as null. */
+export interface ReceivedEvent {
+  name: string;
+  sessId: string | undefined;
+  fields: Record<string, string | null>;
+  headers: IncomingHttpHeaders;
+  raw: string;
+}
+
+function fieldsOf(el: XmlElement | undefined): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const c of el?.children ?? []) {
+    if (c.children.length > 0) Object.assign(out, fieldsOf(c));
+    else out[c.name] = c.attributes['nil'] === 'true' ? null : c.text.trim();
+  }
+  return out;
+}
+
+export function parseEvent(raw: string, headers: IncomingHttpHeaders = {}): ReceivedEvent {
+  const env = parseXml(raw);
+  const body = child(env, 'Body');
+  const ev = body?.children[0];
+  return { name: ev?.name ?? '', sessId: child(child(env, 'Header'), 'QMISessID')?.text, fields: fieldsOf(ev), headers, raw };
+}
+
+export const SUCCESS_ANSWER =
+  '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:qmi="http://sap.com/bcm/qmi/qmi_schema">' +
+  '<soapenv:Body><qmi:Response><qmi:Success>1</qmi:Success></qmi:Response></soapenv:Body></soapenv:Envelope>';
+
+/** A QM tool's callback web service. */
+export class Receiver {
+  readonly events: ReceivedEvent[] = [];
+  /** Answer to give; a function may vary it per request. */
+  answer: (raw: string) => { status: number; body: string } = () => ({ status: 200, body: SUCCESS_ANSWER });
+  private server: Server | undefined;
+  private waiters: (() => void)[] = [];
+  port = 0;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const a = this.answer(raw);
+        // Only what the tool accepted counts as received; a refused delivery is retried by the gateway.
+        if (a.status < 300 && !/Fault|Successs?>0/.test(a.body)) {
+          this.events.push(parseEvent(raw, req.headers));
+          for (const w of this.waiters.splice(0)) w();
+        }
+        res.writeHead(a.status, { 'content-type': 'text/xml; charset=utf-8' }).end(a.body);
+      });
+    });
+    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/qm/events`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /** Resolves with the first `count` events matching, in arrival order. */
+  async waitFor(match: (e: ReceivedEvent) => boolean, count = 1, timeoutMs = 4000): Promise<ReceivedEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hits = this.events.filter(match);
+      if (hits.length >= count) return hits.slice(0, count);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${count} event(s); got ${this.events.map((e) => e.name).join(', ')}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
+  /** The RequestResponse for `request` (and CallID, if given), waiting for it. */
+  async response(request: string, callId?: string): Promise<Record<string, string | null>> {
+    const [e] = await this.waitFor((x) => x.name === 'QMIRequestResponseEvent' && x.fields.Request === request && (callId === undefined || x.fields.CallID === callId));
+    return e?.fields ?? {};
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+
+  /** Call events only (not request answers), as name@CallID strings. */
+  callEvents(): ReceivedEvent[] {
+    return this.events.filter((e) => e.name !== 'QMIRequestResponseEvent' && e.name !== 'QMICallInfoEvent');
+  }
+}
+
+export function envelope(sessionId: string | undefined, body: string): string {
+  const header = sessionId === undefined ? '' : `<soapenv:Header><qmi:QMISessID>${sessionId}</qmi:QMISessID></soapenv:Header>`;
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ` +
+    `xmlns:xsi="${XSI}" xmlns:qmi="${QMI_NS}">${header}<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+export interface SoapAnswer {
+  status: number;
+  text: string;
+  /** Response/Success (or Successs) value, if any. */
+  success: string | undefined;
+  faultstring: string | undefined;
+  faultcode: string | undefined;
+  detail: string | undefined;
+}
+
+export async function post(gw: Gateway, xml: string, headers: Record<string, string> = { soapaction: ACTION }): Promise<SoapAnswer> {
+  const res = await fetch(`${gw.baseUrl}${PATH}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', ...headers }, body: xml });
+  const text = await res.text();
+  const env = parseXml(text);
+  const body = child(env, 'Body');
+  const fault = child(body, 'Fault');
+  return {
+    status: res.status,
+    text,
+    success: child(child(body, 'Response'), 'Success', 'Successs')?.text,
+    faultstring: child(fault, 'faultstring')?.text,
+    faultcode: child(fault, 'faultcode')?.text,
+    detail: child(child(fault, 'detail'), 'ErrorPhrase')?.text,
+  };
+}
+
+export const req = {
+  subscribe: (sess: string, url: string, flag: 0 | 1 = 1) =>
+    envelope(sess, `<qmi:QMISubscribeSessionRequest><qmi:SessionParams><qmi:CallbackUrl>${url}</qmi:CallbackUrl><qmi:Subscribe>${flag}</qmi:Subscribe></qmi:SessionParams></qmi:QMISubscribeSessionRequest>`),
+  call: (op: string, sess: string, callId: string) => envelope(sess, `<qmi:${op}Request><qmi:CallID>${callId}</qmi:CallID></qmi:${op}Request>`),
+  monitor: (sess: string, callId: string, ip: string, port: number) =>
+    envelope(sess, `<qmi:QMICallMonitoringStartRequest><qmi:MonitoringParams><qmi:CallID>${callId}</qmi:CallID><qmi:IP>${ip}</qmi:IP><qmi:Port>${port}</qmi:Port></qmi:MonitoringParams></qmi:QMICallMonitoringStartRequest>`),
+  monitorEx: (sess: string, callId: string, separate: 0 | 1 | undefined, a: [string, number], b?: [string, number]) =>
+    envelope(
+      sess,
+      `<qmi:QMICallMonitoringStartRequestEx><qmi:MonitoringParamsEx><qmi:CallID>${callId}</qmi:CallID>` +
+        (separate === undefined ? '' : `<qmi:SeparateStreams>${separate}</qmi:SeparateStreams>`) +
+        `<qmi:IP>${a[0]}</qmi:IP><qmi:Port>${a[1]}</qmi:Port>` +
+        (b ? `<qmi:BPartyIP>${b[0]}</qmi:BPartyIP><qmi:BPartyPort>${b[1]}</qmi:BPartyPort>` : '') +
+        `</qmi:MonitoringParamsEx></qmi:QMICallMonitoringStartRequestEx>`,
+    ),
+};
+
+/** Subscribes a session to a fresh receiver and waits for the subscription's QMIRequestResponse. */
+export async function subscribed(gw: Gateway, sess: string): Promise<Receiver> {
+  const r = await new Receiver().start();
+  const a = await post(gw, req.subscribe(sess, r.url));
+  if (a.success !== '1') throw new Error(`subscribe failed: ${a.text}`);
+  await r.response('QMISubscribeSession');
+  r.clear();
+  return r;
+}
+
+/** The control API over HTTP, as the world outside the QM tool drives calls. */
+export async function api(gw: Gateway, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${gw.baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export const agentAction = (gw: Gateway, userId: string, action: string, number?: string) =>
+  api(gw, 'POST', `/api/v1/agents/${userId}/actions`, number === undefined ? { action } : { action, number });
+
+/** An external caller rings an agent's extension and the agent answers: the call is established (QMI 7.1 step 1). */
+export async function establishedCall(gw: Gateway, ext = '1101', userId = 'HARRI'): Promise<string> {
+  const { callId } = (await api(gw, 'POST', '/api/v1/calls', { from: EXTERNAL, to: ext })) as { callId: string };
+  await agentAction(gw, userId, 'answer');
+  return callId;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A monitoring tool's RTP port: a real UDP socket recording every datagram with its arrival time. */
+export class RtpListener {
+  readonly packets: { info: RtpPacketInfo; at: number }[] = [];
+  readonly junk: Buffer[] = [];
+  port = 0;
+  private socket = createSocket('udp4');
+
+  async start(): Promise<this> {
+    this.socket.on('message', (msg: Buffer) => {
+      const info = parseRtpHeader(msg);
+      if (info) this.packets.push({ info, at: performance.now() });
+      else this.junk.push(msg);
+    });
+    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', r));
+    this.port = (this.socket.address() as AddressInfo).port;
+    return this;
+  }
+
+  since(t: number): RtpPacketInfo[] {
+    return this.packets.filter((p) => p.at >= t).map((p) => p.info);
+  }
+
+  between(from: number, to: number): RtpPacketInfo[] {
+    return this.packets.filter((p) => p.at >= from && p.at < to).map((p) => p.info);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => this.socket.close(() => r()));
+  }
+}
+
+/** RFC 3550 checks on one stream: version 2, PCMU, 160-octet payloads, one SSRC, sequence +1 and timestamp +160. */
+export function expectValidStream(pkts: RtpPacketInfo[]): void {
+  const ssrc = pkts[0]?.ssrc;
+  pkts.forEach((p, i) => {
+    if (p.version !== 2 || p.payloadType !== 0 || p.payload.length !== 160 || p.ssrc !== ssrc) throw new Error(`bad RTP packet ${i}: ${JSON.stringify({ ...p, payload: p.payload.length })}`);
+    const prev = pkts[i - 1];
+    if (!prev) return;
+    if (p.sequence !== ((prev.sequence + 1) & 0xffff)) throw new Error(`sequence gap at ${i}: ${prev.sequence} → ${p.sequence}`);
+    if (!p.marker && p.timestamp !== (prev.timestamp + 160) % 2 ** 32) throw new Error(`timestamp step at ${i}: ${prev.timestamp} → ${p.timestamp}`);
+  });
+}
+
+/** Goertzel power of one frequency: tells which party a stream carries. */
+export function tonePower(samples: ArrayLike<number>, freq: number, rate = 8000): number {
+  const k = 2 * Math.cos((2 * Math.PI * freq) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const s0 = (samples[i] ?? 0) + k * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  return s1 * s1 + s2 * s2 - k * s1 * s2;
+}

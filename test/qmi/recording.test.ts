@@ -1,0 +1,131 @@
+/** Server-side recording (QMI 4.4): a WAV file in the data dir, registered in the core's recordings. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/gateway.js';
+import { readWavInfo } from '../../src/media/index.js';
+import { api, establishedCall, EXTERNAL, post, Receiver, req, sleep, startGateway, subscribed } from './helpers.js';
+
+let gw: Gateway;
+let tool: Receiver;
+beforeEach(async () => {
+  gw = await startGateway();
+  tool = await subscribed(gw, 'rec');
+});
+afterEach(async () => {
+  await gw.close();
+  await tool.stop();
+});
+
+interface Rec {
+  id: string;
+  callId: string;
+  userId: string;
+  agentNumber: string;
+  parties: string[];
+  startedAt: number;
+  endedAt: number;
+  segments: { startMs: number; endMs: number }[];
+  state: string;
+  file?: string;
+  bytes?: number;
+  source: string;
+}
+
+async function recordingFile(callId: string): Promise<Rec> {
+  for (let i = 0; i < 100; i++) {
+    const { recordings } = (await api(gw, 'GET', '/api/v1/recordings')) as { recordings: Rec[] };
+    const r = recordings.find((x) => x.callId === callId);
+    if (r?.file) return r;
+    await sleep(20);
+  }
+  throw new Error('recording file never registered');
+}
+
+async function request(op: string, callId: string): Promise<Record<string, string | null>> {
+  expect((await post(gw, req.call(op, 'rec', callId))).success).toBe('1');
+  const r = await tool.response(op);
+  tool.clear();
+  return r;
+}
+
+describe('QMIBCMRecordingStart, Pause, Resume, Stop', () => {
+  it('records the call minus its pause into an 8 kHz WAV, with BcmRecordingEn following the state', async () => {
+    const callId = await establishedCall(gw);
+    await tool.waitFor((e) => e.name === 'QMICallInfoNewcallEvent');
+    tool.clear();
+    const t0 = Date.now();
+    expect(await request('QMIBCMRecordingStart', callId)).toMatchObject({ Success: '1' });
+    await sleep(500);
+    const p0 = Date.now();
+    await request('QMIBCMRecordingPause', callId);
+    await sleep(400);
+    const p1 = Date.now();
+    await request('QMIBCMRecordingResume', callId);
+    await sleep(300);
+    await api(gw, 'POST', `/api/v1/calls/${callId}/hangup`, {});
+    const t1 = Date.now();
+    const rec = await recordingFile(callId);
+    expect(rec).toMatchObject({ callId, userId: 'HARRI', agentNumber: '1101', parties: [EXTERNAL, '1101'], state: 'stopped', source: 'qmi' });
+    expect(rec.segments).toHaveLength(2);
+    expect(rec.file).toBe(join(gw.ctx.dataDir, 'recordings', `${rec.id}.wav`));
+    const wav = readFileSync(rec.file ?? '');
+    expect(wav.length).toBe(rec.bytes);
+    const info = readWavInfo(wav);
+    expect(info).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16, formatTag: 1 });
+    const recorded = rec.segments.reduce((n, s) => n + s.endMs - s.startMs, 0);
+    expect(Math.abs(info.durationMs - recorded)).toBeLessThan(1);
+    // Call length (from recording start to hang-up) minus the pause, within scheduling slack.
+    expect(Math.abs(info.durationMs - (t1 - t0 - (p1 - p0)))).toBeLessThan(120);
+    // Not silence: the parties talk.
+    const pcm = new Int16Array(wav.buffer, wav.byteOffset + 44, (wav.length - 44) / 2);
+    expect(pcm.some((v) => Math.abs(v) > 1000)).toBe(true);
+  });
+
+  it('reports the recording state in Callupdated (BcmRecordingEn) and in QMICallInfo', async () => {
+    const callId = await establishedCall(gw);
+    await tool.waitFor((e) => e.name === 'QMICallInfoNewcallEvent');
+    tool.clear();
+    const states: string[] = [];
+    for (const op of ['QMIBCMRecordingStart', 'QMIBCMRecordingPause', 'QMIBCMRecordingResume']) {
+      await post(gw, req.call(op, 'rec', callId));
+      const [upd] = await tool.waitFor((e) => e.name === 'QMICallInfoCallupdatedEvent');
+      states.push(upd?.fields.BcmRecordingEn ?? '');
+      await tool.response(op);
+      tool.clear();
+    }
+    await post(gw, req.call('QMIQueryCallInfo', 'rec', callId));
+    const [info] = await tool.waitFor((e) => e.name === 'QMICallInfoEvent');
+    states.push(info?.fields.BcmRecordingEn ?? '');
+    tool.clear();
+    await post(gw, req.call('QMIBCMRecordingStop', 'rec', callId));
+    const [stopped] = await tool.waitFor((e) => e.name === 'QMICallInfoCallupdatedEvent');
+    states.push(stopped?.fields.BcmRecordingEn ?? '');
+    expect(states).toEqual(['1', '0', '1', '1', '0']);
+    // Stopped while the call goes on: the file is there already.
+    const rec = await recordingFile(callId);
+    expect(readWavInfo(readFileSync(rec.file ?? '')).sampleRate).toBe(8000);
+    expect(gw.center.telephony.findCall(callId)).toBeDefined();
+  });
+
+  it('rejects what the recording state does not allow, and calls that do not exist or have ended', async () => {
+    const callId = await establishedCall(gw);
+    expect(await request('QMIBCMRecordingPause', callId)).toMatchObject({ Success: '0', ErrorCode: '1003' });
+    expect(await request('QMIBCMRecordingStop', callId)).toMatchObject({ Success: '0', ErrorCode: '1003' });
+    expect(await request('QMIBCMRecordingStart', callId)).toMatchObject({ Success: '1' });
+    expect(await request('QMIBCMRecordingStart', callId)).toMatchObject({ Success: '0', ErrorCode: '1003', ErrorPhrase: 'Request not allowed in the current state' });
+    expect(await request('QMIBCMRecordingResume', callId)).toMatchObject({ Success: '0', ErrorCode: '1003' });
+    await api(gw, 'POST', `/api/v1/calls/${callId}/hangup`, {});
+    expect(await request('QMIBCMRecordingStart', callId)).toMatchObject({ CallID: callId, Success: '0', ErrorCode: '1002' });
+    expect(await request('QMIBCMRecordingStart', 'cd80d000-0e2a-11de-8c30-0800200c9a66')).toMatchObject({ Success: '0', ErrorCode: '1001' });
+    const { recordings } = (await api(gw, 'GET', '/api/v1/recordings')) as { recordings: Rec[] };
+    expect(recordings).toHaveLength(1);
+  });
+
+  it('refuses recording and monitoring while the Call Dispatcher is down (QMS forwards them to it)', async () => {
+    const callId = await establishedCall(gw);
+    await api(gw, 'POST', '/api/v1/faults', { component: 'callDispatcher', state: 'down' });
+    expect(await request('QMIBCMRecordingStart', callId)).toMatchObject({ Success: '0', ErrorCode: '1023', ErrorPhrase: 'Call Dispatcher is not available' });
+    expect(gw.center.telephony.findCall(callId)?.recording.state).toBe('off');
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * wsdl/qmi.wsdl at ?wsdl: WSDL 1.1 document/literal that a standard SOAP stack consumes on both ends (the npm `soap`
+ * client calls QMI; a `soap` server built from the same WSDL is the QM tool's callback), and whose embedded XSD
+ * xmllint accepts and validates ccgate's messages against.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as soap from 'soap';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/gateway.js';
+import { agentAction, api, establishedCall, QMI_NS, Receiver, startGateway, subscribed } from './helpers.js';
+
+function hasXmllint(): boolean {
+  try {
+    execFileSync('xmllint', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const XMLLINT = hasXmllint();
+if (!XMLLINT) console.warn('xmllint not found: schema checks skipped (apt-get install -y libxml2-utils)');
+
+const EVENT_OPS = ['QMICallInfo', 'QMICallInfoNewcall', 'QMICallInfoCallupdated', 'QMICallInfoCallended', 'QMICallInfoCallonhold', 'QMICallInfoCallresumed', 'QMICallInfoCallstate', 'QMIRequestResponse'];
+const REQUEST_OPS = ['QMISubscribeSession', 'QMIQueryCallInfo', 'QMICallMonitoringStart', 'QMICallMonitoringStartEx', 'QMICallMonitoringStop', 'QMICallMonitoringPause', 'QMICallMonitoringResume', 'QMIBCMRecordingStart', 'QMIBCMRecordingStop', 'QMIBCMRecordingPause', 'QMIBCMRecordingResume'];
+
+let gw: Gateway;
+let wsdl: string;
+beforeAll(async () => {
+  gw = await startGateway();
+  const res = await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx?wsdl`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
+  wsdl = await res.text();
+});
+afterAll(async () => {
+  await gw.close();
+});
+
+type Client = soap.Client & Record<string, (args: unknown) => Promise<[Record<string, unknown>]>>;
+async function client(sessionId: string): Promise<Client> {
+  const c = (await soap.createClientAsync(`${gw.baseUrl}/bcm/QMIInterface.asmx?wsdl`)) as Client;
+  c.addSoapHeader({ QMISessID: sessionId }, '', 'qmi', QMI_NS);
+  return c;
+}
+
+describe('QMI WSDL', () => {
+  it('points its address at the endpoint the client used and describes every request', async () => {
+    expect(wsdl).toContain(`location="${gw.baseUrl}/bcm/QMIInterface.asmx"`);
+    const c = await client('x');
+    expect(Object.keys(c.describe().QMIInterface.QMIInterfaceSoap).sort()).toEqual([...REQUEST_OPS].sort());
+  });
+
+  it('lets the npm soap client subscribe, query and receive faults; a soap server built from it takes the events', async () => {
+    const got: { op: string; args: Record<string, unknown> }[] = [];
+    const impl = Object.fromEntries(EVENT_OPS.map((op) => [op, (args: Record<string, unknown>) => (got.push({ op, args }), { Success: 1 })]));
+    // The callback service: the WSDL's QMIEventsSoap binding, given an address as a QM tool would deploy it.
+    const eventsWsdl = wsdl.replace('</wsdl:definitions>', '<wsdl:service name="QMIEvents"><wsdl:port name="QMIEventsSoap" binding="qmi:QMIEventsSoap"><soap:address location="http://127.0.0.1/events"/></wsdl:port></wsdl:service></wsdl:definitions>');
+    const server: Server = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    soap.listen(server, '/events', { QMIEvents: { QMIEventsSoap: impl } }, eventsWsdl);
+    try {
+      const c = await client('soap-client');
+      const [sub] = await c.QMISubscribeSessionAsync({ SessionParams: { CallbackUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`, Subscribe: 1 } });
+      expect(sub).toEqual({ Success: 1 });
+      const callId = await establishedCall(gw);
+      const [q] = await c.QMIQueryCallInfoAsync({ CallID: callId });
+      expect(q).toEqual({ Success: 1 });
+      for (let i = 0; i < 100 && got.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(got.map((g) => g.op)).toEqual(['QMIRequestResponse', 'QMICallInfoNewcall', 'QMICallInfo', 'QMIRequestResponse']);
+      expect(got[1]?.args).toMatchObject({ CallInfoParams: { CallID: callId, ANumber: '+35840111222', AgentNumber: '1101', AgentPort: expect.any(Number), BcmRecordingEn: 0 } });
+      expect(got[3]?.args).toEqual({ ReqResponseParams: { CallID: callId, Request: 'QMIQueryCallInfo', Success: 1 } });
+      const stranger = await client('stranger');
+      await expect(stranger.QMIQueryCallInfoAsync({ CallID: callId })).rejects.toThrow(/soap:Client: Session not subscribed/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it.skipIf(!XMLLINT)('embeds an XSD that xmllint accepts, and that every message ccgate emits is valid against', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qmi-xsd-'));
+    const schema = /<xs:schema[\s\S]*<\/xs:schema>/.exec(wsdl)?.[0] ?? '';
+    writeFileSync(join(dir, 'qmi.xsd'), `<?xml version="1.0" encoding="UTF-8"?>\n${schema}\n`);
+    // Every event type, captured from a real session.
+    const tool: Receiver = await subscribed(gw, 'xsd');
+    try {
+      const callId = await establishedCall(gw, '1103', 'PEKKA');
+      await agentAction(gw, 'PEKKA', 'hold');
+      await agentAction(gw, 'PEKKA', 'retrieve');
+      await api(gw, 'POST', `/api/v1/calls/${callId}/prompt`, { name: 'welcome' });
+      await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:q="${QMI_NS}"><e:Header><q:QMISessID>xsd</q:QMISessID></e:Header><e:Body><q:QMIQueryCallInfoRequest><q:CallID>${callId}</q:CallID></q:QMIQueryCallInfoRequest></e:Body></e:Envelope>` });
+      await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:q="${QMI_NS}"><e:Header><q:QMISessID>xsd</q:QMISessID></e:Header><e:Body><q:QMIBCMRecordingStartRequest><q:CallID>nope</q:CallID></q:QMIBCMRecordingStartRequest></e:Body></e:Envelope>` });
+      await tool.waitFor((e) => e.name === 'QMIRequestResponseEvent', 2);
+      await agentAction(gw, 'PEKKA', 'transfer', '+35891234567');
+      await api(gw, 'POST', `/api/v1/calls/${callId}/answer`, {});
+      await tool.waitFor((e) => e.name === 'QMICallInfoCallupdatedEvent');
+      await api(gw, 'POST', `/api/v1/calls/${callId}/hangup`, { number: '+35891234567' });
+      await tool.waitFor((e) => e.name === 'QMICallInfoCallendedEvent');
+      const names = new Set(tool.events.map((e) => e.name));
+      expect([...names].sort()).toEqual(EVENT_OPS.map((o) => (o === 'QMIRequestResponse' ? 'QMIRequestResponseEvent' : `${o}Event`)).sort());
+      const files = tool.events.map((e, i) => {
+        // The body's element, as a document of its own with the namespaces it uses declared on it.
+        const body = /<soap:Body>([\s\S]*)<\/soap:Body>/.exec(e.raw)?.[1] ?? '';
+        const doc = body.replace(/^<qmi:(\w+)/, `<qmi:$1 xmlns:qmi="${QMI_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`);
+        const file = join(dir, `event-${i}.xml`);
+        writeFileSync(file, doc);
+        return file;
+      });
+      const response = /<soap:Body>([\s\S]*)<\/soap:Body>/.exec(await (await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', body: readFileSync(new URL('../golden/qmi/QMISubscribeSession__accepted-s4.1.1/request.xml', import.meta.url)) })).text())?.[1] ?? '';
+      writeFileSync(join(dir, 'response.xml'), response.replace(/^<qmi:Response/, `<qmi:Response xmlns:qmi="${QMI_NS}"`));
+      for (const golden of ['QMICallMonitoringStartEx__accepted-s4.3.2', 'QMIQueryCallInfo__accepted-s4.3.6', 'QMISubscribeSession__accepted-s4.1.1']) {
+        const text = readFileSync(new URL(`../golden/qmi/${golden}/request.xml`, import.meta.url), 'utf8');
+        const inner = /<soapenv:Body>\s*([\s\S]*?)\s*<\/soapenv:Body>/.exec(text)?.[1] ?? '';
+        writeFileSync(join(dir, `${golden}.xml`), inner.replace(/^<qmi:(\w+)/, `<qmi:$1 xmlns:qmi="${QMI_NS}"`));
+        files.push(join(dir, `${golden}.xml`));
+      }
+      const out = execFileSync('xmllint', ['--noout', '--schema', join(dir, 'qmi.xsd'), join(dir, 'response.xml'), ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(out).toBe('');
+    } finally {
+      await tool.stop();
+    }
+  });
+});
