@@ -1,4 +1,6 @@
 /** The interfaces a default gateway runs. Each entry is a factory from src/interfaces/<name>/index.ts. */
+import { qmiInterface } from './qmi/index.js';
+import { telservicesInterface } from './telservices/index.js';
 import type { InterfaceFactory } from './types.js';
 
-export const defaultInterfaces: InterfaceFactory[] = [];
+export const defaultInterfaces: InterfaceFactory[] = [qmiInterface, telservicesInterface];

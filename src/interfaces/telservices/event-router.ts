@@ -1,0 +1,106 @@
+/**
+ * Core domain events → TelServiceEvent datagrams for the sessions of the devices concerned (seed "Events": agent,
+ * call, forward, doNotDisturb, msgWaiting, session). Every call event updates the device views, whether or not a
+ * session watches the device, so a session opened mid-call sees the right call ids and states.
+ */
+import type { Agent, ContactCenter, DomainEvent } from '../../core/index.js';
+import { el, eventXml } from './codec.js';
+import type { DeviceCallUpdate, DeviceViews } from './device-view.js';
+import { agentNode, callNode, forwardNode, onOffNode, type AgentInfo, type PartyLookup } from './results.js';
+import type { Sessions } from './sessions.js';
+
+export interface EventRouterDeps {
+  cc: ContactCenter;
+  views: DeviceViews;
+  sessions: Sessions;
+  callReference: boolean;
+  lookupFor(device: string): PartyLookup;
+  agentInfo(agent: Agent | undefined, timeoutSec?: number): AgentInfo;
+  /** Campaigns and other listeners that need every event after the views. */
+  also?(e: DomainEvent): void;
+}
+
+interface HeldBack {
+  update: DeviceCallUpdate;
+  xml: string;
+}
+
+export class EventRouter {
+  private heldBack: HeldBack | undefined;
+  private flushScheduled = false;
+
+  constructor(private readonly deps: EventRouterDeps) {}
+
+  handle(e: DomainEvent): void {
+    this.resolveHeldBack(e);
+    switch (e.type) {
+      case 'call':
+        for (const u of this.deps.views.apply(e)) this.callUpdate(u);
+        break;
+      case 'agent': {
+        const agent = this.deps.cc.findAgent(e.userId);
+        this.send(e.extension, agentNode(this.deps.agentInfo(agent, e.timeoutSec)), 'other');
+        break;
+      }
+      case 'device':
+        if (e.change === 'forward' && e.forward) this.send(e.number, forwardNode(e.forward), 'other');
+        else if (e.change === 'dnd') this.send(e.number, onOffNode('doNotDisturb', e.dnd), 'other');
+        else if (e.change === 'msgWaiting') this.send(e.number, onOffNode('msgWaiting', e.msgWaiting), 'other');
+        break;
+      case 'fault':
+        if (e.component === 'pbxLink') this.deps.sessions.broadcast(e.down ? 'pbxlinkOutOfService' : 'pbxlinkInService');
+        break;
+      default:
+        break;
+    }
+    this.deps.also?.(e);
+  }
+
+  private callUpdate(u: DeviceCallUpdate): void {
+    if (!this.deps.sessions.get(u.device)) return;
+    const xml = eventXml(u.device, callNode(u.report, { lookup: this.deps.lookupFor(u.device), callReference: this.deps.callReference }));
+    if (u.holdBeforeConsult) {
+      this.flush();
+      this.heldBack = { update: u, xml };
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(() => {
+          this.flushScheduled = false;
+          this.flush();
+        });
+      }
+      return;
+    }
+    this.deps.sessions.deliver(u.device, xml, u.changedState === 'alerting' ? 'alerting' : 'other');
+  }
+
+  /**
+   * A hold followed at once by the device's consultation call is reported only with that call (seed example 3:
+   * primCall hold + secCall initiated, no hold-only event before it). Anything else releases the held-back event.
+   */
+  private resolveHeldBack(e: DomainEvent): void {
+    const h = this.heldBack;
+    if (!h) return;
+    const hold = h.update.holdBeforeConsult;
+    const consult =
+      e.type === 'call' &&
+      e.change === 'created' &&
+      hold !== undefined &&
+      e.call.consultFor === hold.callId &&
+      e.call.parties.some((p) => p.role === 'caller' && p.number === h.update.device);
+    if (consult) this.heldBack = undefined;
+    else this.flush();
+  }
+
+  private flush(): void {
+    const h = this.heldBack;
+    if (!h) return;
+    this.heldBack = undefined;
+    this.deps.sessions.deliver(h.update.device, h.xml, 'other');
+  }
+
+  private send(device: string, node: ReturnType<typeof el>, kind: 'other'): void {
+    if (!this.deps.sessions.get(device)) return;
+    this.deps.sessions.deliver(device, eventXml(device, node), kind);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * TelServices over HTTP (seed "Transport protocol": "HTTP transport protocol is adapted to a web client"), the same
+ * routes on the main HTTP server and on the TelServices port:
+ * - POST /telservices with the TelServiceRequest as body (any content type; browsers send text/plain or form types);
+ * - GET /makeCall?deviceNumber=&calledDeviceNumber= (seed "MakeCall" shortcut URL);
+ * - GET /telservices/sessions and DELETE /telservices/sessions/{deviceNumber}: the administrator's view of sessions
+ *   (closing one sends sessionClosedByAdmin).
+ * Replies are always a TelServiceReturn (errors included) with status 200: TelServices errors are protocol results.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cachedErrorXml } from './codec.js';
+import type { RequestHandler } from './handler.js';
+import { readRequest, RequestError } from './requests.js';
+import { normaliseAddress, type Peer, type Sessions } from './sessions.js';
+
+const XML = 'text/xml; charset=utf-8';
+
+function peerOf(request: FastifyRequest): Peer {
+  return { address: normaliseAddress(request.ip), transport: 'http' };
+}
+
+/**
+ * Aborted when the client goes away before the answer (a long-poll snapshot then stops waiting). The response's
+ * 'close' is the one to watch: the request's fires as soon as its body has been read.
+ */
+function abortOnClose(reply: FastifyReply): AbortSignal {
+  const ac = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableEnded) ac.abort();
+  });
+  return ac.signal;
+}
+
+export function telservicesRoutes(handler: RequestHandler, sessions: Sessions, maxBytes: number) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
+    app.setErrorHandler((err: { statusCode?: number }, _request, reply) => {
+      const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      return reply.code(status).type(XML).send(cachedErrorXml('reject'));
+    });
+
+    app.post('/telservices', async (request, reply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const xml = await handler.handle(body, peerOf(request), abortOnClose(reply));
+      return reply.type(XML).send(xml);
+    });
+
+    app.get('/makeCall', async (request, reply) => {
+      const q = request.query as Record<string, unknown>;
+      const value = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+      // The query is read by the same reader as the XML request, so the same validation applies.
+      const fields = ['deviceNumber', 'calledDeviceNumber', 'extraData'].flatMap((name) => {
+        const v = value(name);
+        return v === undefined ? [] : [{ name, prefix: '', ns: '', attributes: {}, children: [], text: v }];
+      });
+      let xml: string;
+      try {
+        const req = readRequest({ name: 'TelServiceRequest', prefix: '', ns: '', attributes: {}, text: '', children: [{ name: 'makeCall', prefix: '', ns: '', attributes: {}, text: '', children: fields }] });
+        xml = await handler.run(req, peerOf(request));
+      } catch (err) {
+        if (!(err instanceof RequestError)) throw err;
+        xml = cachedErrorXml('reject');
+      }
+      return reply.type(XML).send(xml);
+    });
+
+    app.get('/telservices/sessions', async () => ({ sessions: sessions.snapshot() }));
+
+    app.delete('/telservices/sessions/:deviceNumber', async (request, reply) => {
+      const device = (request.params as { deviceNumber?: string }).deviceNumber ?? '';
+      if (!sessions.adminClose(device)) return reply.code(404).send({ error: 'noOpenSession', message: `no session for ${device.slice(0, 32)}` });
+      return { closed: device };
+    });
+  };
+}

@@ -1,0 +1,346 @@
+/**
+ * Supervisor services (seed "Supervisor services"): routing points by service name. An inbound routing point is a
+ * core phone queue (the core's ACD distributes its calls); suspending or stopping it sends incoming calls to the
+ * failure route (the queue closes, the core counts routedToFailure). An outbound routing point is a campaign
+ * (campaign.ts) created from a template by startRoutingPoint and removed by stopRoutingPoint.
+ */
+import type { Logger } from 'pino';
+import type { Agent, ContactCenter, DomainEvent, Queue } from '../../core/index.js';
+import { newTally } from '../../core/index.js';
+import { el, type XNode } from './codec.js';
+import { Campaign } from './campaign.js';
+import { parseDays, parseDaysOfWeek, parseWorkingHours, type CampaignSettings } from './campaign-settings.js';
+import { DEFAULT_TEMPLATE, type CampaignSettingsFixture, type OutboundTemplate, type TelServicesFixture } from './config.js';
+import { TsError } from './errors.js';
+import type { RpState } from './projection.js';
+import type { RoutingPointConfigInput } from './requests.js';
+import { rpSnapshotNode, rpTotalNode, type ServicesOf } from './statistics.js';
+
+interface InboundPoint {
+  service: string;
+  queue: Queue;
+  started: boolean;
+  suspended: boolean;
+  startedAt: number;
+  workMs: number;
+  config: RoutingPointConfigInput;
+}
+
+export class RoutingPoints {
+  private readonly inbound = new Map<string, InboundPoint>();
+  private readonly campaigns = new Map<string, Campaign>();
+  private readonly templates = new Map<string, OutboundTemplate>();
+  private nextNumber = 3901;
+
+  constructor(
+    private readonly cc: ContactCenter,
+    fixture: TelServicesFixture,
+    private readonly log: Logger,
+    private readonly timeZone: string,
+  ) {
+    for (const rp of fixture.routingPoints) {
+      if (rp.type === 'outbound') {
+        this.templates.set(rp.service, rp);
+        continue;
+      }
+      const queue = cc.queue(rp.queue);
+      if (queue.channel !== 'phone') throw new Error(`fixture: telservices routing point ${rp.service}: queue ${rp.queue} is not a phone queue`);
+      this.inbound.set(rp.service, { service: rp.service, queue, started: rp.started, suspended: false, startedAt: cc.now(), workMs: 0, config: {} });
+      if (!rp.started) cc.setQueueOpen(queue.id, false);
+    }
+  }
+
+  onEvent(e: DomainEvent): void {
+    for (const c of this.campaigns.values()) c.onEvent(e);
+  }
+
+  isRoutingPoint(number: string): boolean {
+    for (const c of this.campaigns.values()) if (c.number === number) return true;
+    return false;
+  }
+
+  /** Services an agent works for (seed AgentInfo inboundServices / outboundServices). */
+  servicesOf(agent: Agent): ServicesOf {
+    const inbound = [...this.inbound.values()].filter((p) => agent.queues.includes(p.queue.id)).map((p) => p.service);
+    const outbound = [...this.campaigns.values()].filter((c) => c.state() !== 'stopped' && c.agentIds().includes(agent.userId)).map((c) => c.service);
+    return { inbound, outbound };
+  }
+
+  /** Outbound campaigns an agent belongs to (agentLoggedOnOnOpenSession / agentReadyOnLoggedOn). */
+  campaignsOf(userId: string): Campaign[] {
+    return [...this.campaigns.values()].filter((c) => c.agentIds().includes(userId) && c.state() !== 'stopped');
+  }
+
+  /** Seed: a routing point never started (or removed after its campaign stopped) is in its original state, stopped. */
+  state(service: string): RpState {
+    const c = this.campaigns.get(service);
+    if (c) return c.state();
+    const p = this.inbound.get(service);
+    if (!p) return 'stopped';
+    if (!p.started) return 'stopped';
+    if (p.suspended) return 'started-suspended';
+    if (this.cc.isDown('pbxLink')) return 'started-failed';
+    const members = p.queue.members.map((id) => this.cc.findAgent(id)).filter((a): a is Agent => a !== undefined);
+    return members.some((a) => a.state !== 'loggedOff') ? 'started-running' : 'started';
+  }
+
+  stateNode(service: string): XNode {
+    return el('routingPointState', { name: this.state(service) });
+  }
+
+  start(service: string, template: string | undefined, config: RoutingPointConfigInput): void {
+    const p = this.inbound.get(service);
+    if (p) {
+      if (!p.started) {
+        p.started = true;
+        p.suspended = false;
+        p.startedAt = this.cc.now();
+        this.cc.setQueueOpen(p.queue.id, true);
+      }
+      p.config = { ...p.config, ...config };
+      return;
+    }
+    if (this.campaigns.has(service)) {
+      this.campaigns.get(service)?.update(this.definitionUpdate(service, config));
+      return;
+    }
+    const tpl = template !== undefined ? this.templates.get(template) : (this.templates.get('outbound') ?? DEFAULT_TEMPLATE);
+    if (!tpl) throw new TsError('reject', `unknown template ${template ?? ''}`);
+    const settings = this.settings(tpl.config, config);
+    const agents = config.agents ? this.resolveAgents(config.agents) : tpl.agents.length > 0 ? this.resolveAgents(tpl.agents) : this.phoneAgents();
+    const calls = config.calls ?? (tpl.calls.length > 0 ? tpl.calls : this.generatedCalls(tpl.generatedCalls));
+    const campaign = new Campaign(
+      {
+        service,
+        number: tpl.number !== undefined && !this.numberTaken(tpl.number) ? tpl.number : this.allocateNumber(),
+        agents,
+        calls,
+        settings,
+        answerPercent: tpl.customerAnswerPercent,
+        answerAfterSec: tpl.customerAnswerAfterSec,
+      },
+      { cc: this.cc, log: this.log, timeZone: this.timeZone },
+    );
+    this.campaigns.set(service, campaign);
+    this.log.info({ service, number: campaign.number, calls: calls.length, agents }, 'telservices campaign started');
+  }
+
+  stop(service: string): void {
+    const c = this.campaigns.get(service);
+    if (c) {
+      c.stop();
+      // Seed: "the routing point used by the campaign is removed, the directories are also removed".
+      this.campaigns.delete(service);
+      return;
+    }
+    const p = this.point(service);
+    if (p.started) {
+      p.workMs += this.cc.now() - p.startedAt;
+      p.started = false;
+      p.suspended = false;
+      this.cc.setQueueOpen(p.queue.id, false);
+    }
+  }
+
+  suspend(service: string): void {
+    const c = this.campaigns.get(service);
+    if (c) return c.suspend();
+    const p = this.point(service);
+    if (!p.started) throw new TsError('reject', 'the routing point is stopped');
+    p.suspended = true;
+    this.cc.setQueueOpen(p.queue.id, false);
+  }
+
+  resume(service: string): void {
+    const c = this.campaigns.get(service);
+    if (c) return c.resume();
+    const p = this.point(service);
+    if (!p.started) throw new TsError('reject', 'the routing point is stopped');
+    p.suspended = false;
+    this.cc.setQueueOpen(p.queue.id, true);
+  }
+
+  update(service: string, config: RoutingPointConfigInput): void {
+    const c = this.campaigns.get(service);
+    if (c) return c.update(this.definitionUpdate(service, config));
+    const p = this.point(service);
+    p.config = { ...p.config, ...config };
+  }
+
+  statistics(service: string, type: 'snapshot' | 'total'): XNode {
+    const c = this.campaigns.get(service);
+    const agents = c ? c.agents() : this.point(service).queue.members.map((id) => this.cc.findAgent(id)).filter((a): a is Agent => a !== undefined);
+    const servicesOf = (a: Agent): ServicesOf => {
+      const s = this.servicesOf(a);
+      return c ? { inbound: [], outbound: s.outbound } : { inbound: s.inbound, outbound: [] };
+    };
+    const onAgentCall = (a: Agent): 'none' | 'agent' | 'direct' => {
+      const calls = this.cc.telephony.callsOf(a.extension);
+      if (calls.length === 0) return 'none';
+      return calls.some((call) => call.acd || call.attached['campaign'] !== undefined) ? 'agent' : 'direct';
+    };
+    if (type === 'snapshot') {
+      const queuedSince = c ? c.queuedSince() : this.point(service).queue.waiting.map((w) => w.since);
+      return el('routingPointStatistics', rpSnapshotNode(this.cc, { queuedSince, agents, servicesOf, onAgentCall }));
+    }
+    if (c) {
+      const s = c.stats;
+      return el(
+        'routingPointStatistics',
+        rpTotalNode(
+          this.cc,
+          {
+            since: s.since,
+            workMs: c.workMs(),
+            routedToAssigned: 0,
+            routedToDistribution: s.routedToDistribution,
+            routedToFailure: s.routedToFailure,
+            queued: { count: s.queued.count, totalMs: s.queued.totalMs, maxMs: s.queued.maxMs },
+            incoming: 0,
+            abandonedImmediately: s.abandonedImmediately,
+            abandonedOnAgent: s.abandonedOnAgent,
+            abandonedInQueue: s.abandonedInQueue,
+            incomingConnected: 0,
+            alerting: newTally(),
+            connected: newTally(),
+            outgoingOriginated: s.originated,
+            outgoingConnected: { count: s.connected, totalMs: s.connectedMs, maxMs: 0 },
+            outgoingIntended: s.intended,
+            outgoingPerformed: s.performed,
+            outgoingRetried: s.retried,
+            outgoingFailed: s.failed,
+            agents,
+            servicesOf,
+          },
+          this.timeZone,
+        ),
+      );
+    }
+    const p = this.point(service);
+    const q = this.cc.queueStats(p.queue.id);
+    return el(
+      'routingPointStatistics',
+      rpTotalNode(
+        this.cc,
+        {
+          since: q.since,
+          workMs: p.workMs + (p.started ? this.cc.now() - p.startedAt : 0),
+          routedToAssigned: q.routedToPreferred,
+          routedToDistribution: q.routedToDistribution,
+          routedToFailure: q.routedToFailure,
+          queued: q.queued,
+          incoming: q.offered,
+          abandonedImmediately: q.abandonedImmediately,
+          abandonedOnAgent: q.abandonedOnAgent,
+          abandonedInQueue: q.abandonedInQueue,
+          incomingConnected: q.answered,
+          alerting: q.alerting,
+          connected: q.connected,
+          outgoingOriginated: q.outgoingPerformed,
+          outgoingConnected: q.outgoingConnected,
+          outgoingIntended: q.outgoingIntended,
+          outgoingPerformed: q.outgoingPerformed,
+          outgoingRetried: q.outgoingRetried,
+          outgoingFailed: q.outgoingFailed,
+          agents,
+          servicesOf,
+        },
+        this.timeZone,
+      ),
+    );
+  }
+
+  stopAll(): void {
+    for (const c of this.campaigns.values()) c.stop();
+  }
+
+  snapshot(): unknown[] {
+    return [
+      ...[...this.inbound.values()].map((p) => ({ service: p.service, type: 'inbound', queue: p.queue.id, state: this.state(p.service) })),
+      ...[...this.campaigns.values()].map((c) => c.snapshot()),
+    ];
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private point(service: string): InboundPoint {
+    const p = this.inbound.get(service);
+    if (!p) throw new TsError('reject', `unknown routing point ${service}`);
+    return p;
+  }
+
+  private definitionUpdate(service: string, config: RoutingPointConfigInput): { settings?: CampaignSettings; agents?: string[]; calls?: string[] } {
+    const c = this.campaigns.get(service);
+    const out: { settings?: CampaignSettings; agents?: string[]; calls?: string[] } = {};
+    if (c) out.settings = this.mergeSettings(c.settings, config);
+    if (config.agents) out.agents = this.resolveAgents(config.agents);
+    if (config.calls) out.calls = config.calls;
+    return out;
+  }
+
+  private settings(tpl: CampaignSettingsFixture, req: RoutingPointConfigInput): CampaignSettings {
+    const base: CampaignSettings = {
+      ...(tpl.serviceTimeout ? { serviceTimeoutSec: tpl.serviceTimeout } : {}),
+      workingHours: parseWorkingHours(tpl.workingHours),
+      nonWorkingDaysOfWeek: parseDaysOfWeek(tpl.nonWorkingDaysOfWeek),
+      nonWorkingDays: parseDays(tpl.nonWorkingDays),
+      noAnswerTimeoutSec: tpl.noAnswerTimeout,
+      retryTimeoutSec: tpl.failedCallRetryTimeout,
+      retryLimit: tpl.failedCallRetryLimit,
+      wrapUpSec: tpl.agentWorkingAfterCallTimeout,
+      distribution: tpl.agentsDistribution,
+      queueLimitPercent: tpl.queueLimit,
+      agentLoggedOnOnOpenSession: tpl.agentLoggedOnOnOpenSession,
+      agentReadyOnLoggedOn: tpl.agentReadyOnLoggedOn,
+      immediateAbandonSec: tpl.statisticsIncomingCallImmediateAbandonTimeout,
+    };
+    return this.mergeSettings(base, req);
+  }
+
+  /** Request values over current ones (seed: "the default values will be those defined in the template"). */
+  private mergeSettings(s: CampaignSettings, r: RoutingPointConfigInput): CampaignSettings {
+    const out: CampaignSettings = { ...s };
+    if (r.serviceTimeout !== undefined) out.serviceTimeoutSec = r.serviceTimeout;
+    if (r.workingHours !== undefined) out.workingHours = parseWorkingHours(r.workingHours);
+    if (r.nonWorkingDaysOfWeek !== undefined) out.nonWorkingDaysOfWeek = parseDaysOfWeek(r.nonWorkingDaysOfWeek);
+    if (r.nonWorkingDays !== undefined) out.nonWorkingDays = parseDays(r.nonWorkingDays);
+    if (r.noAnswerTimeout !== undefined) out.noAnswerTimeoutSec = r.noAnswerTimeout;
+    if (r.failedCallRetryTimeout !== undefined) out.retryTimeoutSec = r.failedCallRetryTimeout;
+    if (r.failedCallRetryLimit !== undefined) out.retryLimit = r.failedCallRetryLimit;
+    if (r.agentWorkingAfterCallTimeout !== undefined) out.wrapUpSec = r.agentWorkingAfterCallTimeout;
+    if (r.agentsDistribution !== undefined) out.distribution = r.agentsDistribution;
+    if (r.queueLimit !== undefined) out.queueLimitPercent = r.queueLimit;
+    if (r.agentLoggedOnOnOpenSession !== undefined) out.agentLoggedOnOnOpenSession = r.agentLoggedOnOnOpenSession;
+    if (r.agentReadyOnLoggedOn !== undefined) out.agentReadyOnLoggedOn = r.agentReadyOnLoggedOn;
+    if (r.statisticsIncomingCallImmediateAbandonTimeout !== undefined) out.immediateAbandonSec = r.statisticsIncomingCallImmediateAbandonTimeout;
+    return out;
+  }
+
+  /** Agents named by user id or by device number; unknown names are left out (the campaign may end up failed). */
+  private resolveAgents(names: string[]): string[] {
+    const out: string[] = [];
+    for (const n of names) {
+      const a = this.cc.findAgent(n) ?? this.cc.agentByExtension(n);
+      if (a && !out.includes(a.userId)) out.push(a.userId);
+    }
+    return out;
+  }
+
+  private phoneAgents(): string[] {
+    return [...this.cc.agents.values()].filter((a) => a.channels.includes('phone')).map((a) => a.userId);
+  }
+
+  private generatedCalls(n: number): string[] {
+    return Array.from({ length: n }, (_, i) => `+3589${String(7000000 + i)}`);
+  }
+
+  private numberTaken(n: string): boolean {
+    return this.cc.isInternal(n) || this.cc.queueAt(n) !== undefined;
+  }
+
+  private allocateNumber(): string {
+    while (this.numberTaken(String(this.nextNumber))) this.nextNumber++;
+    return String(this.nextNumber++);
+  }
+}
+

@@ -1,0 +1,287 @@
+/**
+ * One handler per TelServices request (seed "Session", "User services", "Supervisor services"), each mapping to core
+ * commands. Rules applied before any handler, in this order:
+ * 1. the fifteen services that "require an opened session" answer noOpenSession without one (and make sure the PBX
+ *    monitors the device);
+ * 2. services that reach the PBX answer pbxlinkOutOfService while the link is down, pbxTimeout while the PBX's
+ *    call processing does not answer (the callDispatcher fault); queries are answered from TelServer's own state, as
+ *    a real TelServer's cache would;
+ * 3. any request naming a device with a session resets that session's timeout.
+ */
+import type { Agent, ContactCenter } from '../../core/index.js';
+import { el, txt, type XNode } from './codec.js';
+import type { DeviceViews } from './device-view.js';
+import { TsError } from './errors.js';
+import { AGENT_STATE_FROM_WIRE } from './projection.js';
+import { SESSION_SERVICES, type TsOperation, type TsRequest } from './requests.js';
+import { agentNode, callNode, directoryPartyNode, forwardsNode, onOffNode, type AgentInfo, type PartyLookup } from './results.js';
+import type { RoutingPoints } from './routing-points.js';
+import type { Peer, Sessions } from './sessions.js';
+import { historyNode, userStatisticsNode } from './services-queries.js';
+
+export interface ServiceSettings {
+  qualifyCallAnswers: boolean;
+  timeZone: string;
+  snapshotMaxWaitSec: number;
+  callReference: boolean;
+  /** Configured directories updateDirectory can synchronise, with their source entries. */
+  directories: Map<string, { number: string; name: string; company?: string; numberType?: 'work' | 'home' | 'mobile' | 'ip' }[]>;
+}
+
+export interface ServiceContext {
+  cc: ContactCenter;
+  sessions: Sessions;
+  views: DeviceViews;
+  rps: RoutingPoints;
+  settings: ServiceSettings;
+  lookupFor(device: string): PartyLookup;
+  agentInfo(agent: Agent | undefined, timeoutSec?: number): AgentInfo;
+}
+
+export type ServiceResult = XNode | 'standard';
+
+/** Services that go to the PBX (seed "pbxlinkOutOfService": TelServer cannot fulfil them while the link is down). */
+const PBX_SERVICES: ReadonlySet<TsOperation> = new Set<TsOperation>([
+  'addPartyToCall',
+  'agentState',
+  'alternateCall',
+  'answerCall',
+  'conferenceCall',
+  'consultationCall',
+  'divertCall',
+  'doNotDisturb',
+  'dropCall',
+  'forward',
+  'holdCall',
+  'makeCall',
+  'qualifyCall',
+  'reconnectCall',
+  'retrieveCall',
+  'transferCall',
+]);
+
+export async function execute(req: TsRequest, sc: ServiceContext, peer: Peer, signal?: AbortSignal): Promise<ServiceResult> {
+  const device = 'deviceNumber' in req ? req.deviceNumber : undefined;
+  if (SESSION_SERVICES.has(req.op)) {
+    const session = device !== undefined ? sc.sessions.get(device) : undefined;
+    if (!session) throw new TsError('noOpenSession');
+    sc.sessions.monitor(session, 'sync');
+  }
+  if (PBX_SERVICES.has(req.op)) {
+    if (sc.cc.isDown('pbxLink')) throw new TsError('pbxlinkOutOfService');
+    // The simulated PBX's call processing not answering (the callDispatcher fault) is what a link timeout looks like.
+    if (sc.cc.isDown('callDispatcher')) throw new TsError('pbxTimeout');
+    if (req.op === 'agentState' && sc.cc.isDown('agentServer')) throw new TsError('pbxReject', 'the agent server is down');
+  }
+  if (device !== undefined && req.op !== 'closeSession') sc.sessions.touch(device);
+  if (req.op === 'snapshot') return snapshot(req, sc, peer, signal);
+  return handle(req, sc, peer);
+}
+
+function handle(req: Exclude<TsRequest, { op: 'snapshot' }>, sc: ServiceContext, peer: Peer): ServiceResult {
+  const { cc } = sc;
+  const t = cc.telephony;
+  switch (req.op) {
+    case 'openSession':
+      sc.sessions.open(req, peer);
+      return 'standard';
+    case 'closeSession':
+      sc.sessions.close(req, peer);
+      return 'standard';
+    case 'addPartyToCall': {
+      let callId = callWith(sc, req.deviceNumber, req.otherNumber, ['connected', 'hold']);
+      // Correlator data first, so the added device's first event already carries it.
+      if (req.extraData !== undefined) {
+        callId ??= firstCall(sc, req.deviceNumber, ['connected', 'hold']);
+        t.setAttached(callId, { extraData: req.extraData });
+      }
+      t.addParty(req.deviceNumber, req.addedDeviceNumber, callId);
+      return 'standard';
+    }
+    case 'agentState': {
+      const agent = cc.agentAt(req.deviceNumber);
+      if (!agent) throw new TsError('pbxReject', 'no agent at this device');
+      const target = AGENT_STATE_FROM_WIRE[req.state];
+      // Seed: "The null state is however not possible, while the busy state ... cannot be requested".
+      if (!target) throw new TsError('reject', `${req.state} cannot be requested`);
+      const readyOnLogOn = req.state === 'loggedOn' && sc.rps.campaignsOf(agent.userId).some((c) => c.settings.agentReadyOnLoggedOn);
+      if (readyOnLogOn) cc.setAgentState(agent.userId, 'ready');
+      else cc.setAgentState(agent.userId, target.state, target.reason);
+      return 'standard';
+    }
+    case 'alternateCall':
+      t.alternate(req.deviceNumber);
+      return 'standard';
+    case 'conferenceCall':
+      t.conference(req.deviceNumber);
+      return 'standard';
+    case 'reconnectCall':
+      t.reconnect(req.deviceNumber);
+      return 'standard';
+    case 'transferCall':
+      t.transfer(req.deviceNumber);
+      return 'standard';
+    case 'answerCall':
+      // Seed: "If no calling number is given, the first alerting call is answered automatically".
+      t.answer(req.deviceNumber, callWith(sc, req.deviceNumber, req.callingNumber, ['alerting']));
+      return 'standard';
+    case 'consultationCall': {
+      const consultFor = callWith(sc, req.deviceNumber, req.otherNumber, ['connected']);
+      t.consult(req.deviceNumber, req.consultedDeviceNumber, {
+        ...(consultFor !== undefined ? { consultFor } : {}),
+        ...(req.extraData !== undefined ? { attached: { extraData: req.extraData } } : {}),
+      });
+      return 'standard';
+    }
+    case 'divertCall': {
+      let callId = callWith(sc, req.deviceNumber, req.otherNumber, ['alerting', 'connected']);
+      if (req.extraData !== undefined) {
+        callId ??= firstCall(sc, req.deviceNumber, ['alerting', 'connected']);
+        t.setAttached(callId, { extraData: req.extraData });
+      }
+      t.divert(req.deviceNumber, req.divertedDeviceNumber, callId);
+      return 'standard';
+    }
+    case 'doNotDisturb':
+      cc.setDnd(req.deviceNumber, req.on);
+      return 'standard';
+    case 'dropCall':
+      t.drop(req.deviceNumber, callWith(sc, req.deviceNumber, req.otherNumber));
+      return 'standard';
+    case 'holdCall':
+      t.hold(req.deviceNumber, callWith(sc, req.deviceNumber, req.otherNumber, ['connected']));
+      return 'standard';
+    case 'retrieveCall':
+      t.retrieve(req.deviceNumber, callWith(sc, req.deviceNumber, req.otherNumber, ['hold']));
+      return 'standard';
+    case 'forward':
+      cc.setForward(req.deviceNumber, req.type, req.number, req.on);
+      return 'standard';
+    case 'makeCall':
+      t.makeCall(req.deviceNumber, req.calledDeviceNumber, req.extraData !== undefined ? { attached: { extraData: req.extraData } } : {});
+      return 'standard';
+    case 'qualifyCall':
+      return qualifyCall(req, sc);
+    case 'queryAgentState':
+      return agentNode(sc.agentInfo(cc.agentAt(req.deviceNumber)));
+    case 'queryDoNotDisturb':
+      return onOffNode('doNotDisturb', cc.device(req.deviceNumber).dnd);
+    case 'queryForward':
+      return forwardsNode(cc.device(req.deviceNumber).forwards);
+    case 'queryMsgWaiting':
+      return onOffNode('msgWaiting', cc.device(req.deviceNumber).msgWaiting);
+    case 'queryHistory':
+      return historyNode(req, sc);
+    case 'queryUserStatistics':
+      return userStatisticsNode(req, sc);
+    case 'searchName':
+      return searchResult(cc.searchName(req.name, req.userID ?? req.deviceNumber, req.limit));
+    case 'searchNumber':
+      return searchResult(cc.searchNumber(req.number, req.userID ?? req.deviceNumber));
+    case 'updateUserDirectory': {
+      const owner = req.userID ?? req.deviceNumber;
+      if (owner === undefined) throw new TsError('reject', 'userID or deviceNumber is required');
+      // Seed: "The existing directory entries are deleted and the new entries are added".
+      cc.updateUserDirectory(
+        owner,
+        req.directoryName,
+        req.parties.map((p) => ({ number: p.number, name: p.name ?? p.number, ...(p.company ? { company: p.company } : {}), ...(p.numberType ? { numberType: p.numberType } : {}) })),
+      );
+      return 'standard';
+    }
+    case 'updateDirectory': {
+      const entries = sc.settings.directories.get(req.directoryName);
+      if (!entries) throw new TsError('reject', `no directory ${req.directoryName} in the configuration`);
+      cc.replaceSharedDirectory(req.directoryName, entries);
+      return 'standard';
+    }
+    case 'queryRoutingPointState':
+      return sc.rps.stateNode(req.service);
+    case 'queryRoutingPointStatistics':
+      return sc.rps.statistics(req.service, req.type);
+    case 'startRoutingPoint':
+      sc.rps.start(req.service, req.template, req.config);
+      return 'standard';
+    case 'stopRoutingPoint':
+      sc.rps.stop(req.service);
+      return 'standard';
+    case 'suspendRoutingPoint':
+      sc.rps.suspend(req.service);
+      return 'standard';
+    case 'resumeRoutingPoint':
+      sc.rps.resume(req.service);
+      return 'standard';
+    case 'updateRoutingPoint':
+      sc.rps.update(req.service, req.config);
+      return 'standard';
+  }
+}
+
+/** The device's call whose other party is `otherNumber` (seed "otherNumber: the other party of the call"). */
+function callWith(sc: ServiceContext, device: string, otherNumber: string | undefined, states?: string[]): string | undefined {
+  if (otherNumber === undefined) return undefined;
+  const t = sc.cc.telephony;
+  for (const call of t.callsOf(device)) {
+    const mine = t.partyOf(call, device);
+    if (!mine || (states && !states.includes(mine.state))) continue;
+    if (t.activeParties(call).some((p) => p !== mine && p.number === otherNumber)) return call.id;
+  }
+  throw new TsError('noCall', `no call with ${otherNumber}`);
+}
+
+function firstCall(sc: ServiceContext, device: string, states: string[]): string {
+  const t = sc.cc.telephony;
+  for (const state of states) {
+    for (const call of t.callsOf(device)) if (t.partyOf(call, device)?.state === state) return call.id;
+  }
+  throw new TsError('noCall');
+}
+
+/** Seed "QualifyCall": the calling number (and name) of the alerting call, answering it unless told not to. */
+function qualifyCall(req: Extract<TsRequest, { op: 'qualifyCall' }>, sc: ServiceContext): XNode {
+  const t = sc.cc.telephony;
+  for (const call of t.callsOf(req.deviceNumber)) {
+    const mine = t.partyOf(call, req.deviceNumber);
+    if (mine?.state !== 'alerting') continue;
+    const others = t.activeParties(call).filter((p) => p !== mine && p.role !== 'supervisor');
+    const caller = others.find((p) => p.role === 'caller') ?? others[0];
+    if (!caller) continue;
+    const name = req.needName ? sc.lookupFor(req.deviceNumber)(caller.number)?.name : undefined;
+    if ((req.answerCall ?? true) && sc.settings.qualifyCallAnswers) t.answer(req.deviceNumber, call.id);
+    return el('qualifyCall', txt('number', caller.number), name !== undefined && txt('name', name));
+  }
+  throw new TsError('noCall', 'no alerting call');
+}
+
+function searchResult(entries: { number: string; name: string; company?: string; numberType?: 'work' | 'home' | 'mobile' | 'ip' }[]): XNode {
+  return el('searchDirectory', ...entries.map(directoryPartyNode));
+}
+
+/**
+ * Seed "Snapshot". With resultOnEvent over HTTP the answer waits for the device's next change or the timeout
+ * (a long poll); over raw TCP resultOnEvent is ignored (the seed: "possible only if the client is a HTTP").
+ */
+async function snapshot(req: Extract<TsRequest, { op: 'snapshot' }>, sc: ServiceContext, peer: Peer, signal?: AbortSignal): Promise<XNode> {
+  const http = peer.transport === 'http';
+  const roe = req.resultOnEvent;
+  if (http && roe && roe.timeout > 0 && roe.snapshotSeq !== undefined) {
+    const waitMs = Math.min(roe.timeout, sc.settings.snapshotMaxWaitSec) * 1000;
+    await sc.sessions.waitForChange(req.deviceNumber, roe.snapshotSeq, waitMs, signal);
+  }
+  const { cc } = sc;
+  const dev = cc.device(req.deviceNumber);
+  const agent = cc.agentAt(req.deviceNumber);
+  const session = sc.sessions.get(req.deviceNumber);
+  const opts = { lookup: sc.lookupFor(req.deviceNumber), callReference: sc.settings.callReference };
+  return el(
+    'snapshot',
+    http && txt('snapshotSeq', session?.seq ?? 0),
+    el('calls', ...sc.views.reports(req.deviceNumber).map((r) => callNode(r, opts))),
+    forwardsNode(dev.forwards),
+    onOffNode('msgWaiting', dev.msgWaiting),
+    onOffNode('doNotDisturb', dev.dnd),
+    agent !== undefined && agentNode(sc.agentInfo(agent)),
+    cc.isDown('pbxLink') && el('session', { name: 'pbxlinkOutOfService' }),
+  );
+}
+
