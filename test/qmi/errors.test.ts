@@ -1,4 +1,4 @@
-/** The ErrorCode table (docs/qmi.md) and every way a request is refused: faults for what cannot be read, nothing changed. */
+/** The ErrorCode table (README.md) and every way a request is refused: faults for what cannot be read, nothing changed. */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORE_ERROR_CODES, CoreError } from '../../src/core/index.js';
@@ -8,14 +8,14 @@ import { MediaLimitError } from '../../src/media/index.js';
 import { api, envelope, establishedCall, post, Receiver, req, sleep, startGateway, subscribed } from './helpers.js';
 
 describe('ErrorCode table', () => {
-  it('maps every core error code to an ErrorCode and ErrorPhrase, and documents each in docs/qmi.md', () => {
-    const doc = readFileSync(new URL('../../docs/qmi.md', import.meta.url), 'utf8');
+  it('maps every core error code to an ErrorCode and ErrorPhrase, and documents each in README.md', () => {
+    const doc = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const code of CORE_ERROR_CODES) {
       const row = CORE_TO_QMI[code];
       expect(row, code).toBeDefined();
       expect(Number.isInteger(row.code), code).toBe(true);
       expect(row.phrase.length, code).toBeGreaterThan(3);
-      expect(doc, `docs/qmi.md lists ${code}`).toMatch(new RegExp(`\\| ${row.code} \\| ${row.phrase} \\|[^\\n]*\`${code}\``));
+      expect(doc, `README.md lists ${code}`).toMatch(new RegExp(`\\| ${row.code} \\| ${row.phrase} \\|[^\\n]*\`${code}\``));
     }
     for (const row of Object.values(QMI_ERRORS)) expect(doc).toContain(`| ${row.code} | ${row.phrase} |`);
     // One code means one thing: rows that share a code share the phrase.

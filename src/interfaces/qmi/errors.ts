@@ -1,7 +1,7 @@
 /**
  * QMI ErrorCode table. QMI 5.4 gives ErrorCode/ErrorPhrase in QMIRequestResponse but no table; its only example is
  * 1005 "Internal server error" (QMI 4.2.8.2), so ccgate's codes live in the 1000 range around it. Every core error
- * code has exactly one row (test/qmi/errors.test.ts fails otherwise); the table is documented in docs/qmi.md.
+ * code has exactly one row (test/qmi/errors.test.ts fails otherwise); the table is documented in README.md (QMI, ErrorCode table).
  */
 import { isCoreError, type CoreErrorCode } from '../../core/index.js';
 import { MediaLimitError } from '../../media/index.js';

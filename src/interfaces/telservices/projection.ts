@@ -1,7 +1,7 @@
 /**
  * TelServices projection tables: the core's protocol-free states and causes ↔ the seed's enumerations. Everything
  * vendor-specific about states lives here, as data, so the mapping can be read (and reviewed against the seed) in one
- * place. docs/telservices.md "For ARCHITECTURE.md" reproduces these tables.
+ * place. docs/ARCHITECTURE.md reproduces these tables.
  */
 import type { AgentState, CallCause, ForwardType, RequestableAgentState } from '../../core/index.js';
 import type { TsAgentState } from './requests.js';
