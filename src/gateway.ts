@@ -5,7 +5,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import ipaddr from 'ipaddr.js';
 import pino, { type Logger } from 'pino';
 import { registerControlApi } from './api/index.js';
 import { loadConfig } from './config/load.js';
@@ -16,6 +15,7 @@ import type { GatewayContext, InterfaceFactory, InterfaceModule, InterfaceName, 
 import { MediaService, RtpSender } from './media/index.js';
 import { Metrics } from './metrics.js';
 import { Notifier } from './notify/index.js';
+import { compileCidrs } from './net/cidr.js';
 import { DEFAULT_CENTER_FIXTURE } from './paths.js';
 import { registerDashboard } from './web/dashboard.js';
 
@@ -55,26 +55,6 @@ export function interfaceOfPath(url: string): InterfaceName | 'api' | undefined 
   if (p.startsWith('/telservices') || p.startsWith('/makecall')) return 'telservices';
   if (p.startsWith('/api/')) return 'api';
   return undefined;
-}
-
-function compileAllowList(cidrs: string[], key: string): ((ip: string) => boolean) | undefined {
-  if (cidrs.length === 0) return undefined;
-  const ranges = cidrs.map((c) => {
-    try {
-      return ipaddr.parseCIDR(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`);
-    } catch {
-      throw new Error(`allow.${key}: "${c}" is not an address or CIDR range`);
-    }
-  });
-  return (ip: string) => {
-    let addr: ipaddr.IPv4 | ipaddr.IPv6;
-    try {
-      addr = ipaddr.process(ip);
-    } catch {
-      return false;
-    }
-    return ranges.some(([range, bits]) => addr.kind() === range.kind() && addr.match([range, bits] as [typeof addr, number]));
-  };
 }
 
 export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> {
@@ -131,10 +111,7 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   metrics.watch(center, notifier);
 
   const allowLists = new Map<string, (ip: string) => boolean>();
-  for (const [k, cidrs] of Object.entries(config.allow)) {
-    const f = compileAllowList(cidrs, k);
-    if (f) allowLists.set(k, f);
-  }
+  for (const [k, cidrs] of Object.entries(config.allow)) if (cidrs.length > 0) allowLists.set(k, compileCidrs(cidrs, `allow.${k}`));
   const ports: Ports = { http: 0, telservices: 0, qmDesktop: 0, qmNetwork: 0 };
   const ctx: GatewayContext = {
     center,

@@ -37,7 +37,7 @@ describe('QMICallMonitoringStart, Pause, Resume, Stop', () => {
     expect(await t.response('QMICallMonitoringStart', callId)).toMatchObject({ Success: '1' });
     await sleep(1000);
     const first = rtp.since(t0);
-    expect(first.length).toBeGreaterThanOrEqual(42);
+    expect(first.length).toBeGreaterThanOrEqual(38); // ~50/s; a loaded 2-core CI box may stall the sender ~200 ms
     expect(first.length).toBeLessThanOrEqual(58);
     expectValidStream(first);
     expect(first[0]?.marker).toBe(true);
@@ -85,7 +85,7 @@ describe('QMICallMonitoringStart, Pause, Resume, Stop', () => {
     const pa = a.since(0);
     const pb = b.since(0);
     for (const s of [pa, pb]) {
-      expect(s.length).toBeGreaterThanOrEqual(42);
+      expect(s.length).toBeGreaterThanOrEqual(38); // ~50/s; a loaded 2-core CI box may stall the sender ~200 ms
       expect(s.length).toBeLessThanOrEqual(58);
       expectValidStream(s);
     }

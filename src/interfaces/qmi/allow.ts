@@ -5,30 +5,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import ipaddr from 'ipaddr.js';
-
-export type AddressCheck = (ip: string) => boolean;
-
-export function compileCidrs(cidrs: readonly string[], key: string): AddressCheck {
-  if (cidrs.length === 0) return () => true;
-  const ranges = cidrs.map((c) => {
-    try {
-      return ipaddr.parseCIDR(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`);
-    } catch {
-      throw new Error(`${key}: "${c}" is not an address or CIDR range`);
-    }
-  });
-  return (ip) => {
-    let addr: ipaddr.IPv4 | ipaddr.IPv6;
-    try {
-      // process(): an IPv4-mapped IPv6 address (::ffff:10.0.0.1) is judged as the IPv4 address it is.
-      addr = ipaddr.process(ip);
-    } catch {
-      return false;
-    }
-    return ranges.some(([range, bits]) => addr.kind() === range.kind() && addr.match([range, bits] as [typeof addr, number]));
-  };
-}
+import type { AddressCheck } from '../../net/cidr.js';
 
 /** The host of a URL without IPv6 brackets. */
 export function urlHost(url: URL): string {

@@ -8,7 +8,7 @@ import type { CallEvent, DomainEvent } from '../../core/index.js';
 import type { HttpMessage } from '../../notify/index.js';
 import { child, parseSoap, registerSoapEndpoint, textOf, type SoapContext, type SoapReply, type SoapVersion, type XmlElement } from '../../soap/index.js';
 import type { GatewayContext, InterfaceFactory, InterfaceModule } from '../types.js';
-import { compileCidrs, type AddressCheck } from './allow.js';
+import { compileCidrs, type AddressCheck } from '../../net/cidr.js';
 import { CallIds } from './call-ids.js';
 import { eventTemplate, faultReply, responseXml, type QmiEvent } from './messages.js';
 import { projectCallEvent } from './projection.js';

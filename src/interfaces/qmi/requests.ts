@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ContactCenter } from '../../core/index.js';
 import { MediaLimitError, type RtpSender } from '../../media/index.js';
 import { child, textOf, type XmlElement } from '../../soap/index.js';
-import type { AddressCheck } from './allow.js';
+import type { AddressCheck } from '../../net/cidr.js';
 import { callInfo } from './callinfo.js';
 import type { CallIds } from './call-ids.js';
 import { QMI_ERRORS, toQmiError, type QmiError } from './errors.js';

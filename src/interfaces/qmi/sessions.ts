@@ -15,7 +15,8 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { HttpMessage, Notifier, Subscriber } from '../../notify/index.js';
 import { redactUrl } from '../../notify/index.js';
-import { checkCallbackHost, urlHost, type AddressCheck, type CallbackVerdict } from './allow.js';
+import type { AddressCheck } from '../../net/cidr.js';
+import { checkCallbackHost, urlHost, type CallbackVerdict } from './allow.js';
 import { checkAnswer } from './answer.js';
 
 export type CallbackState = 'pending' | 'active' | 'refused';
