@@ -269,15 +269,5 @@ export function expectValidStream(pkts: RtpPacketInfo[]): void {
   });
 }
 
-/** Goertzel power of one frequency: tells which party a stream carries. */
-export function tonePower(samples: ArrayLike<number>, freq: number, rate = 8000): number {
-  const k = 2 * Math.cos((2 * Math.PI * freq) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const s0 = (samples[i] ?? 0) + k * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return s1 * s1 + s2 * s2 - k * s1 * s2;
-}
+/** Goertzel power of one frequency: tells which party a stream carries (shared with the media suite). */
+export { tonePower } from '../media/helpers.js';

@@ -5,50 +5,19 @@
  * deliveryDelayMs reproduces the one second between "originated" and "delivered" the seed's durations show.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { request } from 'undici';
-import { compact, req, settle, splitEvents, STANDARD, startGateway, ts, udpListener, type TestGateway, type UdpListener } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { compact, req, settle, splitEvents, useGateway } from './helpers.js';
 
 const golden = (name: string) => splitEvents(readFileSync(new URL(`../golden/telservices-events/${name}.xml`, import.meta.url), 'utf8'));
 
-let g: TestGateway | undefined;
-const listeners: UdpListener[] = [];
-afterEach(async () => {
-  await g?.close();
-  g = undefined;
-  for (const l of listeners.splice(0)) await l.close();
-});
-
-async function monitor(device: string): Promise<UdpListener> {
-  if (!g) throw new Error('no gateway');
-  const l = await udpListener();
-  listeners.push(l);
-  const open = `<TelServiceRequest><openSession><deviceNumber>${device}</deviceNumber><eventUDPPort>${l.port}</eventUDPPort><eventUpdate><full/></eventUpdate></openSession></TelServiceRequest>`;
-  expect(await ts(g.tsPort, open)).toBe(STANDARD);
-  return l;
-}
-
-async function ok(xml: string): Promise<void> {
-  if (!g) throw new Error('no gateway');
-  expect(await ts(g.tsPort, xml), xml).toBe(STANDARD);
-}
-
-async function agentAction(userId: string, action: string, number?: string): Promise<void> {
-  if (!g) throw new Error('no gateway');
-  const r = await request(`${g.httpUrl}/api/v1/agents/${userId}/actions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ action, ...(number ? { number } : {}) }),
-  });
-  expect(r.statusCode, `${userId} ${action}`).toBe(200);
-  await r.body.dump();
-}
+const { startGateway, ok, agentAction, monitor: monitorWith } = useGateway();
+const monitor = (device: string) => monitorWith(device, { eventUpdate: '<full/>' });
 
 const isTransfer = (m: string) => m.includes('<call>') && m.includes('<cause><transfer/></cause>');
 
 describe('seed call event examples', () => {
   it('examples 1, 2 and 3: a call answered, then a consultation answered (TelServices requests and the control API)', async () => {
-    g = await startGateway({ center: { deliveryDelayMs: 1000 } });
+    const g = await startGateway({ center: { deliveryDelayMs: 1000 } });
     const at1101 = await monitor('1101');
     const at1102 = await monitor('1102');
 
@@ -70,7 +39,7 @@ describe('seed call event examples', () => {
   });
 
   it('example 4: two consultative transfers reach 1104 with cause transfer, durations restarting', async () => {
-    g = await startGateway({ center: { deliveryDelayMs: 1000 } });
+    const g = await startGateway({ center: { deliveryDelayMs: 1000 } });
     const at1104 = await monitor('1104');
     await monitor('1102');
     await ok(req('makeCall', { deviceNumber: '1101', calledDeviceNumber: '1102' }));
@@ -90,7 +59,7 @@ describe('seed call event examples', () => {
   });
 
   it('examples 5 and 6: a call diverted twice shows the first called and the last redirecting party', async () => {
-    g = await startGateway({ center: { deliveryDelayMs: 1000 } });
+    const g = await startGateway({ center: { deliveryDelayMs: 1000 } });
     await monitor('1102');
     const at1103 = await monitor('1103');
     const at1104 = await monitor('1104');

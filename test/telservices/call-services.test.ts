@@ -4,32 +4,15 @@
  * addedParties, cause conference), transfer, blind transfer by divertCall, extraData, firstOtherParty,
  * firstCalledParty on ACD calls, callReference.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { error, req, settle, STANDARD, startGateway, ts, udpListener, type TestGateway, type UdpListener } from './helpers.js';
+import { error, req, settle, useGateway, type UdpListener } from './helpers.js';
 
-let g: TestGateway | undefined;
-const listeners: UdpListener[] = [];
-afterEach(async () => {
-  await g?.close();
-  g = undefined;
-  for (const l of listeners.splice(0)) await l.close();
-});
-
-const gw = (): TestGateway => {
-  if (!g) throw new Error('no gateway');
-  return g;
-};
-const ok = async (xml: string) => expect(await ts(gw().tsPort, xml), xml).toBe(STANDARD);
+const { startGateway, gw, send, ok, monitor: monitorOne } = useGateway();
 
 async function monitor(...devices: string[]): Promise<Record<string, UdpListener>> {
   const out: Record<string, UdpListener> = {};
-  for (const d of devices) {
-    const l = await udpListener();
-    listeners.push(l);
-    await ok(req('openSession', { deviceNumber: d, eventUDPPort: String(l.port) }));
-    out[d] = l;
-  }
+  for (const d of devices) out[d] = await monitorOne(d);
   return out;
 }
 
@@ -51,7 +34,7 @@ async function connected(a: string, b: string): Promise<void> {
 
 describe('hold and retrieve', () => {
   it('shows hold on the holding device and heldByOtherParty / retrievedByOtherParty on the other', async () => {
-    g = await startGateway();
+    await startGateway();
     const m = await monitor('1101', '1102');
     await connected('1101', '1102');
     await settle();
@@ -85,7 +68,7 @@ describe('consultation, alternate, reconnect, transfer, conference', () => {
   }
 
   it('the consulted device sees the original party (firstOtherParty) and the extraData', async () => {
-    g = await startGateway();
+    await startGateway();
     const m = await consulting();
     const alerting = await next(m['1103'], 0);
     expect(states(alerting)).toEqual(['primCall:alerting']);
@@ -97,7 +80,7 @@ describe('consultation, alternate, reconnect, transfer, conference', () => {
   });
 
   it('alternateCall swaps the held and active calls, reconnectCall clears the active one and retrieves', async () => {
-    g = await startGateway();
+    await startGateway();
     const m = await consulting();
     let a = mark(m['1101']);
     await ok(req('alternateCall', { deviceNumber: '1101' }));
@@ -118,7 +101,7 @@ describe('consultation, alternate, reconnect, transfer, conference', () => {
   });
 
   it('transferCall connects the held and the consulted parties and clears the transferring device', async () => {
-    g = await startGateway();
+    await startGateway();
     const m = await consulting();
     const [a, b, c] = [mark(m['1101']), mark(m['1102']), mark(m['1103'])];
     await ok(req('transferCall', { deviceNumber: '1101' }));
@@ -136,7 +119,7 @@ describe('consultation, alternate, reconnect, transfer, conference', () => {
   });
 
   it('conferenceCall puts the three parties together: isConference, addedParties, cause conference', async () => {
-    g = await startGateway();
+    await startGateway();
     const m = await consulting();
     const [a, b, c] = [mark(m['1101']), mark(m['1102']), mark(m['1103'])];
     await ok(req('conferenceCall', { deviceNumber: '1101' }));
@@ -163,7 +146,7 @@ describe('consultation, alternate, reconnect, transfer, conference', () => {
 
 describe('single-step services', () => {
   it('addPartyToCall rings the added device and makes a conference when it answers', async () => {
-    g = await startGateway();
+    await startGateway();
     const m = await monitor('1101', '1102', '1104');
     await connected('1101', '1102');
     await settle();
@@ -179,11 +162,11 @@ describe('single-step services', () => {
     expect(at1101).toContain('<isConference><true/></isConference>');
     expect(at1101).toContain('<cause><conference/></cause>');
     expect(at1101).toContain('<extraData>added</extraData>');
-    expect(await ts(gw().tsPort, req('addPartyToCall', { deviceNumber: '1102', addedDeviceNumber: '1104' }))).toBe(error('pbxReject'));
+    expect(await send(req('addPartyToCall', { deviceNumber: '1102', addedDeviceNumber: '1104' }))).toBe(error('pbxReject'));
   });
 
   it('divertCall on a connected call is a blind transfer: the other party sees delivered, then connected, cause transfer', async () => {
-    g = await startGateway();
+    await startGateway();
     const m = await monitor('1101', '1102', '1104');
     await connected('1101', '1102');
     await settle();
@@ -201,13 +184,13 @@ describe('single-step services', () => {
   });
 
   it('answerCall and dropCall pick the call by the other party number', async () => {
-    g = await startGateway();
+    await startGateway();
     await monitor('1102');
     await ok(req('makeCall', { deviceNumber: '1101', calledDeviceNumber: '1102', extraData: 'order-7' }));
-    expect(await ts(gw().tsPort, req('answerCall', { deviceNumber: '1102', callingNumber: '1103' }))).toBe(error('noCall'));
+    expect(await send(req('answerCall', { deviceNumber: '1102', callingNumber: '1103' }))).toBe(error('noCall'));
     await ok(req('answerCall', { deviceNumber: '1102', callingNumber: '1101' }));
     expect(gw().gw.center.activeCalls()[0]?.attached['extraData']).toBe('order-7');
-    expect(await ts(gw().tsPort, req('dropCall', { deviceNumber: '1102', otherNumber: '1104' }))).toBe(error('noCall'));
+    expect(await send(req('dropCall', { deviceNumber: '1102', otherNumber: '1104' }))).toBe(error('noCall'));
     await ok(req('dropCall', { deviceNumber: '1102', otherNumber: '1101' }));
     expect(gw().gw.center.activeCalls()).toHaveLength(0);
   });
@@ -215,7 +198,7 @@ describe('single-step services', () => {
 
 describe('ACD calls and settings', () => {
   it('an ACD call shows the queue number as firstCalledParty and the caller from the directory; callReference on request', async () => {
-    g = await startGateway({ telservices: { eventCallReference: true } });
+    await startGateway({ telservices: { eventCallReference: true } });
     const m = await monitor('1101', '1102', '1104');
     const r = await request(`${gw().httpUrl}/api/v1/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '+35891234567', to: '2001' }) });
     expect(r.statusCode).toBe(201);

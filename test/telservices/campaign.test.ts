@@ -4,25 +4,13 @@
  * agents by the configured distribution, with no-answer timeout, retries, working hours, non-working days, agent
  * wrap-up and queue limit honoured, the six routing point states and the statistics. All in virtual time.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { loadFixture } from '../../src/core/index.js';
 import { DEFAULT_CENTER_FIXTURE } from '../../src/paths.js';
-import { error, req, STANDARD, startGateway, ts, udpListener, type TestGateway, type UdpListener } from './helpers.js';
+import { error, field, req, STANDARD, useGateway } from './helpers.js';
 
-let g: TestGateway | undefined;
-const listeners: UdpListener[] = [];
-afterEach(async () => {
-  await g?.close();
-  g = undefined;
-  for (const l of listeners.splice(0)) await l.close();
-});
-
-const gw = (): TestGateway => {
-  if (!g) throw new Error('no gateway');
-  return g;
-};
-const send = (xml: string) => ts(gw().tsPort, xml);
+const { startGateway, gw, send, listener, agentAction: agent } = useGateway();
 
 function fixture(template: Record<string, unknown>): unknown {
   return {
@@ -49,7 +37,6 @@ function fixture(template: Record<string, unknown>): unknown {
 const state = async (service = 'camp1') => /<routingPointState><([\w-]+)\/>/.exec(await send(req('queryRoutingPointState', { service })))?.[1];
 const config = (fields: Record<string, string>) => Object.entries(fields).map(([k, v]) => `<${k}>${v}</${k}>`).join('');
 const start = (fields: Record<string, string> = {}) => send(req('startRoutingPoint', { service: 'camp1', ...(Object.keys(fields).length ? { config: config(fields) } : {}) }));
-const stat = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
 /** Agents currently rung by a campaign call, in call order. */
 function rungAgents(): string[] {
@@ -59,17 +46,10 @@ function rungAgents(): string[] {
     .flatMap((c) => c.parties.filter((p) => p.userId !== undefined && p.state === 'alerting').map((p) => p.userId as string));
 }
 
-async function agent(userId: string, action: string): Promise<void> {
-  const r = await request(`${gw().httpUrl}/api/v1/agents/${userId}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
-  expect(r.statusCode, `${userId} ${action}`).toBe(200);
-  await r.body.dump();
-}
-
 describe('an outbound campaign', () => {
   it('dials, routes answered customers to agents with cause route, keeps statistics and completes', async () => {
-    g = await startGateway({ fixture: fixture({}) });
-    const harri = await udpListener();
-    listeners.push(harri);
+    const g = await startGateway({ fixture: fixture({}) });
+    const harri = await listener();
     await send(req('openSession', { deviceNumber: '1101', eventUDPPort: String(harri.port) }));
     expect(await state()).toBe('stopped');
     expect(await start()).toBe(STANDARD);
@@ -91,21 +71,21 @@ describe('an outbound campaign', () => {
     await agent('MAIJA', 'drop');
     expect(await state()).toBe('started-completed');
     const total = await send(req('queryRoutingPointStatistics', { service: 'camp1', type: '<total/>' }));
-    expect(stat(total, 'outgoingCallsIntendedCount')).toBe('2');
-    expect(stat(total, 'outgoingCallsOriginatedCount')).toBe('2');
-    expect(stat(total, 'outgoingCallsConnectedCount')).toBe('2');
-    expect(stat(total, 'outgoingCallsPerformedCount')).toBe('2');
-    expect(stat(total, 'outgoingCallsFailedCount')).toBe('0');
-    expect(stat(total, 'routedToDistributionCallsCount')).toBe('2');
-    expect(stat(total, 'outgoingCallsConnectedDuration')).toBe('00:01:00');
-    expect(stat(total, 'workDuration')).toBe('00:00:35');
+    expect(field(total, 'outgoingCallsIntendedCount')).toBe('2');
+    expect(field(total, 'outgoingCallsOriginatedCount')).toBe('2');
+    expect(field(total, 'outgoingCallsConnectedCount')).toBe('2');
+    expect(field(total, 'outgoingCallsPerformedCount')).toBe('2');
+    expect(field(total, 'outgoingCallsFailedCount')).toBe('0');
+    expect(field(total, 'routedToDistributionCallsCount')).toBe('2');
+    expect(field(total, 'outgoingCallsConnectedDuration')).toBe('00:01:00');
+    expect(field(total, 'workDuration')).toBe('00:00:35');
     const snap = await send(req('queryRoutingPointStatistics', { service: 'camp1', type: '<snapshot/>' }));
     expect(snap).toContain('<readyAvailableAgentsCount>3</readyAvailableAgentsCount>');
     expect(snap).toContain('<outboundServices><service>camp1</service></outboundServices>');
   });
 
   it('clears unanswered calls after noAnswerTimeout, retries after failedCallRetryTimeout, gives up after failedCallRetryLimit', async () => {
-    g = await startGateway({ fixture: fixture({ customerAnswerPercent: 0, calls: ['+358900009'] }) });
+    const g = await startGateway({ fixture: fixture({ customerAnswerPercent: 0, calls: ['+358900009'] }) });
     await start();
     expect(gw().gw.center.activeCalls()).toHaveLength(1);
     g.clock.advance(20_000);
@@ -118,11 +98,11 @@ describe('an outbound campaign', () => {
     await Promise.resolve();
     expect(await state()).toBe('started-completed');
     const total = await send(req('queryRoutingPointStatistics', { service: 'camp1', type: '<total/>' }));
-    expect([stat(total, 'outgoingCallsOriginatedCount'), stat(total, 'outgoingCallsRetriedCount'), stat(total, 'outgoingCallsFailedCount'), stat(total, 'outgoingCallsConnectedCount')]).toEqual(['2', '1', '1', '0']);
+    expect([field(total, 'outgoingCallsOriginatedCount'), field(total, 'outgoingCallsRetriedCount'), field(total, 'outgoingCallsFailedCount'), field(total, 'outgoingCallsConnectedCount')]).toEqual(['2', '1', '1', '0']);
   });
 
   it('waits outside working hours and on non-working days (2026-01-05 is a Monday, day 2)', async () => {
-    g = await startGateway({ fixture: fixture({}) });
+    const g = await startGateway({ fixture: fixture({}) });
     expect(await start({ workingHours: '10:00/12:00,13/17' })).toBe(STANDARD);
     expect(await state()).toBe('started');
     expect(gw().gw.center.activeCalls()).toHaveLength(0);
@@ -145,7 +125,7 @@ describe('an outbound campaign', () => {
     ['most-idle', ['ANNA', 'MAIJA']],
   ] as const) {
     it(`distributes answered calls ${distribution}`, async () => {
-      g = await startGateway({ fixture: fixture({ config: { agentsDistribution: distribution } }) });
+      const g = await startGateway({ fixture: fixture({ config: { agentsDistribution: distribution } }) });
       await start();
       g.clock.advance(5000);
       expect(rungAgents()).toEqual(['HARRI', 'MAIJA']);
@@ -164,14 +144,14 @@ describe('an outbound campaign', () => {
   }
 
   it('honours the agent wrap-up timeout and the queue limit', async () => {
-    g = await startGateway({ fixture: fixture({ agents: ['HARRI'], calls: ['+358900001', '+358900002', '+358900003'], config: { queueLimit: 100, agentWorkingAfterCallTimeout: 30 } }) });
+    const g = await startGateway({ fixture: fixture({ agents: ['HARRI'], calls: ['+358900001', '+358900002', '+358900003'], config: { queueLimit: 100, agentWorkingAfterCallTimeout: 30 } }) });
     await start();
     // One free agent plus a queue of 100 % of one logged-on agent: two calls.
     expect(gw().gw.center.activeCalls()).toHaveLength(2);
     g.clock.advance(5000);
     expect(rungAgents()).toEqual(['HARRI']);
     const snap = await send(req('queryRoutingPointStatistics', { service: 'camp1', type: '<snapshot/>' }));
-    expect(stat(snap, 'queuedCallsCount')).toBe('1');
+    expect(field(snap, 'queuedCallsCount')).toBe('1');
     await agent('HARRI', 'answer');
     g.clock.advance(20_000);
     await agent('HARRI', 'drop');
@@ -181,14 +161,14 @@ describe('an outbound campaign', () => {
     g.clock.advance(1000);
     expect(rungAgents()).toEqual(['HARRI']);
     const total = await send(req('queryRoutingPointStatistics', { service: 'camp1', type: '<total/>' }));
-    expect(stat(total, 'queuedCallsCount')).toBe('1');
-    expect(stat(total, 'queuedCallsDuration')).toBe('00:00:50');
+    expect(field(total, 'queuedCallsCount')).toBe('1');
+    expect(field(total, 'queuedCallsDuration')).toBe('00:00:50');
   });
 });
 
 describe('routing point states and supervisor requests', () => {
   it('moves through the six states; suspend clears calls in progress; stop removes the campaign', async () => {
-    g = await startGateway({ fixture: fixture({}) });
+    const g = await startGateway({ fixture: fixture({}) });
     expect(await state()).toBe('stopped');
     expect(await send(req('suspendRoutingPoint', { service: 'camp1' }))).toBe(error('reject'));
     await start();
@@ -221,7 +201,7 @@ describe('routing point states and supervisor requests', () => {
   });
 
   it('serviceTimeout stops the campaign; agentLoggedOnOnOpenSession logs agents on', async () => {
-    g = await startGateway({ fixture: fixture({ config: { agentLoggedOnOnOpenSession: true } }) });
+    const g = await startGateway({ fixture: fixture({ config: { agentLoggedOnOnOpenSession: true } }) });
     await send(req('openSession', { deviceNumber: '1101' }));
     await send(req('agentState', { deviceNumber: '1101', state: '<loggedOff/>' }));
     await send(req('closeSession', { deviceNumber: '1101' }));
@@ -233,14 +213,14 @@ describe('routing point states and supervisor requests', () => {
   });
 
   it('suspending the inbound routing point sends its calls to the failure route; resuming restores it', async () => {
-    g = await startGateway();
+    await startGateway();
     expect(await send(req('suspendRoutingPoint', { service: 'service1' }))).toBe(STANDARD);
     expect(await state('service1')).toBe('started-suspended');
     const r = await request(`${gw().httpUrl}/api/v1/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '+35840111222', to: '2001' }) });
     await r.body.dump();
     expect(gw().gw.center.activeCalls()).toHaveLength(0);
     const total = await send(req('queryRoutingPointStatistics', { service: 'service1', type: '<total/>' }));
-    expect(stat(total, 'routedToFailureRouteCallsCount')).toBe('1');
+    expect(field(total, 'routedToFailureRouteCallsCount')).toBe('1');
     expect(await send(req('resumeRoutingPoint', { service: 'service1' }))).toBe(STANDARD);
     expect(await state('service1')).toBe('started-running');
     expect(await send(req('stopRoutingPoint', { service: 'service1' }))).toBe(STANDARD);

@@ -7,17 +7,13 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { compact, startGateway, ts, type TestGateway } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { compact, ts, useGateway } from './helpers.js';
 
 const DIR = fileURLToPath(new URL('../golden/telservices/', import.meta.url));
 const cases = readdirSync(DIR).filter((d) => existsSync(join(DIR, d, 'request.xml'))).sort();
 
-let g: TestGateway | undefined;
-afterEach(async () => {
-  await g?.close();
-  g = undefined;
-});
+const { startGateway } = useGateway();
 
 function pretty(xml: string): string {
   let depth = 0;
@@ -45,7 +41,7 @@ describe('seed request examples over TCP', () => {
 
   for (const name of cases) {
     it(name, async () => {
-      g = await startGateway({ center: { wrapUpSec: 30 } });
+      const g = await startGateway({ center: { wrapUpSec: 30 } });
       const dir = join(DIR, name);
       const setupFile = join(dir, 'setup.xml');
       if (existsSync(setupFile)) {

@@ -5,6 +5,8 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect } from 'node:net';
+import { request } from 'undici';
+import { afterEach, expect } from 'vitest';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 import { ManualClock } from '../../src/core/index.js';
 import { telservicesInterface } from '../../src/interfaces/telservices/index.js';
@@ -19,9 +21,10 @@ export interface TestGateway {
 }
 
 type Overrides = { telservices?: Partial<NonNullable<ConfigInput['telservices']>>; center?: Partial<NonNullable<ConfigInput['center']>> };
+export type StartOptions = Overrides & { fixture?: unknown; clock?: ManualClock };
 
 /** A listening gateway in virtual time (ManualClock), on free ports, TelServices only. */
-export async function startGateway(o: Overrides & { fixture?: unknown; clock?: ManualClock } = {}): Promise<TestGateway> {
+export async function startGateway(o: StartOptions = {}): Promise<TestGateway> {
   const clock = o.clock ?? new ManualClock();
   const gw = await buildGateway({
     env: {},
@@ -79,6 +82,11 @@ export function req(op: string, fields: Record<string, string> = {}): string {
 export const STANDARD = '<TelServiceReturn><result><standard/></result></TelServiceReturn>';
 export const error = (code: string) => `<TelServiceReturn><error><${code}/></error></TelServiceReturn>`;
 
+/** The text of the first element `name` in the XML (statistics counters and the like). */
+export function field(xml: string, name: string): string | undefined {
+  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+}
+
 /** Whitespace between elements removed: the seed's pretty-printed examples compare with compact output. */
 export function compact(xml: string): string {
   return xml.replace(/>\s+</g, '><').trim();
@@ -114,6 +122,69 @@ export async function udpListener(): Promise<UdpListener> {
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
   return l;
+}
+
+/** A test file's gateway and UDP listeners, see useGateway. */
+export interface GatewayUnderTest {
+  /** Starts the current test's gateway; it is closed after the test. */
+  startGateway(o?: StartOptions): Promise<TestGateway>;
+  /** The current test's gateway (throws before startGateway). */
+  gw(): TestGateway;
+  /** One TelServices request over TCP to the current gateway. */
+  send(xml: string): Promise<string>;
+  /** Sends the request and expects the standard result. */
+  ok(xml: string): Promise<void>;
+  /** A UDP listener, closed after the test. */
+  listener(): Promise<UdpListener>;
+  /** Opens a session on the device with its events sent to a new listener; expects the standard result. */
+  monitor(device: string, extra?: Record<string, string>): Promise<UdpListener>;
+  /** An agent acting on its phone through the control API; expects 200. */
+  agentAction(userId: string, action: string, number?: string): Promise<void>;
+}
+
+/**
+ * Registers, in the calling test file, an afterEach that closes the test's gateway and then its UDP listeners, and
+ * returns what the tests use to reach them.
+ */
+export function useGateway(): GatewayUnderTest {
+  let g: TestGateway | undefined;
+  const listeners: UdpListener[] = [];
+  afterEach(async () => {
+    await g?.close();
+    g = undefined;
+    for (const l of listeners.splice(0)) await l.close();
+  });
+  const gw = (): TestGateway => {
+    if (!g) throw new Error('no gateway');
+    return g;
+  };
+  const send = (xml: string) => ts(gw().tsPort, xml);
+  const listener = async () => {
+    const l = await udpListener();
+    listeners.push(l);
+    return l;
+  };
+  return {
+    startGateway: async (o) => (g = await startGateway(o)),
+    gw,
+    send,
+    ok: async (xml) => expect(await send(xml), xml).toBe(STANDARD),
+    listener,
+    async monitor(device, extra = {}) {
+      const l = await listener();
+      expect(await send(req('openSession', { deviceNumber: device, eventUDPPort: String(l.port), ...extra }))).toBe(STANDARD);
+      return l;
+    },
+    async agentAction(userId, action, number) {
+      const r = await request(`${gw().httpUrl}/api/v1/agents/${userId}/actions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action, ...(number ? { number } : {}) }),
+      });
+      expect(r.statusCode, `${userId} ${action}`).toBe(200);
+      await r.body.dump();
+    },
+  };
 }
 
 /** Gives datagrams already sent time to arrive, then checks nothing more came (for "no event" assertions). */

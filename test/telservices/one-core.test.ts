@@ -2,18 +2,11 @@
  * DESIGN "One action, every view": an agent acting through the control API shows up as TelServices events, and
  * TelServices makeCall / transferCall change the core state the control API reports.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { req, STANDARD, startGateway, ts, udpListener, type TestGateway, type UdpListener } from './helpers.js';
+import { req, STANDARD, ts, useGateway } from './helpers.js';
 
-let g: TestGateway | undefined;
-let l: UdpListener | undefined;
-afterEach(async () => {
-  await g?.close();
-  await l?.close();
-  g = undefined;
-  l = undefined;
-});
+const { startGateway, gw, monitor } = useGateway();
 
 interface State {
   agents: { userId: string; state: string }[];
@@ -22,17 +15,15 @@ interface State {
 }
 
 async function api(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
-  if (!g) throw new Error('no gateway');
-  const r = await request(`${g.httpUrl}${path}`, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+  const r = await request(`${gw().httpUrl}${path}`, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
   expect(r.statusCode, path).toBeLessThan(300);
   return r.body.json();
 }
 
 describe('one core, every view', () => {
   it('control API agent actions appear as TelServices agent and call events', async () => {
-    g = await startGateway();
-    l = await udpListener();
-    expect(await ts(g.tsPort, req('openSession', { deviceNumber: '1101', eventUDPPort: String(l.port) }))).toBe(STANDARD);
+    await startGateway();
+    const l = await monitor('1101');
     await api('PUT', '/api/v1/agents/HARRI/state', { state: 'notReady' });
     const [agent] = await l.waitFor(1, (m) => m.includes('<agent>'));
     expect(agent).toContain('<state><notReady/></state>');
@@ -47,7 +38,7 @@ describe('one core, every view', () => {
   });
 
   it('TelServices makeCall and transferCall change the state the control API shows', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     for (const d of ['1101', '1102', '1103']) expect(await ts(g.tsPort, req('openSession', { deviceNumber: d }))).toBe(STANDARD);
     expect(await ts(g.tsPort, req('makeCall', { deviceNumber: '1101', calledDeviceNumber: '1102' }))).toBe(STANDARD);
     let s = (await api('GET', '/api/v1/state')) as State;

@@ -3,34 +3,15 @@
  * agent state, directory services, history, statistics, qualifyCall, the snapshot long poll, and the errors a real
  * TelServer answers for them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { loadFixture } from '../../src/core/index.js';
 import { DEFAULT_CENTER_FIXTURE } from '../../src/paths.js';
-import { compact, error, req, settle, STANDARD, startGateway, ts, udpListener, type TestGateway, type UdpListener } from './helpers.js';
+import { compact, error, field, req, settle, STANDARD, useGateway } from './helpers.js';
 
-let g: TestGateway | undefined;
-const listeners: UdpListener[] = [];
-afterEach(async () => {
-  await g?.close();
-  g = undefined;
-  for (const l of listeners.splice(0)) await l.close();
-});
-
-const gw = (): TestGateway => {
-  if (!g) throw new Error('no gateway');
-  return g;
-};
-const send = (xml: string) => ts(gw().tsPort, xml);
+const { startGateway, gw, send, monitor } = useGateway();
 const result = (inner: string) => `<TelServiceReturn><result>${inner}</result></TelServiceReturn>`;
 const event = (device: string, inner: string) => `<TelServiceEvent><deviceNumber>${device}</deviceNumber><event>${inner}</event></TelServiceEvent>`;
-
-async function monitor(device: string, extra: Record<string, string> = {}): Promise<UdpListener> {
-  const l = await udpListener();
-  listeners.push(l);
-  expect(await send(req('openSession', { deviceNumber: device, eventUDPPort: String(l.port), ...extra }))).toBe(STANDARD);
-  return l;
-}
 
 async function api(method: 'POST' | 'PUT', path: string, body: unknown): Promise<Record<string, unknown>> {
   const r = await request(`${gw().httpUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -43,7 +24,7 @@ const FORWARD_TYPES = ['immediate', 'busy', 'noAnswer', 'immInt', 'immExt', 'bus
 
 describe('features and their events', () => {
   it('forward: all nine types on and off, each reported by a forward event and by queryForward', async () => {
-    g = await startGateway();
+    await startGateway();
     const l = await monitor('1101');
     for (const type of FORWARD_TYPES) {
       const info = `<number>1102</number><type><${type}/></type><state><on/></state>`;
@@ -63,7 +44,7 @@ describe('features and their events', () => {
   });
 
   it('doNotDisturb and message waiting: events and queries; a DND device refuses calls', async () => {
-    g = await startGateway();
+    await startGateway();
     const l = await monitor('1102');
     expect(await send(req('doNotDisturb', { deviceNumber: '1102', state: '<on/>' }))).toBe(STANDARD);
     expect(await send(req('queryDoNotDisturb', { deviceNumber: '1102' }))).toBe(result('<doNotDisturb><on/></doNotDisturb>'));
@@ -78,7 +59,7 @@ describe('features and their events', () => {
 
 describe('agent state', () => {
   it('changes the agent state and reports agent events with services, timeout and permitted states', async () => {
-    g = await startGateway({ center: { wrapUpSec: 30 } });
+    const g = await startGateway({ center: { wrapUpSec: 30 } });
     const l = await monitor('1101');
     expect(await send(req('agentState', { deviceNumber: '1101', state: '<notReady/>' }))).toBe(STANDARD);
     expect(await send(req('agentState', { deviceNumber: '1101', state: '<loggedOn/>' }))).toBe(STANDARD);
@@ -102,7 +83,7 @@ describe('agent state', () => {
 
   it('a device without an agent reports the null state and refuses agent state changes', async () => {
     const fixture = { ...loadFixture(DEFAULT_CENTER_FIXTURE), devices: [{ number: '1200' }] };
-    g = await startGateway({ fixture });
+    await startGateway({ fixture });
     await monitor('1200');
     expect(await send(req('queryAgentState', { deviceNumber: '1200' }))).toBe(result('<agent><state><null/></state></agent>'));
     expect(await send(req('agentState', { deviceNumber: '1200', state: '<ready/>' }))).toBe(error('pbxReject'));
@@ -112,7 +93,7 @@ describe('agent state', () => {
 
 describe('directory services', () => {
   it('searchName: names starting with the text, else containing " text", else the company; ordered, case-insensitive, limited', async () => {
-    g = await startGateway();
+    await startGateway();
     const parties = [
       ['+801', 'Martin Jagger', 'home', 'uniGone'],
       ['+802', 'Marcel Jagger', 'work', 'uniGone'],
@@ -145,7 +126,7 @@ describe('directory services', () => {
 
   it('updateDirectory synchronises a directory defined in the configuration, refuses others', async () => {
     const fixture = { ...loadFixture(DEFAULT_CENTER_FIXTURE), telservices: { routingPoints: [], directories: [{ name: 'ldap', entries: [{ number: '+4412345', name: 'Ldap Person', company: 'LDAP Inc', numberType: 'work' }] }] } };
-    g = await startGateway({ fixture });
+    await startGateway({ fixture });
     expect(await send(req('searchName', { name: 'ldap' }))).toBe(result('<searchDirectory/>'));
     expect(await send(req('updateDirectory', { directoryName: 'ldap' }))).toBe(STANDARD);
     expect(await send(req('searchName', { name: 'ldap' }))).toContain('<name>Ldap Person</name>');
@@ -155,7 +136,7 @@ describe('directory services', () => {
 
 describe('qualifyCall and party names', () => {
   it('returns the calling number and name, answering unless told not to', async () => {
-    g = await startGateway();
+    await startGateway();
     const l = await monitor('1101');
     await monitor('1102');
     await api('POST', '/api/v1/calls', { from: '+35840111222', to: '1101' });
@@ -172,7 +153,7 @@ describe('qualifyCall and party names', () => {
   });
 
   it('telservices.qualifyCallAnswers false never answers', async () => {
-    g = await startGateway({ telservices: { qualifyCallAnswers: false } });
+    await startGateway({ telservices: { qualifyCallAnswers: false } });
     await monitor('1102');
     await send(req('makeCall', { deviceNumber: '1101', calledDeviceNumber: '1102' }));
     expect(await send(req('qualifyCall', { deviceNumber: '1102' }))).toBe(result('<qualifyCall><number>1101</number></qualifyCall>'));
@@ -182,7 +163,7 @@ describe('qualifyCall and party names', () => {
 
 describe('queryHistory', () => {
   it('filters by record type, dates, hour, search and limit, newest first', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     await monitor('1101');
     await monitor('1102');
     // Monday 2026-01-05 09:00 UTC: 1101 calls 1102, talks a minute.
@@ -227,7 +208,7 @@ describe('queryHistory', () => {
 
 describe('statistics', () => {
   it('queryUserStatistics total counts calls and state times; snapshot shows the agent state and services', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     await monitor('1101');
     await monitor('1102');
     g.clock.advance(60_000);
@@ -237,7 +218,6 @@ describe('statistics', () => {
     g.clock.advance(57_000);
     await send(req('dropCall', { deviceNumber: '1102' }));
     const harri = await send(req('queryUserStatistics', { deviceNumber: '1101', type: '<total/>' }));
-    const field = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
     expect(field(harri, 'start')).toBe('2026-01-05T09:00:00');
     expect(field(harri, 'outgoingCallsOriginatedCount')).toBe('1');
     expect(field(harri, 'outgoingCallsConnectedCount')).toBe('1');
@@ -258,7 +238,7 @@ describe('statistics', () => {
   });
 
   it('queryRoutingPointStatistics for the inbound routing point follows the queue 2001 calls', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     for (const u of ['HARRI', 'MAIJA', 'ANNA']) await api('PUT', `/api/v1/agents/${u}/state`, { state: 'notReady' });
     await api('POST', '/api/v1/calls', { from: '+35840111222', to: '2001' });
     g.clock.advance(20_000);
@@ -281,7 +261,7 @@ describe('statistics', () => {
 
 describe('snapshot', () => {
   it('long-polls over HTTP: answers at the next change of the device, or at the timeout', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     await send(req('openSession', { deviceNumber: '1102' }));
     const post = async (xml: string) => {
       const r = await request(`${gw().httpUrl}/telservices`, { method: 'POST', body: xml });
@@ -316,7 +296,7 @@ describe('snapshot', () => {
 
 describe('errors a real TelServer answers', () => {
   it('pbxReject, pbxTimeout, noCall', async () => {
-    g = await startGateway();
+    await startGateway();
     await monitor('1101');
     expect(await send(req('makeCall', { deviceNumber: '4242', calledDeviceNumber: '1102' }))).toBe(error('pbxReject'));
     expect(await send(req('makeCall', { deviceNumber: '1101', calledDeviceNumber: '1101' }))).toBe(error('pbxReject'));

@@ -3,31 +3,13 @@
  * clients per session, timeouts reset by each action, delayed and client-only close, the license limit, the
  * administrator-authentication settings, restricted event updates, and the session events.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { loadFixture } from '../../src/core/index.js';
 import { DEFAULT_CENTER_FIXTURE } from '../../src/paths.js';
-import { error, req, settle, STANDARD, startGateway, ts, udpListener, type TestGateway, type UdpListener } from './helpers.js';
+import { error, req, settle, STANDARD, useGateway } from './helpers.js';
 
-let g: TestGateway | undefined;
-const listeners: UdpListener[] = [];
-afterEach(async () => {
-  await g?.close();
-  g = undefined;
-  for (const l of listeners.splice(0)) await l.close();
-});
-
-async function listener(): Promise<UdpListener> {
-  const l = await udpListener();
-  listeners.push(l);
-  return l;
-}
-
-const gw = (): TestGateway => {
-  if (!g) throw new Error('no gateway');
-  return g;
-};
-const send = (xml: string) => ts(gw().tsPort, xml);
+const { startGateway, gw, send, listener } = useGateway();
 const open = (device: string, extra: Record<string, string> = {}) => send(req('openSession', { deviceNumber: device, ...extra }));
 const snapshotOf = (device: string) => send(req('snapshot', { deviceNumber: device }));
 const sessionEvent = (device: string, kind: string) => `<TelServiceEvent><deviceNumber>${device}</deviceNumber><event><session><${kind}/></session></event></TelServiceEvent>`;
@@ -73,7 +55,7 @@ const EVERY_SERVICE: Record<string, Record<string, string>> = {
 
 describe('which services need a session', () => {
   it('answers noOpenSession for exactly the fifteen the seed marks "requires an opened session"', async () => {
-    g = await startGateway();
+    await startGateway();
     const needing: string[] = [];
     for (const [op, fields] of Object.entries(EVERY_SERVICE)) {
       const reply = await send(req(op, fields));
@@ -92,7 +74,7 @@ describe('which services need a session', () => {
 
 describe('clients of a session', () => {
   it('sends every event to every client; closing one client keeps the others', async () => {
-    g = await startGateway();
+    await startGateway();
     const a = await listener();
     const b = await listener();
     expect(await open('1101', { eventUDPPort: String(a.port) })).toBe(STANDARD);
@@ -113,7 +95,7 @@ describe('clients of a session', () => {
   });
 
   it('closing for every client (clientOnly false) tells the other clients sessionClosedByClient', async () => {
-    g = await startGateway();
+    await startGateway();
     const a = await listener();
     const b = await listener();
     await open('1102', { eventUDPPort: String(a.port) });
@@ -124,7 +106,7 @@ describe('clients of a session', () => {
   });
 
   it('restricted clients only get alerting call events', async () => {
-    g = await startGateway();
+    await startGateway();
     const full = await listener();
     const restricted = await listener();
     await open('1102', { eventUDPPort: String(full.port) });
@@ -143,7 +125,7 @@ describe('clients of a session', () => {
 
 describe('timeouts', () => {
   it('closes after sessionTimeout of inactivity, each action resetting it, and tells the clients', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     const l = await listener();
     expect(await open('1101', { eventUDPPort: String(l.port), sessionTimeout: '60' })).toBe(STANDARD);
     g.clock.advance(59_000);
@@ -156,14 +138,14 @@ describe('timeouts', () => {
   });
 
   it('ignores a sessionTimeout that is not positive', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     expect(await open('1101', { sessionTimeout: '-5' })).toBe(STANDARD);
     g.clock.advance(86_400_000);
     expect(await snapshotOf('1101')).toContain('<snapshot>');
   });
 
   it('delays the close by actualCloseSessionTimeout; reopening meanwhile (a page refresh) keeps the session', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     await open('1101');
     expect(await send(req('closeSession', { deviceNumber: '1101', actualCloseSessionTimeout: '3' }))).toBe(STANDARD);
     g.clock.advance(2900);
@@ -179,7 +161,7 @@ describe('timeouts', () => {
 
 describe('license and authentication', () => {
   it('answers sessionLimitExceeded beyond the licensed number of sessions (devices), not for another client', async () => {
-    g = await startGateway({ telservices: { sessionLimit: 2 } });
+    await startGateway({ telservices: { sessionLimit: 2 } });
     expect(await open('1101')).toBe(STANDARD);
     expect(await open('1102')).toBe(STANDARD);
     expect(await open('1103')).toBe(error('sessionLimitExceeded'));
@@ -189,7 +171,7 @@ describe('license and authentication', () => {
   });
 
   it('with an administrator user id, the first openSession on a device must authenticate; later ones need not', async () => {
-    g = await startGateway({ telservices: { adminUserId: 'admin', adminPassword: 'secret' } });
+    await startGateway({ telservices: { adminUserId: 'admin', adminPassword: 'secret' } });
     expect(await open('1101')).toBe(error('invalidCredentials'));
     expect(await open('1101', { userID: 'admin', userPassword: 'wrong' })).toBe(error('invalidCredentials'));
     expect(await open('1101', { userID: 'admin', userPassword: 'secret' })).toBe(STANDARD);
@@ -201,19 +183,19 @@ describe('license and authentication', () => {
   it('with authentication by administrator enabled, an agent authenticates with its own password', async () => {
     const fixture = loadFixture(DEFAULT_CENTER_FIXTURE);
     const withPassword = { ...fixture, agents: fixture.agents.map((a) => (a.userId === 'HARRI' ? { ...a, password: 'pw' } : a)) };
-    g = await startGateway({ fixture: withPassword, telservices: { authByAdministrator: true } });
+    const g = await startGateway({ fixture: withPassword, telservices: { authByAdministrator: true } });
     expect(await open('1101', { userID: 'HARRI', userPassword: 'nope' })).toBe(error('invalidCredentials'));
     expect(await open('1101', { userID: 'HARRI', userPassword: 'pw' })).toBe(STANDARD);
     // Without the setting there is no control at all.
     await g.close();
-    g = await startGateway();
+    await startGateway();
     expect(await open('1101', { userID: 'whoever', userPassword: 'anything' })).toBe(STANDARD);
   });
 });
 
 describe('session events', () => {
   it('sessionClosedByAdmin when the administrator closes a session', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     const l = await listener();
     await open('1101', { eventUDPPort: String(l.port) });
     const list = await request(`${g.httpUrl}/telservices/sessions`);
@@ -226,7 +208,7 @@ describe('session events', () => {
   });
 
   it('sessionClosedByMonitoringReject when the PBX refuses to monitor the device', async () => {
-    g = await startGateway();
+    await startGateway();
     const l = await listener();
     expect(await open('9999', { eventUDPPort: String(l.port) })).toBe(STANDARD);
     expect(await l.waitFor(1, (m) => m.includes('<session>'))).toEqual([sessionEvent('9999', 'sessionClosedByMonitoringReject')]);
@@ -239,7 +221,7 @@ describe('session events', () => {
   });
 
   it('pbxlinkOutOfService and pbxlinkInService follow the pbxLink fault; PBX services fail meanwhile, queries work', async () => {
-    g = await startGateway();
+    await startGateway();
     const l = await listener();
     await open('1101', { eventUDPPort: String(l.port) });
     const fault = async (state: 'down' | 'up') => {

@@ -3,28 +3,24 @@
  * port and on the main server; partial, oversized, idle and excess connections closed without harming anyone else.
  */
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { error, req, STANDARD, startGateway, tcpExchange, ts, udpListener, type TestGateway } from './helpers.js';
+import { error, req, STANDARD, tcpExchange, ts, useGateway } from './helpers.js';
 
-let g: TestGateway | undefined;
-afterEach(async () => {
-  await g?.close();
-  g = undefined;
-});
+const { startGateway, listener } = useGateway();
 
 const QUERY = req('queryDoNotDisturb', { deviceNumber: '1101' });
 const DND_OFF = '<TelServiceReturn><result><doNotDisturb><off/></doNotDisturb></result></TelServiceReturn>';
 
 describe('TCP: one request per connection', () => {
   it('answers and closes, ignoring bytes sent after the request', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     expect(await tcpExchange(g.tsPort, [QUERY.slice(0, 10), QUERY.slice(10), '<more/>'])).toBe(DND_OFF);
     expect(await tcpExchange(g.tsPort, `\r\n  ${QUERY}\r\n`, { endAfterWrite: true })).toBe(DND_OFF);
   });
 
   it('closes a partial request at the idle timeout with reject, a silent one without a word, while others are served', async () => {
-    g = await startGateway({ telservices: { idleTimeoutMs: 300 } });
+    const g = await startGateway({ telservices: { idleTimeoutMs: 300 } });
     const started = Date.now();
     const partial = tcpExchange(g.tsPort, '<TelServiceRequest><makeCall><deviceNumber>1101');
     const silent = tcpExchange(g.tsPort, []);
@@ -39,14 +35,14 @@ describe('TCP: one request per connection', () => {
   });
 
   it('refuses an oversized request with reject at once', async () => {
-    g = await startGateway({ telservices: { maxRequestBytes: 1024 } });
+    const g = await startGateway({ telservices: { maxRequestBytes: 1024 } });
     const big = `<TelServiceRequest><makeCall><extraData>${'x'.repeat(4000)}</extraData></makeCall></TelServiceRequest>`;
     expect(await tcpExchange(g.tsPort, big)).toBe(error('reject'));
     expect(await ts(g.tsPort, QUERY)).toBe(DND_OFF);
   });
 
   it('answers resourceError beyond maxConnections and serves again once connections close', async () => {
-    g = await startGateway({ telservices: { maxConnections: 2 } });
+    const g = await startGateway({ telservices: { maxConnections: 2 } });
     const idle = [connect(g.tsPort, '127.0.0.1'), connect(g.tsPort, '127.0.0.1')];
     await Promise.all(idle.map((s) => new Promise((r) => s.once('connect', r))));
     await new Promise((r) => setTimeout(r, 30));
@@ -57,7 +53,7 @@ describe('TCP: one request per connection', () => {
   });
 
   it('rejects malformed XML and unknown services, changing nothing', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     for (const bad of [
       '<TelServiceRequest><makeCall><deviceNumber>1101</deviceNumber><calledDeviceNumber>1102</calledDeviceNumber></makeCal></TelServiceRequest>',
       '<TelServiceRequest><launchRocket><deviceNumber>1101</deviceNumber></launchRocket></TelServiceRequest>',
@@ -94,25 +90,21 @@ describe('TCP: one request per connection', () => {
 
 describe('end-of-PDU sequence (telservices.endOfPDU)', () => {
   it('is accepted after a request, ends a broken one at once, and follows every reply and datagram', async () => {
-    g = await startGateway({ telservices: { endOfPDU: '\\0' } });
+    const g = await startGateway({ telservices: { endOfPDU: '\\0' } });
     expect(await tcpExchange(g.tsPort, `${QUERY}\0`)).toBe(`${DND_OFF}\0`);
     expect(await tcpExchange(g.tsPort, QUERY)).toBe(`${DND_OFF}\0`);
     expect(await tcpExchange(g.tsPort, '<TelServiceRequest><makeCall>\0')).toBe(`${error('reject')}\0`);
-    const l = await udpListener();
-    try {
-      expect(await ts(g.tsPort, req('openSession', { deviceNumber: '1101', eventUDPPort: String(l.port) }))).toBe(`${STANDARD}\0`);
-      expect(await ts(g.tsPort, req('doNotDisturb', { deviceNumber: '1101', state: '<on/>' }))).toBe(`${STANDARD}\0`);
-      const [dnd] = await l.waitFor(1, (m) => m.includes('doNotDisturb'));
-      expect(dnd).toBe('<TelServiceEvent><deviceNumber>1101</deviceNumber><event><doNotDisturb><on/></doNotDisturb></event></TelServiceEvent>\0');
-    } finally {
-      await l.close();
-    }
+    const l = await listener();
+    expect(await ts(g.tsPort, req('openSession', { deviceNumber: '1101', eventUDPPort: String(l.port) }))).toBe(`${STANDARD}\0`);
+    expect(await ts(g.tsPort, req('doNotDisturb', { deviceNumber: '1101', state: '<on/>' }))).toBe(`${STANDARD}\0`);
+    const [dnd] = await l.waitFor(1, (m) => m.includes('doNotDisturb'));
+    expect(dnd).toBe('<TelServiceEvent><deviceNumber>1101</deviceNumber><event><doNotDisturb><on/></doNotDisturb></event></TelServiceEvent>\0');
   });
 });
 
 describe('HTTP', () => {
   it('serves POST /telservices and GET /makeCall on the TelServices port and on the main HTTP server', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     for (const base of [`http://127.0.0.1:${g.tsPort}`, g.httpUrl]) {
       const post = await request(`${base}/telservices`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: QUERY });
       expect(post.statusCode).toBe(200);
@@ -134,7 +126,7 @@ describe('HTTP', () => {
   });
 
   it('hands over an HTTP request whose method arrives split across segments on the TelServices port', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     const head = `POST /telservices HTTP/1.1\r\nHost: x\r\nContent-Length: ${QUERY.length}\r\nConnection: close\r\n\r\n`;
     const reply = await tcpExchange(g.tsPort, [head.slice(0, 2), head.slice(2, 9), head.slice(9) + QUERY]);
     expect(reply).toMatch(/^HTTP\/1\.1 200 OK/);
@@ -142,7 +134,7 @@ describe('HTTP', () => {
   });
 
   it('reports the TelServices port in /health', async () => {
-    g = await startGateway();
+    const g = await startGateway();
     const r = await request(`${g.httpUrl}/health`);
     expect(((await r.body.json()) as { listeners: { telservices: number } }).listeners.telservices).toBe(g.tsPort);
   });

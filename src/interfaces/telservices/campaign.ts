@@ -249,17 +249,14 @@ export class Campaign {
     const now = this.deps.cc.now();
     this.noteWork();
     // Customers who answered meanwhile are routed even outside working hours: they are on the line.
+    for (const e of this.entries) if (e.state === 'answered') this.customerAnswered(e);
     if (this.state() !== 'started-running') {
-      for (const e of this.entries) if (e.state === 'answered') this.customerAnswered(e);
       if (this.state() === 'started') this.wake = clock.setTimeout(() => this.tick(), RECHECK_MS);
       return;
     }
-    for (const e of this.entries) if (e.state === 'answered') this.customerAnswered(e);
     this.routeQueued();
-    const free = this.freeAgents().length;
-    const allowance = Math.floor((this.def.settings.queueLimitPercent * this.loggedOn().length) / 100);
     const inFlight = this.entries.filter((e) => e.state === 'dialling' || e.state === 'answered' || e.state === 'queued').length;
-    let capacity = free + allowance - inFlight;
+    let capacity = this.freeAgents().length + this.queueAllowance() - inFlight;
     let nextRetry = Infinity;
     for (const e of this.entries) {
       if (e.state !== 'pending') continue;
@@ -334,9 +331,8 @@ export class Campaign {
     const now = this.deps.cc.now();
     const agent = this.pickAgent();
     if (agent) return this.routeTo(e, agent);
-    const allowance = Math.floor((this.def.settings.queueLimitPercent * this.loggedOn().length) / 100);
     const queued = this.entries.filter((x) => x.state === 'queued').length;
-    if (queued < allowance) {
+    if (queued < this.queueAllowance()) {
       e.state = 'queued';
       e.queuedAt = now;
       return;
@@ -415,6 +411,11 @@ export class Campaign {
 
   private loggedOn(): Agent[] {
     return this.agents().filter((a) => a.state !== 'loggedOff');
+  }
+
+  /** queueLimit: answered customers that may wait, as a percentage of the logged-on agents. */
+  private queueAllowance(): number {
+    return Math.floor((this.def.settings.queueLimitPercent * this.loggedOn().length) / 100);
   }
 
   private freeAgents(): Agent[] {

@@ -3,7 +3,7 @@
  * phone queue, outbound templates for campaigns) and the directories updateDirectory can synchronise.
  */
 import { z } from 'zod';
-import { DISTRIBUTIONS } from './requests.js';
+import { DISTRIBUTIONS, NUMBER_TYPES } from './requests.js';
 
 const phone = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'a phone number');
 const service = z.string().min(1).max(128);
@@ -63,7 +63,7 @@ export const TelServicesFixture = z.object({
               number: z.string().min(1).max(64),
               name: z.string().min(1).max(128),
               company: z.string().max(128).optional(),
-              numberType: z.enum(['work', 'home', 'mobile', 'ip']).optional(),
+              numberType: z.enum(NUMBER_TYPES).optional(),
             }),
           )
           .default([]),

@@ -210,7 +210,7 @@ export class DeviceViews {
   }
 
   private stateOf(p: PartyLike, call: CallLike, leg: Leg, change: CallChange): TsCallState {
-    const others = call.parties.filter((q) => q.legId !== p.legId && q.state !== 'ended' && q.role !== 'supervisor');
+    const others = presentOthers(call, p);
     switch (p.state) {
       case 'ended':
         return 'cleared';
@@ -264,7 +264,7 @@ export class DeviceViews {
   }
 
   private info(leg: Leg, p: PartyLike, call: CallLike, state: TsCallState, cause: TsCause | undefined, now: number): CallInfo {
-    const present = call.parties.filter((q) => q.legId !== p.legId && q.state !== 'ended' && q.role !== 'supervisor');
+    const present = presentOthers(call, p);
     // A party still ringing joins the other parties only when nobody else is there (delivered); an added party
     // ringing into a call is not yet one of its addedParties.
     const settled = present.filter((q) => q.state !== 'alerting');
@@ -339,6 +339,11 @@ export class DeviceViews {
     for (const [id, l] of legs) if (l.state === 'cleared') legs.delete(id);
     if (legs.size === 0) this.devices.delete(device);
   }
+}
+
+/** The call's other parties still on it (supervisors listen in unseen). */
+function presentOthers(call: CallLike, p: PartyLike): PartyLike[] {
+  return call.parties.filter((q) => q.legId !== p.legId && q.state !== 'ended' && q.role !== 'supervisor');
 }
 
 function signatureOf(i: CallInfo, extraData: string | undefined): string {

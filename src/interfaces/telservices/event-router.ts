@@ -4,7 +4,7 @@
  * session watches the device, so a session opened mid-call sees the right call ids and states.
  */
 import type { Agent, ContactCenter, DomainEvent } from '../../core/index.js';
-import { el, eventXml } from './codec.js';
+import { eventXml, type XNode } from './codec.js';
 import type { DeviceCallUpdate, DeviceViews } from './device-view.js';
 import { agentNode, callNode, forwardNode, onOffNode, type AgentInfo, type PartyLookup } from './results.js';
 import type { Sessions } from './sessions.js';
@@ -39,13 +39,13 @@ export class EventRouter {
         break;
       case 'agent': {
         const agent = this.deps.cc.findAgent(e.userId);
-        this.send(e.extension, agentNode(this.deps.agentInfo(agent, e.timeoutSec)), 'other');
+        this.send(e.extension, agentNode(this.deps.agentInfo(agent, e.timeoutSec)));
         break;
       }
       case 'device':
-        if (e.change === 'forward' && e.forward) this.send(e.number, forwardNode(e.forward), 'other');
-        else if (e.change === 'dnd') this.send(e.number, onOffNode('doNotDisturb', e.dnd), 'other');
-        else if (e.change === 'msgWaiting') this.send(e.number, onOffNode('msgWaiting', e.msgWaiting), 'other');
+        if (e.change === 'forward' && e.forward) this.send(e.number, forwardNode(e.forward));
+        else if (e.change === 'dnd') this.send(e.number, onOffNode('doNotDisturb', e.dnd));
+        else if (e.change === 'msgWaiting') this.send(e.number, onOffNode('msgWaiting', e.msgWaiting));
         break;
       case 'fault':
         if (e.component === 'pbxLink') this.deps.sessions.broadcast(e.down ? 'pbxlinkOutOfService' : 'pbxlinkInService');
@@ -99,8 +99,9 @@ export class EventRouter {
     this.deps.sessions.deliver(h.update.device, h.xml, 'other');
   }
 
-  private send(device: string, node: ReturnType<typeof el>, kind: 'other'): void {
+  /** An agent or feature event (withheld from restricted clients). */
+  private send(device: string, node: XNode): void {
     if (!this.deps.sessions.get(device)) return;
-    this.deps.sessions.deliver(device, eventXml(device, node), kind);
+    this.deps.sessions.deliver(device, eventXml(device, node), 'other');
   }
 }

@@ -42,6 +42,12 @@ export function decodeEndOfPdu(setting: string): Buffer {
   return Buffer.from(text, 'utf8');
 }
 
+/** A return or event as sent: the XML, then the end-of-PDU sequence when one is configured. */
+export function withEndOfPdu(xml: string, endOfPDU: Buffer): Buffer {
+  const body = Buffer.from(xml, 'utf8');
+  return endOfPDU.length > 0 ? Buffer.concat([body, endOfPDU]) : body;
+}
+
 type Mode = 'prolog' | 'content' | 'done';
 
 /**

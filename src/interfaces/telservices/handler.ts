@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.js';
-import { cachedErrorXml, decodeRequest, errorXml, resultXml } from './codec.js';
+import { cachedErrorXml, decodeRequest, resultXml } from './codec.js';
 import { wireError } from './errors.js';
 import { operationLabel, type TsRequest } from './requests.js';
 import { execute, type ServiceContext } from './services.js';
@@ -44,7 +44,7 @@ export class RequestHandler {
       } else {
         this.opts.log.debug({ op: request.op, code, detail: err instanceof Error ? err.message : undefined }, 'telservices request refused');
       }
-      return code === 'resourceError' || code === 'reject' ? cachedErrorXml(code) : errorXml(code);
+      return cachedErrorXml(code);
     }
   }
 }

@@ -8,6 +8,7 @@
  * Replies are always a TelServiceReturn (errors included) with status 200: TelServices errors are protocol results.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { XmlElement } from '../../soap/xml.js';
 import { cachedErrorXml } from './codec.js';
 import type { RequestHandler } from './handler.js';
 import { readRequest, RequestError } from './requests.js';
@@ -17,6 +18,11 @@ const XML = 'text/xml; charset=utf-8';
 
 function peerOf(request: FastifyRequest): Peer {
   return { address: normaliseAddress(request.ip), transport: 'http' };
+}
+
+/** An element as the XML parser hands it to the request reader. */
+function element(name: string, text: string, children: XmlElement[] = []): XmlElement {
+  return { name, prefix: '', ns: '', attributes: {}, text, children };
 }
 
 /**
@@ -52,11 +58,11 @@ export function telservicesRoutes(handler: RequestHandler, sessions: Sessions, m
       // The query is read by the same reader as the XML request, so the same validation applies.
       const fields = ['deviceNumber', 'calledDeviceNumber', 'extraData'].flatMap((name) => {
         const v = value(name);
-        return v === undefined ? [] : [{ name, prefix: '', ns: '', attributes: {}, children: [], text: v }];
+        return v === undefined ? [] : [element(name, v)];
       });
       let xml: string;
       try {
-        const req = readRequest({ name: 'TelServiceRequest', prefix: '', ns: '', attributes: {}, text: '', children: [{ name: 'makeCall', prefix: '', ns: '', attributes: {}, text: '', children: fields }] });
+        const req = readRequest(element('TelServiceRequest', '', [element('makeCall', '', fields)]));
         xml = await handler.run(req, peerOf(request));
       } catch (err) {
         if (!(err instanceof RequestError)) throw err;

@@ -51,24 +51,12 @@ export const CLEARED_CAUSE: Record<CallCause, TsCause | undefined> = {
   failed: 'destNotObtainable',
 };
 
-/** History records (seed "QueryHistory" example shows `<normal/>`, which is not in the event cause list). */
+/**
+ * History records: the cause an event would carry, `normal` where it carries none (the seed's "QueryHistory" example
+ * shows `<normal/>`, which is not in the event cause list).
+ */
 export type TsHistoryCause = TsCause | 'normal';
-export const HISTORY_CAUSE: Record<CallCause, TsHistoryCause> = {
-  normal: 'normal',
-  busy: 'busy',
-  conference: 'conference',
-  destNotObtainable: 'destNotObtainable',
-  droppedByOtherParty: 'droppedByOtherParty',
-  heldByOtherParty: 'heldByOtherParty',
-  redirect: 'redirect',
-  retrievedByOtherParty: 'retrievedByOtherParty',
-  transfer: 'transfer',
-  route: 'route',
-  noAnswer: 'normal',
-  abandoned: 'normal',
-  rejected: 'busy',
-  failed: 'destNotObtainable',
-};
+export const HISTORY_CAUSE = Object.fromEntries(Object.entries(CLEARED_CAUSE).map(([core, ts]) => [core, ts ?? 'normal'])) as Record<CallCause, TsHistoryCause>;
 
 /**
  * permittedServices from the device's state: the primary call's state and the secondary's (or '-' for none).

@@ -138,11 +138,14 @@ function reqText(el: XmlElement, name: string, max = TEXT_MAX): string {
   return v;
 }
 
-/** A device or party number; separators a person might type (spaces, dots, dashes, brackets) are dropped. */
+/** Separators a person might type in a number (spaces, dots, dashes, brackets) are dropped. */
+const withoutSeparators = (n: string) => n.replace(/[\s().-]/g, '');
+
+/** A device or party number. */
 function optNumber(el: XmlElement, name: string): string | undefined {
   const raw = optText(el, name, 64);
   if (raw === undefined) return undefined;
-  const n = raw.replace(/[\s().-]/g, '');
+  const n = withoutSeparators(raw);
   if (!DEVICE.test(n)) throw new RequestError(`${name} is not a phone number`);
   return n;
 }
@@ -213,8 +216,8 @@ function readConfig(el: XmlElement): RoutingPointConfigInput {
     if (out.length > 10_000) throw new RequestError(`${name} is too long`);
     return out;
   };
-  const calls = list('calls', ['number', 'call']);
-  if (calls?.some((n) => !DEVICE.test(n.replace(/[\s().-]/g, '')))) throw new RequestError('calls: not a phone number');
+  const calls = list('calls', ['number', 'call'])?.map(withoutSeparators);
+  if (calls?.some((n) => !DEVICE.test(n))) throw new RequestError('calls: not a phone number');
   return strip({
     serviceTimeout: optInt(c, 'serviceTimeout', 0, 366 * HOURS),
     workingHours: optText(c, 'workingHours'),
@@ -229,7 +232,7 @@ function readConfig(el: XmlElement): RoutingPointConfigInput {
     agentLoggedOnOnOpenSession: optBool(c, 'agentLoggedOnOnOpenSession'),
     agentReadyOnLoggedOn: optBool(c, 'agentReadyOnLoggedOn'),
     statisticsIncomingCallImmediateAbandonTimeout: optInt(c, 'statisticsIncomingCallImmediateAbandonTimeout', 0, HOURS),
-    calls: calls?.map((n) => n.replace(/[\s().-]/g, '')),
+    calls,
     agents: list('agents', ['agent', 'userID', 'deviceNumber']),
   });
 }
@@ -346,8 +349,6 @@ const READERS: Record<TsOperation, Reader> = {
   updateRoutingPoint: (el) => ({ op: 'updateRoutingPoint', service: reqText(el, 'service', 128), config: readConfig(el) }),
   updateDirectory: (el) => ({ op: 'updateDirectory', directoryName: reqText(el, 'directoryName', 128) }),
 };
-
-export const OPERATIONS = Object.keys(READERS) as TsOperation[];
 
 /** The operation element of a parsed `<TelServiceRequest>`, read into its typed request. */
 export function readRequest(root: XmlElement): TsRequest {

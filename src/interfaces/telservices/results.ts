@@ -67,6 +67,11 @@ export interface AgentInfo {
   outbound: string[];
 }
 
+/** `<inboundServices>` / `<outboundServices>`: absent when the list is empty. */
+export function servicesNode(name: 'inboundServices' | 'outboundServices', services: readonly string[]): XNode | false {
+  return services.length > 0 && el(name, ...services.map((s) => txt('service', s)));
+}
+
 /** Seed "Agent" event / queryAgentState result / snapshot `agent`. */
 export function agentNode(a: AgentInfo): XNode {
   const permitted = PERMITTED_AGENT_STATES[a.state];
@@ -75,8 +80,8 @@ export function agentNode(a: AgentInfo): XNode {
     optTxt('userID', a.userId),
     enumEl('state', a.state),
     optTxt('timeout', a.timeoutSec),
-    a.inbound.length > 0 && el('inboundServices', ...a.inbound.map((s) => txt('service', s))),
-    a.outbound.length > 0 && el('outboundServices', ...a.outbound.map((s) => txt('service', s))),
+    servicesNode('inboundServices', a.inbound),
+    servicesNode('outboundServices', a.outbound),
     permitted.length > 0 && el('permittedStates', ...permitted.map((s) => ({ name: s }))),
   );
 }

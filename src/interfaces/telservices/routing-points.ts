@@ -14,7 +14,7 @@ import { DEFAULT_TEMPLATE, type CampaignSettingsFixture, type OutboundTemplate, 
 import { TsError } from './errors.js';
 import type { RpState } from './projection.js';
 import type { RoutingPointConfigInput } from './requests.js';
-import { rpSnapshotNode, rpTotalNode, type ServicesOf } from './statistics.js';
+import { rpSnapshotNode, rpTotalNode, type RpTotalsInput, type ServicesOf } from './statistics.js';
 
 interface InboundPoint {
   service: string;
@@ -80,8 +80,7 @@ export class RoutingPoints {
     if (!p.started) return 'stopped';
     if (p.suspended) return 'started-suspended';
     if (this.cc.isDown('pbxLink')) return 'started-failed';
-    const members = p.queue.members.map((id) => this.cc.findAgent(id)).filter((a): a is Agent => a !== undefined);
-    return members.some((a) => a.state !== 'loggedOff') ? 'started-running' : 'started';
+    return this.members(p).some((a) => a.state !== 'loggedOff') ? 'started-running' : 'started';
   }
 
   stateNode(service: string): XNode {
@@ -169,7 +168,7 @@ export class RoutingPoints {
 
   statistics(service: string, type: 'snapshot' | 'total'): XNode {
     const c = this.campaigns.get(service);
-    const agents = c ? c.agents() : this.point(service).queue.members.map((id) => this.cc.findAgent(id)).filter((a): a is Agent => a !== undefined);
+    const agents = c ? c.agents() : this.members(this.point(service));
     const servicesOf = (a: Agent): ServicesOf => {
       const s = this.servicesOf(a);
       return c ? { inbound: [], outbound: s.outbound } : { inbound: s.inbound, outbound: [] };
@@ -183,71 +182,8 @@ export class RoutingPoints {
       const queuedSince = c ? c.queuedSince() : this.point(service).queue.waiting.map((w) => w.since);
       return el('routingPointStatistics', rpSnapshotNode(this.cc, { queuedSince, agents, servicesOf, onAgentCall }));
     }
-    if (c) {
-      const s = c.stats;
-      return el(
-        'routingPointStatistics',
-        rpTotalNode(
-          this.cc,
-          {
-            since: s.since,
-            workMs: c.workMs(),
-            routedToAssigned: 0,
-            routedToDistribution: s.routedToDistribution,
-            routedToFailure: s.routedToFailure,
-            queued: { count: s.queued.count, totalMs: s.queued.totalMs, maxMs: s.queued.maxMs },
-            incoming: 0,
-            abandonedImmediately: s.abandonedImmediately,
-            abandonedOnAgent: s.abandonedOnAgent,
-            abandonedInQueue: s.abandonedInQueue,
-            incomingConnected: 0,
-            alerting: newTally(),
-            connected: newTally(),
-            outgoingOriginated: s.originated,
-            outgoingConnected: { count: s.connected, totalMs: s.connectedMs, maxMs: 0 },
-            outgoingIntended: s.intended,
-            outgoingPerformed: s.performed,
-            outgoingRetried: s.retried,
-            outgoingFailed: s.failed,
-            agents,
-            servicesOf,
-          },
-          this.timeZone,
-        ),
-      );
-    }
-    const p = this.point(service);
-    const q = this.cc.queueStats(p.queue.id);
-    return el(
-      'routingPointStatistics',
-      rpTotalNode(
-        this.cc,
-        {
-          since: q.since,
-          workMs: p.workMs + (p.started ? this.cc.now() - p.startedAt : 0),
-          routedToAssigned: q.routedToPreferred,
-          routedToDistribution: q.routedToDistribution,
-          routedToFailure: q.routedToFailure,
-          queued: q.queued,
-          incoming: q.offered,
-          abandonedImmediately: q.abandonedImmediately,
-          abandonedOnAgent: q.abandonedOnAgent,
-          abandonedInQueue: q.abandonedInQueue,
-          incomingConnected: q.answered,
-          alerting: q.alerting,
-          connected: q.connected,
-          outgoingOriginated: q.outgoingPerformed,
-          outgoingConnected: q.outgoingConnected,
-          outgoingIntended: q.outgoingIntended,
-          outgoingPerformed: q.outgoingPerformed,
-          outgoingRetried: q.outgoingRetried,
-          outgoingFailed: q.outgoingFailed,
-          agents,
-          servicesOf,
-        },
-        this.timeZone,
-      ),
-    );
+    const totals = c ? campaignTotals(c) : this.inboundTotals(this.point(service));
+    return el('routingPointStatistics', rpTotalNode(this.cc, { ...totals, agents, servicesOf }, this.timeZone));
   }
 
   stopAll(): void {
@@ -267,6 +203,36 @@ export class RoutingPoints {
     const p = this.inbound.get(service);
     if (!p) throw new TsError('reject', `unknown routing point ${service}`);
     return p;
+  }
+
+  private members(p: InboundPoint): Agent[] {
+    return p.queue.members.map((id) => this.cc.findAgent(id)).filter((a): a is Agent => a !== undefined);
+  }
+
+  /** Seed routingPointStatistics total of an inbound routing point: its queue's statistics. */
+  private inboundTotals(p: InboundPoint): Totals {
+    const q = this.cc.queueStats(p.queue.id);
+    return {
+      since: q.since,
+      workMs: p.workMs + (p.started ? this.cc.now() - p.startedAt : 0),
+      routedToAssigned: q.routedToPreferred,
+      routedToDistribution: q.routedToDistribution,
+      routedToFailure: q.routedToFailure,
+      queued: q.queued,
+      incoming: q.offered,
+      abandonedImmediately: q.abandonedImmediately,
+      abandonedOnAgent: q.abandonedOnAgent,
+      abandonedInQueue: q.abandonedInQueue,
+      incomingConnected: q.answered,
+      alerting: q.alerting,
+      connected: q.connected,
+      outgoingOriginated: q.outgoingPerformed,
+      outgoingConnected: q.outgoingConnected,
+      outgoingIntended: q.outgoingIntended,
+      outgoingPerformed: q.outgoingPerformed,
+      outgoingRetried: q.outgoingRetried,
+      outgoingFailed: q.outgoingFailed,
+    };
   }
 
   private definitionUpdate(service: string, config: RoutingPointConfigInput): { settings?: CampaignSettings; agents?: string[]; calls?: string[] } {
@@ -344,3 +310,30 @@ export class RoutingPoints {
   }
 }
 
+type Totals = Omit<RpTotalsInput, 'agents' | 'servicesOf'>;
+
+/** Seed routingPointStatistics total of an outbound routing point: its campaign's counters (nothing inbound). */
+function campaignTotals(c: Campaign): Totals {
+  const s = c.stats;
+  return {
+    since: s.since,
+    workMs: c.workMs(),
+    routedToAssigned: 0,
+    routedToDistribution: s.routedToDistribution,
+    routedToFailure: s.routedToFailure,
+    queued: { count: s.queued.count, totalMs: s.queued.totalMs, maxMs: s.queued.maxMs },
+    incoming: 0,
+    abandonedImmediately: s.abandonedImmediately,
+    abandonedOnAgent: s.abandonedOnAgent,
+    abandonedInQueue: s.abandonedInQueue,
+    incomingConnected: 0,
+    alerting: newTally(),
+    connected: newTally(),
+    outgoingOriginated: s.originated,
+    outgoingConnected: { count: s.connected, totalMs: s.connectedMs, maxMs: 0 },
+    outgoingIntended: s.intended,
+    outgoingPerformed: s.performed,
+    outgoingRetried: s.retried,
+    outgoingFailed: s.failed,
+  };
+}

@@ -8,7 +8,7 @@
  *    a real TelServer's cache would;
  * 3. any request naming a device with a session resets that session's timeout.
  */
-import type { Agent, ContactCenter } from '../../core/index.js';
+import type { Agent, ContactCenter, DirectoryEntry } from '../../core/index.js';
 import { el, txt, type XNode } from './codec.js';
 import type { DeviceViews } from './device-view.js';
 import { TsError } from './errors.js';
@@ -25,7 +25,7 @@ export interface ServiceSettings {
   snapshotMaxWaitSec: number;
   callReference: boolean;
   /** Configured directories updateDirectory can synchronise, with their source entries. */
-  directories: Map<string, { number: string; name: string; company?: string; numberType?: 'work' | 'home' | 'mobile' | 'ip' }[]>;
+  directories: Map<string, Omit<DirectoryEntry, 'directory' | 'owner'>[]>;
 }
 
 export interface ServiceContext {
@@ -88,16 +88,9 @@ function handle(req: Exclude<TsRequest, { op: 'snapshot' }>, sc: ServiceContext,
     case 'closeSession':
       sc.sessions.close(req, peer);
       return 'standard';
-    case 'addPartyToCall': {
-      let callId = callWith(sc, req.deviceNumber, req.otherNumber, ['connected', 'hold']);
-      // Correlator data first, so the added device's first event already carries it.
-      if (req.extraData !== undefined) {
-        callId ??= firstCall(sc, req.deviceNumber, ['connected', 'hold']);
-        t.setAttached(callId, { extraData: req.extraData });
-      }
-      t.addParty(req.deviceNumber, req.addedDeviceNumber, callId);
+    case 'addPartyToCall':
+      t.addParty(req.deviceNumber, req.addedDeviceNumber, callWithExtraData(sc, req, ['connected', 'hold']));
       return 'standard';
-    }
     case 'agentState': {
       const agent = cc.agentAt(req.deviceNumber);
       if (!agent) throw new TsError('pbxReject', 'no agent at this device');
@@ -133,15 +126,9 @@ function handle(req: Exclude<TsRequest, { op: 'snapshot' }>, sc: ServiceContext,
       });
       return 'standard';
     }
-    case 'divertCall': {
-      let callId = callWith(sc, req.deviceNumber, req.otherNumber, ['alerting', 'connected']);
-      if (req.extraData !== undefined) {
-        callId ??= firstCall(sc, req.deviceNumber, ['alerting', 'connected']);
-        t.setAttached(callId, { extraData: req.extraData });
-      }
-      t.divert(req.deviceNumber, req.divertedDeviceNumber, callId);
+    case 'divertCall':
+      t.divert(req.deviceNumber, req.divertedDeviceNumber, callWithExtraData(sc, req, ['alerting', 'connected']));
       return 'standard';
-    }
     case 'doNotDisturb':
       cc.setDnd(req.deviceNumber, req.on);
       return 'standard';
@@ -237,6 +224,18 @@ function firstCall(sc: ServiceContext, device: string, states: string[]): string
   throw new TsError('noCall');
 }
 
+/**
+ * callWith for a service that carries extraData: the data is attached to the call (the named one, else the device's
+ * first in `states`) before the service acts, so the other device's first event already carries it.
+ */
+function callWithExtraData(sc: ServiceContext, req: { deviceNumber: string; otherNumber?: string; extraData?: string }, states: string[]): string | undefined {
+  const callId = callWith(sc, req.deviceNumber, req.otherNumber, states);
+  if (req.extraData === undefined) return callId;
+  const target = callId ?? firstCall(sc, req.deviceNumber, states);
+  sc.cc.telephony.setAttached(target, { extraData: req.extraData });
+  return target;
+}
+
 /** Seed "QualifyCall": the calling number (and name) of the alerting call, answering it unless told not to. */
 function qualifyCall(req: Extract<TsRequest, { op: 'qualifyCall' }>, sc: ServiceContext): XNode {
   const t = sc.cc.telephony;
@@ -253,7 +252,7 @@ function qualifyCall(req: Extract<TsRequest, { op: 'qualifyCall' }>, sc: Service
   throw new TsError('noCall', 'no alerting call');
 }
 
-function searchResult(entries: { number: string; name: string; company?: string; numberType?: 'work' | 'home' | 'mobile' | 'ip' }[]): XNode {
+function searchResult(entries: DirectoryEntry[]): XNode {
   return el('searchDirectory', ...entries.map(directoryPartyNode));
 }
 

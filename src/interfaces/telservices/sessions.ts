@@ -19,6 +19,7 @@ import type { Clock, TimerHandle } from '../../core/index.js';
 import type { Notifier, Subscriber } from '../../notify/index.js';
 import { eventXml, el } from './codec.js';
 import { TsError } from './errors.js';
+import { withEndOfPdu } from './framing.js';
 import type { SessionEventKind } from './projection.js';
 import type { TsRequest } from './requests.js';
 
@@ -277,9 +278,7 @@ export class Sessions {
   // ---------------------------------------------------------------- internals
 
   private datagram(xml: string): Buffer {
-    const body = Buffer.from(xml, 'utf8');
-    const eop = this.deps.settings.endOfPDU;
-    return eop.length > 0 ? Buffer.concat([body, eop]) : body;
+    return withEndOfPdu(xml, this.deps.settings.endOfPDU);
   }
 
   private bump(session: Session): void {

@@ -7,12 +7,12 @@
 import type { Agent, AgentState, AgentStats, ContactCenter, Tally } from '../../core/index.js';
 import { el, enumEl, txt, type XNode } from './codec.js';
 import { wireAgentState } from './projection.js';
+import { servicesNode } from './results.js';
 import { formatDateTime, hms, percent } from './time.js';
 
 export type LiveAgentStats = AgentStats & { stateMsNow: Record<AgentState, number> };
 
 const avg = (t: Tally) => (t.count > 0 ? t.totalMs / t.count : 0);
-const services = (name: string, list: string[]) => list.length > 0 && el(name, ...list.map((s) => txt('service', s)));
 
 /** The counters of userStatistics/total, after `start` and the services (also per agent in routing point totals). */
 export function userTotalCounters(s: LiveAgentStats): XNode[] {
@@ -69,7 +69,7 @@ export interface ServicesOf {
 }
 
 export function userTotalNode(s: LiveAgentStats, svc: ServicesOf, timeZone: string): XNode {
-  return el('total', txt('start', formatDateTime(s.since, timeZone)), services('inboundServices', svc.inbound), services('outboundServices', svc.outbound), ...userTotalCounters(s));
+  return el('total', txt('start', formatDateTime(s.since, timeZone)), servicesNode('inboundServices', svc.inbound), servicesNode('outboundServices', svc.outbound), ...userTotalCounters(s));
 }
 
 export function userSnapshotNode(agent: Agent | undefined, svc: ServicesOf, calls: number): XNode {
@@ -77,8 +77,8 @@ export function userSnapshotNode(agent: Agent | undefined, svc: ServicesOf, call
   return el(
     'snapshot',
     enumEl('agentState', wireAgentState(agent.state, agent.reason)),
-    services('inboundServices', svc.inbound),
-    services('outboundServices', svc.outbound),
+    servicesNode('inboundServices', svc.inbound),
+    servicesNode('outboundServices', svc.outbound),
     // "calls running" (seed description of the snapshot type); absent without calls, as in the seed's example.
     calls > 0 && txt('callsCount', calls),
   );
@@ -130,8 +130,8 @@ export function rpSnapshotNode(cc: ContactCenter, r: RpSnapshotInput): XNode {
           txt('deviceNumber', a.extension),
           on && txt('userID', a.userId),
           enumEl('agentState', wireAgentState(a.state, a.reason)),
-          on && services('inboundServices', svc.inbound),
-          on && services('outboundServices', svc.outbound),
+          on && servicesNode('inboundServices', svc.inbound),
+          on && servicesNode('outboundServices', svc.outbound),
         );
       }),
     ),
@@ -204,8 +204,8 @@ export function rpTotalNode(cc: ContactCenter, r: RpTotalsInput, timeZone: strin
           txt('deviceNumber', a.extension),
           txt('start', formatDateTime(s.since, timeZone)),
           txt('userID', a.userId),
-          services('inboundServices', svc.inbound),
-          services('outboundServices', svc.outbound),
+          servicesNode('inboundServices', svc.inbound),
+          servicesNode('outboundServices', svc.outbound),
           ...userTotalCounters(s),
         );
       }),

@@ -10,7 +10,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { cachedErrorXml } from './codec.js';
-import { RequestFramer } from './framing.js';
+import { RequestFramer, withEndOfPdu } from './framing.js';
 import { normaliseAddress, type Peer } from './sessions.js';
 
 export interface TcpOptions {
@@ -56,10 +56,6 @@ export class TcpTransport {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  get connections(): number {
-    return this.sockets.size;
   }
 
   private accept(socket: Socket): void {
@@ -114,8 +110,7 @@ export class TcpTransport {
   private reply(socket: Socket, xml: string): void {
     if (socket.destroyed) return;
     socket.setTimeout(0);
-    const body = Buffer.from(xml, 'utf8');
-    socket.end(this.o.endOfPDU.length > 0 ? Buffer.concat([body, this.o.endOfPDU]) : body);
+    socket.end(withEndOfPdu(xml, this.o.endOfPDU));
     // end() rather than destroy(): data the client still sends must not turn into a reset that discards our reply.
     const linger = setTimeout(() => socket.destroy(), LINGER_MS);
     linger.unref();
