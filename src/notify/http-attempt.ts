@@ -1,8 +1,16 @@
 /**
- * One HTTP delivery attempt: POST, read a bounded answer, classify it. No retries and no state here; the
- * subscriber decides what a failure means.
+ * One HTTP delivery attempt: POST, read a bounded answer, classify it. No retries and no subscriber state here;
+ * the subscriber decides what a failure means.
+ *
+ * The attempt is its own undici dispatch handler rather than a `request()` call: an event answer is a few hundred
+ * bytes, and request()'s response stream, async iteration, AbortSignal plumbing and per-attempt timer cost more main-
+ * thread time than the HTTP exchange itself. Here the answer arrives as callbacks, stopping is a direct method call,
+ * and the whole-attempt timeout is a deadline on the notifier's shared ticker (see deadlines.ts).
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { DeadlineTicker } from './deadlines.js';
+import type { FlatHeaders } from './message.js';
 import type { DeliveryPolicy } from './policy.js';
 import type { HttpTarget } from './target.js';
 import type { AnswerCheck } from './types.js';
@@ -17,57 +25,158 @@ export interface AttemptRequest {
   dispatcher: Dispatcher;
   target: HttpTarget;
   body: string | Buffer;
-  headers: Record<string, string>;
+  /** Complete request headers, lower-case names; not modified. */
+  headers: FlatHeaders;
   policy: Pick<DeliveryPolicy, 'attemptTimeoutMs' | 'maxResponseBytes'>;
   check?: AnswerCheck;
-  /** Aborted when the subscriber stops; the attempt then ends at once. */
-  signal: AbortSignal;
+  deadlines: DeadlineTicker;
 }
 
-export async function attemptDelivery(req: AttemptRequest): Promise<AttemptOutcome> {
-  if (req.signal.aborted) return { kind: 'aborted' };
-  const { attemptTimeoutMs, maxResponseBytes } = req.policy;
-  const controller = new AbortController();
-  let timedOut = false;
-  // Our own timer rather than AbortSignal.timeout(): it is cleared when the attempt ends, so nothing outlives close().
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, attemptTimeoutMs);
-  const onOuterAbort = (): void => controller.abort();
-  req.signal.addEventListener('abort', onOuterAbort, { once: true });
-  try {
-    const response = await req.dispatcher.request({
-      origin: req.target.origin,
-      path: req.target.path,
-      method: 'POST',
-      headers: req.headers,
-      body: req.body,
-      signal: controller.signal,
-      // undici defaults are 300 s each; the attempt timer is the real bound, these only make undici agree with it.
-      headersTimeout: attemptTimeoutMs,
-      bodyTimeout: attemptTimeoutMs,
+const DELIVERED: AttemptOutcome = Object.freeze({ kind: 'delivered' });
+const ABORTED: AttemptOutcome = Object.freeze({ kind: 'aborted' });
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
+
+export class HttpAttempt implements Dispatcher.DispatchHandler {
+  /** Settles exactly once; never rejects. */
+  readonly outcome: Promise<AttemptOutcome>;
+  readonly deadline: number;
+  private readonly req: AttemptRequest;
+  private settle!: (outcome: AttemptOutcome) => void;
+  private done = false;
+  /** undici's handle on the request once it is on a connection; null while it still waits for one. */
+  private controller: Dispatcher.DispatchController | null = null;
+  private status = 0;
+  private headers: IncomingHttpHeaders = NO_HEADERS;
+  /** The answer so far: one chunk in the common case, a list only when it arrives in pieces. */
+  private first: Buffer | null = null;
+  private rest: Buffer[] | null = null;
+  private size = 0;
+
+  /** Starts the attempt; `abort()` stops it from outside. */
+  static start(req: AttemptRequest): HttpAttempt {
+    const attempt = new HttpAttempt(req);
+    req.deadlines.add(attempt, req.policy.attemptTimeoutMs);
+    req.dispatcher.dispatch(
+      {
+        origin: req.target.origin,
+        path: req.target.path,
+        method: 'POST',
+        // undici only reads the list (the type wants it mutable).
+        headers: req.headers as string[],
+        body: req.body,
+        // undici defaults are 300 s each. At the attempt timeout they end a silent or stalled answer exactly; the
+        // shared ticker is the real bound for the attempt as a whole.
+        headersTimeout: req.policy.attemptTimeoutMs,
+        bodyTimeout: req.policy.attemptTimeoutMs,
+      },
+      attempt,
+    );
+    return attempt;
+  }
+
+  private constructor(req: AttemptRequest) {
+    this.req = req;
+    this.deadline = DeadlineTicker.now() + req.policy.attemptTimeoutMs;
+    this.outcome = new Promise((resolve) => {
+      this.settle = resolve;
     });
-    // Always read (bounded) so a keep-alive connection is either reusable or destroyed, never left half-read.
-    const body = await readCapped(response.body, maxResponseBytes);
-    const status = response.statusCode;
+  }
+
+  /** Stopped from outside: settles as aborted at once and drops the connection if the request is on one. */
+  abort(): void {
+    if (this.done) return;
+    this.finish(ABORTED);
+    this.controller?.abort(new Error('delivery stopped'));
+  }
+
+  /** Deadline passed (called by the ticker). */
+  expire(): void {
+    if (this.done) return;
+    this.finish(this.timeout());
+    this.controller?.abort(new Error('attempt timed out'));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Stopped or timed out while waiting for a connection: it must not be sent late.
+    if (this.done) controller.abort(new Error('attempt already ended'));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // 1xx are interim answers; the final one follows on the same request.
+    if (this.done || statusCode < 200) return;
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.done) return;
+    const cap = this.req.policy.maxResponseBytes;
+    if (this.size + chunk.length > cap) {
+      this.append(chunk.subarray(0, cap - this.size));
+      this.answered();
+      // Closes this connection instead of draining an arbitrarily large body.
+      controller.abort(new Error('answer larger than maxResponseBytes'));
+      return;
+    }
+    this.append(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (!this.done) this.answered();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (this.done) return;
+    const code = errorCode(err);
+    // Both are set to the attempt timeout, so either firing means the attempt as a whole took that long.
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') this.finish(this.timeout());
+    else this.finish({ kind: 'failed', reason: describeError(err) });
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.first === null) this.first = chunk;
+    else (this.rest ??= []).push(chunk);
+    this.size += chunk.length;
+  }
+
+  private answered(): void {
+    const status = this.status;
+    const body = this.bodyText();
     if (status >= 300 && status < 400) {
       // A redirected callback is a misconfigured subscriber; following it could post events to a third party.
-      return { kind: 'failed', reason: `redirect (HTTP ${status}), not followed` };
+      this.finish({ kind: 'failed', reason: `redirect (HTTP ${status}), not followed` });
+      return;
     }
-    const verdict = runCheck(req.check, { status, body, headers: response.headers });
+    const verdict = runCheck(this.req.check, { status, body, headers: this.headers });
     if (status < 200 || status >= 300) {
-      return { kind: 'failed', reason: verdict === true || verdict === null ? `HTTP ${status}` : `HTTP ${status}: ${verdict}` };
+      const reason = verdict === true || verdict === null ? `HTTP ${status}` : `HTTP ${status}: ${verdict}`;
+      this.finish({ kind: 'failed', reason });
+    } else if (verdict === true || verdict === null) {
+      this.finish(DELIVERED);
+    } else {
+      this.finish({ kind: 'failed', reason: verdict });
     }
-    if (verdict === true || verdict === null) return { kind: 'delivered' };
-    return { kind: 'failed', reason: verdict };
-  } catch (err) {
-    if (req.signal.aborted) return { kind: 'aborted' };
-    if (timedOut) return { kind: 'failed', reason: `timeout after ${attemptTimeoutMs} ms` };
-    return { kind: 'failed', reason: describeError(err) };
-  } finally {
-    clearTimeout(timer);
-    req.signal.removeEventListener('abort', onOuterAbort);
+  }
+
+  private bodyText(): string {
+    if (this.first === null) return '';
+    if (this.rest === null) return this.first.toString('utf8');
+    return Buffer.concat([this.first, ...this.rest], this.size).toString('utf8');
+  }
+
+  private timeout(): AttemptOutcome {
+    return { kind: 'failed', reason: `timeout after ${this.req.policy.attemptTimeoutMs} ms` };
+  }
+
+  private finish(outcome: AttemptOutcome): void {
+    if (this.done) return;
+    this.done = true;
+    this.req.deadlines.delete(this);
+    // The answer is classified; the chunks need not live as long as the settled promise.
+    this.first = null;
+    this.rest = null;
+    this.settle(outcome);
   }
 }
 
@@ -79,25 +188,6 @@ function runCheck(check: AnswerCheck | undefined, answer: Parameters<AnswerCheck
   } catch (err) {
     return `answer check threw: ${err instanceof Error ? err.message : String(err)}`;
   }
-}
-
-/**
- * Reads at most `cap` bytes. Leaving the loop early destroys the stream (async-iterator return), which makes undici
- * close that connection instead of draining an arbitrarily large body.
- */
-async function readCapped(body: AsyncIterable<Buffer | string>, cap: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const raw of body) {
-    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    if (size + chunk.length > cap) {
-      chunks.push(chunk.subarray(0, cap - size));
-      break;
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const TIMEOUT_CODES: Record<string, string> = {

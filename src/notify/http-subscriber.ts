@@ -4,8 +4,10 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { attemptDelivery } from './http-attempt.js';
-import { toPendingHttp, lowerCaseKeys, type PendingHttp } from './message.js';
+import type { DeadlineTicker } from './deadlines.js';
+import { DeliveryStats } from './health.js';
+import { HttpAttempt } from './http-attempt.js';
+import { toPendingHttp, type FlatHeaders, type PendingHttp } from './message.js';
 import { backoffDelay, type DeliveryPolicy } from './policy.js';
 import { parseHttpTarget, type HttpTarget } from './target.js';
 import type { AnswerCheck, HttpMessage, Subscriber, SubscriberHealth } from './types.js';
@@ -28,7 +30,9 @@ export interface HttpSubscriberOptions {
 
 export interface HttpSubscriberDeps {
   policy: DeliveryPolicy;
-  dispatcher: Dispatcher;
+  /** Called once with the target's origin; the subscriber owns what it returns and destroys it on close. */
+  connect: (origin: string) => Dispatcher;
+  deadlines: DeadlineTicker;
   logger: Logger;
   now: () => number;
   random?: () => number;
@@ -40,25 +44,25 @@ export class HttpSubscriber implements Subscriber {
   private readonly target: HttpTarget;
   private readonly policy: DeliveryPolicy;
   private readonly log: Logger;
-  private readonly baseHeaders: Record<string, string>;
+  private readonly baseHeaders: FlatHeaders;
+  /**
+   * This subscriber's own connection (an undici Client): with one attempt in flight it never needs more than one,
+   * and a shared pool would scan its busy connections on every request and chain drain events through the agent.
+   */
+  private readonly dispatcher: Dispatcher;
 
   private queue: PendingHttp[] = [];
-  private delivered = 0;
-  private failed = 0;
-  private dropped = 0;
-  private lastError: string | null = null;
-  private lastLatencyMs: number | null = null;
+  private readonly stats = new DeliveryStats();
   private streakFailures = 0;
   private streakStartedAt: number | null = null;
   private cancelled = false;
   private closed = false;
 
-  /** Aborts the attempt in flight and wakes a backoff wait when the subscriber stops. */
-  private readonly stop = new AbortController();
-  /** Separate, because the cancellation's last message is sent after `stop` has fired. */
-  private readonly finalStop = new AbortController();
+  /** The attempt in flight, aborted when the subscriber stops. */
+  private current: HttpAttempt | null = null;
+  /** Separate, because the cancellation's last message is sent after the subscriber has stopped. */
+  private finalAttempt: HttpAttempt | null = null;
   private pump: Promise<void> | null = null;
-  private finalAttempt: Promise<unknown> | null = null;
   private wake: (() => void) | null = null;
 
   constructor(
@@ -70,50 +74,45 @@ export class HttpSubscriber implements Subscriber {
     this.target = parseHttpTarget(opts.url);
     this.policy = deps.policy;
     this.log = deps.logger.child({ subscriber: opts.id, interface: opts.interfaceName, target: this.target.display });
-    this.baseHeaders = { 'content-type': opts.contentType ?? 'text/xml; charset=utf-8' };
-    if (this.target.authorization) this.baseHeaders.authorization = this.target.authorization;
+    const contentType = opts.contentType ?? 'text/xml; charset=utf-8';
+    this.baseHeaders = this.target.authorization
+      ? ['content-type', contentType, 'authorization', this.target.authorization]
+      : ['content-type', contentType];
+    this.dispatcher = deps.connect(this.target.origin);
   }
 
   enqueue(msg: HttpMessage | Buffer): boolean {
     if (this.cancelled || this.closed) return false;
     if (this.queue.length >= this.policy.queueLimit) {
       // Nothing is lost silently: the message that did not fit counts as dropped, and the cancellation is logged.
-      this.dropped += 1;
+      this.stats.dropped += 1;
       this.cancel(`queue overflow (${this.queue.length} events)`);
       return false;
     }
-    this.queue.push(toPendingHttp(msg, this.deps.now()));
+    this.queue.push(toPendingHttp(msg, this.deps.now(), this.baseHeaders));
     this.ensurePump();
     return true;
   }
 
   health(): SubscriberHealth {
-    return {
-      interface: this.interfaceName,
-      id: this.id,
-      target: this.target.display,
-      queued: this.queue.length,
-      delivered: this.delivered,
-      failed: this.failed,
-      dropped: this.dropped,
-      lastError: this.lastError,
-      lastLatencyMs: this.lastLatencyMs,
-      state: this.cancelled ? 'cancelled' : this.streakFailures > 0 ? 'retrying' : 'active',
-    };
+    const state = this.cancelled ? 'cancelled' : this.streakFailures > 0 ? 'retrying' : 'active';
+    return this.stats.health(this, this.target.display, this.queue.length, state);
   }
 
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
       if (this.queue.length > 0) {
-        this.dropped += this.queue.length;
+        this.stats.dropped += this.queue.length;
         this.log.info({ discarded: this.queue.length }, 'subscriber closed with undelivered messages');
         this.queue = [];
       }
       this.halt();
-      this.finalStop.abort();
+      this.finalAttempt?.abort();
     }
-    await Promise.allSettled([this.pump, this.finalAttempt]);
+    await Promise.allSettled([this.pump, this.finalAttempt?.outcome]);
+    // destroy(), not close(): close() would wait for keep-alive and in-flight requests to finish.
+    await this.dispatcher.destroy().catch(() => undefined);
   }
 
   private get stopped(): boolean {
@@ -121,7 +120,7 @@ export class HttpSubscriber implements Subscriber {
   }
 
   private halt(): void {
-    this.stop.abort();
+    this.current?.abort();
     this.wake?.();
   }
 
@@ -138,27 +137,22 @@ export class HttpSubscriber implements Subscriber {
     while (!this.stopped && this.queue.length > 0) {
       const head = this.queue[0]!;
       head.attempts += 1;
-      const outcome = await attemptDelivery({
-        dispatcher: this.deps.dispatcher,
-        target: this.target,
-        body: head.body,
-        headers: { ...this.baseHeaders, ...head.headers },
-        policy: this.policy,
-        check: this.opts.check,
-        signal: this.stop.signal,
-      });
+      const attempt = this.attempt(head.body, head.headers);
+      this.current = attempt;
+      const outcome = await attempt.outcome;
+      this.current = null;
       if (this.stopped || outcome.kind === 'aborted') return;
       if (outcome.kind === 'delivered') {
         this.queue.shift();
-        this.delivered += 1;
-        this.lastLatencyMs = this.deps.now() - head.enqueuedAt;
+        this.stats.delivered += 1;
+        this.stats.lastLatencyMs = this.deps.now() - head.enqueuedAt;
         this.streakFailures = 0;
         this.streakStartedAt = null;
-        this.log.debug({ event: head.label, attempt: head.attempts, latencyMs: this.lastLatencyMs }, 'delivered');
+        this.log.debug({ event: head.label, attempt: head.attempts, latencyMs: this.stats.lastLatencyMs }, 'delivered');
         continue;
       }
-      this.failed += 1;
-      this.lastError = outcome.reason;
+      this.stats.failed += 1;
+      this.stats.lastError = outcome.reason;
       this.streakFailures += 1;
       this.streakStartedAt ??= this.deps.now();
       this.log.warn({ event: head.label, attempt: head.attempts, reason: outcome.reason }, 'delivery attempt failed');
@@ -169,6 +163,18 @@ export class HttpSubscriber implements Subscriber {
       }
       await this.sleep(backoffDelay(this.streakFailures, this.policy, this.deps.random));
     }
+  }
+
+  private attempt(body: string | Buffer, headers: FlatHeaders): HttpAttempt {
+    return HttpAttempt.start({
+      dispatcher: this.dispatcher,
+      target: this.target,
+      body,
+      headers,
+      policy: this.policy,
+      check: this.opts.check,
+      deadlines: this.deps.deadlines,
+    });
   }
 
   private cancellationReason(last: string): string | null {
@@ -198,10 +204,10 @@ export class HttpSubscriber implements Subscriber {
     if (this.stopped) return;
     this.cancelled = true;
     const discarded = this.queue.length;
-    this.dropped += discarded;
+    this.stats.dropped += discarded;
     this.queue = [];
     // The health view shows why the subscriber stopped, not only its last attempt's error.
-    this.lastError = reason;
+    this.stats.lastError = reason;
     this.halt();
     this.log.warn({ reason, discarded }, 'subscriber cancelled');
     void this.runOnCancel(reason);
@@ -217,24 +223,16 @@ export class HttpSubscriber implements Subscriber {
       return;
     }
     if (!last || this.closed) return;
-    const msg = toPendingHttp(last, this.deps.now());
-    const attempt = attemptDelivery({
-      dispatcher: this.deps.dispatcher,
-      target: this.target,
-      body: msg.body,
-      headers: { ...this.baseHeaders, ...lowerCaseKeys(last.headers) },
-      policy: this.policy,
-      check: this.opts.check,
-      signal: this.finalStop.signal,
-    });
+    const msg = toPendingHttp(last, this.deps.now(), this.baseHeaders);
+    const attempt = this.attempt(msg.body, msg.headers);
     this.finalAttempt = attempt;
-    const outcome = await attempt;
+    const outcome = await attempt.outcome;
     if (this.closed || outcome.kind === 'aborted') return;
     if (outcome.kind === 'delivered') {
-      this.delivered += 1;
+      this.stats.delivered += 1;
       this.log.debug({ event: msg.label }, 'cancellation message delivered');
     } else {
-      this.failed += 1;
+      this.stats.failed += 1;
       this.log.warn({ event: msg.label, reason: outcome.reason }, 'cancellation message not delivered (best-effort, not retried)');
     }
   }

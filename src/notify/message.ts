@@ -1,28 +1,49 @@
 /** Normalisation of what interfaces enqueue into what a subscriber stores. */
 import type { HttpMessage } from './types.js';
 
+/** Request headers as undici takes them: [name, value, name, value, ...], names lower-cased. */
+export type FlatHeaders = readonly string[];
+
 export interface PendingHttp {
   body: string | Buffer;
-  /** Lower-cased names, so a caller's 'Content-Type' replaces the default instead of duplicating it. */
-  headers: Record<string, string>;
+  /**
+   * The complete request headers: the subscriber's defaults overlaid with the message's, lower-cased so a caller's
+   * 'Content-Type' replaces the default instead of duplicating it. Built once at enqueue, not per attempt.
+   */
+  headers: FlatHeaders;
   label: string | undefined;
   enqueuedAt: number;
   /** Attempts made for this message so far. */
   attempts: number;
 }
 
-export function toPendingHttp(msg: HttpMessage | Buffer, enqueuedAt: number): PendingHttp {
-  if (Buffer.isBuffer(msg)) return { body: msg, headers: {}, label: undefined, enqueuedAt, attempts: 0 };
-  return { body: msg.body, headers: lowerCaseKeys(msg.headers), label: msg.label, enqueuedAt, attempts: 0 };
+export function toPendingHttp(msg: HttpMessage | Buffer, enqueuedAt: number, base: FlatHeaders): PendingHttp {
+  if (Buffer.isBuffer(msg)) return { body: msg, headers: base, label: undefined, enqueuedAt, attempts: 0 };
+  return { body: msg.body, headers: overlay(base, msg.headers), label: msg.label, enqueuedAt, attempts: 0 };
 }
 
-export function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+/**
+ * `base` with `headers` laid over it, as `{ ...base, ...lowerCased(headers) }` would be (same names, values and
+ * order), but as a flat list: building a small object with computed keys per message cost ~2 µs, the list ~0.2 µs.
+ * `base` itself is returned when there is nothing to add; nothing downstream modifies it.
+ */
+export function overlay(base: FlatHeaders, headers: Record<string, string> | undefined): FlatHeaders {
+  if (headers === undefined) return base;
+  const names = Object.keys(headers);
+  if (names.length === 0) return base;
+  const out = base.slice();
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    let i = 0;
+    while (i < out.length && out[i] !== lower) i += 2;
+    if (i < out.length) out[i + 1] = headers[name]!;
+    else out.push(lower, headers[name]!);
+  }
   return out;
 }
 
 /** UDP carries bytes; an HttpMessage given to a UDP subscriber is sent as its UTF-8 body. */
 export function toDatagram(msg: HttpMessage | Buffer): Buffer {
-  return Buffer.isBuffer(msg) ? msg : Buffer.from(msg.body, 'utf8');
+  if (Buffer.isBuffer(msg)) return msg;
+  return Buffer.isBuffer(msg.body) ? msg.body : Buffer.from(msg.body, 'utf8');
 }

@@ -1,12 +1,13 @@
 /**
- * The notifier owns every outbound subscriber, the undici agent(s) their HTTP callbacks share, and the UDP sockets.
- * Subscribers never wait on one another: each has its own queue and delivery loop, and the agent opens separate
- * connections per attempt in flight (undici's per-origin pool has no connection limit by default).
+ * The notifier owns every outbound subscriber, the connector (connect timeout, TLS) their HTTP callbacks share, the
+ * deadline ticker of their attempts, and the UDP sockets. Subscribers never wait on one another: each has its own
+ * queue, delivery loop and keep-alive connection (an undici Client, since it has at most one attempt in flight).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { Agent } from 'undici';
+import { buildConnector, Client } from 'undici';
+import { DeadlineTicker } from './deadlines.js';
 import { HttpSubscriber, type HttpSubscriberOptions } from './http-subscriber.js';
 import { resolvePolicy, type DeliveryPolicy } from './policy.js';
 import type { Subscriber, SubscriberHealth } from './types.js';
@@ -44,8 +45,12 @@ export class Notifier {
   private readonly defaults: DeliveryPolicy;
   private readonly now: () => number;
   private readonly subscribers = new Map<string, AnySubscriber>();
-  /** Keyed by connect timeout: undici sets it per agent, not per request; normally there is exactly one. */
-  private readonly agents = new Map<number, Agent>();
+  /**
+   * Keyed by connect timeout: undici sets it per connector, not per request; normally there is exactly one. Shared
+   * by all subscribers' clients, so TLS sessions are resumed across them.
+   */
+  private readonly connectors = new Map<number, buildConnector.connector>();
+  private readonly deadlines = new DeadlineTicker();
   private readonly udpSockets = new Map<'udp4' | 'udp6', Socket>();
   /** Closes of replaced or removed subscribers still finishing, so close() can wait for them. */
   private readonly retiring = new Set<Promise<void>>();
@@ -65,7 +70,9 @@ export class Notifier {
     const policy = resolvePolicy(this.defaults, opts.policy);
     const sub = new HttpSubscriber(opts, {
       policy,
-      dispatcher: this.agentFor(policy.connectTimeoutMs),
+      // Keep-alive is undici's default (4 s idle, or the server's Keep-Alive hint); a subscriber reuses its connection.
+      connect: (origin) => new Client(origin, { connect: this.connectorFor(policy.connectTimeoutMs) }),
+      deadlines: this.deadlines,
       logger: this.log,
       now: this.now,
     });
@@ -115,7 +122,7 @@ export class Notifier {
     return totals;
   }
 
-  /** Aborts attempts in flight, clears every timer, destroys the agents' connections and closes the UDP sockets. */
+  /** Aborts attempts in flight, clears every timer, destroys the subscribers' connections, closes the UDP sockets. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
@@ -125,9 +132,9 @@ export class Notifier {
     const subs = [...this.subscribers.values()];
     this.subscribers.clear();
     await Promise.allSettled([...subs.map((sub) => this.retire(sub)), ...this.retiring]);
-    // destroy(), not close(): close() would wait for keep-alive and in-flight requests to finish.
-    await Promise.allSettled([...this.agents.values()].map((agent) => agent.destroy()));
-    this.agents.clear();
+    // Each subscriber destroyed its own connection in close().
+    this.deadlines.close();
+    this.connectors.clear();
     await Promise.all(
       [...this.udpSockets.values()].map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
     );
@@ -153,23 +160,20 @@ export class Notifier {
     return tracked;
   }
 
-  private agentFor(connectTimeoutMs: number): Agent {
-    let agent = this.agents.get(connectTimeoutMs);
-    if (!agent) {
+  private connectorFor(connectTimeoutMs: number): buildConnector.connector {
+    let connector = this.connectors.get(connectTimeoutMs);
+    if (!connector) {
       const tls = this.opts.tls ?? {};
-      agent = new Agent({
-        // Keep-alive is undici's default (4 s idle); a fast subscriber reuses its connection between events.
-        connect: {
-          timeout: connectTimeoutMs,
-          ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-          ...(tls.key !== undefined ? { key: tls.key } : {}),
-          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-          ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
-        },
+      connector = buildConnector({
+        timeout: connectTimeoutMs,
+        ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+        ...(tls.key !== undefined ? { key: tls.key } : {}),
+        ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+        ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
       });
-      this.agents.set(connectTimeoutMs, agent);
+      this.connectors.set(connectTimeoutMs, connector);
     }
-    return agent;
+    return connector;
   }
 
   private udpSocket(type: 'udp4' | 'udp6'): Socket {

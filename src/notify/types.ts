@@ -1,7 +1,11 @@
 /** Shapes shared by the notifier, its subscribers and the interfaces that feed them. */
 
 export interface HttpMessage {
-  body: string;
+  /**
+   * A Buffer is sent as is: a caller posting the same body to many subscribers encodes it once instead of once per
+   * subscriber and attempt.
+   */
+  body: string | Buffer;
   headers?: Record<string, string>;
   /** Event name, for logs and metrics only. */
   label?: string;

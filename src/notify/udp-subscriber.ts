@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:dgram';
 import type { Logger } from 'pino';
+import { DeliveryStats } from './health.js';
 import { toDatagram } from './message.js';
 import { udpTarget } from './target.js';
 import type { HttpMessage, Subscriber, SubscriberHealth } from './types.js';
@@ -37,14 +38,10 @@ export class UdpSubscriber implements Subscriber {
   private readonly log: Logger;
   private readonly queueLimit: number;
   private queue: PendingDatagram[] = [];
+  private readonly stats = new DeliveryStats();
   private sending = false;
   private overflowing = false;
   private closed = false;
-  private delivered = 0;
-  private failed = 0;
-  private dropped = 0;
-  private lastError: string | null = null;
-  private lastLatencyMs: number | null = null;
 
   constructor(
     private readonly opts: UdpSubscriberOptions,
@@ -65,9 +62,9 @@ export class UdpSubscriber implements Subscriber {
     if (this.queue.length >= this.queueLimit) {
       // Datagrams are lossy by nature, so overflow drops the new one (counted) instead of cancelling the subscriber;
       // one warn per overflow episode keeps a flood from flooding the log too.
-      this.dropped += 1;
-      this.lastError = `queue overflow (${this.queue.length} datagrams)`;
-      if (!this.overflowing) this.log.warn({ reason: this.lastError }, 'datagram dropped: queue full');
+      this.stats.dropped += 1;
+      this.stats.lastError = `queue overflow (${this.queue.length} datagrams)`;
+      if (!this.overflowing) this.log.warn({ reason: this.stats.lastError }, 'datagram dropped: queue full');
       this.overflowing = true;
       return false;
     }
@@ -77,25 +74,14 @@ export class UdpSubscriber implements Subscriber {
   }
 
   health(): SubscriberHealth {
-    return {
-      interface: this.interfaceName,
-      id: this.id,
-      target: this.target,
-      queued: this.queue.length,
-      delivered: this.delivered,
-      failed: this.failed,
-      dropped: this.dropped,
-      lastError: this.lastError,
-      lastLatencyMs: this.lastLatencyMs,
-      state: 'active',
-    };
+    return this.stats.health(this, this.target, this.queue.length, 'active');
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     // The datagram being sent may still leave; it is counted as dropped because its outcome is no longer tracked.
-    this.dropped += this.queue.length;
+    this.stats.dropped += this.queue.length;
     this.queue = [];
   }
 
@@ -117,14 +103,14 @@ export class UdpSubscriber implements Subscriber {
     this.queue.shift();
     if (this.queue.length < this.queueLimit) this.overflowing = false;
     if (err) {
-      this.failed += 1;
+      this.stats.failed += 1;
       const code = (err as NodeJS.ErrnoException).code;
-      this.lastError = code ? `send error: ${code}` : `send error: ${err.message}`;
-      this.log.warn({ reason: this.lastError, bytes: head.data.length }, 'datagram send failed');
+      this.stats.lastError = code ? `send error: ${code}` : `send error: ${err.message}`;
+      this.log.warn({ reason: this.stats.lastError, bytes: head.data.length }, 'datagram send failed');
     } else {
-      this.delivered += 1;
-      this.lastLatencyMs = this.deps.now() - head.enqueuedAt;
-      this.log.debug({ bytes: head.data.length, latencyMs: this.lastLatencyMs }, 'datagram sent');
+      this.stats.delivered += 1;
+      this.stats.lastLatencyMs = this.deps.now() - head.enqueuedAt;
+      this.log.debug({ bytes: head.data.length, latencyMs: this.stats.lastLatencyMs }, 'datagram sent');
     }
     this.sendHead();
   }

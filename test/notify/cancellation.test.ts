@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Notifier } from '../../src/notify/index.js';
-import { FAST, WARN, captureLogger, closedPort, event, ok, sleep, startReceiver, waitFor } from './helpers.js';
+import { FAST, WARN, captureLogger, cleanupAfterEach, closedPort, event, ok, sleep, startReceiver, waitFor } from './helpers.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-function track<T extends { close(): Promise<void> }>(x: T): T {
-  cleanup.push(() => x.close());
-  return x;
-}
+const { track } = cleanupAfterEach();
 
 describe('cancellation of a subscriber that stays unreachable', () => {
   it('cancels after cancelAfterFailures, logs why, calls onCancel once and sends its last message once', async () => {

@@ -1,8 +1,32 @@
-/** Shared fixtures for notifier tests: a capturing logger, real local HTTP receivers, polling. */
+/** Shared fixtures for notifier tests: cleanup, a capturing logger, real local HTTP receivers, polling. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { afterEach } from 'vitest';
 import type { DeliveryPolicy } from '../../src/notify/index.js';
+
+/**
+ * Registers an afterEach in the calling test file that undoes, newest first, what its tests set up: `track(x)` closes
+ * x (and returns it), `defer(fn)` runs fn.
+ */
+export function cleanupAfterEach(): {
+  track: <T extends { close(): Promise<void> }>(x: T) => T;
+  defer: (fn: () => Promise<void>) => void;
+} {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  return {
+    track(x) {
+      cleanup.push(() => x.close());
+      return x;
+    },
+    defer(fn) {
+      cleanup.push(fn);
+    },
+  };
+}
 
 export interface LogLine {
   level: number;

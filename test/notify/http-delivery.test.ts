@@ -1,9 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { Notifier } from '../../src/notify/index.js';
 import {
   FAST,
   WARN,
   captureLogger,
+  cleanupAfterEach,
   closedPort,
   event,
   ok,
@@ -14,14 +16,7 @@ import {
   type Receiver,
 } from './helpers.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-function track<T extends { close(): Promise<void> }>(x: T): T {
-  cleanup.push(() => x.close());
-  return x;
-}
+const { track } = cleanupAfterEach();
 
 describe('HTTP delivery: ordered, exactly once, retried until it arrives', () => {
   it('survives down, slow, 500 and SOAP fault phases and delivers [1..N] in order exactly once', async () => {
@@ -134,6 +129,27 @@ describe('HTTP delivery: ordered, exactly once, retried until it arrives', () =>
       'redirect (HTTP 302), not followed',
     ]);
     expect(sub.health()).toMatchObject({ delivered: 0, failed: 2, dropped: 1 });
+  });
+
+  it('bounds the whole attempt: an answer that keeps dripping fails at attemptTimeoutMs', async () => {
+    const { logger, lines } = captureLogger();
+    const notifier = track(new Notifier({ logger }));
+    let receiver: Receiver | undefined = undefined;
+    // A byte every 50 ms: never idle long enough for a per-chunk body timeout, never finished.
+    const drip = (res: ServerResponse): void => {
+      if (res.destroyed) return;
+      res.write('.');
+      receiver!.later(50, () => drip(res));
+    };
+    receiver = track(await startReceiver((_r, res) => drip(res.writeHead(200, { 'content-type': 'text/xml' }))));
+    const sub = notifier.addHttp({ id: 'drip', interfaceName: 'ici', url: receiver.url, policy: { ...FAST, retryBaseMs: 10_000 } });
+    sub.enqueue(event(1));
+    await waitFor(() => sub.health().failed === 1, 'the attempt to time out');
+    const elapsed = Date.now() - receiver.requests[0]!.at;
+    expect(lines.find((l) => l.msg === 'delivery attempt failed')?.reason).toBe('timeout after 300 ms');
+    // The attempt started just before the receiver saw it; the upper bound is loose for busy CI machines.
+    expect(elapsed).toBeGreaterThanOrEqual(300 - 50);
+    expect(elapsed).toBeLessThan(300 + 200);
   });
 
   it('caps an oversized (10 MB) answer and keeps delivering', async () => {

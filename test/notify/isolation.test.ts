@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Notifier } from '../../src/notify/index.js';
-import { FAST, captureLogger, event, ok, seqOf, startReceiver, waitFor } from './helpers.js';
+import { FAST, captureLogger, cleanupAfterEach, event, ok, seqOf, startReceiver, waitFor } from './helpers.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-function track<T extends { close(): Promise<void> }>(x: T): T {
-  cleanup.push(() => x.close());
-  return x;
-}
+const { track } = cleanupAfterEach();
 
 const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 

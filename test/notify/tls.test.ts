@@ -2,17 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Notifier } from '../../src/notify/index.js';
-import { FAST, captureLogger, event, waitFor } from './helpers.js';
+import { FAST, captureLogger, cleanupAfterEach, event, waitFor } from './helpers.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const ca = fixture('ca.crt');
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const { defer } = cleanupAfterEach();
 
 /** ICI 4.4.3: the receiver demands a client certificate signed by its CA. */
 async function mutualTlsReceiver(): Promise<{ url: string; peers: string[] }> {
@@ -27,7 +24,7 @@ async function mutualTlsReceiver(): Promise<{ url: string; peers: string[] }> {
   );
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanup.push(async () => {
+  defer(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   });
@@ -39,7 +36,7 @@ describe('client TLS for outbound callbacks', () => {
     const rx = await mutualTlsReceiver();
     const { logger } = captureLogger();
     const n = new Notifier({ logger, tls: { cert: fixture('client.crt'), key: fixture('client.key'), ca } });
-    cleanup.push(() => n.close());
+    defer(() => n.close());
     const sub = n.addHttp({ id: 'tls', interfaceName: 'ici', url: rx.url, policy: FAST });
     sub.enqueue(event(1));
     await waitFor(() => sub.health().delivered === 1, 'delivery over mutual TLS');
@@ -50,7 +47,7 @@ describe('client TLS for outbound callbacks', () => {
     const rx = await mutualTlsReceiver();
     const { logger } = captureLogger();
     const n = new Notifier({ logger, tls: { ca } });
-    cleanup.push(() => n.close());
+    defer(() => n.close());
     const sub = n.addHttp({ id: 'tls', interfaceName: 'ici', url: rx.url, policy: FAST });
     sub.enqueue(event(1));
     await waitFor(() => sub.health().failed >= 1, 'a failed attempt');

@@ -1,12 +1,9 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Notifier } from '../../src/notify/index.js';
-import { WARN, captureLogger, waitFor } from './helpers.js';
+import { WARN, captureLogger, cleanupAfterEach, waitFor } from './helpers.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const { defer } = cleanupAfterEach();
 
 async function listener(type: 'udp4' | 'udp6', host: string): Promise<{ port: number; received: string[] }> {
   const socket: Socket = createSocket(type);
@@ -16,14 +13,14 @@ async function listener(type: 'udp4' | 'udp6', host: string): Promise<{ port: nu
     socket.once('error', reject);
     socket.bind(0, host, () => resolve());
   });
-  cleanup.push(() => new Promise<void>((r) => socket.close(() => r())));
+  defer(() => new Promise<void>((r) => socket.close(() => r())));
   return { port: socket.address().port, received };
 }
 
 function notifier(): { n: Notifier; lines: ReturnType<typeof captureLogger>['lines'] } {
   const { logger, lines } = captureLogger();
   const n = new Notifier({ logger });
-  cleanup.push(() => n.close());
+  defer(() => n.close());
   return { n, lines };
 }
 
