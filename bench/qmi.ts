@@ -2,7 +2,7 @@
  * QMI under load: 50 subscribed sessions (callback receivers in a worker thread, so they do not share the gateway's
  * event loop), generated call traffic through the core, and QMIQueryCallInfo at concurrency 50.
  *
- *   npm run bench -- qmi [--sessions 50] [--seconds 3] [--rate 50] [--concurrency 50] [--query-seconds 2]
+ *   npm run bench -- qmi [--sessions 50] [--seconds 3] [--rate 60] [--concurrency 50] [--query-seconds 2]
  *
  * Prints event deliveries per second, latency from the core event to the callback's receipt (p50/p99), events lost,
  * and QMIQueryCallInfo requests per second. Each call is new call, on hold, resumed, ended: 4 events per session.
@@ -83,7 +83,8 @@ const envelope = (sess: string, body: string): string =>
 export async function run(args: string[]): Promise<void> {
   const sessions = option(args, 'sessions', 50);
   const seconds = option(args, 'seconds', 3);
-  const rate = option(args, 'rate', 50);
+  // 60 calls/s offer 12,000 deliveries/s: above the 10,000/s aim, so the figure shows capacity, not the offered load.
+  const rate = option(args, 'rate', 60);
   const concurrency = option(args, 'concurrency', 50);
   const querySeconds = option(args, 'query-seconds', 2);
   const agents = Math.max(50, Math.ceil(rate * 0.6));
@@ -126,13 +127,15 @@ export async function run(args: string[]): Promise<void> {
 
     // Warm-up, not measured: every session's connection opened, the code paths compiled.
     const t = gw.center.telephony;
-    for (let i = 0; i < 5; i++) {
-      const ext = fixture.agents[i]?.extension ?? '3000';
+    // Enough calls that the JIT has compiled the delivery path before measuring (5 left p99 dominated by warm-up).
+    const warmCalls = 40;
+    for (let i = 0; i < warmCalls; i++) {
+      const ext = fixture.agents[i % fixture.agents.length]?.extension ?? '3000';
       const call = t.inbound('+35840000000', ext);
       t.answer(ext);
       t.hangup(call.id);
     }
-    const warm = 5 * 2 * sessions; // new call and ended, per session
+    const warm = warmCalls * 2 * sessions; // new call and ended, per session
     while ((await ask<{ count: number; other: number }>(worker, 'count')).count < warm) await new Promise((r) => setTimeout(r, 20));
     await ask(worker, 'reset');
 
