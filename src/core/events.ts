@@ -9,7 +9,7 @@ import type { AgentState, Call, CallCause, FaultComponent, Forward, ItemChannel,
 export type PartyView = Party;
 
 /** A call as events show it: everything but the core's bookkeeping (timers, routing internals). */
-export type CallView = Omit<Call, 'timers' | 'redirects' | 'transferBy' | 'priority' | 'skills' | 'queuedAt' | 'parties'> & {
+export type CallView = Omit<Call, 'timers' | 'redirects' | 'transferBy' | 'offer' | 'priority' | 'skills' | 'queuedAt' | 'parties'> & {
   parties: PartyView[];
 };
 

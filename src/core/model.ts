@@ -209,6 +209,8 @@ export interface Call {
   cause?: CallCause;
   /** Device that started a blind transfer still waiting for the target to answer. */
   transferBy?: string;
+  /** The leg the ACD is offering the call to right now (ring-no-answer and rejection requeue it). */
+  offer?: { legId: string; queueId: string };
   /** Redirections so far (forwarding loops are cut off). */
   redirects: number;
   /** Overrides the center's externalAnswerMs for external parties this call alerts (negative = never). */

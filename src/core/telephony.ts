@@ -315,6 +315,7 @@ export class Telephony {
     if (agent) this.occupy(agent);
     this.emit('alerting', call, [party]);
     if (acd) {
+      call.offer = { legId: party.legId, queueId: acd.queue.id };
       this.setTimer(call, `ring:${party.legId}`, acd.queue.ringTimeoutSec * 1000, () => this.ringNoAnswer(call, party, acd.queue));
     } else {
       const na = this.forwardFor(dev, ['noAnswer'], fromInternal);
@@ -479,6 +480,7 @@ export class Telephony {
 
   private answerParty(call: Call, party: Party): void {
     const now = this.cc.now();
+    if (call.offer?.legId === party.legId) delete call.offer;
     for (const key of ['ring', 'drv', 'ext']) this.clearTimer(call, `${key}:${party.legId}`);
     const alertingMs = now - (party.alertingAt ?? now);
     party.state = 'connected';
@@ -554,9 +556,9 @@ export class Telephony {
   drop(number: string, callId?: string): Call {
     this.cc.assertUp('pbxLink');
     const { call, party } = this.deviceCall(number, ['connected', 'initiated', 'alerting', 'hold', 'held', 'queued'], callId);
-    if (party.state === 'alerting' && call.acd && call.queueId) {
+    if (party.state === 'alerting' && call.offer?.legId === party.legId) {
       // Rejecting an ACD offer returns the call to its queue, as a ring-no-answer would.
-      const q = this.cc.queues.get(call.queueId);
+      const q = this.cc.queues.get(call.offer.queueId);
       if (q) {
         this.clearTimer(call, `ring:${party.legId}`);
         this.ringNoAnswer(call, party, q);
@@ -584,6 +586,7 @@ export class Telephony {
     const now = this.cc.now();
     const wasState = party.state;
     for (const key of ['ring', 'drv', 'ext']) this.clearTimer(call, `${key}:${party.legId}`);
+    if (call.offer?.legId === party.legId) delete call.offer;
     this.closeParty(call, party, cause, now);
     if (party.internal) this.untrack(party.number, call);
     if (wasState === 'queued') this.removeFromQueue(call);
@@ -838,6 +841,11 @@ export class Telephony {
     if (!NUMBER.test(target) || target === number) throw new CoreError('invalidArgument', `divert destination ${target}`);
     this.assertReachable(target);
     const { call, party } = this.deviceCall(number, ['alerting', 'connected'], callId);
+    const others = this.activeParties(call).filter((p) => p !== party && p.role !== 'supervisor');
+    // Only a call being offered can be deflected (a party ringing into an established call can only decline), and a
+    // blind transfer hands over a two-party call: a conference is transferred consultatively.
+    if (party.state === 'alerting' && others.some((p) => p.state === 'connected' || p.state === 'hold')) throw new CoreError('invalidState', 'the call is already established: decline it instead');
+    if (party.state === 'connected' && others.length !== 1) throw new CoreError('invalidState', 'a conference cannot be blind-transferred');
     const from = call.parties.find((p) => p !== party && p.role === 'caller' && ACTIVE.has(p.state)) ?? call.parties.find((p) => p !== party && ACTIVE.has(p.state));
     if (!from) throw new CoreError('noCall');
     if (party.state === 'alerting') {
