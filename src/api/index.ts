@@ -254,6 +254,20 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
       return { ok: true };
     });
 
+    const deviceView = (number: string) => {
+      const d = cc.device(number);
+      return { number: d.number, userId: d.userId ?? null, dnd: d.dnd, msgWaiting: d.msgWaiting, forwards: d.forwards };
+    };
+    route('GET', '/api/v1/devices/:number', 'A device (extension): DND, message waiting, forwards', undefined, 200, (req) => deviceView(param(req, 'number')));
+    route('PUT', '/api/v1/devices/:number', 'Set do-not-disturb or message waiting (a voicemail arrives) on a device', S.DeviceChange, 200, (req) => {
+      const number = param(req, 'number');
+      const b = parseBody(S.DeviceChange, req.body);
+      cc.device(number);
+      if (b.dnd !== undefined) cc.setDnd(number, b.dnd);
+      if (b.msgWaiting !== undefined) cc.setMsgWaiting(number, b.msgWaiting);
+      return deviceView(number);
+    });
+
     route('POST', '/api/v1/faults', 'Inject or clear a fault', S.Fault, 200, (req) => {
       const b = parseBody(S.Fault, req.body);
       cc.setFault(b.component as 'pbxLink', b.state === 'down');

@@ -52,6 +52,10 @@ export const NewEmail = z.union([
 export const NewChat = z.object({ from: z.string().min(1).max(256), to: z.string().min(1).max(256), text: z.string().min(1).max(64 * 1024) });
 export const ChatMessage = z.object({ text: z.string().min(1).max(64 * 1024) });
 
+export const DeviceChange = z
+  .object({ dnd: z.boolean().optional(), msgWaiting: z.boolean().optional() })
+  .refine((d) => d.dnd !== undefined || d.msgWaiting !== undefined, 'give dnd and/or msgWaiting');
+
 export const Fault = z.object({ component: z.enum(FAULT_COMPONENTS as [string, ...string[]]), state: z.enum(['down', 'up']) });
 
 export const Traffic = z.object({

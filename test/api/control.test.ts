@@ -93,3 +93,20 @@ describe('control API', () => {
     expect(m.body).toMatch(/ccgate_requests_total\{interface="api",operation="POST \/api\/v1\/calls",outcome="ok"\} 1/);
   });
 });
+
+describe('devices', () => {
+  it('sets message waiting and do-not-disturb, and refuses unknown devices', async () => {
+    const g = await make();
+    const events: string[] = [];
+    g.center.bus.subscribe((e) => {
+      if (e.type === 'device') events.push(`${e.number}:${e.change}`);
+    });
+    const r = await g.app.inject({ method: 'PUT', url: '/api/v1/devices/1102', payload: { msgWaiting: true, dnd: true } });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ number: '1102', userId: 'MAIJA', dnd: true, msgWaiting: true, forwards: [] });
+    expect(events).toEqual(['1102:dnd', '1102:msgWaiting']);
+    expect((await g.app.inject({ method: 'PUT', url: '/api/v1/devices/9999', payload: { dnd: true } })).json().error).toBe('unknownDevice');
+    expect((await g.app.inject({ method: 'PUT', url: '/api/v1/devices/1102', payload: {} })).statusCode).toBe(400);
+    expect((await g.app.inject({ method: 'GET', url: '/api/v1/devices/1102' })).json().msgWaiting).toBe(true);
+  });
+});
