@@ -18,7 +18,7 @@ export interface SoapFaultInit {
   reason: string;
   /** Fills the fault's detail element (1.1 `detail`, 1.2 `Detail`). */
   detail?: (parent: XMLBuilder) => void;
-  /** HTTP status of the fault response; default 500 (SOAP 1.1 §6.2). */
+  /** HTTP status of the fault response; default 500, or 400 for a SOAP 1.2 Sender fault (SOAP 1.2 Part 2 §7.5.2.2). */
   httpStatus?: number;
   /** The version of the request, when the fault was raised before the request's version was known to the caller. */
   version?: SoapVersion;

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildFault, contentTypeFor, parseSoap, SoapFault, soapActionOf, soapVersionFromContentType } from './envelope.js';
+import { buildFault, contentTypeFor, faultCodeFor, parseSoap, SoapFault, soapActionOf, soapVersionFromContentType } from './envelope.js';
 import type { SoapRequest, SoapVersion } from './envelope.js';
 import { isValidHost, loadDocument, rewriteAddresses } from './wsdl.js';
 import { DEFAULT_MAX_BYTES } from './xml.js';
@@ -78,7 +78,7 @@ export function registerSoapEndpoint(app: FastifyInstance, opts: SoapEndpointOpt
       fault = internalFault(request, buildErr);
       body = buildFault(version, fault);
     }
-    return reply.code(fault.httpStatus ?? 500).header('content-type', contentTypeFor(version)).send(body);
+    return reply.code(fault.httpStatus ?? faultHttpStatus(version, fault)).header('content-type', contentTypeFor(version)).send(body);
   }
 
   async function post(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -190,4 +190,12 @@ async function loadDocuments(wsdl: SoapWsdlOptions | undefined): Promise<Documen
       return extra === undefined ? undefined : { text: extra.text, isWsdl: false };
     },
   };
+}
+
+/**
+ * SOAP 1.1 §6.2: every fault is 500. SOAP 1.2 Part 2 §7.5.2.2: a Sender fault (the request was wrong) is 400, every
+ * other fault 500.
+ */
+export function faultHttpStatus(version: SoapVersion, fault: SoapFault): number {
+  return version === '1.2' && faultCodeFor('1.2', fault.code) === 'Sender' ? 400 : 500;
 }

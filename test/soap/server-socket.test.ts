@@ -55,7 +55,8 @@ describe.each<SoapVersion>(['1.1', '1.2'])('SOAP %s over a real socket', (versio
         send(hostile.body(version), version),
         send(goodRequest(version, 'slow'), version),
       ]);
-      expect(bad.status).toBe(500);
+      // SOAP 1.1 §6.2: faults are 500; SOAP 1.2 Part 2 §7.5.2.2: a Sender fault is 400.
+      expect(bad.status).toBe(version === '1.2' ? 400 : 500);
       const fault = readFault(bad.body);
       expect(fault.ns).toBe(nsOf(version));
       expect(fault.code).toBe(expectedClientCode(version));
@@ -94,7 +95,7 @@ describe('byte cap over a real socket', () => {
       body: Readable.from(body()),
     });
     const fault = readFault(await res.body.text());
-    expect(res.statusCode).toBe(500);
+    expect(res.statusCode).toBe(400);
     expect(fault).toMatchObject({ code: 'soap:Sender', reason: `Request exceeds ${256 * 1024} bytes` });
     expect(performance.now() - started).toBeLessThan(250);
     expect(t.calls.count).toBe(before);

@@ -47,7 +47,7 @@ describe.each<SoapVersion>(['1.1', '1.2'])('SOAP %s endpoint in-process', (versi
   it.each(HOSTILE.map((c) => [c.name, c] as const))('refuses %s without calling the handler', async (_n, hostile) => {
     const before = t.calls.count;
     const res = await post(hostile.body(version), { 'content-type': contentTypeOf(version) });
-    expect(res.statusCode).toBe(500);
+    expect(res.statusCode).toBe(version === '1.2' ? 400 : 500);
     expect(res.headers['content-type']).toBe(contentTypeOf(version));
     const fault = readFault(res.body);
     expect(fault.ns).toBe(nsOf(version));
@@ -87,7 +87,7 @@ describe('SOAP endpoint details', () => {
   it('refuses a body over the cap from the Content-Length alone, as a fault', async () => {
     const before = t.calls.count;
     const res = await post(Buffer.alloc(MAX_BYTES + 1, 0x20), { 'content-type': 'application/soap+xml' });
-    expect(res.statusCode).toBe(500);
+    expect(res.statusCode).toBe(400);
     expect(readFault(res.body)).toMatchObject({ code: 'soap:Sender', reason: `Request exceeds ${MAX_BYTES} bytes` });
     expect(t.calls.count).toBe(before);
   });
