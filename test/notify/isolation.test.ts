@@ -44,7 +44,10 @@ describe('one slow subscriber never delays another', () => {
 
     const start = Date.now();
     await notifier.close();
-    expect(Date.now() - start).toBeLessThan(500);
+    // Promptly: far below the 10 s attempt timeout and the 10 s backoff, even on a loaded machine.
+    expect(Date.now() - start).toBeLessThan(1000);
+    // Sockets finish closing on their own tick: give them a moment, then no timer of ours may remain.
+    await waitFor(() => timeouts() <= baseline, 'timers released after close');
     expect(timeouts()).toBe(baseline);
     expect(notifier.totals()).toMatchObject({ dropped: 2, queued: 0, cancelled: 0 });
     expect(() => notifier.addHttp({ id: 'c', interfaceName: 'qmi', url: hung.url })).toThrow(/closed/);
