@@ -165,6 +165,11 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
       return v;
     };
 
+    const statistics = () => ({
+      agents: Object.fromEntries([...cc.agents.keys()].map((id) => [id, cc.agentStats(id)])),
+      queues: Object.fromEntries([...cc.queues.keys()].map((id) => [id, cc.queueStats(id)])),
+    });
+    route('GET', '/api/v1/statistics', 'Per-agent and per-queue counters and durations (ms) since start', undefined, 200, statistics);
     route('GET', '/api/v1/state', 'Snapshot of agents, queues, calls, items and subscriptions', undefined, 200, () => ({
       agents: [...cc.agents.values()].map((a) => cc.agentSnapshot(a)),
       queues: [...cc.queues.values()].map((q) => cc.queueSnapshot(q)),
@@ -173,6 +178,7 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
       subscriptions: ctx.notifier.health().map((h) => ({ ...h, interface: h.interface, id: h.id, target: h.target })),
       faults: cc.faultList(),
       traffic: traffic.running ?? null,
+      statistics: statistics(),
       interfaces: Object.fromEntries(modules().flatMap((m) => (m.snapshot ? [[m.name, m.snapshot()]] : []))),
     }));
 

@@ -52,6 +52,13 @@ describe('control API', () => {
     expect((await post(`/api/v1/calls/${callId}/hangup`, {})).statusCode).toBe(200);
     s = await state();
     expect(s.calls).toHaveLength(0);
+    // Statistics moved as a contact center's would: one call offered to and answered in Sales, one ACD call each.
+    const stats = (await g.app.inject({ method: 'GET', url: '/api/v1/statistics' })).json();
+    expect(stats.queues['2001']).toMatchObject({ offered: 1, answered: 1, abandonedInQueue: 0 });
+    expect(stats.agents[agent].acdIncomingConnected.count).toBe(1);
+    expect(stats.agents[agent].outgoingOriginated).toBe(1);
+    expect(stats.agents[targetAgent].incomingConnected.count).toBe(1);
+    expect(s.statistics.queues['2001'].offered).toBe(1);
   });
 
   it('answers bad input with a 4xx JSON error and changes nothing', async () => {
