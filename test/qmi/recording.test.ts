@@ -89,7 +89,7 @@ describe('QMIBCMRecordingStart, Pause, Resume, Stop', () => {
     const states: string[] = [];
     for (const op of ['QMIBCMRecordingStart', 'QMIBCMRecordingPause', 'QMIBCMRecordingResume']) {
       await post(gw, req.call(op, 'rec', callId));
-      const [upd] = await tool.waitFor((e) => e.name === 'QMICallInfoCallupdatedEvent');
+      const [upd] = await tool.waitFor((e) => e.name === 'QMICallinfoCallupdatedEvent');
       states.push(upd?.fields.BcmRecordingEn ?? '');
       await tool.response(op);
       tool.clear();
@@ -99,7 +99,7 @@ describe('QMIBCMRecordingStart, Pause, Resume, Stop', () => {
     states.push(info?.fields.BcmRecordingEn ?? '');
     tool.clear();
     await post(gw, req.call('QMIBCMRecordingStop', 'rec', callId));
-    const [stopped] = await tool.waitFor((e) => e.name === 'QMICallInfoCallupdatedEvent');
+    const [stopped] = await tool.waitFor((e) => e.name === 'QMICallinfoCallupdatedEvent');
     states.push(stopped?.fields.BcmRecordingEn ?? '');
     expect(states).toEqual(['1', '0', '1', '1', '0']);
     // Stopped while the call goes on: the file is there already.
