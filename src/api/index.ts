@@ -291,17 +291,12 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
     });
     route('POST', '/api/v1/traffic', 'Start generated traffic', S.Traffic, 200, (req) => {
       const b = parseBody(S.Traffic, req.body);
-      traffic.start({
-        callsPerMinute: b.callsPerMinute,
-        handleSeconds: b.handleSeconds,
-        ...(b.queues ? { queues: b.queues } : {}),
-        ...(b.patienceSeconds !== undefined ? { patienceSeconds: b.patienceSeconds } : {}),
-      });
+      traffic.start(b);
       return { traffic: traffic.running };
     });
-    route('DELETE', '/api/v1/traffic', 'Stop generated traffic', undefined, 200, () => {
-      traffic.stop();
-      return { traffic: null, generated: traffic.generated };
+    route('DELETE', '/api/v1/traffic', 'Stop generated traffic and clear what it left', undefined, 200, () => {
+      const cleared = traffic.stop();
+      return { traffic: null, generated: traffic.generated, cleared };
     });
     route('GET', '/api/v1/history', 'Call and agent history', undefined, 200, (req) => {
       const q = z.object({ deviceNumber: z.string().max(32).optional(), userId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }).safeParse(req.query);
