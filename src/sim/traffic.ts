@@ -57,11 +57,14 @@ export class TrafficGenerator {
     return this.settings;
   }
 
-  /** Starts (or restarts with new settings) generated traffic. Throws CoreError unknownQueue for a bad queue. */
+  /**
+   * Starts generated traffic, or changes the settings of the running one (its calls go on, its drivers take the new
+   * settings). Throws CoreError unknownQueue for a bad queue, before anything changes.
+   */
   start(settings: TrafficSettings): void {
     const queues = settings.queues ?? [...this.cc.queues.values()].filter((q) => q.channel === 'phone').map((q) => q.address);
     const members = new Set(queues.flatMap((q) => this.cc.queue(q).members));
-    this.stop();
+    this.halt();
     this.settings = { ...settings, queues };
     this.unsubscribe = this.cc.bus.subscribe((e) => this.onEvent(e));
     if (settings.driveAgents !== false) this.drive(members, settings);
@@ -70,11 +73,7 @@ export class TrafficGenerator {
 
   /** Stops traffic and clears what it left (see the module comment). Safe to call when not running. */
   stop(): TrafficCleared {
-    this.cc.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.settings = undefined;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.halt();
     for (const t of this.hangups.values()) this.cc.clock.clearTimeout(t);
     this.hangups.clear();
     const cleared: TrafficCleared = { calls: 0, drivers: [], readied: [] };
@@ -107,6 +106,15 @@ export class TrafficGenerator {
     return cleared;
   }
 
+  /** No more calls placed, no more events followed; what traffic left stays (stop() clears it). */
+  private halt(): void {
+    this.cc.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.settings = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
   private ready(userId: string, cleared: TrafficCleared): void {
     this.cc.setAgentState(userId, 'ready');
     if (!cleared.readied.includes(userId)) cleared.readied.push(userId);
@@ -120,7 +128,10 @@ export class TrafficGenerator {
     };
     for (const userId of members) {
       const agent = this.cc.findAgent(userId);
-      if (!agent || agent.driver) continue;
+      if (!agent) continue;
+      const mine = this.drivers.get(userId);
+      // Somebody else's driver stays; traffic's own takes the new settings.
+      if (agent.driver && !(mine && sameDriver(agent.driver, mine))) continue;
       this.cc.setDriver(userId, driver);
       this.drivers.set(userId, driver);
       // Rung out earlier by calls nobody answered: a driven agent answers, so it serves again.

@@ -101,6 +101,20 @@ describe('generated traffic', () => {
     expect(s.agents.find((a) => a.userId === 'MAIJA')).toMatchObject({ state: 'notReady', reason: 'lunch' });
   });
 
+  it('changes the settings of running traffic without dropping its calls; its drivers take the new settings', async () => {
+    const { clock, call, state } = await world();
+    await call('POST', '/api/v1/traffic', { callsPerMinute: 6, handleSeconds: 60 });
+    clock.advance(25_000);
+    const before = (await state()).calls.map((c) => c.callId);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    await call('POST', '/api/v1/traffic', { callsPerMinute: 6, handleSeconds: 30, answerAfterSec: 1 });
+    const s = await state();
+    expect(s.calls.map((c) => c.callId)).toEqual(before);
+    expect(s.agents.map((a) => a.driver)).toEqual(s.agents.map(() => ({ answerAfterSec: 1, talkSec: 30, wrapUpSec: 3 })));
+    const stopped = await call('DELETE', '/api/v1/traffic');
+    expect((stopped.json['cleared'] as { drivers: string[] }).drivers).toHaveLength(4);
+  });
+
   it('refuses an unknown queue without starting anything', async () => {
     const { call, state } = await world();
     const r = await call('POST', '/api/v1/traffic', { callsPerMinute: 4, handleSeconds: 10, queues: ['9999'] });
