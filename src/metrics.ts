@@ -1,8 +1,19 @@
-/** Prometheus metrics (prom-client): requests per interface and operation, deliveries, queues, calls, agents. */
+/**
+ * Prometheus metrics (prom-client), named as Prometheus names them (https://prometheus.io/docs/practices/naming/):
+ * counters end in `_total`, units are base units (`_seconds`), and the default process metrics keep their standard
+ * names (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes` …) so stock dashboards find them.
+ *
+ * - `ccgate_requests_total{interface,operation,outcome}`, `ccgate_request_duration_seconds{interface,operation}`
+ * - `ccgate_deliveries_total{interface,outcome}` (outcome `delivered` or `dropped`: messages),
+ *   `ccgate_delivery_failures_total{interface}` (failed attempts, each retry counts),
+ *   `ccgate_subscribers_cancelled_total{interface}`, `ccgate_subscriber_queue_depth{interface,subscriber}`
+ * - `ccgate_queue_calls_offered_total{queue}`, `…_answered_total`, `…_abandoned_total`, counted from core events
+ * - `ccgate_active_calls`, `ccgate_agents{state}`, `ccgate_queue_waiting{queue,channel}`
+ */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ContactCenter } from './core/index.js';
+import type { CallEvent, ContactCenter, DomainEvent } from './core/index.js';
 import { AGENT_STATES } from './core/index.js';
-import type { Notifier } from './notify/index.js';
+import type { Notifier, NotifierTotals } from './notify/index.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -10,7 +21,7 @@ export class Metrics {
   private readonly duration: Histogram<'interface' | 'operation'>;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'ccgate_process_' });
+    collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'ccgate_requests_total',
       help: 'Requests handled, by interface, operation and outcome (ok, fault, error)',
@@ -32,7 +43,7 @@ export class Metrics {
     this.duration.observe({ interface: iface, operation }, ms / 1000);
   }
 
-  /** Gauges read from the core and the notifier at scrape time. */
+  /** Metrics read from the core and the notifier: gauges and delivery counters at scrape time, queue counters live. */
   watch(center: ContactCenter, notifier: Notifier): void {
     const reg = [this.registry];
     new Gauge({
@@ -74,18 +85,65 @@ export class Metrics {
         for (const h of notifier.health()) this.set({ interface: h.interface, subscriber: h.id }, h.queued);
       },
     });
-    new Gauge({
-      name: 'ccgate_deliveries',
-      help: 'Event deliveries since start, by outcome (delivered, failed attempts, dropped, cancelled subscribers)',
-      labelNames: ['outcome'],
-      registers: reg,
-      collect() {
-        const t = notifier.totals();
-        this.set({ outcome: 'delivered' }, t.delivered);
-        this.set({ outcome: 'failed' }, t.failed);
-        this.set({ outcome: 'dropped' }, t.dropped);
-        this.set({ outcome: 'cancelled' }, t.cancelled);
-      },
+    // The notifier keeps the totals (they only grow, removed subscribers included); a scrape copies them.
+    const fromTotals = (name: string, help: string, labelNames: string[], rows: (iface: string, t: NotifierTotals) => [Record<string, string>, number][]) =>
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers: reg,
+        collect() {
+          this.reset();
+          for (const [iface, t] of notifier.totalsByInterface()) for (const [labels, v] of rows(iface, t)) this.inc(labels, v);
+        },
+      });
+    fromTotals('ccgate_deliveries_total', 'Event messages delivered to subscribers, or dropped (cancellation, overflow, removal), by interface', ['interface', 'outcome'], (iface, t) => [
+      [{ interface: iface, outcome: 'delivered' }, t.delivered],
+      [{ interface: iface, outcome: 'dropped' }, t.dropped],
+    ]);
+    fromTotals('ccgate_delivery_failures_total', 'Failed delivery attempts (each retry counts), by interface', ['interface'], (iface, t) => [[{ interface: iface }, t.failed]]);
+    fromTotals('ccgate_subscribers_cancelled_total', 'Subscribers cancelled by their protocol rule (unreachable, overflow), by interface', ['interface'], (iface, t) => [[{ interface: iface }, t.cancelled]]);
+    this.countQueueCalls(center);
+  }
+
+  /**
+   * Calls offered to, answered from and abandoned in each phone queue, counted from core events: offered when a
+   * call first enters the queue (`queued`), answered when an agent answers it, abandoned when the caller hangs up
+   * first (cause `abandoned`). A call requeued after a ring-no-answer is still the same offer.
+   */
+  private countQueueCalls(center: ContactCenter): void {
+    const counter = (what: string, help: string) =>
+      new Counter({ name: `ccgate_queue_calls_${what}_total`, help, labelNames: ['queue'], registers: [this.registry] });
+    const offered = counter('offered', 'Calls offered to a phone queue');
+    const answered = counter('answered', 'Calls of a phone queue answered by an agent');
+    const abandoned = counter('abandoned', 'Calls of a phone queue whose caller hung up before an agent answered');
+    for (const q of center.queues.values()) {
+      if (q.channel !== 'phone') continue;
+      for (const c of [offered, answered, abandoned]) c.inc({ queue: q.id }, 0);
+    }
+    /** Calls offered and not yet answered or abandoned → their queue. */
+    const waiting = new Map<string, string>();
+    const onCall = (e: CallEvent): void => {
+      const id = e.call.id;
+      if (e.change === 'queued' && e.call.queueId !== undefined) {
+        waiting.set(id, e.call.queueId);
+        offered.inc({ queue: e.call.queueId });
+        return;
+      }
+      const queue = waiting.get(id);
+      if (queue === undefined) return;
+      if (e.change === 'answered' || e.change === 'transferred') {
+        if (!e.call.parties.some((p) => e.legs.includes(p.legId) && p.internal)) return;
+        waiting.delete(id);
+        answered.inc({ queue });
+      } else if (e.change === 'ended') {
+        waiting.delete(id);
+        if (e.cause === 'abandoned') abandoned.inc({ queue });
+      }
+    };
+    // The subscription lives as long as the center (one gateway), so it is never removed.
+    center.bus.subscribe((e: DomainEvent) => {
+      if (e.type === 'call') onCall(e);
     });
   }
 }

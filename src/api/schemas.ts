@@ -63,6 +63,9 @@ export const Traffic = z.object({
   handleSeconds: z.number().min(0).max(86_400),
   queues: z.array(z.string().min(1)).optional(),
   patienceSeconds: z.number().min(0).max(86_400).optional(),
+  driveAgents: z.boolean().optional().describe('give the queues\' agents an automatic driver while traffic runs (default true)'),
+  answerAfterSec: z.number().min(0).max(3600).optional().describe('a driven agent answers after this long (default 2)'),
+  wrapUpSec: z.number().min(0.1).max(86_400).optional().describe('wrap-up of a driven agent (default 3)'),
 });
 
 const ScenarioStep = z.object({

@@ -13,6 +13,16 @@ const cidrList = z.array(z.string().min(1)).default([]);
  */
 export const LOCAL_NETWORKS = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'] as const;
 
+/** An IANA time zone this Node.js knows (ECMA-402 `timeZone`). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const ConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./data'),
@@ -87,8 +97,14 @@ export const ConfigSchema = z.object({
       /** RTP monitoring destinations must be in these networks; [] allows any address. */
       rtpAllow: z.array(z.string().min(1)).default([...LOCAL_NETWORKS]),
       maxRtpStreams: z.number().int().min(0).default(64),
+      /** Event element names: `examples` as each of the seed's examples spells them, `uniform` QMICallInfo…Event throughout. */
+      eventNames: z.enum(['examples', 'uniform']).default('examples'),
+      /** CallInfoParams TimeStamp: `seed` (2009-03-31T12:59:59.9999, no zone) or `iso8601` (with its zone). */
+      timeStamp: z.enum(['seed', 'iso8601']).default('seed'),
+      /** IANA time zone of TimeStamp. */
+      timeZone: z.string().min(1).refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Helsinki').default('UTC'),
     })
-    .default({ callbackAllow: [...LOCAL_NETWORKS], rtpAllow: [...LOCAL_NETWORKS], maxRtpStreams: 64 }),
+    .default({ callbackAllow: [...LOCAL_NETWORKS], rtpAllow: [...LOCAL_NETWORKS], maxRtpStreams: 64, eventNames: 'examples', timeStamp: 'seed', timeZone: 'UTC' }),
   /** Per-interface client IP allow-lists (CIDR); empty = everyone. The seeds ask operators to protect these interfaces at the IP level. */
   allow: z
     .object({

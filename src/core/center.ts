@@ -133,7 +133,9 @@ export class ContactCenter {
       historyLimit: opts.historyLimit ?? 500,
       immediateAbandonMs: opts.immediateAbandonMs ?? 5000,
       gatewayIp: opts.media?.gatewayIp ?? '10.0.0.1',
-      gatewayPort: opts.media?.gatewayPort ?? 5060,
+      // The gateway's first RTP port (16384, the start of the usual RTP range), not its SIP port 5060: outside parties'
+      // media endpoints are counted up from it, and QMI reports them as GateWayPort (QMI 5.2.1).
+      gatewayPort: opts.media?.gatewayPort ?? 16384,
       mrsIp: opts.media?.mrsIp ?? '10.0.0.2',
       mrsPort: opts.media?.mrsPort ?? 40000,
       phoneNet: opts.media?.phoneNet ?? '10.0.1.',

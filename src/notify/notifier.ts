@@ -54,8 +54,8 @@ export class Notifier {
   private readonly udpSockets = new Map<'udp4' | 'udp6', Socket>();
   /** Closes of replaced or removed subscribers still finishing, so close() can wait for them. */
   private readonly retiring = new Set<Promise<void>>();
-  /** Counters of replaced and removed subscribers: totals() only grows, as Prometheus counters must. */
-  private readonly retired = { delivered: 0, failed: 0, dropped: 0, cancelled: 0 };
+  /** Counters of replaced and removed subscribers, per interface: totals only grow, as Prometheus counters must. */
+  private readonly retired = new Map<string, NotifierTotals>();
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: NotifierOptions) {
@@ -110,16 +110,25 @@ export class Notifier {
   }
 
   totals(): NotifierTotals {
-    const totals: NotifierTotals = { ...this.retired, queued: 0 };
+    const totals = emptyTotals();
+    for (const t of this.totalsByInterface().values()) addTotals(totals, t);
+    return totals;
+  }
+
+  /** totals() per interface name (`qmi`, `telservices` …), for metrics labelled by interface. */
+  totalsByInterface(): Map<string, NotifierTotals> {
+    const out = new Map<string, NotifierTotals>();
+    const row = (name: string): NotifierTotals => {
+      let t = out.get(name);
+      if (!t) out.set(name, (t = emptyTotals()));
+      return t;
+    };
+    for (const [name, t] of this.retired) addTotals(row(name), t);
     for (const sub of this.subscribers.values()) {
       const h = sub.health();
-      totals.delivered += h.delivered;
-      totals.failed += h.failed;
-      totals.dropped += h.dropped;
-      totals.queued += h.queued;
-      if (h.state === 'cancelled') totals.cancelled += 1;
+      addTotals(row(h.interface), { delivered: h.delivered, failed: h.failed, dropped: h.dropped, queued: h.queued, cancelled: h.state === 'cancelled' ? 1 : 0 });
     }
-    return totals;
+    return out;
   }
 
   /** Aborts attempts in flight, clears every timer, destroys the subscribers' connections, closes the UDP sockets. */
@@ -151,10 +160,9 @@ export class Notifier {
     // close() settles the counters synchronously; only the abort of an attempt in flight is awaited.
     const closed = sub.close();
     const h = sub.health();
-    this.retired.delivered += h.delivered;
-    this.retired.failed += h.failed;
-    this.retired.dropped += h.dropped;
-    if (h.state === 'cancelled') this.retired.cancelled += 1;
+    let retired = this.retired.get(h.interface);
+    if (!retired) this.retired.set(h.interface, (retired = emptyTotals()));
+    addTotals(retired, { delivered: h.delivered, failed: h.failed, dropped: h.dropped, queued: 0, cancelled: h.state === 'cancelled' ? 1 : 0 });
     const tracked = closed.finally(() => this.retiring.delete(tracked));
     this.retiring.add(tracked);
     return tracked;
@@ -190,4 +198,16 @@ export class Notifier {
   private assertOpen(): void {
     if (this.closing) throw new Error('notifier is closed');
   }
+}
+
+function emptyTotals(): NotifierTotals {
+  return { delivered: 0, failed: 0, dropped: 0, cancelled: 0, queued: 0 };
+}
+
+function addTotals(into: NotifierTotals, t: NotifierTotals): void {
+  into.delivered += t.delivered;
+  into.failed += t.failed;
+  into.dropped += t.dropped;
+  into.cancelled += t.cancelled;
+  into.queued += t.queued;
 }

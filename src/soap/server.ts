@@ -35,6 +35,8 @@ export interface SoapWsdlOptions {
   extraDocs?: Record<string, string>;
   /** Directory relative names resolve against; default `<repo>/wsdl`. */
   dir?: string;
+  /** Applied once to the loaded WSDL (an interface's settings may change what it describes). */
+  transform?: (wsdl: string) => string;
 }
 
 export interface SoapEndpointOptions {
@@ -169,7 +171,8 @@ interface Documents {
 
 async function loadDocuments(wsdl: SoapWsdlOptions | undefined): Promise<Documents | undefined> {
   if (wsdl === undefined) return undefined;
-  const main = await loadDocument(wsdl.file, wsdl.dir);
+  const loaded = await loadDocument(wsdl.file, wsdl.dir);
+  const main = wsdl.transform ? wsdl.transform(loaded) : loaded;
   const keys = (wsdl.query ?? ['wsdl']).map((k) => k.toLowerCase());
   const extras: { key: string; value: string; text: string }[] = [];
   for (const [spec, file] of Object.entries(wsdl.extraDocs ?? {})) {

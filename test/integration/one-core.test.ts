@@ -60,12 +60,12 @@ describe('one core, every view', () => {
     const got = tool.callEvents().map((e) => [e.name, e.fields.CallID === c1 ? 'C_1' : 'C_x', e.fields.ANumber, e.fields.BNumber, e.fields.AgentNumber]);
     expect(got).toEqual([
       ['QMICallInfoNewcallEvent', 'C_1', EXTERNAL, '1101', '1101'],
-      ['QMICallInfoCallonholdEvent', 'C_1', undefined, undefined, undefined],
+      ['QMICallinfoCallonholdEvent', 'C_1', undefined, undefined, undefined],
       ['QMICallInfoNewcallEvent', 'C_x', '1101', '1102', '1102'],
       ['QMICallInfoNewcallEvent', 'C_x', '1101', '1102', '1101'],
-      ['QMICallInfoCallendedEvent', 'C_x', undefined, undefined, undefined],
-      ['QMICallInfoCallendedEvent', 'C_x', undefined, undefined, undefined],
-      ['QMICallInfoCallupdatedEvent', 'C_1', EXTERNAL, '1102', '1102'],
+      ['QMICallinfoCallendedEvent', 'C_x', undefined, undefined, undefined],
+      ['QMICallinfoCallendedEvent', 'C_x', undefined, undefined, undefined],
+      ['QMICallinfoCallupdatedEvent', 'C_1', EXTERNAL, '1102', '1102'],
     ]);
     // TelServices saw it too: 1102 ends connected to the external caller, transferred by 1101.
     await sleep(50);
@@ -82,7 +82,7 @@ describe('one core, every view', () => {
     const [newcall] = await tool.waitFor((e) => e.name === 'QMICallInfoNewcallEvent');
     expect(newcall?.fields).toMatchObject({ ANumber: '1101', BNumber: '1103', AgentNumber: '1103' });
     await api(gw, 'POST', '/api/v1/agents/HARRI/actions', { action: 'hold' });
-    await tool.waitFor((e) => e.name === 'QMICallInfoCallonholdEvent');
+    await tool.waitFor((e) => e.name === 'QMICallinfoCallonholdEvent');
     await sleep(50);
     const last = udp.callEvents().pop();
     expect(last).toContain('<state><hold/></state>');

@@ -26,9 +26,9 @@ describe('call events', () => {
     const events = await tool.waitFor(() => true, 4);
     expect(events.map((e) => `${e.name} ${e.fields.CallID}`)).toEqual([
       `QMICallInfoNewcallEvent ${callId}`,
-      `QMICallInfoCallonholdEvent ${callId}`,
-      `QMICallInfoCallresumedEvent ${callId}`,
-      `QMICallInfoCallendedEvent ${callId}`,
+      `QMICallinfoCallonholdEvent ${callId}`,
+      `QMICallinfoCallresumedEvent ${callId}`,
+      `QMICallinfoCallendedEvent ${callId}`,
     ]);
     const info = events[0]?.fields ?? {};
     expect(Object.keys(info)).toEqual([...CALL_INFO_FIELDS]);
@@ -43,25 +43,28 @@ describe('call events', () => {
       AgentUserName: 'HARRI',
       AgentIP: dev?.ip,
       AgentPort: String(dev?.port),
+      // Where the call enters the system: the outside caller's media endpoint on the gateway, not its SIP port.
       GateWayIP: '10.0.0.1',
-      GateWayPort: '5060',
+      GateWayPort: '16384',
       MRSIP: '10.0.0.2',
       Codec: 'G711',
       BcmRecordingEn: '0',
     });
     expect(info.SIPCallID).toMatch(/@/);
     expect(info.MRSPort).toMatch(/^\d+$/);
-    expect(Date.now() - Date.parse(info.TimeStamp ?? '')).toBeLessThan(5000);
+    // QMI 5.2.1's format, 2009-03-31T12:59:59.9999: four fraction digits, no zone (UTC by default).
+    expect(info.TimeStamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{4}$/);
+    expect(Date.now() - Date.parse(`${info.TimeStamp ?? ''}Z`)).toBeLessThan(5000);
   });
 
   it('CallState 0: a blind transfer to an outside number reports the C number, then the updated call', async () => {
     const callId = await establishedCall(gw);
     await agentAction(gw, 'HARRI', 'transfer', C_NUMBER);
-    await tool.waitFor((e) => e.name === 'QMICallInfoCallonholdEvent');
+    await tool.waitFor((e) => e.name === 'QMICallinfoCallonholdEvent');
     await api(gw, 'POST', `/api/v1/calls/${callId}/answer`, { number: C_NUMBER });
     const [, , state, updated] = await tool.waitFor(() => true, 4);
-    expect(state).toMatchObject({ name: 'QMICallInfoCallstateEvent', fields: { CallID: callId, CallState: '0', ExtraParameter: C_NUMBER } });
-    expect(updated).toMatchObject({ name: 'QMICallInfoCallupdatedEvent', fields: { CallID: callId, ANumber: EXTERNAL, BNumber: C_NUMBER, AgentNumber: null } });
+    expect(state).toMatchObject({ name: 'QMICallinfoCallstateEvent', fields: { CallID: callId, CallState: '0', ExtraParameter: C_NUMBER } });
+    expect(updated).toMatchObject({ name: 'QMICallinfoCallupdatedEvent', fields: { CallID: callId, ANumber: EXTERNAL, BNumber: C_NUMBER, AgentNumber: null } });
   });
 
   it('CallState 0 after a consultation transfer to an outside number: the consultation ends first', async () => {
@@ -72,11 +75,11 @@ describe('call events', () => {
     const events = await tool.waitFor(() => true, 6);
     expect(events.map((e) => `${e.name} ${e.fields.CallID} ${e.fields.CallState ?? ''}`)).toEqual([
       `QMICallInfoNewcallEvent ${callId} `,
-      `QMICallInfoCallonholdEvent ${callId} `,
+      `QMICallinfoCallonholdEvent ${callId} `,
       `QMICallInfoNewcallEvent ${consult} `, // agent to outside: one call, not two
-      `QMICallInfoCallendedEvent ${consult} `,
-      `QMICallInfoCallstateEvent ${callId} 0`,
-      `QMICallInfoCallupdatedEvent ${callId} `,
+      `QMICallinfoCallendedEvent ${consult} `,
+      `QMICallinfoCallstateEvent ${callId} 0`,
+      `QMICallinfoCallupdatedEvent ${callId} `,
     ]);
     expect(events[2]?.fields).toMatchObject({ ANumber: '1101', BNumber: C_NUMBER, AgentNumber: '1101' });
   });
@@ -86,7 +89,7 @@ describe('call events', () => {
     gw.center.telephony.addParty('1101', '1102');
     await agentAction(gw, 'MAIJA', 'answer');
     const [, join] = await tool.waitFor(() => true, 2);
-    expect(join).toMatchObject({ name: 'QMICallInfoCallstateEvent', fields: { CallID: callId, CallState: '1', ExtraParameter: null } });
+    expect(join).toMatchObject({ name: 'QMICallinfoCallstateEvent', fields: { CallID: callId, CallState: '1', ExtraParameter: null } });
   });
 
   it('CallState 3: a supervisor joins, with the supervisor number; CallState 4: a prompt, with its name', async () => {
@@ -94,8 +97,8 @@ describe('call events', () => {
     await api(gw, 'POST', `/api/v1/calls/${callId}/supervise`, { number: '1104' });
     await api(gw, 'POST', `/api/v1/calls/${callId}/prompt`, { name: 'please-hold.wav' });
     const [, sup, prompt] = await tool.waitFor(() => true, 3);
-    expect(sup).toMatchObject({ name: 'QMICallInfoCallstateEvent', fields: { CallID: callId, CallState: '3', ExtraParameter: '1104' } });
-    expect(prompt).toMatchObject({ name: 'QMICallInfoCallstateEvent', fields: { CallID: callId, CallState: '4', ExtraParameter: 'please-hold.wav' } });
+    expect(sup).toMatchObject({ name: 'QMICallinfoCallstateEvent', fields: { CallID: callId, CallState: '3', ExtraParameter: '1104' } });
+    expect(prompt).toMatchObject({ name: 'QMICallinfoCallstateEvent', fields: { CallID: callId, CallState: '4', ExtraParameter: 'please-hold.wav' } });
   });
 
   it('escapes what it did not write itself: a prompt name with markup and a control character', async () => {

@@ -67,12 +67,12 @@ describe('QMI 7.1 call with consultation transfer', () => {
       await agentAction(gw, 'HARRI', 'transfer');
       const events = await expectFlow([
         { name: 'QMICallInfoNewcallEvent', CallID: c1, ANumber: EXTERNAL, BNumber: A, AgentNumber: A },
-        { name: 'QMICallInfoCallonholdEvent', CallID: c1 },
+        { name: 'QMICallinfoCallonholdEvent', CallID: c1 },
         { name: 'QMICallInfoNewcallEvent', CallID: c2, ANumber: A, BNumber: B, AgentNumber: B },
         { name: 'QMICallInfoNewcallEvent', CallID: c3, ANumber: A, BNumber: B, AgentNumber: A },
-        { name: 'QMICallInfoCallendedEvent', CallID: c2 },
-        { name: 'QMICallInfoCallendedEvent', CallID: c3 },
-        { name: 'QMICallInfoCallupdatedEvent', CallID: c1, ANumber: EXTERNAL, BNumber: B, AgentNumber: B },
+        { name: 'QMICallinfoCallendedEvent', CallID: c2 },
+        { name: 'QMICallinfoCallendedEvent', CallID: c3 },
+        { name: 'QMICallinfoCallupdatedEvent', CallID: c1, ANumber: EXTERNAL, BNumber: B, AgentNumber: B },
       ]);
       // "An agent-to-agent call is always treated as two different calls": C_2 and C_3 are distinct, GUID-shaped.
       expect(new Set([c1, c2, c3]).size).toBe(3);
@@ -89,12 +89,12 @@ describe('QMI 7.2 blind transfer', () => {
   it('reports events 1 to 3 exactly: new call, on hold while B rings, updated when B accepts', async () => {
     const c1 = await externalCallsAgentA();
     await agentAction(gw, 'HARRI', 'transfer', B);
-    await tool.waitFor((e) => e.name === 'QMICallInfoCallonholdEvent');
+    await tool.waitFor((e) => e.name === 'QMICallinfoCallonholdEvent');
     await agentAction(gw, 'MAIJA', 'answer');
     await expectFlow([
       { name: 'QMICallInfoNewcallEvent', CallID: c1, ANumber: EXTERNAL, BNumber: A, AgentNumber: A },
-      { name: 'QMICallInfoCallonholdEvent', CallID: c1 },
-      { name: 'QMICallInfoCallupdatedEvent', CallID: c1, ANumber: EXTERNAL, BNumber: B, AgentNumber: B },
+      { name: 'QMICallinfoCallonholdEvent', CallID: c1 },
+      { name: 'QMICallinfoCallupdatedEvent', CallID: c1, ANumber: EXTERNAL, BNumber: B, AgentNumber: B },
     ]);
   });
 });
@@ -110,16 +110,16 @@ describe('QMI 7.3 consultation conference', () => {
     await agentAction(gw, 'HARRI', 'conference');
     await expectFlow([
       { name: 'QMICallInfoNewcallEvent', CallID: c1, ANumber: EXTERNAL, BNumber: A, AgentNumber: A },
-      { name: 'QMICallInfoCallonholdEvent', CallID: c1 },
+      { name: 'QMICallinfoCallonholdEvent', CallID: c1 },
       { name: 'QMICallInfoNewcallEvent', CallID: c2, ANumber: A, BNumber: B, AgentNumber: B },
       { name: 'QMICallInfoNewcallEvent', CallID: c3, ANumber: A, BNumber: B, AgentNumber: A },
-      { name: 'QMICallInfoCallresumedEvent', CallID: c1 },
-      { name: 'QMICallInfoCallstateEvent', CallID: c1, CallState: '2', ExtraParameter: null },
+      { name: 'QMICallinfoCallresumedEvent', CallID: c1 },
+      { name: 'QMICallinfoCallstateEvent', CallID: c1, CallState: '2', ExtraParameter: null },
     ]);
     tool.clear();
     await api(gw, 'POST', `/api/v1/calls/${c1}/hangup`, {});
     await agentAction(gw, 'HARRI', 'drop');
-    const ended = await tool.waitFor((e) => e.name === 'QMICallInfoCallendedEvent', 3);
+    const ended = await tool.waitFor((e) => e.name === 'QMICallinfoCallendedEvent', 3);
     expect(ended.map((e) => e.fields.CallID)).toEqual([c1, c2, c3]);
   });
 });

@@ -1,13 +1,15 @@
 /** Real-socket helpers for the QMI suite: a gateway on port 0, QM-tool callback receivers, raw SOAP requests. */
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 import type { ConfigInput } from '../../src/config/schema.js';
+import type { Clock } from '../../src/core/index.js';
 import { qmiInterface } from '../../src/interfaces/qmi/index.js';
 import { parseRtpHeader, type RtpPacketInfo } from '../../src/media/index.js';
 import { child, parseXml, type XmlElement } from '../../src/soap/index.js';
@@ -20,9 +22,11 @@ export const EXTERNAL = '+35840111222';
 
 export type QmiConfig = NonNullable<ConfigInput['qmi']>;
 
-export async function startGateway(overrides: Partial<ConfigInput> = {}): Promise<Gateway> {
+/** A gateway with QMI only, on free ports; `clock` runs the core in virtual time (the sockets stay real). */
+export async function startGateway(overrides: Partial<ConfigInput> = {}, clock?: Clock): Promise<Gateway> {
   const gw = await buildGateway({
     env: {},
+    ...(clock ? { clock } : {}),
     config: {
       logLevel: 'silent',
       host: '127.0.0.1',
@@ -68,6 +72,44 @@ export function parseEvent(raw: string, headers: IncomingHttpHeaders = {}): Rece
 export const SUCCESS_ANSWER =
   '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:qmi="http://sap.com/bcm/qmi/qmi_schema">' +
   '<soapenv:Body><qmi:Response><qmi:Success>1</qmi:Success></qmi:Response></soapenv:Body></soapenv:Envelope>';
+
+/** The body element of a SOAP message as a document of its own, declaring the namespaces it uses. */
+export function bodyDocument(raw: string): string {
+  const body = /<(?:\w+:)?Body>([\s\S]*)<\/(?:\w+:)?Body>/.exec(raw)?.[1]?.trim() ?? '';
+  return body.replace(/^<qmi:([\w.]+)/, `<qmi:$1 xmlns:qmi="${QMI_NS}" xmlns:xsi="${XSI}"`);
+}
+
+function hasXmllint(): boolean {
+  try {
+    execFileSync('xmllint', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const XMLLINT = hasXmllint();
+if (!XMLLINT) console.warn('xmllint not found: schema checks skipped (apt-get install -y libxml2-utils)');
+
+/**
+ * Validates documents (body elements, see bodyDocument) against the XSD embedded in `wsdl` with xmllint; returns
+ * xmllint's complaints ('' when every document is valid). Throws when xmllint itself fails to run.
+ */
+export function xsdComplaints(wsdl: string, documents: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qmi-xsd-'));
+  const schema = /<xs:schema[\s\S]*<\/xs:schema>/.exec(wsdl)?.[0] ?? '';
+  writeFileSync(join(dir, 'qmi.xsd'), `<?xml version="1.0" encoding="UTF-8"?>\n${schema}\n`);
+  const files = documents.map((doc, i) => {
+    const file = join(dir, `doc-${i}.xml`);
+    writeFileSync(file, doc);
+    return file;
+  });
+  try {
+    return execFileSync('xmllint', ['--noout', '--schema', join(dir, 'qmi.xsd'), ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stderr?: string; stdout?: string };
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`.split('\n').filter((l) => !l.endsWith(' validates')).join('\n');
+  }
+}
 
 /** A QM tool's callback web service. */
 export class Receiver {

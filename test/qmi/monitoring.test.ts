@@ -26,6 +26,9 @@ async function tool(g: Gateway, id: string): Promise<Receiver> {
   return r;
 }
 
+/** The most 20 ms packets a stream can carry in `ms` of real time (RFC 3550 pacing; one of rounding at each end). */
+const atMost = (ms: number): number => Math.ceil(ms / 20) + 2;
+
 describe('QMICallMonitoringStart, Pause, Resume, Stop', () => {
   it('streams ~50 valid packets/s, none while paused, continues the same stream on resume, ends on stop', async () => {
     gw = await startGateway();
@@ -38,7 +41,8 @@ describe('QMICallMonitoringStart, Pause, Resume, Stop', () => {
     await sleep(1000);
     const first = rtp.since(t0);
     expect(first.length).toBeGreaterThanOrEqual(38); // ~50/s; a loaded 2-core CI box may stall the sender ~200 ms
-    expect(first.length).toBeLessThanOrEqual(58);
+    // Never faster than one packet per 20 ms of the time that really passed (a loaded machine oversleeps).
+    expect(first.length).toBeLessThanOrEqual(atMost(performance.now() - t0));
     expectValidStream(first);
     expect(first[0]?.marker).toBe(true);
     expect(first.slice(1).some((p) => p.marker)).toBe(false);
@@ -79,14 +83,16 @@ describe('QMICallMonitoringStart, Pause, Resume, Stop', () => {
     const a = await listener();
     const b = await listener();
     const callId = await establishedCall(gw);
+    const t0 = performance.now();
     expect((await post(gw, req.monitorEx('sep', callId, 1, ['127.0.0.1', a.port], ['127.0.0.1', b.port]))).success).toBe('1');
     expect(await t.response('QMICallMonitoringStartEx')).toMatchObject({ Success: '1' });
     await sleep(1000);
     const pa = a.since(0);
     const pb = b.since(0);
+    const window = performance.now() - t0;
     for (const s of [pa, pb]) {
       expect(s.length).toBeGreaterThanOrEqual(38); // ~50/s; a loaded 2-core CI box may stall the sender ~200 ms
-      expect(s.length).toBeLessThanOrEqual(58);
+      expect(s.length).toBeLessThanOrEqual(atMost(window));
       expectValidStream(s);
     }
     expect(pa[0]?.ssrc).not.toBe(pb[0]?.ssrc);

@@ -37,8 +37,8 @@ describe('QMISubscribeSession', () => {
     const callId = await establishedCall(gw);
     for (let i = 0; i < 3; i++) expect((await post(gw, req.subscribe('S1', r.url))).success).toBe('1');
     await api(gw, 'POST', `/api/v1/calls/${callId}/hangup`, {});
-    await r.waitFor((e) => e.name === 'QMICallInfoCallendedEvent');
-    expect(r.callEvents().map((e) => e.name)).toEqual(['QMICallInfoNewcallEvent', 'QMICallInfoCallendedEvent']);
+    await r.waitFor((e) => e.name === 'QMICallinfoCallendedEvent');
+    expect(r.callEvents().map((e) => e.name)).toEqual(['QMICallInfoNewcallEvent', 'QMICallinfoCallendedEvent']);
     expect(r.events.filter((e) => e.fields.Request === 'QMISubscribeSession')).toHaveLength(3);
     expect((await qmiSessions(gw)).map((s) => s.id)).toEqual(['S1']);
     const subs = (await api(gw, 'GET', '/api/v1/state')).subscriptions as { id: string; state: string }[];
@@ -65,10 +65,10 @@ describe('QMISubscribeSession', () => {
     const late = await subscribed(gw, 'late');
     await api(gw, 'POST', '/api/v1/agents/HARRI/actions', { action: 'hold' });
     await api(gw, 'POST', `/api/v1/calls/${callId}/hangup`, {});
-    await early.waitFor((e) => e.name === 'QMICallInfoCallendedEvent');
-    await late.waitFor((e) => e.name === 'QMICallInfoCallendedEvent');
-    expect(early.callEvents().map((e) => e.name)).toEqual(['QMICallInfoNewcallEvent', 'QMICallInfoCallonholdEvent', 'QMICallInfoCallendedEvent']);
-    expect(late.callEvents().map((e) => e.name)).toEqual(['QMICallInfoCallonholdEvent', 'QMICallInfoCallendedEvent']);
+    await early.waitFor((e) => e.name === 'QMICallinfoCallendedEvent');
+    await late.waitFor((e) => e.name === 'QMICallinfoCallendedEvent');
+    expect(early.callEvents().map((e) => e.name)).toEqual(['QMICallInfoNewcallEvent', 'QMICallinfoCallonholdEvent', 'QMICallinfoCallendedEvent']);
+    expect(late.callEvents().map((e) => e.name)).toEqual(['QMICallinfoCallonholdEvent', 'QMICallinfoCallendedEvent']);
     expect(early.events.every((e) => e.sessId === 'early')).toBe(true);
     expect(late.events.every((e) => e.sessId === 'late')).toBe(true);
   });

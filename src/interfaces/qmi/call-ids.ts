@@ -10,14 +10,25 @@ import { createHash } from 'node:crypto';
 /** Which party a QMI call is told from: the core call as is, or the caller's side of an agent-to-agent call. */
 export type Leg = 'primary' | 'callerSide';
 
+/** A QMI call of a consultation merged into a conference (QMI 7.3: C_2 or C_3 of the A–B consultation). */
+export interface MergedCall {
+  id: string;
+  /** The core id of the consultation it came from. */
+  consultation: string;
+  /** Leg ids of the consultation's two parties in the conference: when either leaves, this QMI call ends. */
+  parties: string[];
+}
+
 export interface QmiCall {
   coreId: string;
   /** NewCall has been sent (QMI 3.2.2: no event about a call before it). */
   announced: boolean;
   /** C_3's id when the call is agent-to-agent. */
   callerSideId?: string;
-  /** QMI calls of consultations merged into this call; they end with it. */
-  merged: string[];
+  /** QMI calls of consultations merged into this call; they end with it, or when their parties leave it. */
+  merged: MergedCall[];
+  /** The queue the call is with (QMI 5.2.1: B "can be … a queue"), until a transfer or deflection takes it away. */
+  queue?: string;
 }
 
 /** RFC 4122 §4.3 name-based layout (version 5, SHA-1) over the core id and the leg. */
@@ -64,25 +75,50 @@ export class CallIds {
     return c.callerSideId;
   }
 
-  /** The consultation's QMI calls now reach the conference call `into`. */
+  /** The consultation's QMI calls now reach the conference call `into`; `bind` names their parties next. */
   merge(from: QmiCall, into: QmiCall): void {
-    for (const { id } of this.legs(from)) {
-      into.merged.push(id);
-      this.aliases.set(id, { coreId: into.coreId, leg: 'primary' });
-    }
-    for (const id of from.merged) {
-      into.merged.push(id);
-      this.aliases.set(id, { coreId: into.coreId, leg: 'primary' });
+    const moved = [...this.legs(from).map(({ id }): MergedCall => ({ id, consultation: from.coreId, parties: [] })), ...from.merged];
+    for (const m of moved) {
+      into.merged.push(m);
+      this.aliases.set(m.id, { coreId: into.coreId, leg: 'primary' });
     }
     this.calls.delete(from.coreId);
   }
 
-  /** Forgets a call that ended; returns every QMI id it had (own legs, then merged ones). */
+  /** The conference's legs that carried consultation `consultation` (the conferencing agent and the consulted party). */
+  bind(into: QmiCall, consultation: string, legIds: readonly string[]): void {
+    for (const m of into.merged) if (m.consultation === consultation) m.parties = [...legIds];
+  }
+
+  /**
+   * A party left the conference: the merged QMI calls it was a party of end (a two-party call cannot outlive one of
+   * its parties). Returns their ids.
+   */
+  leave(c: QmiCall, legId: string): string[] {
+    const gone = c.merged.filter((m) => m.parties.includes(legId));
+    if (gone.length === 0) return [];
+    c.merged = c.merged.filter((m) => !gone.includes(m));
+    // A late request on one of them reaches the consultation, which the core knows has ended.
+    for (const m of gone) this.forget([m.id], m.consultation);
+    return gone.map((m) => m.id);
+  }
+
+  /** Forgets a call that ended; returns every QMI id it had (own legs, then merged ones) if it was announced. */
   end(coreId: string): string[] {
     const c = this.calls.get(coreId);
     this.calls.delete(coreId);
     if (!c) return [];
-    const ids = [...this.legs(c).map((l) => l.id), ...c.merged];
+    const ids = [...this.legs(c).map((l) => l.id), ...c.merged.map((m) => m.id)];
+    this.forget(ids, coreId);
+    return c.announced ? ids : [];
+  }
+
+  /** The queue a core call is with (see QmiCall.queue). */
+  queueOf(coreId: string): string | undefined {
+    return this.calls.get(coreId)?.queue;
+  }
+
+  private forget(ids: readonly string[], coreId: string): void {
     for (const id of ids) {
       this.aliases.delete(id);
       this.ended.set(id, coreId);
@@ -92,7 +128,6 @@ export class CallIds {
       if (oldest === undefined) break;
       this.ended.delete(oldest);
     }
-    return c.announced ? ids : [];
   }
 
   /** The core call a QMI CallID names. Unknown ids are taken as core ids (a call not yet announced has its core id). */

@@ -10,9 +10,10 @@ import { child, parseSoap, registerSoapEndpoint, textOf, type SoapContext, type 
 import type { GatewayContext, InterfaceFactory, InterfaceModule } from '../types.js';
 import { compileCidrs, type AddressCheck } from '../../net/cidr.js';
 import { CallIds } from './call-ids.js';
+import { callInfoContext } from './callinfo.js';
 import { eventTemplate, faultReply, responseXml, type QmiEvent } from './messages.js';
 import { projectCallEvent } from './projection.js';
-import { EVENT_NAME, operationOfAction, operationOfBody, QMI_ACTION, QMI_PATH, type EventKind } from './protocol.js';
+import { EVENT_NAME, operationOfAction, operationOfBody, QMI_ACTION, QMI_PATH, wsdlForSpelling, type EventKind } from './protocol.js';
 import { executeCallRequest, parseCallRequest, RequestFault, type RequestDeps } from './requests.js';
 import { SessionRefused, Sessions, type Session } from './sessions.js';
 
@@ -49,8 +50,8 @@ class QmiInterface implements InterfaceModule {
       // A session that is gone monitors nothing (its RTP streams stop); recordings are the server's and go on.
       onEnded: (id) => ctx.center.telephony.stopMonitorsOf(id),
     });
-    const queueName = (id: string) => ctx.center.queues.get(id)?.name;
-    this.deps = { center: ctx.center, ids: this.ids, rtp: ctx.rtp, maxRtpStreams: q.maxRtpStreams, rtpAllowed, logger: this.log, queueName };
+    const callInfo = callInfoContext(ctx.center, q);
+    this.deps = { center: ctx.center, ids: this.ids, rtp: ctx.rtp, maxRtpStreams: q.maxRtpStreams, rtpAllowed, logger: this.log, callInfo };
     this.unsubscribeBus = ctx.center.bus.subscribe((e) => this.onEvent(e));
   }
 
@@ -66,7 +67,7 @@ class QmiInterface implements InterfaceModule {
       registerSoapEndpoint(scope, {
         path: QMI_PATH,
         interfaceName: 'qmi',
-        wsdl: { file: 'qmi.wsdl' },
+        wsdl: { file: 'qmi.wsdl', transform: (text) => wsdlForSpelling(text, this.ctx.config.qmi.eventNames) },
         handle: async (c) => {
           handled.add(c.request);
           return this.handle(c);
@@ -143,7 +144,7 @@ class QmiInterface implements InterfaceModule {
   }
 
   private message(ev: QmiEvent, sessionId: string): HttpMessage {
-    return { body: eventTemplate(ev).render(sessionId), label: EVENT_NAME[ev.kind], headers: CALLBACK_HEADERS[ev.kind] };
+    return { body: eventTemplate(ev, this.ctx.config.qmi.eventNames).render(sessionId), label: EVENT_NAME[ev.kind], headers: CALLBACK_HEADERS[ev.kind] };
   }
 
   private onEvent(e: DomainEvent): void {
@@ -152,7 +153,7 @@ class QmiInterface implements InterfaceModule {
     if (events.length === 0 || this.sessions.count === 0) return;
     const seq = String(e.seq);
     for (const ev of events) {
-      const t = eventTemplate(ev);
+      const t = eventTemplate(ev, this.ctx.config.qmi.eventNames);
       const label = EVENT_NAME[ev.kind];
       const headers = { ...CALLBACK_HEADERS[ev.kind], [SEQ_HEADER]: seq };
       // QMI 2: "The QMS multicasts the call information events to all subscribed QMI sessions".

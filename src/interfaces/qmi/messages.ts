@@ -5,7 +5,7 @@
  */
 import { buildEnvelope, envelopeNamespace, ENVELOPE_PREFIX, faultCodeFor, type SoapReply, type SoapVersion, type XMLBuilder } from '../../soap/index.js';
 import type { QmiError } from './errors.js';
-import { EVENT_ELEMENT, QMI_NS, XSD_NS, XSI_NS, type CallStateValue, type EventKind, type Operation } from './protocol.js';
+import { EVENT_ELEMENTS, QMI_NS, XSD_NS, XSI_NS, type CallStateValue, type EventKind, type EventSpelling, type Operation } from './protocol.js';
 
 const NAMESPACES = { qmi: QMI_NS, xsi: XSI_NS, xsd: XSD_NS };
 
@@ -77,14 +77,15 @@ function el(name: string, value: string | number | null): string {
   return `<qmi:${name}>${escapeText(printable(String(value)))}</qmi:${name}>`;
 }
 
-function eventBody(ev: QmiEvent): string {
-  const root = EVENT_ELEMENT[ev.kind];
+function eventBody(ev: QmiEvent, spelling: EventSpelling): string {
+  const { root, params } = EVENT_ELEMENTS[spelling][ev.kind];
+  const wrap = (inner: string): string => (params === undefined ? inner : `<qmi:${params}>${inner}</qmi:${params}>`);
   let inner: string;
   switch (ev.kind) {
     case 'CallInfo':
     case 'Newcall':
     case 'Callupdated':
-      inner = `<qmi:CallInfoParams>${CALL_INFO_FIELDS.map((f) => el(f, ev.info[f])).join('')}</qmi:CallInfoParams>`;
+      inner = wrap(CALL_INFO_FIELDS.map((f) => el(f, ev.info[f])).join(''));
       break;
     case 'Callended':
     case 'Callonhold':
@@ -92,14 +93,14 @@ function eventBody(ev: QmiEvent): string {
       inner = el('CallID', ev.callId);
       break;
     case 'Callstate':
-      inner = `<qmi:CallStateParams>${el('CallID', ev.callId)}${el('CallState', ev.state)}${el('ExtraParameter', ev.extra)}</qmi:CallStateParams>`;
+      inner = wrap(`${el('CallID', ev.callId)}${el('CallState', ev.state)}${el('ExtraParameter', ev.extra)}`);
       break;
     case 'RequestResponse':
       // QMI 5.4.1: ErrorCode and ErrorPhrase explain a failure; on success they are left out (minOccurs 0).
-      inner =
-        `<qmi:ReqResponseParams>${el('CallID', ev.callId)}${el('Request', ev.request)}${el('Success', ev.error ? 0 : 1)}` +
-        (ev.error ? `${el('ErrorCode', ev.error.code)}${el('ErrorPhrase', ev.error.phrase)}` : '') +
-        `</qmi:ReqResponseParams>`;
+      inner = wrap(
+        `${el('CallID', ev.callId)}${el('Request', ev.request)}${el('Success', ev.error ? 0 : 1)}` +
+          (ev.error ? `${el('ErrorCode', ev.error.code)}${el('ErrorPhrase', ev.error.phrase)}` : ''),
+      );
       break;
   }
   return `<qmi:${root}>${inner}</qmi:${root}>`;
@@ -114,8 +115,9 @@ const EVENT_HEAD =
   `<?xml version="1.0" encoding="UTF-8"?><${P}:Envelope xmlns:${P}="${envelopeNamespace('1.1')}" xmlns:qmi="${QMI_NS}" ` +
   `xmlns:xsi="${XSI_NS}" xmlns:xsd="${XSD_NS}"><${P}:Header><qmi:QMISessID>`;
 
-export function eventTemplate(ev: QmiEvent): EventTemplate {
-  const tail = `</qmi:QMISessID></${P}:Header><${P}:Body>${eventBody(ev)}</${P}:Body></${P}:Envelope>`;
+/** The event as posted to a callback, in the given spelling (config `qmi.eventNames`, QMI 4.2). */
+export function eventTemplate(ev: QmiEvent, spelling: EventSpelling): EventTemplate {
+  const tail = `</qmi:QMISessID></${P}:Header><${P}:Body>${eventBody(ev, spelling)}</${P}:Body></${P}:Envelope>`;
   return { kind: ev.kind, callId: eventCallId(ev), render: (sessionId) => EVENT_HEAD + escapeText(sessionId) + tail };
 }
 

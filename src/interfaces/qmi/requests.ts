@@ -10,7 +10,7 @@ import type { ContactCenter } from '../../core/index.js';
 import { MediaLimitError, type RtpSender } from '../../media/index.js';
 import { child, textOf, type XmlElement } from '../../soap/index.js';
 import type { AddressCheck } from '../../net/cidr.js';
-import { callInfo } from './callinfo.js';
+import { callInfo, type CallInfoContext } from './callinfo.js';
 import type { CallIds } from './call-ids.js';
 import { QMI_ERRORS, toQmiError, type QmiError } from './errors.js';
 import type { QmiEvent } from './messages.js';
@@ -26,7 +26,7 @@ export interface RequestDeps {
   maxRtpStreams: number;
   rtpAllowed: AddressCheck;
   logger: Logger;
-  queueName(id: string): string | undefined;
+  callInfo: CallInfoContext;
 }
 
 type CallRequest = Exclude<Operation, 'QMISubscribeSession'>;
@@ -92,7 +92,7 @@ export function parseCallRequest(op: CallRequest, body: XmlElement, deps: Reques
         run: () => {
           const { coreId, leg } = deps.ids.resolve(callId);
           const call = t.liveCall(coreId);
-          return [{ kind: 'CallInfo', info: callInfo(call, callId, leg, deps.center.now(), deps.queueName) }];
+          return [{ kind: 'CallInfo', info: callInfo(call, callId, leg, deps.center.now(), deps.callInfo, deps.ids.queueOf(coreId)) }];
         },
       };
     }
