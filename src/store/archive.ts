@@ -11,7 +11,7 @@
  * also across a crash. Errors are ArchiveError with a stable `code`. Times are ms since the epoch.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { openConnection } from './connection.js';
 import { pageIds, countAll, type CountFn } from './planner.js';
@@ -35,10 +35,17 @@ import {
 } from './types.js';
 import * as v from './validate.js';
 
+/**
+ * `now`: the clock for `createdAt`/`updatedAt` (ms since the epoch; default `Date.now`), so the core can pass its
+ * injectable clock. Recording times (`startTime`, `at`) are always the caller's.
+ */
 export type ArchiveOptions =
-  /** A catalogue on disk: `<dir>/archive.sqlite`, audio files in `dir` (created if missing unless `readonly`). */
+  /**
+   * A catalogue on disk: `<dir>/archive.sqlite`, audio files in `dir` (created if missing). `readonly`: another
+   * process's catalogue, for reading while it writes (must exist; every change throws `readOnly`).
+   */
   | { dir: string; readonly?: boolean; now?: () => number }
-  /** A catalogue in memory (tests); audio files, if any, in `audioDir`. */
+  /** A catalogue in memory (fast core tests); audio files, if any, in `audioDir`. */
   | { memory: true; audioDir?: string; now?: () => number };
 
 /** Most prepared search statements kept (one per combination of criteria present). */
@@ -61,7 +68,7 @@ export class RecordingArchive {
 
   private constructor(opts: ArchiveOptions) {
     this.now = opts.now ?? Date.now;
-    const dir = 'dir' in opts ? opts.dir : undefined;
+    const dir = 'dir' in opts ? resolve(opts.dir) : undefined;
     this.readonly = 'dir' in opts ? opts.readonly === true : false;
     const conn = openConnection(dir, { readonly: this.readonly, now: this.now() });
     this.db = conn.db;
@@ -95,25 +102,28 @@ export class RecordingArchive {
   search(query: RecordingQuery = {}, page?: PageRequest): RecordingPage {
     const c = criteria(query);
     const p = paging(page);
-    const plan = pageIds(c, p, this.counter);
-    const ids = this.column(plan.sql).all(...plan.params) as number[];
-    const more = ids.length > p.limit;
-    if (more) ids.pop();
-    const dir = p.order === 'asc' ? 'ASC' : 'DESC';
-    const rows = ids.length
-      ? (this.rows(`SELECT ${ROW_COLUMNS} FROM recording r WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id ${dir}`).all(
-          JSON.stringify(ids),
-        ) as RecordingRow[])
-      : [];
-    const recordings = rows.map(toRecord);
-    const last = ids[ids.length - 1];
-    return more && last !== undefined ? { recordings, nextAfterId: last } : { recordings };
+    // One read transaction: the page's ids and their rows come from the same snapshot, whatever another writes.
+    return this.read(() => {
+      const plan = pageIds(c, p, this.counter);
+      const ids = this.column(plan.sql).all(...plan.params) as number[];
+      const more = ids.length > p.limit;
+      if (more) ids.pop();
+      const dir = p.order === 'asc' ? 'ASC' : 'DESC';
+      const sql = `SELECT ${ROW_COLUMNS} FROM recording r WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id ${dir}`;
+      const rows = ids.length ? (this.rows(sql).all(JSON.stringify(ids)) as RecordingRow[]) : [];
+      const recordings = rows.map(toRecord);
+      const last = ids[ids.length - 1];
+      return more && last !== undefined ? { recordings, nextAfterId: last } : { recordings };
+    });
   }
 
   /** How many entries match (the same criteria as {@link search}). */
   count(query: RecordingQuery = {}): number {
-    const plan = countAll(criteria(query), this.counter);
-    return this.column(plan.sql).get(...plan.params) as number;
+    const c = criteria(query);
+    return this.read(() => {
+      const plan = countAll(c, this.counter);
+      return this.column(plan.sql).get(...plan.params) as number;
+    });
   }
 
   /** The call's recordings that are `recording` or `paused`, of one source or all, in id order. */
@@ -211,7 +221,7 @@ export class RecordingArchive {
   /**
    * Registers the entry's audio file, written at {@link audioTarget}. If the entry's audio was deleted meanwhile
    * (seed 001 Delete during the call) or the entry was removed, the file is removed instead: nothing recorded after
-   * a delete survives.
+   * a delete survives. A different file the entry listed before is removed (one file per entry).
    * @returns `kept` true when registered; `recording` the entry (absent when removed).
    * @throws ArchiveError `invalidInput` (bad path, file missing), `noAudioDir`.
    */
@@ -298,13 +308,19 @@ export class RecordingArchive {
     });
   }
 
+  /** Runs `fn` in one read snapshot (a DEFERRED transaction takes no write lock; inside a batch, a savepoint). */
+  private read<T>(fn: () => T): T {
+    this.open();
+    return this.db.transaction(fn).deferred();
+  }
+
   /**
    * Runs `fn` as one transaction (IMMEDIATE: the write lock first, so a concurrent writer waits instead of failing
    * on a lock upgrade); inside a {@link batch}, as a savepoint of the batch's transaction.
    */
   private write<T>(fn: () => T): T {
     this.open();
-    if (this.readonly) throw new ArchiveError('invalidInput', 'the archive is open read-only');
+    if (this.readonly) throw new ArchiveError('readOnly');
     return this.db.transaction(fn).immediate();
   }
 

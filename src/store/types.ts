@@ -236,6 +236,7 @@ export const ARCHIVE_ERRORS = {
   recordingDeleted: 'The recording has been deleted',
   noAudioDir: 'This archive has no directory for audio files',
   closed: 'The archive is closed',
+  readOnly: 'The archive is open read-only',
   schemaTooNew: 'The catalogue was written by a newer ccgate',
   unreadable: 'The catalogue cannot be opened',
 } as const satisfies Record<string, string>;
