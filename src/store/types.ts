@@ -138,20 +138,15 @@ export interface RecordingRecord {
   updatedAt: number;
 }
 
-/** What {@link RecordingArchive.create} takes. */
-export interface NewRecording {
-  source: RecordingSource;
-  callId: string;
-  sipCallId?: string;
-  acdCallId?: string;
-  ani?: string;
-  dnis?: string;
-  agent?: RecordingAgent;
-  /** When recording starts (the first segment opens here). */
-  startTime: number;
+/**
+ * What {@link RecordingArchive.create} takes: the call's fields as {@link RecordingRecord} has them (`startTime` is
+ * where the first segment opens), and optionally its first reasons, screen flag and metadata.
+ */
+export interface NewRecording
+  extends Pick<RecordingRecord, 'source' | 'callId' | 'sipCallId' | 'acdCallId' | 'ani' | 'dnis' | 'agent' | 'startTime'> {
   reasons?: ReasonCode[];
   hasScreen?: boolean;
-  /** Initial metadata, at most {@link MAX_METADATA_ITEMS}; `null` values are not allowed here. */
+  /** At most {@link MAX_METADATA_ITEMS} items, distinct keys. */
   metadata?: MetadataItem[];
 }
 

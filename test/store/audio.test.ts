@@ -1,18 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArchiveError } from '../../src/store/index.js';
-import { openArchive, sample, tempDir, writeAudio } from './helpers.js';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ArchiveError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { errorCode, openArchive, sample, tempDir, writeAudio } from './helpers.js';
 
 describe('audio files', () => {
   it('names the file by id in the archive directory and registers it', () => {
@@ -36,10 +25,10 @@ describe('audio files', () => {
     const r = a.create(sample());
     const base = { bytes: 1, format: 'pcm16', durationMs: 1, writtenAt: 1 } as const;
     for (const file of ['../escape.wav', '/etc/passwd', 'a/../../b.wav', 'a\\b.wav', './x.wav', '', 'missing.wav']) {
-      expect(code(() => a.attachAudio(r.id, { ...base, file })), file).toBe('invalidInput');
+      expect(errorCode(() => a.attachAudio(r.id, { ...base, file })), file).toBe('invalidInput');
     }
-    expect(code(() => a.audioTarget(r.id, '../x'))).toBe('invalidInput');
-    expect(code(() => a.audioTarget(4242))).toBe('unknownRecording');
+    expect(errorCode(() => a.audioTarget(r.id, '../x'))).toBe('invalidInput');
+    expect(errorCode(() => a.audioTarget(4242))).toBe('unknownRecording');
   });
 
   it('deletes the audio and the metadata but keeps the record (seed 001 deleteRecording: fileDeleted)', () => {
@@ -65,8 +54,8 @@ describe('audio files', () => {
     const a = openArchive();
     const r = a.create(sample());
     expect(a.deleteAudio(r.id, 'deleted').recording.retention).toBe('deleted');
-    expect(code(() => a.setMetadata(r.id, [{ key: 'custID', value: '1' }]))).toBe('recordingDeleted');
-    expect(code(() => a.addReasons(r.id, ['agentTagged']))).toBe('recordingDeleted');
+    expect(errorCode(() => a.setMetadata(r.id, [{ key: 'custID', value: '1' }]))).toBe('recordingDeleted');
+    expect(errorCode(() => a.addReasons(r.id, ['agentTagged']))).toBe('recordingDeleted');
     // The call goes on and ends; the media layer writes the WAV as usual.
     a.stop(r.id, r.startTime + 5000);
     const t = a.audioTarget(r.id);

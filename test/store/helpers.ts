@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { RecordingArchive, type NewRecording } from '../../src/store/index.js';
+import { ArchiveError, RecordingArchive, type NewRecording } from '../../src/store/index.js';
 
 /** A fixed clock for `createdAt`/`updatedAt`: advance it by hand. */
 export function fixedClock(start = 1_700_000_000_000): { now: () => number; advance: (ms: number) => void } {
@@ -60,4 +60,15 @@ export function writeAudio(a: RecordingArchive, id: number, content = 'RIFF....W
   writeFileSync(t.path, content);
   a.attachAudio(id, { file: t.file, bytes: content.length, format: 'pcm16', durationMs: 1000, writtenAt: 1_700_000_100_000 });
   return t.path;
+}
+
+/** The ArchiveError code `fn` throws, or undefined when it returns (any other error propagates). */
+export function errorCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ArchiveError) return e.code;
+    throw e;
+  }
+  return undefined;
 }

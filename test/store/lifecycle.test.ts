@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArchiveError, RecordingArchive } from '../../src/store/index.js';
-import { fixedClock, openArchive, sample } from './helpers.js';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ArchiveError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { RecordingArchive } from '../../src/store/index.js';
+import { errorCode, fixedClock, openArchive, sample } from './helpers.js';
 
 describe('creating a recording', () => {
   it('stores every field, gives increasing ids and opens the first segment at the start time', () => {
@@ -53,7 +43,7 @@ describe('creating a recording', () => {
     const qm = a.create(sample({ callId: 'shared', source: 'ciscoqm' }));
     a.create(sample({ callId: 'shared', source: 'qmi' }));
     a.create(sample({ callId: 'shared', source: 'ciscoqm', agent: { userId: 'MAIJA' } }));
-    expect(code(() => a.create(sample({ callId: 'shared', source: 'ciscoqm', agent: { userId: 'harri' } })))).toBe('alreadyRecording');
+    expect(errorCode(() => a.create(sample({ callId: 'shared', source: 'ciscoqm', agent: { userId: 'harri' } })))).toBe('alreadyRecording');
     expect(a.active('shared').map((r) => r.source)).toEqual(['ciscoqm', 'qmi', 'ciscoqm']);
     expect(a.active('shared', 'qmi')).toHaveLength(1);
     // Once stopped, the same source may record the call again (Cisco QM Restart).
@@ -79,7 +69,7 @@ describe('creating a recording', () => {
       { ...sample(), colour: 'blue' },
       null,
     ];
-    for (const input of bad) expect(code(() => a.create(input as never)), JSON.stringify(input)).toBe('invalidInput');
+    for (const input of bad) expect(errorCode(() => a.create(input as never)), JSON.stringify(input)).toBe('invalidInput');
     expect(a.count()).toBe(0);
   });
 });
@@ -129,11 +119,11 @@ describe('pause, resume and stop', () => {
 
   it('answers unknownRecording for an id that does not exist and invalidInput for a bad id or time', () => {
     const a = openArchive();
-    expect(code(() => a.pause(99, 1))).toBe('unknownRecording');
-    expect(code(() => a.stop(0, 1))).toBe('invalidInput');
-    expect(code(() => a.stop(Number.NaN, 1))).toBe('invalidInput');
+    expect(errorCode(() => a.pause(99, 1))).toBe('unknownRecording');
+    expect(errorCode(() => a.stop(0, 1))).toBe('invalidInput');
+    expect(errorCode(() => a.stop(Number.NaN, 1))).toBe('invalidInput');
     const r = a.create(sample());
-    expect(code(() => a.stop(r.id, Number.POSITIVE_INFINITY))).toBe('invalidInput');
+    expect(errorCode(() => a.stop(r.id, Number.POSITIVE_INFINITY))).toBe('invalidInput');
     expect(a.get(99)).toBeUndefined();
   });
 });
@@ -150,8 +140,8 @@ describe('update and reasons', () => {
     expect(u.agent).not.toHaveProperty('lastName');
     expect(u.updatedAt).toBe(r.updatedAt + 50);
     expect(a.update(r.id, { agent: null })).not.toHaveProperty('agent');
-    expect(code(() => a.update(r.id, { state: 'stopped' } as never))).toBe('invalidInput');
-    expect(code(() => a.update(12345, { ani: '1' }))).toBe('unknownRecording');
+    expect(errorCode(() => a.update(r.id, { state: 'stopped' } as never))).toBe('invalidInput');
+    expect(errorCode(() => a.update(12345, { ani: '1' }))).toBe('unknownRecording');
   });
 
   it('adds reason codes once each (seed 001 Tag: the Agent Tagged reason is added)', () => {
@@ -159,7 +149,7 @@ describe('update and reasons', () => {
     const r = a.create(sample({ reasons: ['workflow'] }));
     expect(a.addReasons(r.id, ['agentTagged'])).toMatchObject({ changed: true, recording: { reasons: ['agentTagged', 'workflow'] } });
     expect(a.addReasons(r.id, ['agentTagged', 'workflow']).changed).toBe(false);
-    expect(code(() => a.addReasons(r.id, ['bogus' as never]))).toBe('invalidInput');
+    expect(errorCode(() => a.addReasons(r.id, ['bogus' as never]))).toBe('invalidInput');
   });
 
   it('removes an entry entirely and never reuses its id', () => {
@@ -197,16 +187,16 @@ describe('batches and the closed state', () => {
     const a = RecordingArchive.open({ memory: true });
     a.close();
     a.close();
-    expect(code(() => a.get(1))).toBe('closed');
-    expect(code(() => a.create(sample()))).toBe('closed');
-    expect(code(() => a.search({}))).toBe('closed');
+    expect(errorCode(() => a.get(1))).toBe('closed');
+    expect(errorCode(() => a.create(sample()))).toBe('closed');
+    expect(errorCode(() => a.search({}))).toBe('closed');
   });
 
   it('has no audio directory in memory unless given one', () => {
     const a = RecordingArchive.open({ memory: true });
     try {
       const r = a.create(sample());
-      expect(code(() => a.audioTarget(r.id))).toBe('noAudioDir');
+      expect(errorCode(() => a.audioTarget(r.id))).toBe('noAudioDir');
       expect(a.audioPath(r.id)).toBeUndefined();
       expect(a.deleteAudio(r.id).fileDeleted).toBe(false);
     } finally {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArchiveError, MAX_METADATA_ITEMS } from '../../src/store/index.js';
-import { openArchive, sample } from './helpers.js';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ArchiveError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { MAX_METADATA_ITEMS } from '../../src/store/index.js';
+import { errorCode, openArchive, sample } from './helpers.js';
 
 const items = (n: number, prefix = 'k'): { key: string; value: string }[] =>
   Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: String(i) }));
@@ -51,7 +41,7 @@ describe('metadata (seed 001 Metadata Command, Server API editMetadata)', () => 
     // One new key too many, alongside an update and a removal: nothing of it happens.
     const before = a.get(r.id)!.metadata;
     expect(
-      code(() =>
+      errorCode(() =>
         a.setMetadata(r.id, [
           { key: 'k1', value: 'lost' },
           { key: 'y0', value: '1' },
@@ -63,7 +53,7 @@ describe('metadata (seed 001 Metadata Command, Server API editMetadata)', () => 
     expect(a.get(r.id)!.metadata).toEqual(before);
     // Removing one first makes room for one.
     expect(a.setMetadata(r.id, [{ key: 'k2', value: null }, { key: 'y0', value: '1' }]).metadata).toHaveLength(10);
-    expect(code(() => a.create(sample({ metadata: items(11) })))).toBe('tooManyMetadata');
+    expect(errorCode(() => a.create(sample({ metadata: items(11) })))).toBe('tooManyMetadata');
   });
 
   it('treats hostile keys and values as plain data (parameterised SQL, no object properties)', () => {
@@ -99,9 +89,9 @@ describe('metadata (seed 001 Metadata Command, Server API editMetadata)', () => 
       [{ key: 'custID', value: '2' }, { key: 'custID', value: '3' }],
       [null],
     ];
-    for (const b of bad) expect(code(() => a.setMetadata(r.id, b as never)), JSON.stringify(b)).toBe('invalidInput');
+    for (const b of bad) expect(errorCode(() => a.setMetadata(r.id, b as never)), JSON.stringify(b)).toBe('invalidInput');
     expect(a.get(r.id)!.metadata).toEqual([{ key: 'custID', value: '1' }]);
-    expect(code(() => a.setMetadata(999, []))).toBe('unknownRecording');
+    expect(errorCode(() => a.setMetadata(999, []))).toBe('unknownRecording');
   });
 
   it('compares keys exactly: callers map the configured spelling', () => {

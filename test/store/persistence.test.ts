@@ -14,17 +14,7 @@ import {
   schemaVersion,
   type RecordingRecord,
 } from '../../src/store/index.js';
-import { openArchive, sample, tempDir, writeAudio } from './helpers.js';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ArchiveError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { errorCode, openArchive, sample, tempDir, writeAudio } from './helpers.js';
 
 describe('a restart of the gateway', () => {
   it('finds every recording, its metadata, reasons, segments and audio again after close and reopen', () => {
@@ -79,9 +69,9 @@ describe('a restart of the gateway', () => {
     const r = w.create(sample());
     const ro = openArchive({ dir, readonly: true });
     expect(ro.get(r.id)?.callId).toBe(r.callId);
-    expect(code(() => ro.create(sample()))).toBe('readOnly');
-    expect(code(() => ro.deleteAudio(r.id))).toBe('readOnly');
-    expect(code(() => RecordingArchive.open({ dir: join(dir, 'nowhere'), readonly: true }))).toBe('unreadable');
+    expect(errorCode(() => ro.create(sample()))).toBe('readOnly');
+    expect(errorCode(() => ro.deleteAudio(r.id))).toBe('readOnly');
+    expect(errorCode(() => RecordingArchive.open({ dir: join(dir, 'nowhere'), readonly: true }))).toBe('unreadable');
   });
 
   it('refuses a file that is not a catalogue with one error naming it, and a directory it cannot create', () => {
@@ -98,7 +88,7 @@ describe('a restart of the gateway', () => {
     expect((err as ArchiveError).message).toContain(join(dir, CATALOGUE_FILE));
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, 'x');
-    expect(code(() => RecordingArchive.open({ dir: join(file, 'sub') }))).toBe('unreadable');
+    expect(errorCode(() => RecordingArchive.open({ dir: join(file, 'sub') }))).toBe('unreadable');
   });
 });
 
@@ -115,7 +105,7 @@ describe('schema versions and migrations', () => {
         { version: SCHEMA_VERSION + 1, applied_at: 3 },
       ]);
       // This code does not know version 2: it refuses rather than guess.
-      expect(code(() => migrate(db, 4))).toBe('schemaTooNew');
+      expect(errorCode(() => migrate(db, 4))).toBe('schemaTooNew');
     } finally {
       db.close();
     }
@@ -150,8 +140,8 @@ describe('schema versions and migrations', () => {
     const db = new Database(join(dir, CATALOGUE_FILE));
     db.prepare('INSERT INTO archive_schema (version, applied_at) VALUES (?, 0)').run(SCHEMA_VERSION + 1);
     db.close();
-    expect(code(() => RecordingArchive.open({ dir }))).toBe('schemaTooNew');
-    expect(code(() => RecordingArchive.open({ dir, readonly: true }))).toBe('schemaTooNew');
+    expect(errorCode(() => RecordingArchive.open({ dir }))).toBe('schemaTooNew');
+    expect(errorCode(() => RecordingArchive.open({ dir, readonly: true }))).toBe('schemaTooNew');
   });
 });
 

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ArchiveError,
-  type RecordingArchive,
-  type RecordingQuery,
-  type RecordingRecord,
-  type RecordingSource,
-} from '../../src/store/index.js';
-import { openArchive, sample } from './helpers.js';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ArchiveError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import type { RecordingArchive, RecordingQuery, RecordingRecord, RecordingSource } from '../../src/store/index.js';
+import { errorCode, openArchive, sample } from './helpers.js';
 
 const ids = (rs: RecordingRecord[]): number[] => rs.map((r) => r.id);
 
@@ -110,7 +94,7 @@ describe('search criteria (seed 001 search: all criteria ANDed)', () => {
       { reason: 'policy' },
       [],
     ];
-    for (const q of bad) expect(code(() => a.search(q as RecordingQuery)), JSON.stringify(q)).toBe('invalidInput');
+    for (const q of bad) expect(errorCode(() => a.search(q as RecordingQuery)), JSON.stringify(q)).toBe('invalidInput');
   });
 });
 
@@ -163,7 +147,7 @@ describe('paging (seed 001: truncationBoundaryId is the last ccr id returned; ab
   it('refuses page sizes outside 1 … 10,000 and bad boundaries', () => {
     const a = openArchive();
     for (const page of [{ limit: 0 }, { limit: 10_001 }, { limit: 2.5 }, { afterId: -1 }, { afterId: '5' }, { order: 'up' }]) {
-      expect(code(() => a.search({}, page as never)), JSON.stringify(page)).toBe('invalidInput');
+      expect(errorCode(() => a.search({}, page as never)), JSON.stringify(page)).toBe('invalidInput');
     }
   });
 });
