@@ -288,15 +288,14 @@ export class RecordingArchive {
     }
   }
 
-  /** Closes the catalogue (after refreshing planner statistics). Idempotent; every later call throws `closed`. */
+  /**
+   * Closes the catalogue (SQLite folds the WAL into the file). Idempotent; every later call throws `closed`.
+   * No planner statistics are kept: planner.ts pins every search's plan.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try {
-      if (!this.readonly) this.db.pragma('optimize');
-    } finally {
-      this.db.close();
-    }
+    this.db.close();
   }
 
   // ------------------------------------------------------------ internals

@@ -63,8 +63,6 @@ export function openConnection(dir: string | undefined, opts: { readonly: boolea
     } else {
       migrate(db, opts.now);
       recovered = recoverInterrupted(db, opts.now);
-      // Gathers planner statistics where they are missing or stale; cheap on an up-to-date catalogue.
-      db.pragma('optimize = 0x10002');
     }
     return { db, file, readonly: opts.readonly, recovered };
   } catch (err) {
