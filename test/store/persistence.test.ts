@@ -185,7 +185,7 @@ describe('other processes', () => {
     let reads = 0;
     let seen = 0;
     let done = -1;
-    const status = await startWriter(dir, 40, 5, (m) => {
+    const status = await startWriter(dir, 24, 5, (m) => {
       if (m.done !== undefined) done = m.done;
       // The writer goes on while this reads: nothing waits for it.
       const now = readAll(reader, 5).length;
@@ -194,10 +194,10 @@ describe('other processes', () => {
       reads++;
     });
     expect(status).toBe(0);
-    expect(done).toBe(200);
-    expect(reads).toBeGreaterThan(10);
-    expect(readAll(reader, 5)).toHaveLength(200);
-  });
+    expect(done).toBe(120);
+    expect(reads).toBeGreaterThan(5);
+    expect(readAll(reader, 5)).toHaveLength(120);
+  }, 60_000);
 
   it('keeps a consistent catalogue when the writer is killed mid-write, and recovers its running recordings', async () => {
     const dir = tempDir();
@@ -213,5 +213,5 @@ describe('other processes', () => {
     expect(after.recovered).toBe(all.length);
     expect(after.count({ state: ['recording', 'paused'] })).toBe(0);
     for (const r of all) expect(r.endTime).toBeDefined();
-  });
+  }, 60_000);
 });
