@@ -75,10 +75,14 @@ function put<T, K extends keyof T>(target: T, key: K, value: T[K] | null): void 
 }
 
 export function toRecord(row: RecordingRow): RecordingRecord {
-  const [id, source, callId, sipCallId, acdCallId, ani, dnis, userId, userName, firstName, lastName, extension] = row;
-  const [, , , , , , , , , , , , startTime, endTime, segments, state, hasScreen, retention] = row;
-  const [, , , , , , , , , , , , , , , , , , audioFile, audioBytes, audioFormat, audioDurationMs, audioWrittenAt] = row;
-  const [, , , , , , , , , , , , , , , , , , , , , , , createdAt, updatedAt, metadataJson, reasonsJson] = row;
+  // prettier-ignore
+  const [
+    id, source, callId, sipCallId, acdCallId, ani, dnis,
+    userId, userName, firstName, lastName, extension,
+    startTime, endTime, segments, state, hasScreen, retention,
+    audioFile, audioBytes, audioFormat, audioDurationMs, audioWrittenAt,
+    createdAt, updatedAt, metadataJson, reasonsJson,
+  ] = row;
   const rec: RecordingRecord = {
     id,
     source: source as RecordingSource,
