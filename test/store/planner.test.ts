@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { chooseDriver, pageIds } from '../../src/store/planner.js';
+import { criteria, paging } from '../../src/store/query.js';
+import type { RecordingQuery } from '../../src/store/index.js';
+
+/** A CountFn that answers from a table of index sizes (capped as SQLite's LIMIT would) and logs what it was asked. */
+function counts(sizes: Record<string, number>): { fn: (sql: string, params: unknown[]) => number; asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    fn: (sql, params) => {
+      const index = /INDEXED BY (\w+)/.exec(sql)?.[1] ?? '?';
+      asked.push(index);
+      const cap = params[params.length - 1] as number;
+      return Math.min(sizes[index] ?? 0, cap);
+    },
+  };
+}
+
+function driverFor(q: RecordingQuery, sizes: Record<string, number>, afterId?: number): { index: string; asked: string[] } {
+  const c = counts(sizes);
+  const d = chooseDriver(criteria(q).drivers, { order: 'asc', ...(afterId !== undefined && { afterId }) }, c.fn);
+  return { index: d ? d.index : 'table', asked: c.asked };
+}
+
+const week = { startFrom: 1000, startBefore: 2000 };
+
+describe('choosing what drives a search', () => {
+  it('walks the table in id order when nothing narrows it', () => {
+    expect(driverFor({}, {}).index).toBe('table');
+    expect(driverFor({ state: 'stopped', hasAudio: true }, {}).index).toBe('table');
+  });
+
+  it('takes a lone ordered index without counting', () => {
+    expect(driverFor({ ani: '1234', retention: 'retained' }, {})).toEqual({ index: 'recording_by_ani', asked: [] });
+  });
+
+  it('takes the smaller of two ordered candidates (an agent, not a third of the archive with cardType=AMEX)', () => {
+    const sizes = { recording_metadata_by_value: 33_000, recording_by_user: 200 };
+    expect(driverFor({ userId: 'AGENT007', metadata: [{ key: 'cardType', value: 'AMEX' }] }, sizes).index).toBe('recording_by_user');
+    const selective = { recording_metadata_by_value: 3, recording_by_user: 200 };
+    expect(driverFor({ userId: 'AGENT007', metadata: [{ key: 'custID', value: '4242' }] }, selective).index).toBe('recording_metadata_by_value');
+  });
+
+  it('sorts an unordered candidate only when it is small enough to beat the ordered ones', () => {
+    const q = { reason: 'agentTagged' as const, ...week };
+    expect(driverFor(q, { recording_reason_by_reason: 10_000, recording_by_start: 300 }).index).toBe('recording_by_start');
+    expect(driverFor(q, { recording_reason_by_reason: 10_000, recording_by_start: 7_800 }).index).toBe('recording_reason_by_reason');
+    expect(driverFor(q, { recording_reason_by_reason: 40, recording_by_start: 30 }).index).toBe('recording_reason_by_reason');
+  });
+
+  it('walks the table rather than sort a broad time range or team', () => {
+    expect(driverFor(week, { recording_by_start: 90_000 }).index).toBe('table');
+    expect(driverFor(week, { recording_by_start: 7_800 }).index).toBe('recording_by_start');
+    expect(driverFor({ userId: ['A', 'B'] }, { recording_by_user: 50_000 }).index).toBe('table');
+  });
+
+  it('drives an agent (or team) in a period from the (user, start) index', () => {
+    const sizes = { recording_by_user: 50_000, recording_by_start: 7_800, recording_by_user_start: 155 };
+    expect(driverFor({ userId: ['A', 'B', 'C'], ...week }, sizes).index).toBe('recording_by_user_start');
+  });
+
+  it('stops counting once a candidate is empty', () => {
+    const r = driverFor({ ani: 'none', dnis: '2001', metadata: [{ key: 'k', value: 'v' }] }, { recording_by_ani: 0, recording_by_dnis: 500, recording_metadata_by_value: 9 });
+    expect(r).toEqual({ index: 'recording_by_ani', asked: ['recording_by_ani'] });
+  });
+});
+
+describe('the walk it writes', () => {
+  it('pins the chosen index and keeps values out of the SQL text', () => {
+    const c = counts({ recording_by_user: 200, recording_metadata_by_value: 33_000 });
+    const q = criteria({ userId: "x' OR 1=1 --", metadata: [{ key: 'cardType', value: "'; DROP TABLE recording; --" }] });
+    const s = pageIds(q, paging({ afterId: 10, limit: 50 }), c.fn);
+    expect(s.sql).toContain('FROM recording r INDEXED BY recording_by_user');
+    expect(s.sql).toContain('r.id > ?');
+    expect(s.sql).toMatch(/ORDER BY r\.id ASC LIMIT \?$/);
+    expect(s.sql).not.toContain('DROP');
+    expect(s.sql).not.toContain('OR 1=1');
+    expect(s.params).toContain("x' OR 1=1 --");
+    expect(s.params[s.params.length - 1]).toBe(51);
+  });
+
+  it('walks a metadata index outside and the recording by rowid inside, in id order', () => {
+    const c = counts({ recording_metadata_by_value: 3, recording_by_ani: 500 });
+    const s = pageIds(criteria({ metadata: [{ key: 'custID', value: '4242' }], ani: 'x'.repeat(3) }), paging({ order: 'desc', afterId: 99 }), c.fn);
+    expect(s.sql).toContain('recording_metadata d INDEXED BY recording_metadata_by_value CROSS JOIN recording r NOT INDEXED ON r.id = d.recording_id');
+    expect(s.sql).toContain('d.recording_id < ?');
+    expect(s.sql).toMatch(/ORDER BY d\.recording_id DESC LIMIT \?$/);
+  });
+});
