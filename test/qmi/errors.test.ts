@@ -79,18 +79,43 @@ describe('hostile and malformed requests', () => {
     expect(tool.events).toHaveLength(0);
   });
 
-  it('faults unknown operations, and a SOAPAction that names another operation', async () => {
+  it('faults unknown operations, and a SOAPAction that names another operation, as ASP.NET words them', async () => {
     gw = await startGateway();
     const unknown = await post(gw, envelope('s', '<qmi:QMIMakeCoffeeRequest><qmi:CallID>1</qmi:CallID></qmi:QMIMakeCoffeeRequest>'));
-    expect(unknown).toMatchObject({ status: 500, faultcode: 'soap:Client', faultstring: 'Unknown operation', success: '0' });
-    expect(unknown.detail).toContain('QMIMakeCoffeeRequest');
+    expect(unknown).toMatchObject({
+      status: 500,
+      faultcode: 'soap:Client',
+      faultstring: "The request element <QMIMakeCoffeeRequest xmlns='http://sap.com/bcm/qmi/qmi_schema'> was not recognized.",
+      success: '0',
+    });
     const empty = await post(gw, envelope('s', ''));
-    expect(empty).toMatchObject({ status: 500, faultstring: 'Unknown operation' });
+    expect(empty).toMatchObject({ status: 500, faultcode: 'soap:Client', faultstring: "The request element < xmlns=''> was not recognized.", success: '0' });
     const r = await new Receiver().start();
-    const mismatch = await post(gw, req.subscribe('s', r.url), { soapaction: '"http://sap.com/BCM/QMIInterface/QMIQueryCallInfo"' });
-    expect(mismatch).toMatchObject({ status: 500, faultstring: 'Unknown operation' });
-    // The QMI action quoted, unquoted or absent, and an action naming the operation itself, are all accepted.
-    for (const headers of [{ soapaction: '"http://sap.com/BCM/QMIInterface"' }, { soapaction: 'http://sap.com/BCM/QMIInterface' }, {} as Record<string, string>, { soapaction: '"http://sap.com/BCM/QMIInterface/QMISubscribeSession"' }]) {
+    // However it is quoted, an action naming another operation is refused (ASP.NET quotes it back as received).
+    for (const [soapaction, shown] of [
+      ['"http://sap.com/BCM/QMIInterface/QMIQueryCallInfo"', 'http://sap.com/BCM/QMIInterface/QMIQueryCallInfo'],
+      ['http://sap.com/BCM/QMIInterface/QMIQueryCallInfo', 'http://sap.com/BCM/QMIInterface/QMIQueryCallInfo'],
+      ["'http://sap.com/BCM/QMIInterface/QMIQueryCallInfo'", "'http://sap.com/BCM/QMIInterface/QMIQueryCallInfo'"],
+      ['"urn:not-qmi"', 'urn:not-qmi'],
+    ] as const) {
+      const refused = await post(gw, req.subscribe('s', r.url), { soapaction });
+      expect(refused, soapaction).toMatchObject({
+        status: 500,
+        faultcode: 'soap:Client',
+        faultstring: `Server did not recognize the value of HTTP Header SOAPAction: ${shown}.`,
+        success: '0',
+      });
+    }
+    expect(((await api(gw, 'GET', '/api/v1/state')).interfaces as { qmi: { sessions: unknown[] } }).qmi.sessions).toEqual([]);
+    // The QMI action quoted, unquoted, single-quoted or absent, and an action naming the operation itself, are accepted.
+    for (const headers of [
+      { soapaction: '"http://sap.com/BCM/QMIInterface"' },
+      { soapaction: 'http://sap.com/BCM/QMIInterface' },
+      { soapaction: "'http://sap.com/BCM/QMIInterface'" },
+      { soapaction: '""' },
+      {} as Record<string, string>,
+      { soapaction: '"http://sap.com/BCM/QMIInterface/QMISubscribeSession"' },
+    ]) {
       expect((await post(gw, req.subscribe('s', r.url), headers)).success).toBe('1');
     }
     await r.stop();

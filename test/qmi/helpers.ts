@@ -10,7 +10,7 @@ import { buildGateway, type Gateway } from '../../src/gateway.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { qmiInterface } from '../../src/interfaces/qmi/index.js';
 import { parseRtpHeader, type RtpPacketInfo } from '../../src/media/index.js';
-import { child, parseXml, type XmlElement } from '../../src/soap/index.js';
+import { child, parseXml, type XmlElement } from '../../src/xml/index.js';
 
 export const QMI_NS = 'http://sap.com/bcm/qmi/qmi_schema';
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -159,20 +159,24 @@ export interface SoapAnswer {
   detail: string | undefined;
 }
 
-export async function post(gw: Gateway, xml: string, headers: Record<string, string> = { soapaction: ACTION }): Promise<SoapAnswer> {
-  const res = await fetch(`${gw.baseUrl}${PATH}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', ...headers }, body: xml });
-  const text = await res.text();
+/** Reads an answer of either SOAP version: 1.2's Code/Value, Reason/Text and Detail fill the 1.1 names. */
+export function readAnswer(status: number, text: string): SoapAnswer {
   const env = parseXml(text);
   const body = child(env, 'Body');
   const fault = child(body, 'Fault');
   return {
-    status: res.status,
+    status,
     text,
     success: child(child(body, 'Response'), 'Success', 'Successs')?.text,
-    faultstring: child(fault, 'faultstring')?.text,
-    faultcode: child(fault, 'faultcode')?.text,
-    detail: child(child(fault, 'detail'), 'ErrorPhrase')?.text,
+    faultstring: (child(fault, 'faultstring') ?? child(child(fault, 'Reason'), 'Text'))?.text,
+    faultcode: (child(fault, 'faultcode') ?? child(child(fault, 'Code'), 'Value'))?.text,
+    detail: child(child(fault, 'detail', 'Detail'), 'ErrorPhrase')?.text,
   };
+}
+
+export async function post(gw: Gateway, xml: string | Buffer, headers: Record<string, string> = { soapaction: ACTION }, path = PATH): Promise<SoapAnswer> {
+  const res = await fetch(`${gw.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', ...headers }, body: xml });
+  return readAnswer(res.status, await res.text());
 }
 
 export const req = {

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildEnvelope,
-  buildFault,
-  child,
-  contentTypeFor,
-  faultCodeFor,
-  parseSoap,
-  parseXml,
-  path,
-  soapActionOf,
-  SoapFault,
-  SOAP11_NS,
-  SOAP12_NS,
-  textOf,
-} from '../../src/soap/index.js';
+import { buildEnvelope, buildFault, contentTypeFor, faultCodeFor, parseSoap, soapActionOf, SoapFault, SOAP11_NS, SOAP12_NS } from '../../src/soap/index.js';
+import { child, parseXml, path, textOf } from '../../src/xml/index.js';
 import { readFault } from './helpers.js';
 
 describe('buildEnvelope', () => {
@@ -78,7 +65,7 @@ describe('buildFault', () => {
       reason: 'Unknown session',
       detail: (d) => d.ele('urn:q', 'q:Error').ele('urn:q', 'q:Code').txt('17'),
     });
-    const xml = buildFault('1.1', fault, { namespaces: { q: 'urn:q' } });
+    const xml = buildFault('1.1', fault.with({ namespaces: { q: 'urn:q' } }));
     expect(xml).toContain('<soap:Fault><faultcode>soap:Client</faultcode><faultstring>Unknown session</faultstring>');
     expect(xml).toContain('<detail><q:Error><q:Code>17</q:Code></q:Error></detail>');
     expect(readFault(xml)).toMatchObject({ ns: SOAP11_NS, code: 'soap:Client', reason: 'Unknown session' });

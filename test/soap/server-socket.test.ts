@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSoap, textOf, type SoapVersion } from '../../src/soap/index.js';
+import { parseSoap, type SoapVersion } from '../../src/soap/index.js';
+import { textOf } from '../../src/xml/index.js';
 import {
   buildTestApp,
   contentTypeOf,
