@@ -2,6 +2,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { afterEach } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,6 +205,23 @@ export async function subscribed(gw: Gateway, sess: string): Promise<Receiver> {
   await r.response('QMISubscribeSession');
   r.clear();
   return r;
+}
+
+/** A gateway and a QM tool for each test of the calling file, both closed after it. */
+export function perTest(): { gw?: Gateway; tool?: Receiver } {
+  const t: { gw?: Gateway; tool?: Receiver } = {};
+  afterEach(async () => {
+    await t.gw?.close();
+    await t.tool?.stop();
+    delete t.gw;
+    delete t.tool;
+  });
+  return t;
+}
+
+/** The QMI sessions `/api/v1/state` lists. */
+export async function qmiSessions(gw: Gateway): Promise<unknown[]> {
+  return ((await api(gw, 'GET', '/api/v1/state')).interfaces as { qmi: { sessions: unknown[] } }).qmi.sessions;
 }
 
 /** The control API over HTTP, as the world outside the QM tool drives calls. */

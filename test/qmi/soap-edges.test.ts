@@ -4,26 +4,15 @@
  * callbacks' one SOAPAction.
  */
 import { gzipSync, deflateSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
-import { agentAction, api, envelope, establishedCall, post, QMI_NS, readAnswer, Receiver, req, sleep, startGateway, subscribed, XSI } from './helpers.js';
+import { agentAction, api, envelope, establishedCall, perTest, post, QMI_NS, qmiSessions, readAnswer, Receiver, req, sleep, startGateway, subscribed, XSI } from './helpers.js';
 
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
 const WSA = 'http://www.w3.org/2005/08/addressing';
 const QMI_ACTION = 'http://sap.com/BCM/QMIInterface';
 
-let gw: Gateway | undefined;
-let tool: Receiver | undefined;
-afterEach(async () => {
-  await gw?.close();
-  await tool?.stop();
-  gw = undefined;
-  tool = undefined;
-});
-
-async function sessions(g: Gateway): Promise<unknown[]> {
-  return ((await api(g, 'GET', '/api/v1/state')).interfaces as { qmi: { sessions: unknown[] } }).qmi.sessions;
-}
+const t = perTest();
 
 /** A request with extra header blocks next to QMISessID (SOAP 1.1 unless `version` says 1.2). */
 function withHeaders(sess: string, blocks: string, body: string, version: '1.1' | '1.2' = '1.1'): string {
@@ -39,8 +28,8 @@ const subscribeBody = (url: string): string =>
 
 describe('mustUnderstand (SOAP 1.1 §4.2.3, SOAP 1.2 Part 1 §5.2.3)', () => {
   it('refuses a header block QMI does not understand, marked mustUnderstand, and changes nothing', async () => {
-    gw = await startGateway();
-    tool = await new Receiver().start();
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
     for (const [block, name] of [
       [`<wsa:Action xmlns:wsa="${WSA}" e:mustUnderstand="1">urn:whatever</wsa:Action>`, 'Action'],
       ['<x:Invented xmlns:x="urn:invented" e:mustUnderstand="true"/>', 'Invented'],
@@ -49,13 +38,13 @@ describe('mustUnderstand (SOAP 1.1 §4.2.3, SOAP 1.2 Part 1 §5.2.3)', () => {
       expect(a, name).toMatchObject({ status: 500, faultcode: 'soap:MustUnderstand', faultstring: `SOAP header ${name} was not understood.`, success: '0' });
     }
     await sleep(100);
-    expect(await sessions(gw)).toEqual([]);
+    expect(await qmiSessions(gw)).toEqual([]);
     expect(tool.events).toHaveLength(0);
   });
 
   it('answers SOAP 1.2 with MustUnderstand (HTTP 500) and a NotUnderstood header block for each, prefixes declared', async () => {
-    gw = await startGateway();
-    tool = await new Receiver().start();
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
     const blocks = `<wsa:Action xmlns:wsa="${WSA}" e:mustUnderstand="true">urn:x</wsa:Action><y:Other xmlns:y="urn:y" e:mustUnderstand="1"/>`;
     const res = await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, {
       method: 'POST',
@@ -65,12 +54,12 @@ describe('mustUnderstand (SOAP 1.1 §4.2.3, SOAP 1.2 Part 1 §5.2.3)', () => {
     const a = readAnswer(res.status, await res.text());
     expect(a).toMatchObject({ status: 500, faultcode: 'soap:MustUnderstand', success: '0' });
     expect(a.text).toMatch(new RegExp(`<soap:Header><soap:NotUnderstood xmlns:nu0="${WSA}" qname="nu0:Action"/><soap:NotUnderstood xmlns:nu1="urn:y" qname="nu1:Other"/></soap:Header>`));
-    expect(await sessions(gw)).toEqual([]);
+    expect(await qmiSessions(gw)).toEqual([]);
   });
 
   it('processes blocks it understands, blocks not marked, and blocks for another actor or role', async () => {
-    gw = await startGateway();
-    tool = await new Receiver().start();
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
     const ok11 = [
       '',
       `<wsa:Action xmlns:wsa="${WSA}" e:mustUnderstand="0">urn:x</wsa:Action>`,
@@ -81,7 +70,7 @@ describe('mustUnderstand (SOAP 1.1 §4.2.3, SOAP 1.2 Part 1 §5.2.3)', () => {
     const marked = envelope('x', subscribeBody(tool.url)).replace('<qmi:QMISessID>', '<qmi:QMISessID soapenv:mustUnderstand="1">');
     expect((await post(gw, marked)).success).toBe('1');
     const send12 = async (block: string) => {
-      const res = await fetch(`${gw?.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { 'content-type': 'application/soap+xml' }, body: withHeaders('ok12', block, subscribeBody(tool?.url ?? ''), '1.2') });
+      const res = await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { 'content-type': 'application/soap+xml' }, body: withHeaders('ok12', block, subscribeBody(tool.url), '1.2') });
       return readAnswer(res.status, await res.text());
     };
     expect((await send12(`<wsa:Action xmlns:wsa="${WSA}" e:mustUnderstand="true" e:role="${SOAP12}/role/none">urn:x</wsa:Action>`)).success).toBe('1');
@@ -99,16 +88,16 @@ describe('encodings and content codings', () => {
     ['UTF-16LE without BOM', (x: string) => Buffer.from(x.replace(/^<\?xml[^>]*\?>/, ''), 'utf16le'), 'text/xml; charset=utf-16le'],
     ['UTF-16BE without BOM', (x: string) => be(x.replace(/^<\?xml[^>]*\?>/, '')), 'text/xml; charset=utf-16be'],
   ])('answers a %s request', async (_name, encode, contentType) => {
-    gw = await startGateway();
-    tool = await new Receiver().start();
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
     const a = await post(gw, encode(request(tool.url).replace('encoding="utf-8"', 'encoding="utf-16"')), { soapaction: `"${QMI_ACTION}"`, 'content-type': contentType });
     expect(a).toMatchObject({ status: 200, success: '1' });
     expect(await tool.response('QMISubscribeSession')).toMatchObject({ Success: '1' });
   });
 
   it('answers gzip and deflate requests', async () => {
-    gw = await startGateway();
-    tool = await new Receiver().start();
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
     for (const [coding, encode] of [['gzip', gzipSync], ['deflate', deflateSync], ['x-gzip', gzipSync]] as const) {
       const a = await post(gw, encode(Buffer.from(request(tool.url))), { soapaction: `"${QMI_ACTION}"`, 'content-encoding': coding });
       expect(a, coding).toMatchObject({ status: 200, success: '1' });
@@ -116,8 +105,8 @@ describe('encodings and content codings', () => {
   });
 
   it('refuses any other content coding with 415 and Accept-Encoding, executing nothing', async () => {
-    gw = await startGateway();
-    tool = await new Receiver().start();
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
     const res = await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, {
       method: 'POST',
       headers: { 'content-type': 'text/xml', 'content-encoding': 'br', soapaction: `"${QMI_ACTION}"` },
@@ -128,17 +117,17 @@ describe('encodings and content codings', () => {
     const a = readAnswer(res.status, await res.text());
     expect(a).toMatchObject({ faultcode: 'soap:Client', faultstring: 'Parsing error', success: '0' });
     expect(a.detail).toContain('Content-Encoding br is not supported');
-    expect(await sessions(gw)).toEqual([]);
+    expect(await qmiSessions(gw)).toEqual([]);
   });
 
   it('applies the byte cap to the inflated size: a zip bomb is refused', async () => {
-    gw = await startGateway();
+    const gw = (t.gw = await startGateway());
     const head = request('http://127.0.0.1:9/x').replace('</soapenv:Body>', '');
     const bomb = gzipSync(Buffer.concat([Buffer.from(head), Buffer.alloc(20 * 1024 * 1024, 0x20), Buffer.from('</soapenv:Body></soapenv:Envelope>')]));
     expect(bomb.length).toBeLessThan(256 * 1024);
     const a = await post(gw, bomb, { 'content-encoding': 'gzip' });
     expect(a).toMatchObject({ status: 500, faultstring: 'Parsing error', detail: `Request exceeds ${256 * 1024} bytes`, success: '0' });
-    expect(await sessions(gw)).toEqual([]);
+    expect(await qmiSessions(gw)).toEqual([]);
   });
 });
 
@@ -157,8 +146,8 @@ describe('SOAP 1.2 Sender faults are HTTP 400 on every path (SOAP 1.2 Part 2 §7
   };
 
   it('answers a good SOAP 1.2 request in 1.2, and every kind of refusal with 400 and soap:Sender', async () => {
-    gw = await startGateway();
-    tool = await subscribed(gw, 's12');
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await subscribed(gw, 's12'));
     const good = await send(gw, env12('s12', '<qmi:QMIQueryCallInfoRequest><qmi:CallID>nope</qmi:CallID></qmi:QMIQueryCallInfoRequest>'), QMI_ACTION);
     expect(good).toMatchObject({ status: 200, success: '1' });
     expect(good.text).toContain(`xmlns:soap="${SOAP12}"`);
@@ -185,21 +174,21 @@ describe('SOAP 1.2 Sender faults are HTTP 400 on every path (SOAP 1.2 Part 2 §7
 
 describe('the element cap', () => {
   it('refuses a body with more elements than the cap, before parsing, and changes nothing', async () => {
-    gw = await startGateway();
-    tool = await new Receiver().start();
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
     const flood = envelope('flood', `<qmi:QMISubscribeSessionRequest><qmi:SessionParams><qmi:CallbackUrl>${tool.url}</qmi:CallbackUrl>${'<x/>'.repeat(26_000)}</qmi:SessionParams></qmi:QMISubscribeSessionRequest>`);
     expect(Buffer.byteLength(flood)).toBeLessThan(256 * 1024);
     const a = await post(gw, flood);
     expect(a).toMatchObject({ status: 500, faultcode: 'soap:Client', faultstring: 'Parsing error', detail: 'Request has more than 4096 XML elements', success: '0' });
-    expect(await sessions(gw)).toEqual([]);
+    expect(await qmiSessions(gw)).toEqual([]);
     expect((await post(gw, req.subscribe('flood', tool.url))).success).toBe('1');
   });
 });
 
 describe('the endpoint path, matched without regard to case as IIS does (issue 8 point 5)', () => {
   it('answers requests and the WSDL on any spelling of the path, and nothing else', async () => {
-    gw = await startGateway();
-    tool = await new Receiver().start();
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
     for (const path of ['/bcm/qmiinterface.asmx', '/BCM/QMIINTERFACE.ASMX', '/Bcm/QmiInterface.Asmx']) {
       expect((await post(gw, req.subscribe('case', tool.url), undefined, path)).success, path).toBe('1');
     }
@@ -215,8 +204,8 @@ describe('the endpoint path, matched without regard to case as IIS does (issue 8
 
 describe('callbacks (issue 8 point 3)', () => {
   it('carry the one SOAPAction of the web service, "http://sap.com/BCM/QMIInterface", for every event', async () => {
-    gw = await startGateway();
-    tool = await subscribed(gw, 'actions');
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await subscribed(gw, 'actions'));
     const callId = await establishedCall(gw);
     await agentAction(gw, 'HARRI', 'hold');
     await agentAction(gw, 'HARRI', 'retrieve');

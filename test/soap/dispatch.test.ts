@@ -5,11 +5,10 @@ import {
   parseSoap,
   requestAction,
   SoapDispatcher,
-  SoapFault,
   type SoapOperation,
   type SoapVersion,
 } from '../../src/soap/index.js';
-import { nsOf, readFault } from './helpers.js';
+import { catchFault, nsOf, readFault } from './helpers.js';
 
 const NS = 'urn:ccgate:test:shop';
 const TABLE: SoapOperation<'Buy' | 'Sell' | 'Ping'>[] = [
@@ -21,16 +20,6 @@ const TABLE: SoapOperation<'Buy' | 'Sell' | 'Ping'>[] = [
 function request(element: string | undefined, version: SoapVersion = '1.1'): ReturnType<typeof parseSoap> {
   const body = element === undefined ? '' : `<s:${element} xmlns:s="${NS}"/>`;
   return parseSoap(`<e:Envelope xmlns:e="${nsOf(version)}"><e:Body>${body}</e:Body></e:Envelope>`);
-}
-
-function faultOf(fn: () => unknown): SoapFault {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SoapFault) return err;
-    throw err;
-  }
-  throw new Error('expected a SoapFault');
 }
 
 const header = (soapaction: string) => requestAction({ soapaction });
@@ -54,14 +43,14 @@ describe('SoapDispatcher: the action, then the Body element', () => {
 
   it('refuses an action naming another operation however it is quoted, an unknown action, and an unknown element', () => {
     for (const action of ['"urn:shop/Buy"', "'urn:shop/Buy'", 'urn:shop/Buy']) {
-      expect(faultOf(() => d.dispatch(request('SellRequest'), header(action))).reasonCode, action).toBe('mismatch');
+      expect(catchFault(() => d.dispatch(request('SellRequest'), header(action))).reasonCode, action).toBe('mismatch');
     }
-    expect(faultOf(() => d.dispatch(request('SellRequest'), header('urn:elsewhere'))).reasonCode).toBe('unknownAction');
-    expect(faultOf(() => d.dispatch(request('Steal'), header('urn:shop'))).reasonCode).toBe('unknownElement');
-    expect(faultOf(() => d.dispatch(request('Ping'), header('urn:shop'))).reasonCode).toBe('mismatch');
-    expect(faultOf(() => d.dispatch(request('Steal'), undefined)).reasonCode).toBe('unknownElement');
-    expect(faultOf(() => d.dispatch(request(undefined), undefined)).reasonCode).toBe('unknownElement');
-    const fault = faultOf(() => d.dispatch(request('SellRequest'), header('urn:elsewhere')));
+    expect(catchFault(() => d.dispatch(request('SellRequest'), header('urn:elsewhere'))).reasonCode).toBe('unknownAction');
+    expect(catchFault(() => d.dispatch(request('Steal'), header('urn:shop'))).reasonCode).toBe('unknownElement');
+    expect(catchFault(() => d.dispatch(request('Ping'), header('urn:shop'))).reasonCode).toBe('mismatch');
+    expect(catchFault(() => d.dispatch(request('Steal'), undefined)).reasonCode).toBe('unknownElement');
+    expect(catchFault(() => d.dispatch(request(undefined), undefined)).reasonCode).toBe('unknownElement');
+    const fault = catchFault(() => d.dispatch(request('SellRequest'), header('urn:elsewhere')));
     expect(fault).toMatchObject({ kind: 'dispatch', code: 'Client', version: '1.1' });
   });
 
@@ -84,22 +73,22 @@ describe('ASP.NET .asmx wording (Soap11/Soap12ServerProtocolHelper)', () => {
   const d = new SoapDispatcher(TABLE, { wording: 'asmx' });
 
   it('SOAP 1.1: the SOAPAction header as received, or the request element', () => {
-    expect(faultOf(() => d.dispatch(request('SellRequest'), header("'urn:shop/Buy'"))).reason).toBe(
+    expect(catchFault(() => d.dispatch(request('SellRequest'), header("'urn:shop/Buy'"))).reason).toBe(
       "Server did not recognize the value of HTTP Header SOAPAction: 'urn:shop/Buy'.",
     );
-    expect(faultOf(() => d.dispatch(request('SellRequest'), header('"urn:elsewhere"'))).reason).toBe(
+    expect(catchFault(() => d.dispatch(request('SellRequest'), header('"urn:elsewhere"'))).reason).toBe(
       'Server did not recognize the value of HTTP Header SOAPAction: urn:elsewhere.',
     );
-    expect(faultOf(() => d.dispatch(request('Steal'), header('urn:shop'))).reason).toBe(`The request element <Steal xmlns='${NS}'> was not recognized.`);
+    expect(catchFault(() => d.dispatch(request('Steal'), header('urn:shop'))).reason).toBe(`The request element <Steal xmlns='${NS}'> was not recognized.`);
   });
 
   it('SOAP 1.2: the action parameter, or a request without one, as Sender faults', () => {
     const action = requestAction({ 'content-type': 'application/soap+xml; action="urn:elsewhere"' });
-    expect(faultOf(() => d.dispatch(request('SellRequest', '1.2'), action))).toMatchObject({
+    expect(catchFault(() => d.dispatch(request('SellRequest', '1.2'), action))).toMatchObject({
       code: 'Sender',
       reason: "Unable to handle request. The action 'urn:elsewhere' was not recognized.",
     });
-    expect(faultOf(() => d.dispatch(request('Steal', '1.2'), undefined)).reason).toBe(
+    expect(catchFault(() => d.dispatch(request('Steal', '1.2'), undefined)).reason).toBe(
       'Unable to handle request without a valid action parameter. Please supply a valid soap action.',
     );
   });
@@ -109,7 +98,7 @@ describe('WCF wording (BasicHttpBinding)', () => {
   const d = new SoapDispatcher(TABLE, { wording: 'wcf' });
 
   it('answers an unknown action with a:ActionNotSupported, its prefix declared on faultcode', () => {
-    const fault = faultOf(() => d.dispatch(request('SellRequest'), header('"urn:elsewhere"')));
+    const fault = catchFault(() => d.dispatch(request('SellRequest'), header('"urn:elsewhere"')));
     const xml = buildFault('1.1', fault);
     expect(xml).toContain(
       '<faultcode xmlns:a="http://schemas.microsoft.com/ws/2005/05/addressing/none">a:ActionNotSupported</faultcode>' +
@@ -125,7 +114,7 @@ describe('WCF wording (BasicHttpBinding)', () => {
   });
 
   it('answers a Body that is not the action’s operation as the OperationFormatter does', () => {
-    const fault = faultOf(() => d.dispatch(request('SellRequest'), header('urn:shop/Buy')));
+    const fault = catchFault(() => d.dispatch(request('SellRequest'), header('urn:shop/Buy')));
     expect(fault.subcode).toMatchObject({ local: 'DeserializationFailed' });
     expect(fault.reason).toBe(
       "The formatter threw an exception while trying to deserialize the message: Error in deserializing body of request message for operation 'Buy'. " +
@@ -138,8 +127,8 @@ describe('WCF wording (BasicHttpBinding)', () => {
 describe('plain wording', () => {
   it('names what was not understood', () => {
     const d = new SoapDispatcher(TABLE);
-    expect(faultOf(() => d.dispatch(request('Steal'), undefined)).reason).toBe('Unknown operation: Steal');
-    expect(faultOf(() => d.dispatch(request(undefined), undefined)).reason).toBe('The SOAP Body is empty');
-    expect(faultOf(() => d.dispatch(request('Ping'), header('urn:x'))).reason).toBe('Unknown SOAP action: urn:x');
+    expect(catchFault(() => d.dispatch(request('Steal'), undefined)).reason).toBe('Unknown operation: Steal');
+    expect(catchFault(() => d.dispatch(request(undefined), undefined)).reason).toBe('The SOAP Body is empty');
+    expect(catchFault(() => d.dispatch(request('Ping'), header('urn:x'))).reason).toBe('Unknown SOAP action: urn:x');
   });
 });
