@@ -82,6 +82,8 @@ export function printable(text: string): string {
   return text.replace(NON_XML_CHARS, '\uFFFD');
 }
 
+const MAX_REASON = 2048;
+
 function declare(el: XMLBuilder, name: QName): string {
   const prefix = name.prefix === ENVELOPE_PREFIX || !NCNAME.test(name.prefix) || name.prefix.toLowerCase().startsWith('xml') ? 'q0' : name.prefix;
   el.att(XMLNS_NS, `xmlns:${prefix}`, name.ns);
@@ -97,7 +99,8 @@ function declare(el: XMLBuilder, name: QName): string {
 export function buildFault(version: SoapVersion, fault: SoapFault): string {
   const ns = envelopeNamespace(version);
   const P = ENVELOPE_PREFIX;
-  const reason = printable(fault.reason);
+  // Reasons quote client input (actions, element names, namespaces): bounded, so a fault never echoes a whole request.
+  const reason = printable(fault.reason.slice(0, MAX_REASON));
   return buildEnvelope(version, {
     ...(fault.namespaces === undefined ? {} : { namespaces: fault.namespaces }),
     ...(fault.header === undefined ? {} : { header: fault.header }),
