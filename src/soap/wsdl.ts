@@ -58,6 +58,7 @@ export interface WsdlDocuments {
   pick(query: unknown): { text: string; isWsdl: boolean } | undefined;
 }
 
+/** Reads the WSDL and its extra documents once; rejects (at registration) when a file cannot be read. */
 export async function loadWsdlDocuments(wsdl: SoapWsdlOptions): Promise<WsdlDocuments> {
   const main = await loadDocument(wsdl.file, wsdl.dir);
   const keys = (wsdl.query ?? ['wsdl']).map((k) => k.toLowerCase());
