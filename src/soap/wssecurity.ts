@@ -10,6 +10,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { child, path, textOf, type XmlElement } from '../xml/index.js';
 
 const PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
+/** WSS 1.0/1.1 SOAP Message Security: the `wsse` namespace (declare `{WSSE_NS}Security` as understood). */
+export const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+/** WSS utility namespace (`wsu:Created`). */
+export const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 /** UsernameToken Profile §3.1: the Password Type of a clear-text password (also the default when absent). */
 export const PASSWORD_TEXT = `${PROFILE}#PasswordText`;
 /** UsernameToken Profile §3.1: a Base64(SHA-1(nonce + created + password)) digest. */
