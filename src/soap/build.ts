@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { faultCodeFor, type SoapFault } from './fault.js';
+import { faultCodeFor, type QName, type SoapFault } from './fault.js';
 import { envelopeNamespace, type SoapVersion } from './version.js';
 
 export type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
@@ -16,7 +16,7 @@ export interface EnvelopeOptions {
   body: (body: XMLBuilder) => void;
   header?: (header: XMLBuilder) => void;
   /** prefix → namespace URI, all declared on the Envelope so the elements built in them reuse these prefixes. */
-  namespaces?: Record<string, string>;
+  namespaces?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -77,34 +77,56 @@ function escapeAmpersands(root: DomNode): void {
 // XML 1.0 §2.2 Char; a fault reason may quote client input, so it is repaired rather than refused.
 const NON_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-function printable(text: string): string {
+/** `text` with every character XML 1.0 cannot carry replaced by U+FFFD, so it can quote client input safely. */
+export function printable(text: string): string {
   return text.replace(NON_XML_CHARS, '\uFFFD');
 }
 
+const MAX_REASON = 2048;
+
+function declare(el: XMLBuilder, name: QName): string {
+  const prefix = name.prefix === ENVELOPE_PREFIX || !NCNAME.test(name.prefix) || name.prefix.toLowerCase().startsWith('xml') ? 'q0' : name.prefix;
+  el.att(XMLNS_NS, `xmlns:${prefix}`, name.ns);
+  return `${prefix}:${name.local}`;
+}
+
 /**
- * A fault envelope in `version`: SOAP 1.1 §4.4 (`faultcode` as `soap:Client`, `faultstring`, `detail`, all
- * unqualified) or SOAP 1.2 Part 1 §5.4 (`Code/Value`, `Reason/Text xml:lang="en"`, `Detail`).
+ * A fault envelope in `version`: SOAP 1.1 §4.4 (`faultcode` as `soap:Client`, or the fault's subcode QName with its
+ * prefix declared on the element; `faultstring`; `detail`, all unqualified) or SOAP 1.2 Part 1 §5.4 (`Code/Value`,
+ * `Code/Subcode/Value`, `Reason/Text xml:lang`, `Detail`), with the fault's own header blocks and body entries.
+ * Every prefix written is declared: the envelope's, the fault's `namespaces` on the Envelope, a subcode's on its element.
  */
-export function buildFault(version: SoapVersion, fault: SoapFault, opts: { namespaces?: Record<string, string> } = {}): string {
+export function buildFault(version: SoapVersion, fault: SoapFault): string {
   const ns = envelopeNamespace(version);
-  const code = `${ENVELOPE_PREFIX}:${faultCodeFor(version, fault.code)}`;
-  const reason = printable(fault.reason);
+  const P = ENVELOPE_PREFIX;
+  // Reasons quote client input (actions, element names, namespaces): bounded, so a fault never echoes a whole request.
+  const reason = printable(fault.reason.slice(0, MAX_REASON));
   return buildEnvelope(version, {
-    namespaces: opts.namespaces,
+    ...(fault.namespaces === undefined ? {} : { namespaces: fault.namespaces }),
+    ...(fault.header === undefined ? {} : { header: fault.header }),
     body: (body) => {
-      const el = body.ele(ns, `${ENVELOPE_PREFIX}:Fault`);
+      fault.bodyEntries?.(body);
+      const el = body.ele(ns, `${P}:Fault`);
       if (version === '1.1') {
-        el.ele('faultcode').txt(code);
-        el.ele('faultstring').txt(reason);
+        const code = el.ele('faultcode');
+        code.txt(fault.subcode === undefined ? `${P}:${faultCodeFor(version, fault.code)}` : declare(code, fault.subcode));
+        const text = el.ele('faultstring');
+        if (fault.lang !== undefined) text.att(XML_NS, 'xml:lang', fault.lang);
+        text.txt(reason);
         if (fault.detail !== undefined) fault.detail(el.ele('detail'));
         return;
       }
-      el.ele(ns, `${ENVELOPE_PREFIX}:Code`).ele(ns, `${ENVELOPE_PREFIX}:Value`).txt(code);
-      el.ele(ns, `${ENVELOPE_PREFIX}:Reason`)
-        .ele(ns, `${ENVELOPE_PREFIX}:Text`)
-        .att(XML_NS, 'xml:lang', 'en')
+      const code = el.ele(ns, `${P}:Code`);
+      code.ele(ns, `${P}:Value`).txt(`${P}:${faultCodeFor(version, fault.code)}`);
+      if (fault.subcode !== undefined) {
+        const value = code.ele(ns, `${P}:Subcode`).ele(ns, `${P}:Value`);
+        value.txt(declare(value, fault.subcode));
+      }
+      el.ele(ns, `${P}:Reason`)
+        .ele(ns, `${P}:Text`)
+        .att(XML_NS, 'xml:lang', fault.lang ?? 'en')
         .txt(reason);
-      if (fault.detail !== undefined) fault.detail(el.ele(ns, `${ENVELOPE_PREFIX}:Detail`));
+      if (fault.detail !== undefined) fault.detail(el.ele(ns, `${P}:Detail`));
     },
   });
 }

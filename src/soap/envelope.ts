@@ -1,18 +1,6 @@
+import { child, decodeXmlBytes, parseXmlText, XmlInputError, DEFAULT_MAX_BYTES, type XmlElement, type XmlLimits } from '../xml/index.js';
 import { SoapFault } from './fault.js';
-import { sniffSoapVersion, soapVersionFromContentType, SOAP11_NS, SOAP12_NS, type SoapVersion } from './version.js';
-import { child, parseXml, XmlInputError, type XmlElement } from './xml.js';
-
-export { buildEnvelope, buildFault, ENVELOPE_PREFIX, type EnvelopeOptions, type XMLBuilder } from './build.js';
-export { faultCodeFor, SoapFault, type SoapFaultCode, type SoapFaultInit } from './fault.js';
-export {
-  contentTypeFor,
-  envelopeNamespace,
-  soapActionOf,
-  soapVersionFromContentType,
-  SOAP11_NS,
-  SOAP12_NS,
-  type SoapVersion,
-} from './version.js';
+import { charsetOf, sniffSoapVersion, soapVersionFromContentType, SOAP11_NS, SOAP12_NS, type SoapVersion } from './version.js';
 
 export interface SoapRequest {
   version: SoapVersion;
@@ -23,9 +11,11 @@ export interface SoapRequest {
   operation?: XmlElement;
 }
 
-export interface ParseSoapOptions {
-  maxBytes?: number;
-  /** Content-Type of the request: the version hint when the Envelope namespace is absent or unknown. */
+export interface ParseSoapOptions extends XmlLimits {
+  /**
+   * Content-Type of the request: the version hint when the Envelope namespace is absent or unknown, and its
+   * `charset` the encoding hint for bytes that do not say (see decodeXmlBytes).
+   */
   contentType?: string;
 }
 
@@ -35,30 +25,37 @@ function versionOf(envelope: XmlElement, hint: SoapVersion | undefined): SoapVer
   return hint ?? '1.1';
 }
 
+function requestFault(reason: string, version: SoapVersion, reasonCode: string): SoapFault {
+  return new SoapFault({ code: 'Client', reason, version, kind: 'request', reasonCode });
+}
+
 /**
- * Parses a SOAP 1.1 or 1.2 request with any prefix. Every problem is a SoapFault with code Client (rendered
- * Sender in 1.2) whose `version` is the request's version, or the best guess when the XML could not be read.
+ * Parses a SOAP 1.1 or 1.2 request with any prefix, from UTF-8 or UTF-16 bytes. Every problem is a SoapFault of kind
+ * `request` with code Client (rendered Sender in 1.2), whose `version` is the request's version, or the best guess
+ * when the XML could not be read, and whose `reasonCode` is the XmlInputReason or `notEnvelope`/`noBody`.
  */
 export function parseSoap(input: Buffer | string, opts: ParseSoapOptions = {}): SoapRequest {
   const hint = soapVersionFromContentType(opts.contentType);
   let envelope: XmlElement;
+  let text: string | undefined;
   try {
-    envelope = parseXml(input, opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes });
+    text = decodeXmlBytes(input, opts.maxBytes ?? DEFAULT_MAX_BYTES, charsetOf(opts.contentType));
+    envelope = parseXmlText(text, opts);
   } catch (err) {
     if (!(err instanceof XmlInputError)) throw err;
-    // The namespace in the raw text is the closest thing to the envelope's; the content type comes next.
-    const version = (err.reason === 'tooLarge' ? undefined : sniffSoapVersion(input)) ?? hint ?? '1.1';
-    throw new SoapFault({ code: 'Client', reason: err.message, version });
+    // The namespace in the text is the closest thing to the envelope's; the content type comes next.
+    const version = (text === undefined ? undefined : sniffSoapVersion(text)) ?? hint ?? '1.1';
+    throw requestFault(err.message, version, err.reason);
   }
   const version = versionOf(envelope, hint);
   // Tolerant reader: element names are matched namespace-agnostically (DESIGN "soap/"), case as a fallback.
   if (envelope.name.toLowerCase() !== 'envelope') {
-    throw new SoapFault({ code: 'Client', reason: 'Not a SOAP message: the root element is not Envelope', version });
+    throw requestFault('Not a SOAP message: the root element is not Envelope', version, 'notEnvelope');
   }
   const header = child(envelope, 'Header');
   const body = child(envelope, 'Body');
   // SOAP 1.1 §4.3, SOAP 1.2 Part 1 §5.3: the Envelope MUST contain a Body.
-  if (body === undefined) throw new SoapFault({ code: 'Client', reason: 'SOAP Envelope has no Body', version });
+  if (body === undefined) throw requestFault('SOAP Envelope has no Body', version, 'noBody');
   const operation = body.children[0];
   return {
     version,

@@ -1,18 +1,35 @@
+/**
+ * One SOAP endpoint on the gateway's Fastify server: the toolkit reads the request (content coding, encoding, caps,
+ * envelope), refuses header blocks it must understand and does not, dispatches through the interface's table, and
+ * writes every answer and every fault; the interface supplies only its operations, its handler and its fault hooks.
+ */
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildFault, contentTypeFor, faultCodeFor, parseSoap, SoapFault, soapActionOf, soapVersionFromContentType } from './envelope.js';
-import type { SoapRequest, SoapVersion } from './envelope.js';
-import { isValidHost, loadDocument, rewriteAddresses } from './wsdl.js';
-import { DEFAULT_MAX_BYTES } from './xml.js';
+import { DEFAULT_MAX_BYTES, type XmlElement } from '../xml/index.js';
+import { buildFault } from './build.js';
+import { decodeContentCoding } from './content-coding.js';
+import { SoapDispatcher, type DispatchBy } from './dispatch.js';
+import { parseSoap, type SoapRequest } from './envelope.js';
+import { faultHttpStatus, SoapFault, type SoapFaultKind } from './fault.js';
+import { checkMustUnderstand, UnderstoodHeaders } from './must-understand.js';
+import { routeAnyCase } from './paths.js';
+import { contentTypeFor, requestAction, soapVersionFromContentType, type SoapVersion } from './version.js';
+import type { PlatformWording, SoapOperation } from './wording.js';
+import { isValidHost, loadWsdlDocuments, rewriteAddresses, type SoapWsdlOptions } from './wsdl.js';
 
-export interface SoapContext {
+export interface SoapContext<Op extends string = string> {
   request: FastifyRequest;
   soap: SoapRequest;
-  /** SOAPAction (1.1) or the content type's action parameter (1.2); dispatch on it first (DESIGN rule 4). */
+  /** The operation the dispatcher chose. */
+  operation: Op;
+  /** The request element: the Body's first child. */
+  element: XmlElement;
+  /** The action the request named (unquoted, as sent), when dispatch considered one. */
   action?: string;
   log: FastifyBaseLogger;
 }
 
 export interface SoapReply {
+  /** Default 200. */
   status?: number;
   body: string;
   /** Defaults to the request's SOAP version content type. */
@@ -21,30 +38,58 @@ export interface SoapReply {
 
 export interface SoapRequestInfo {
   interfaceName: string;
+  /** The dispatched operation, else the request element's local name, else `-`. */
   operation: string;
   ms: number;
   outcome: 'ok' | 'fault';
+  faultKind?: SoapFaultKind;
 }
 
-export interface SoapWsdlOptions {
-  /** File name under `<repo>/wsdl/` (or `dir`), or an absolute path. */
-  file: string;
-  /** Query keys that ask for the WSDL, matched case-insensitively; default `['wsdl']`. */
-  query?: string[];
-  /** Further documents: `'xsd=api-schema.xsd'` → file, served for `?xsd=api-schema.xsd` as is. */
-  extraDocs?: Record<string, string>;
-  /** Directory relative names resolve against; default `<repo>/wsdl`. */
-  dir?: string;
-  /** Applied once to the loaded WSDL (an interface's settings may change what it describes). */
-  transform?: (wsdl: string) => string;
+export interface SoapFaultContext {
+  /** The version the fault is written in: the request's. */
+  version: SoapVersion;
+  request: FastifyRequest;
+  /** The dispatched operation, when the fault came after dispatch. */
+  operation?: string;
 }
 
-export interface SoapEndpointOptions {
+/** How an interface shapes faults without building envelopes: its error table and its additions. */
+export interface SoapFaultHooks {
+  /**
+   * Turns an error the handler threw (not a SoapFault) into the interface's fault: its error table. `undefined` leaves
+   * it unexpected: a generic Server/Receiver fault with a correlation id, the error itself only in the log.
+   */
+  mapError?(err: unknown, ctx: SoapFaultContext): SoapFault | undefined;
+  /**
+   * Sees every fault before it is written, the toolkit's own (kinds `request`, `dispatch`, `mustUnderstand`,
+   * `internal`) and the interface's, and returns the one to write: reworded (QMI calls unreadable requests "Parsing
+   * error"), with body entries, detail, namespaces or a SOAP 1.1 HTTP status added (`fault.with({...})`).
+   */
+  fault?(fault: SoapFault, ctx: SoapFaultContext): SoapFault;
+}
+
+export interface SoapEndpointOptions<Op extends string = string> {
   path: string;
-  wsdl?: SoapWsdlOptions;
-  maxBytes?: number;
   interfaceName: string;
-  handle: (ctx: SoapContext) => Promise<string | SoapReply>;
+  /** The dispatch table: every operation, its request elements and its actions. */
+  operations: readonly SoapOperation<Op>[];
+  /** `action` (default): SOAPAction or `action=`, then the Body; `body`: the Body element alone. */
+  dispatchBy?: DispatchBy;
+  /** Wording of the toolkit's own faults: `asmx`, `wcf`, `plain` (default) or the interface's own. */
+  wording?: 'asmx' | 'wcf' | 'plain' | PlatformWording;
+  /** Header blocks the endpoint understands (`{ns}local` or `local`); others marked mustUnderstand are refused. */
+  understoodHeaders?: readonly string[];
+  /** Match `path` (and its WSDL) without regard to case, as IIS does for .asmx services. Default false. */
+  caseInsensitivePath?: boolean;
+  /** Largest request in bytes, after content decoding (default 256 KiB). */
+  maxBytes?: number;
+  /** Most XML elements in a request, counted before parsing (default 4096). */
+  maxElements?: number;
+  /** Deepest element nesting (default 64). */
+  maxDepth?: number;
+  wsdl?: SoapWsdlOptions;
+  handle: (ctx: SoapContext<Op>) => string | SoapReply | Promise<string | SoapReply>;
+  faults?: SoapFaultHooks;
   onRequest?: (info: SoapRequestInfo) => void;
   /** GET on `path` that asks for no document (e.g. an ASMX help page); default 404. */
   onGet?: (request: FastifyRequest, reply: FastifyReply) => unknown;
@@ -53,34 +98,65 @@ export interface SoapEndpointOptions {
 const XML_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
 
 /**
- * Registers one SOAP endpoint in its own encapsulated context (its raw-body parsers and error handler never
- * reach the JSON control API). Routes are added without a prefix, so `path` stays absolute.
+ * Registers one SOAP endpoint in its own encapsulated context (its raw-body parsers and error handler never reach the
+ * JSON control API). Routes are added without a prefix, so `path` stays absolute. Throws at once when the operations
+ * table is inconsistent (two operations claiming one element).
  */
-export function registerSoapEndpoint(app: FastifyInstance, opts: SoapEndpointOptions): void {
+export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, opts: SoapEndpointOptions<Op>): void {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const limits = {
+    maxBytes,
+    ...(opts.maxElements === undefined ? {} : { maxElements: opts.maxElements }),
+    ...(opts.maxDepth === undefined ? {} : { maxDepth: opts.maxDepth }),
+  };
+  const dispatcher = new SoapDispatcher(opts.operations, {
+    ...(opts.dispatchBy === undefined ? {} : { by: opts.dispatchBy }),
+    ...(opts.wording === undefined ? {} : { wording: opts.wording }),
+  });
+  const understood = new UnderstoodHeaders(opts.understoodHeaders);
+  const hooks = opts.faults ?? {};
 
   function record(request: FastifyRequest, started: number, operation: string, fault?: SoapFault): void {
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const outcome = fault === undefined ? 'ok' : 'fault';
     request.log.debug({ interface: opts.interfaceName, operation, ms, outcome, reason: fault?.reason }, 'soap request');
     try {
-      opts.onRequest?.({ interfaceName: opts.interfaceName, operation, ms, outcome });
+      opts.onRequest?.({ interfaceName: opts.interfaceName, operation, ms, outcome, ...(fault === undefined ? {} : { faultKind: fault.kind }) });
     } catch (err) {
       request.log.warn({ err }, 'soap onRequest hook failed');
     }
   }
 
-  /** Never lets an internal message reach the wire: unknown errors become a Server fault with a correlation id. */
-  function sendFault(request: FastifyRequest, reply: FastifyReply, version: SoapVersion, err: unknown): FastifyReply {
-    let fault = err instanceof SoapFault ? err : internalFault(request, err);
+  /** Error → the fault to write, through the interface's hooks; never an internal message on the wire. */
+  function toFault(err: unknown, ctx: SoapFaultContext): SoapFault {
+    let fault: SoapFault | undefined = err instanceof SoapFault ? err : undefined;
+    if (fault === undefined) {
+      try {
+        fault = hooks.mapError?.(err, ctx);
+      } catch (hookErr) {
+        ctx.request.log.error({ err: hookErr }, 'soap mapError hook failed');
+      }
+    }
+    fault ??= internalFault(ctx.request, err);
+    try {
+      return hooks.fault?.(fault, ctx) ?? fault;
+    } catch (hookErr) {
+      return internalFault(ctx.request, hookErr);
+    }
+  }
+
+  function sendFault(request: FastifyRequest, reply: FastifyReply, version: SoapVersion, fault: SoapFault): FastifyReply {
+    let written = fault;
     let body: string;
     try {
-      body = buildFault(version, fault);
+      body = buildFault(version, written);
     } catch (buildErr) {
-      fault = internalFault(request, buildErr);
-      body = buildFault(version, fault);
+      written = internalFault(request, buildErr);
+      body = buildFault(version, written);
     }
-    return reply.code(fault.httpStatus ?? faultHttpStatus(version, fault)).header('content-type', contentTypeFor(version)).send(body);
+    reply.code(faultHttpStatus(version, written)).header('content-type', contentTypeFor(version));
+    for (const [name, value] of Object.entries(written.responseHeaders ?? {})) reply.header(name, value);
+    return reply.send(body);
   }
 
   async function post(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -88,15 +164,27 @@ export function registerSoapEndpoint(app: FastifyInstance, opts: SoapEndpointOpt
     const contentType = request.headers['content-type'];
     let version: SoapVersion = soapVersionFromContentType(contentType) ?? '1.1';
     let operation = '-';
-    let parsed = false;
+    let dispatched = false;
     try {
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const soap = parseSoap(raw, { maxBytes, contentType });
-      parsed = true;
+      const received = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const raw = decodeContentCoding(received, request.headers['content-encoding'], maxBytes, version);
+      const soap = parseSoap(raw, { ...limits, ...(contentType === undefined ? {} : { contentType }) });
       version = soap.version;
-      const action = soapActionOf(request.headers);
-      operation = soap.operation?.name ?? action ?? '-';
-      const result = await opts.handle({ request, soap, log: request.log, ...(action === undefined ? {} : { action }) });
+      operation = soap.operation?.name ?? '-';
+      // SOAP 1.2 Part 1 §5.2.3: before anything is processed.
+      checkMustUnderstand(soap.header, version, understood, dispatcher.wording);
+      const route = dispatcher.dispatch(soap, requestAction(request.headers));
+      operation = route.operation.name;
+      dispatched = true;
+      const pending = opts.handle({
+        request,
+        soap,
+        operation: route.operation.name,
+        element: route.element,
+        log: request.log,
+        ...(route.action === undefined ? {} : { action: route.action.raw }),
+      });
+      const result = typeof pending === 'object' && 'then' in pending ? await pending : pending;
       const out = typeof result === 'string' ? { body: result } : result;
       record(request, started, operation);
       return reply
@@ -105,15 +193,16 @@ export function registerSoapEndpoint(app: FastifyInstance, opts: SoapEndpointOpt
         .send(out.body);
     } catch (err) {
       // Before the envelope was read, parseSoap's best guess of the version is the request's version (DESIGN rule 3).
-      if (!parsed && err instanceof SoapFault && err.version !== undefined) version = err.version;
-      const fault = err instanceof SoapFault ? err : internalFault(request, err);
+      if (err instanceof SoapFault && err.version !== undefined) version = err.version;
+      const fault = toFault(err, { version, request, ...(dispatched ? { operation } : {}) });
       record(request, started, operation, fault);
       return sendFault(request, reply, version, fault);
     }
   }
 
   void app.register(async (scope) => {
-    const documents = await loadDocuments(opts.wsdl);
+    const documents = opts.wsdl === undefined ? undefined : await loadWsdlDocuments(opts.wsdl);
+    const anyCase = opts.caseInsensitivePath ?? false;
 
     // Every SOAP body is read raw, whatever it claims to be; parseSoap decides. The cap is Fastify's bodyLimit,
     // which refuses on Content-Length before reading and stops reading chunked bodies once over.
@@ -126,15 +215,15 @@ export function registerSoapEndpoint(app: FastifyInstance, opts: SoapEndpointOpt
     // Errors raised before the handler runs (body too large, bad Content-Length) still answer as SOAP faults.
     scope.setErrorHandler((err: FastifyError, request, reply) => {
       const version = soapVersionFromContentType(request.headers['content-type']) ?? '1.1';
-      const fault = transportFault(request, err, maxBytes);
+      const fault = toFault(transportFault(request, err, maxBytes), { version, request });
       record(request, performance.now() - reply.elapsedTime, '-', fault);
       return sendFault(request, reply, version, fault);
     });
 
-    scope.post(opts.path, post);
+    routeAnyCase(scope, { method: 'POST', url: opts.path, handler: post }, anyCase);
 
     if (documents === undefined && opts.onGet === undefined) return;
-    scope.get(opts.path, async (request, reply) => {
+    const get = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       const wanted = documents?.pick(request.query);
       if (wanted === undefined) {
         if (opts.onGet !== undefined) return opts.onGet(request, reply);
@@ -147,58 +236,21 @@ export function registerSoapEndpoint(app: FastifyInstance, opts: SoapEndpointOpt
         text = rewriteAddresses(text, `${request.protocol}://${host}${opts.path}`);
       }
       return reply.code(200).type('text/xml; charset=utf-8').send(text);
-    });
+    };
+    routeAnyCase(scope, { method: 'GET', url: opts.path, handler: get }, anyCase);
   });
 }
 
 function internalFault(request: FastifyRequest, err: unknown): SoapFault {
   request.log.error({ err }, 'soap handler failed');
-  return new SoapFault({ code: 'Server', reason: `Internal server error (correlation id ${request.id})` });
+  return new SoapFault({ code: 'Server', reason: `Internal server error (correlation id ${request.id})`, kind: 'internal' });
 }
 
 function transportFault(request: FastifyRequest, err: FastifyError, maxBytes: number): SoapFault {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new SoapFault({ code: 'Client', reason: `Request exceeds ${maxBytes} bytes` });
+    return new SoapFault({ code: 'Client', reason: `Request exceeds ${maxBytes} bytes`, kind: 'request', reasonCode: 'tooLarge' });
   }
   const status = err.statusCode ?? 500;
-  if (status >= 400 && status < 500) return new SoapFault({ code: 'Client', reason: 'Malformed HTTP request' });
+  if (status >= 400 && status < 500) return new SoapFault({ code: 'Client', reason: 'Malformed HTTP request', kind: 'request', reasonCode: 'transport' });
   return internalFault(request, err);
-}
-
-interface Documents {
-  pick(query: unknown): { text: string; isWsdl: boolean } | undefined;
-}
-
-async function loadDocuments(wsdl: SoapWsdlOptions | undefined): Promise<Documents | undefined> {
-  if (wsdl === undefined) return undefined;
-  const loaded = await loadDocument(wsdl.file, wsdl.dir);
-  const main = wsdl.transform ? wsdl.transform(loaded) : loaded;
-  const keys = (wsdl.query ?? ['wsdl']).map((k) => k.toLowerCase());
-  const extras: { key: string; value: string; text: string }[] = [];
-  for (const [spec, file] of Object.entries(wsdl.extraDocs ?? {})) {
-    const eq = spec.indexOf('=');
-    const key = (eq === -1 ? spec : spec.slice(0, eq)).toLowerCase();
-    const value = eq === -1 ? '' : spec.slice(eq + 1).toLowerCase();
-    extras.push({ key, value, text: await loadDocument(file, wsdl.dir) });
-  }
-  return {
-    pick(query) {
-      if (query === null || typeof query !== 'object') return undefined;
-      // `?wsdl` and `?WSDL` are both in use (ASMX clients send either); so are mixed-case xsd names.
-      const entries = Object.entries(query as Record<string, unknown>).map(
-        ([k, v]) => [k.toLowerCase(), typeof v === 'string' ? v.toLowerCase() : ''] as const,
-      );
-      if (entries.some(([k]) => keys.includes(k))) return { text: main, isWsdl: true };
-      const extra = extras.find((x) => entries.some(([k, v]) => k === x.key && v === x.value));
-      return extra === undefined ? undefined : { text: extra.text, isWsdl: false };
-    },
-  };
-}
-
-/**
- * SOAP 1.1 §6.2: every fault is 500. SOAP 1.2 Part 2 §7.5.2.2: a Sender fault (the request was wrong) is 400, every
- * other fault 500.
- */
-export function faultHttpStatus(version: SoapVersion, fault: SoapFault): number {
-  return version === '1.2' && faultCodeFor('1.2', fault.code) === 'Sender' ? 400 : 500;
 }

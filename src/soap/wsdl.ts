@@ -40,3 +40,48 @@ export function rewriteAddresses(wsdl: string, endpoint: string): string {
   const value = escapeAttribute(endpoint);
   return wsdl.replace(ADDRESS, (_match, head: string, quote: string) => `${head}${quote}${value}${quote}`);
 }
+
+export interface SoapWsdlOptions {
+  /** File name under `<repo>/wsdl/` (or `dir`), or an absolute path. */
+  file: string;
+  /** Query keys that ask for the WSDL, matched case-insensitively; default `['wsdl']`. */
+  query?: string[];
+  /** Further documents: `'xsd=api-schema.xsd'` → file, served for `?xsd=api-schema.xsd` as is. */
+  extraDocs?: Record<string, string>;
+  /** Directory relative names resolve against; default `<repo>/wsdl`. */
+  dir?: string;
+  /** Applied once to the loaded WSDL (an interface's settings may change what it describes). */
+  transform?: (wsdl: string) => string;
+}
+
+/** The documents an endpoint serves on GET, read once at registration. */
+export interface WsdlDocuments {
+  /** The document a query string asks for; `isWsdl` when its addresses must be rewritten. */
+  pick(query: unknown): { text: string; isWsdl: boolean } | undefined;
+}
+
+/** Reads the WSDL and its extra documents once; rejects (at registration) when a file cannot be read. */
+export async function loadWsdlDocuments(wsdl: SoapWsdlOptions): Promise<WsdlDocuments> {
+  const loaded = await loadDocument(wsdl.file, wsdl.dir);
+  const main = wsdl.transform ? wsdl.transform(loaded) : loaded;
+  const keys = (wsdl.query ?? ['wsdl']).map((k) => k.toLowerCase());
+  const extras: { key: string; value: string; text: string }[] = [];
+  for (const [spec, file] of Object.entries(wsdl.extraDocs ?? {})) {
+    const eq = spec.indexOf('=');
+    const key = (eq === -1 ? spec : spec.slice(0, eq)).toLowerCase();
+    const value = eq === -1 ? '' : spec.slice(eq + 1).toLowerCase();
+    extras.push({ key, value, text: await loadDocument(file, wsdl.dir) });
+  }
+  return {
+    pick(query) {
+      if (query === null || typeof query !== 'object') return undefined;
+      // `?wsdl` and `?WSDL` are both in use (ASMX clients send either); so are mixed-case xsd names.
+      const entries = Object.entries(query as Record<string, unknown>).map(
+        ([k, v]) => [k.toLowerCase(), typeof v === 'string' ? v.toLowerCase() : ''] as const,
+      );
+      if (entries.some(([k]) => keys.includes(k))) return { text: main, isWsdl: true };
+      const extra = extras.find((x) => entries.some(([k, v]) => k === x.key && v === x.value));
+      return extra === undefined ? undefined : { text: extra.text, isWsdl: false };
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * line per element, `{namespace}local`, attributes sorted (namespace declarations are not attributes), text trimmed.
  * Prefixes, whitespace between elements and attribute order never make two messages differ.
  */
-import { parseXml, type XmlElement } from '../../src/soap/index.js';
+import { parseXml, type XmlElement } from '../../src/xml/index.js';
 
 export function canonicalLines(xml: string, mask: readonly string[] = []): string[] {
   const out: string[] = [];

@@ -1,11 +1,11 @@
 /** The ErrorCode table (README.md) and every way a request is refused: faults for what cannot be read, nothing changed. */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORE_ERROR_CODES, CoreError } from '../../src/core/index.js';
 import type { Gateway } from '../../src/gateway.js';
 import { CORE_TO_QMI, QMI_ERRORS, toQmiError } from '../../src/interfaces/qmi/errors.js';
 import { MediaLimitError } from '../../src/media/index.js';
-import { api, envelope, establishedCall, post, Receiver, req, sleep, startGateway, subscribed } from './helpers.js';
+import { api, envelope, establishedCall, perTest, post, qmiSessions, Receiver, req, sleep, startGateway, subscribed } from './helpers.js';
 
 describe('ErrorCode table', () => {
   it('maps every core error code to an ErrorCode and ErrorPhrase, and documents each in README.md', () => {
@@ -33,14 +33,7 @@ describe('ErrorCode table', () => {
   });
 });
 
-let gw: Gateway | undefined;
-let tool: Receiver | undefined;
-afterEach(async () => {
-  await gw?.close();
-  await tool?.stop();
-  gw = undefined;
-  tool = undefined;
-});
+const t = perTest();
 
 async function snapshot(g: Gateway): Promise<unknown> {
   const s = await api(g, 'GET', '/api/v1/state');
@@ -49,8 +42,8 @@ async function snapshot(g: Gateway): Promise<unknown> {
 
 describe('hostile and malformed requests', () => {
   it('answers unreadable XML with the seed fault (Client, "Parsing error") and changes nothing', async () => {
-    gw = await startGateway();
-    tool = await subscribed(gw, 'h');
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await subscribed(gw, 'h'));
     const callId = await establishedCall(gw);
     await post(gw, req.monitor('h', callId, '127.0.0.1', 4000));
     await tool.response('QMICallMonitoringStart');
@@ -79,26 +72,51 @@ describe('hostile and malformed requests', () => {
     expect(tool.events).toHaveLength(0);
   });
 
-  it('faults unknown operations, and a SOAPAction that names another operation', async () => {
-    gw = await startGateway();
+  it('faults unknown operations, and a SOAPAction that names another operation, as ASP.NET words them', async () => {
+    const gw = (t.gw = await startGateway());
     const unknown = await post(gw, envelope('s', '<qmi:QMIMakeCoffeeRequest><qmi:CallID>1</qmi:CallID></qmi:QMIMakeCoffeeRequest>'));
-    expect(unknown).toMatchObject({ status: 500, faultcode: 'soap:Client', faultstring: 'Unknown operation', success: '0' });
-    expect(unknown.detail).toContain('QMIMakeCoffeeRequest');
+    expect(unknown).toMatchObject({
+      status: 500,
+      faultcode: 'soap:Client',
+      faultstring: "The request element <QMIMakeCoffeeRequest xmlns='http://sap.com/bcm/qmi/qmi_schema'> was not recognized.",
+      success: '0',
+    });
     const empty = await post(gw, envelope('s', ''));
-    expect(empty).toMatchObject({ status: 500, faultstring: 'Unknown operation' });
+    expect(empty).toMatchObject({ status: 500, faultcode: 'soap:Client', faultstring: "The request element < xmlns=''> was not recognized.", success: '0' });
     const r = await new Receiver().start();
-    const mismatch = await post(gw, req.subscribe('s', r.url), { soapaction: '"http://sap.com/BCM/QMIInterface/QMIQueryCallInfo"' });
-    expect(mismatch).toMatchObject({ status: 500, faultstring: 'Unknown operation' });
-    // The QMI action quoted, unquoted or absent, and an action naming the operation itself, are all accepted.
-    for (const headers of [{ soapaction: '"http://sap.com/BCM/QMIInterface"' }, { soapaction: 'http://sap.com/BCM/QMIInterface' }, {} as Record<string, string>, { soapaction: '"http://sap.com/BCM/QMIInterface/QMISubscribeSession"' }]) {
+    // However it is quoted, an action naming another operation is refused (ASP.NET quotes it back as received).
+    for (const [soapaction, shown] of [
+      ['"http://sap.com/BCM/QMIInterface/QMIQueryCallInfo"', 'http://sap.com/BCM/QMIInterface/QMIQueryCallInfo'],
+      ['http://sap.com/BCM/QMIInterface/QMIQueryCallInfo', 'http://sap.com/BCM/QMIInterface/QMIQueryCallInfo'],
+      ["'http://sap.com/BCM/QMIInterface/QMIQueryCallInfo'", "'http://sap.com/BCM/QMIInterface/QMIQueryCallInfo'"],
+      ['"urn:not-qmi"', 'urn:not-qmi'],
+    ] as const) {
+      const refused = await post(gw, req.subscribe('s', r.url), { soapaction });
+      expect(refused, soapaction).toMatchObject({
+        status: 500,
+        faultcode: 'soap:Client',
+        faultstring: `Server did not recognize the value of HTTP Header SOAPAction: ${shown}.`,
+        success: '0',
+      });
+    }
+    expect(await qmiSessions(gw)).toEqual([]);
+    // The QMI action quoted, unquoted, single-quoted or absent, and an action naming the operation itself, are accepted.
+    for (const headers of [
+      { soapaction: '"http://sap.com/BCM/QMIInterface"' },
+      { soapaction: 'http://sap.com/BCM/QMIInterface' },
+      { soapaction: "'http://sap.com/BCM/QMIInterface'" },
+      { soapaction: '""' },
+      {} as Record<string, string>,
+      { soapaction: '"http://sap.com/BCM/QMIInterface/QMISubscribeSession"' },
+    ]) {
       expect((await post(gw, req.subscribe('s', r.url), headers)).success).toBe('1');
     }
     await r.stop();
   });
 
   it('faults requests whose parameters are missing or malformed, executing nothing', async () => {
-    gw = await startGateway();
-    tool = await subscribed(gw, 'p');
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await subscribed(gw, 'p'));
     const callId = await establishedCall(gw);
     const cases: [string, string][] = [
       [envelope('p', '<qmi:QMIQueryCallInfoRequest/>'), 'Missing CallID'],
@@ -123,7 +141,7 @@ describe('hostile and malformed requests', () => {
 
 describe('callback allow-list (qmi.callbackAllow)', () => {
   it('refuses a callback URL that is not http(s), or whose address is outside the default local networks', async () => {
-    gw = await startGateway();
+    const gw = (t.gw = await startGateway());
     for (const [url, reason] of [
       ['ftp://127.0.0.1/x', 'CallbackUrl must be an http or https URL'],
       ['not a url', 'CallbackUrl is not an absolute URL'],
@@ -134,11 +152,11 @@ describe('callback allow-list (qmi.callbackAllow)', () => {
       const a = await post(gw, req.subscribe('s', url ?? ''));
       expect(a, url).toMatchObject({ status: 500, faultstring: 'Subscription refused', detail: reason, success: '0' });
     }
-    expect(((await api(gw, 'GET', '/api/v1/state')).interfaces as { qmi: { sessions: unknown[] } }).qmi.sessions).toEqual([]);
+    expect(await qmiSessions(gw)).toEqual([]);
   });
 
   it('checks a callback host name once resolved: a refused one never gets a message, and the session shows why', async () => {
-    gw = await startGateway({ qmi: { callbackAllow: ['10.0.0.0/8'] } });
+    const gw = (t.gw = await startGateway({ qmi: { callbackAllow: ['10.0.0.0/8'] } }));
     const r = await new Receiver().start();
     const url = `http://localhost:${r.port}/events`;
     expect((await post(gw, req.subscribe('named', url))).success).toBe('1');
@@ -157,7 +175,7 @@ describe('callback allow-list (qmi.callbackAllow)', () => {
   });
 
   it('delivers to a callback host name that resolves into the allowed networks', async () => {
-    gw = await startGateway();
+    const gw = (t.gw = await startGateway());
     const r = await new Receiver().start();
     expect((await post(gw, req.subscribe('named', `http://localhost:${r.port}/events`))).success).toBe('1');
     expect(await r.response('QMISubscribeSession')).toMatchObject({ Success: '1' });

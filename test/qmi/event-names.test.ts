@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { checkAnswer } from '../../src/interfaces/qmi/answer.js';
-import { child, parseXml } from '../../src/soap/index.js';
+import { child, parseXml } from '../../src/xml/index.js';
 import { agentAction, api, bodyDocument, establishedCall, post, Receiver, req, startGateway, subscribed, XMLLINT, xsdComplaints, type ReceivedEvent } from './helpers.js';
 
 const GOLDEN = new URL('../golden/qmi/events/', import.meta.url);

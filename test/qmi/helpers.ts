@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { afterEach } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import type { ConfigInput } from '../../src/config/schema.js';
 import type { Clock } from '../../src/core/index.js';
 import { qmiInterface } from '../../src/interfaces/qmi/index.js';
 import { parseRtpHeader, type RtpPacketInfo } from '../../src/media/index.js';
-import { child, parseXml, type XmlElement } from '../../src/soap/index.js';
+import { child, parseXml, type XmlElement } from '../../src/xml/index.js';
 
 export const QMI_NS = 'http://sap.com/bcm/qmi/qmi_schema';
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -201,20 +202,24 @@ export interface SoapAnswer {
   detail: string | undefined;
 }
 
-export async function post(gw: Gateway, xml: string, headers: Record<string, string> = { soapaction: ACTION }): Promise<SoapAnswer> {
-  const res = await fetch(`${gw.baseUrl}${PATH}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', ...headers }, body: xml });
-  const text = await res.text();
+/** Reads an answer of either SOAP version: 1.2's Code/Value, Reason/Text and Detail fill the 1.1 names. */
+export function readAnswer(status: number, text: string): SoapAnswer {
   const env = parseXml(text);
   const body = child(env, 'Body');
   const fault = child(body, 'Fault');
   return {
-    status: res.status,
+    status,
     text,
     success: child(child(body, 'Response'), 'Success', 'Successs')?.text,
-    faultstring: child(fault, 'faultstring')?.text,
-    faultcode: child(fault, 'faultcode')?.text,
-    detail: child(child(fault, 'detail'), 'ErrorPhrase')?.text,
+    faultstring: (child(fault, 'faultstring') ?? child(child(fault, 'Reason'), 'Text'))?.text,
+    faultcode: (child(fault, 'faultcode') ?? child(child(fault, 'Code'), 'Value'))?.text,
+    detail: child(child(fault, 'detail', 'Detail'), 'ErrorPhrase')?.text,
   };
+}
+
+export async function post(gw: Gateway, xml: string | Buffer, headers: Record<string, string> = { soapaction: ACTION }, path = PATH): Promise<SoapAnswer> {
+  const res = await fetch(`${gw.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', ...headers }, body: xml });
+  return readAnswer(res.status, await res.text());
 }
 
 export const req = {
@@ -242,6 +247,23 @@ export async function subscribed(gw: Gateway, sess: string): Promise<Receiver> {
   await r.response('QMISubscribeSession');
   r.clear();
   return r;
+}
+
+/** A gateway and a QM tool for each test of the calling file, both closed after it. */
+export function perTest(): { gw?: Gateway; tool?: Receiver } {
+  const t: { gw?: Gateway; tool?: Receiver } = {};
+  afterEach(async () => {
+    await t.gw?.close();
+    await t.tool?.stop();
+    delete t.gw;
+    delete t.tool;
+  });
+  return t;
+}
+
+/** The QMI sessions `/api/v1/state` lists. */
+export async function qmiSessions(gw: Gateway): Promise<unknown[]> {
+  return ((await api(gw, 'GET', '/api/v1/state')).interfaces as { qmi: { sessions: unknown[] } }).qmi.sessions;
 }
 
 /** The control API over HTTP, as the world outside the QM tool drives calls. */

@@ -49,7 +49,16 @@ describe('QMI WSDL', () => {
     const eventsWsdl = wsdl.replace('</wsdl:definitions>', '<wsdl:service name="QMIEvents"><wsdl:port name="QMIEventsSoap" binding="qmi:QMIEventsSoap"><soap:address location="http://127.0.0.1/events"/></wsdl:port></wsdl:service></wsdl:definitions>');
     const server: Server = createServer((_req, res) => res.writeHead(404).end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    soap.listen(server, '/events', { QMIEvents: { QMIEventsSoap: impl } }, eventsWsdl);
+    await new Promise<void>((resolve, reject) => {
+      soap.listen(server, { path: '/events', services: { QMIEvents: { QMIEventsSoap: impl } }, xml: eventsWsdl, callback: (err: unknown) => (err ? reject(err) : resolve()) });
+    });
+    // Every event carries the one SOAPAction QMI 3.1 names, so a receiver tells them apart by the body element; the
+    // npm soap server dispatches on the action whenever one is sent, so it is taken off before it looks.
+    const actions: (string | string[] | undefined)[] = [];
+    server.prependListener('request', (req) => {
+      actions.push(req.headers.soapaction);
+      delete req.headers.soapaction;
+    });
     try {
       const c = await client('soap-client');
       const [sub] = await c.QMISubscribeSessionAsync({ SessionParams: { CallbackUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`, Subscribe: 1 } });
@@ -59,6 +68,8 @@ describe('QMI WSDL', () => {
       expect(q).toEqual({ Success: 1 });
       for (let i = 0; i < 100 && got.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
       expect(got.map((g) => g.op)).toEqual(['QMIRequestResponse', 'QMICallInfoNewcall', 'QMICallInfo', 'QMIRequestResponse']);
+      expect(new Set(actions)).toEqual(new Set(['"http://sap.com/BCM/QMIInterface"']));
+      expect(wsdl.match(/soapAction="([^"]*)"/g)?.every((a) => a === 'soapAction="http://sap.com/BCM/QMIInterface"')).toBe(true);
       expect(got[1]?.args).toMatchObject({ CallInfoParams: { CallID: callId, ANumber: '+35840111222', AgentNumber: '1101', AgentPort: expect.any(Number), BcmRecordingEn: 0 } });
       expect(got[3]?.args).toEqual({ ReqResponseParams: { CallID: callId, Request: 'QMIQueryCallInfo', Success: 1 } });
       const stranger = await client('stranger');

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildEnvelope,
-  buildFault,
-  child,
-  contentTypeFor,
-  faultCodeFor,
-  parseSoap,
-  parseXml,
-  path,
-  soapActionOf,
-  SoapFault,
-  SOAP11_NS,
-  SOAP12_NS,
-  textOf,
-} from '../../src/soap/index.js';
+import { buildEnvelope, buildFault, contentTypeFor, faultCodeFor, parseSoap, soapActionOf, SoapFault, SOAP11_NS, SOAP12_NS } from '../../src/soap/index.js';
+import { child, parseXml, path, textOf } from '../../src/xml/index.js';
 import { readFault } from './helpers.js';
 
 describe('buildEnvelope', () => {
@@ -78,7 +65,7 @@ describe('buildFault', () => {
       reason: 'Unknown session',
       detail: (d) => d.ele('urn:q', 'q:Error').ele('urn:q', 'q:Code').txt('17'),
     });
-    const xml = buildFault('1.1', fault, { namespaces: { q: 'urn:q' } });
+    const xml = buildFault('1.1', fault.with({ namespaces: { q: 'urn:q' } }));
     expect(xml).toContain('<soap:Fault><faultcode>soap:Client</faultcode><faultstring>Unknown session</faultstring>');
     expect(xml).toContain('<detail><q:Error><q:Code>17</q:Code></q:Error></detail>');
     expect(readFault(xml)).toMatchObject({ ns: SOAP11_NS, code: 'soap:Client', reason: 'Unknown session' });
@@ -136,5 +123,42 @@ describe('content types and actions', () => {
     expect(soapActionOf({ soapaction: '"urn:Header"', 'content-type': 'application/soap+xml; action="urn:Param"' })).toBe(
       'urn:Header',
     );
+  });
+});
+
+describe('buildFault: subcodes, languages, header blocks and body entries', () => {
+  const subcode = { ns: 'urn:sub', local: 'Refused', prefix: 'soap' };
+
+  it('writes a subcode as the 1.1 faultcode and as 1.2 Code/Subcode, declaring its prefix where it is used', () => {
+    const fault = new SoapFault({ code: 'Client', subcode, reason: 'No', lang: 'fi' });
+    // The envelope's own prefix cannot be reused for another namespace: the subcode gets another.
+    expect(buildFault('1.1', fault)).toContain('<faultcode xmlns:q0="urn:sub">q0:Refused</faultcode><faultstring xml:lang="fi">No</faultstring>');
+    expect(buildFault('1.2', fault)).toContain(
+      '<soap:Code><soap:Value>soap:Sender</soap:Value><soap:Subcode><soap:Value xmlns:q0="urn:sub">q0:Refused</soap:Value></soap:Subcode></soap:Code><soap:Reason><soap:Text xml:lang="fi">No</soap:Text>',
+    );
+  });
+
+  it('writes the fault’s header blocks and body entries, with their namespaces on the Envelope', () => {
+    const fault = new SoapFault({
+      code: 'Server',
+      reason: 'Down',
+      namespaces: { x: 'urn:x' },
+      header: (h) => void h.ele('urn:x', 'x:Trace').txt('t1'),
+      bodyEntries: (b) => void b.ele('urn:x', 'x:Result').txt('0'),
+    });
+    const xml = buildFault('1.1', fault);
+    expect(xml).toContain(`<soap:Envelope xmlns:soap="${SOAP11_NS}" xmlns:x="urn:x"><soap:Header><x:Trace>t1</x:Trace></soap:Header><soap:Body><x:Result>0</x:Result><soap:Fault>`);
+  });
+
+  it('bounds a reason that quotes client input', () => {
+    const xml = buildFault('1.1', new SoapFault({ code: 'Client', reason: `Unknown ${'a'.repeat(10_000)}` }));
+    expect(readFault(xml).reason).toHaveLength(2048);
+  });
+
+  it('copies a fault with changes, keeping what is not changed', () => {
+    const fault = new SoapFault({ code: 'Client', reason: 'r', kind: 'request', reasonCode: 'tooLarge', httpStatus: 415 });
+    const changed = fault.with({ reason: 'Parsing error', httpStatus: undefined });
+    expect(changed).toMatchObject({ code: 'Client', reason: 'Parsing error', kind: 'request', reasonCode: 'tooLarge', httpStatus: undefined });
+    expect(fault.reason).toBe('r');
   });
 });

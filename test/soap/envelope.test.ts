@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSoap, SOAP11_NS, SOAP12_NS, textOf, type SoapVersion } from '../../src/soap/index.js';
+import { parseSoap, SOAP11_NS, SOAP12_NS, type SoapVersion } from '../../src/soap/index.js';
+import { textOf } from '../../src/xml/index.js';
 import { catchFault, ECHO_NS, goodRequest, nsOf } from './helpers.js';
 
 describe('parseSoap: versions and prefixes', () => {

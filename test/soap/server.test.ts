@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSoap, textOf, type SoapVersion } from '../../src/soap/index.js';
+import { parseSoap, type SoapVersion } from '../../src/soap/index.js';
+import { textOf } from '../../src/xml/index.js';
 import {
   buildTestApp,
   contentTypeOf,

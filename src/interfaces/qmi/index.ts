@@ -2,30 +2,30 @@
  * QMI, the Sinch Contact Pro Quality Monitoring Interface (seed 000): SOAP 1.1 requests at /bcm/QMIInterface.asmx,
  * events multicast to every subscribed session's callback, RTP monitoring and server-side recording on the core.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CallEvent, DomainEvent } from '../../core/index.js';
 import type { HttpMessage } from '../../notify/index.js';
-import { child, parseSoap, registerSoapEndpoint, textOf, type SoapContext, type SoapReply, type SoapVersion, type XmlElement } from '../../soap/index.js';
+import { registerSoapEndpoint, type SoapContext, type SoapVersion } from '../../soap/index.js';
+import { child, textOf, type XmlElement } from '../../xml/index.js';
 import type { GatewayContext, InterfaceFactory, InterfaceModule } from '../types.js';
 import { compileCidrs, type AddressCheck } from '../../net/cidr.js';
 import { CallIds } from './call-ids.js';
 import { callInfoContext } from './callinfo.js';
-import { eventTemplate, faultReply, responseXml, type QmiEvent } from './messages.js';
+import { QMI_FAULT_HOOKS, qmiFault } from './faults.js';
+import { eventTemplate, responseXml, type QmiEvent } from './messages.js';
 import { projectCallEvent } from './projection.js';
-import { EVENT_NAME, operationOfAction, operationOfBody, QMI_ACTION, QMI_PATH, wsdlForSpelling, type EventKind } from './protocol.js';
+import { EVENT_NAME, operationOfBody, QMI_ACTION, QMI_OPERATIONS, QMI_PATH, wsdlForSpelling, type Operation } from './protocol.js';
 import { executeCallRequest, parseCallRequest, RequestFault, type RequestDeps } from './requests.js';
-import { SessionRefused, Sessions, type Session } from './sessions.js';
+import { Sessions, type Session } from './sessions.js';
 
 /** Sent with every callback: the core event's sequence number, so deliveries can be traced to what caused them. */
 export const SEQ_HEADER = 'x-ccgate-seq';
 /**
- * SOAP 1.1 §6.1.1: a SOAP HTTP request carries SOAPAction. The seed names none for callbacks; each event gets its own
- * (`<QMI action>/<event name>`, as in wsdl/qmi.wsdl), so a callback service may dispatch on it or on the body.
+ * SOAP 1.1 §6.1.1: a SOAP HTTP request carries SOAPAction. QMI 3.1 names one for the web service, and receivers
+ * dispatch on it or on the body, so every callback carries that one (as wsdl/qmi.wsdl's QMIEventsSoap says).
  */
-const CALLBACK_HEADERS = Object.fromEntries(
-  Object.entries(EVENT_NAME).map(([kind, name]) => [kind, { soapaction: `"${QMI_ACTION}/${name}"` }]),
-) as Record<EventKind, { soapaction: string }>;
+const CALLBACK_HEADERS: Readonly<Record<string, string>> = { soapaction: `"${QMI_ACTION}"` };
 const MAX_SESSION_ID = 128;
 const CONTROL = /[\u0000-\u001F\u007F]/;
 
@@ -56,25 +56,18 @@ class QmiInterface implements InterfaceModule {
   }
 
   async register(app: FastifyInstance): Promise<void> {
-    await app.register(async (scope) => {
-      const handled = new WeakSet<FastifyRequest>();
-      // QMI 1.2: a request that cannot be read gets faultcode Client, faultstring "Parsing error". The toolkit refuses
-      // such a request before the handler runs; its fault is re-worded here, its reason kept as the detail.
-      scope.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-        if (request.method !== 'POST' || handled.has(request) || reply.statusCode < 400 || typeof payload !== 'string') return payload;
-        return parsingFault(payload) ?? payload;
-      });
-      registerSoapEndpoint(scope, {
-        path: QMI_PATH,
-        interfaceName: 'qmi',
-        wsdl: { file: 'qmi.wsdl', transform: (text) => wsdlForSpelling(text, this.ctx.config.qmi.eventNames) },
-        handle: async (c) => {
-          handled.add(c.request);
-          return this.handle(c);
-        },
-        onRequest: (info) =>
-          this.ctx.metrics.observe('qmi', operationOfBody(info.operation) ?? 'unknown', info.outcome, info.ms),
-      });
+    registerSoapEndpoint(app, {
+      path: QMI_PATH,
+      interfaceName: 'qmi',
+      operations: QMI_OPERATIONS,
+      // QMI is an .asmx service (QMI 3.1): ASP.NET's wording for what it cannot dispatch, and IIS's path matching.
+      wording: 'asmx',
+      caseInsensitivePath: true,
+      understoodHeaders: ['QMISessID'],
+      wsdl: { file: 'qmi.wsdl', transform: (text) => wsdlForSpelling(text, this.ctx.config.qmi.eventNames) },
+      handle: (c) => this.handle(c),
+      faults: QMI_FAULT_HOOKS,
+      onRequest: (info) => this.ctx.metrics.observe('qmi', operationOfBody(info.operation) ?? 'unknown', info.outcome, info.ms),
     });
   }
 
@@ -87,34 +80,25 @@ class QmiInterface implements InterfaceModule {
     return { sessions: this.sessions.snapshot(), calls: this.ids.size };
   }
 
-  private handle(c: SoapContext): SoapReply | string {
+  /** Runs a dispatched request; refusals are thrown (qmiFault, RequestFault, SessionRefused) for the toolkit to write. */
+  private handle(c: SoapContext<Operation>): string {
     const { version } = c.soap;
-    const body = c.soap.operation;
-    if (!body) return faultReply(version, 'Unknown operation', 'The SOAP Body is empty');
-    const op = operationOfBody(body.name);
-    if (!op) return faultReply(version, 'Unknown operation', `${body.name} is not a QMI request`);
-    const named = c.action === undefined ? undefined : operationOfAction(c.action);
-    if (named !== undefined && named !== op) return faultReply(version, 'Unknown operation', `SOAPAction names ${named} but the body is ${op}`);
+    const op = c.operation;
     const sessionId = textOf(c.soap.header, 'QMISessID');
-    if (sessionId === undefined || sessionId === '') return faultReply(version, 'Missing QMISessID', 'Every QMI request carries the QMISessID header (QMI 4.1.1.1)');
-    if (sessionId.length > MAX_SESSION_ID || CONTROL.test(sessionId)) return faultReply(version, 'Invalid QMISessID', `QMISessID must be 1-${MAX_SESSION_ID} printable characters`);
-    try {
-      if (op === 'QMISubscribeSession') return this.subscribe(version, sessionId, body);
-      const session = this.sessions.get(sessionId);
-      // QMI 3.2.1: after unsubscribing (or before subscribing) "QMS … does not service any requests".
-      if (!session) return faultReply(version, 'Session not subscribed', `QMISessID ${sessionId} has no subscribed session`);
-      const parsed = parseCallRequest(op, body, this.deps);
-      const events = executeCallRequest(op, parsed, sessionId, this.log);
-      this.reply(session, events);
-      return responseXml(version, 1);
-    } catch (err) {
-      if (err instanceof RequestFault || err instanceof SessionRefused) return faultReply(version, err instanceof RequestFault ? 'Parsing error' : 'Subscription refused', err.message);
-      throw err;
-    }
+    if (sessionId === undefined || sessionId === '') throw qmiFault('Missing QMISessID', 'Every QMI request carries the QMISessID header (QMI 4.1.1.1)');
+    if (sessionId.length > MAX_SESSION_ID || CONTROL.test(sessionId)) throw qmiFault('Invalid QMISessID', `QMISessID must be 1-${MAX_SESSION_ID} printable characters`);
+    if (op === 'QMISubscribeSession') return this.subscribe(version, sessionId, c.element);
+    const session = this.sessions.get(sessionId);
+    // QMI 3.2.1: after unsubscribing (or before subscribing) "QMS … does not service any requests".
+    if (!session) throw qmiFault('Session not subscribed', `QMISessID ${sessionId} has no subscribed session`);
+    const parsed = parseCallRequest(op, c.element, this.deps);
+    const events = executeCallRequest(op, parsed, sessionId, this.log);
+    this.reply(session, events);
+    return responseXml(version, 1);
   }
 
   /** QMI 4.1.1: Subscribe 1 (or absent, as in the seed's 3.2.1 example) subscribes, 0 unsubscribes. */
-  private subscribe(version: SoapVersion, sessionId: string, body: XmlElement): SoapReply | string {
+  private subscribe(version: SoapVersion, sessionId: string, body: XmlElement): string {
     const params = child(body, 'SessionParams') ?? body;
     const flag = textOf(params, 'Subscribe');
     if (flag !== undefined && flag !== '' && flag !== '0' && flag !== '1') throw new RequestFault('Subscribe must be 0 or 1');
@@ -144,7 +128,7 @@ class QmiInterface implements InterfaceModule {
   }
 
   private message(ev: QmiEvent, sessionId: string): HttpMessage {
-    return { body: eventTemplate(ev, this.ctx.config.qmi.eventNames).render(sessionId), label: EVENT_NAME[ev.kind], headers: CALLBACK_HEADERS[ev.kind] };
+    return { body: eventTemplate(ev, this.ctx.config.qmi.eventNames).render(sessionId), label: EVENT_NAME[ev.kind], headers: CALLBACK_HEADERS };
   }
 
   private onEvent(e: DomainEvent): void {
@@ -155,23 +139,10 @@ class QmiInterface implements InterfaceModule {
     for (const ev of events) {
       const t = eventTemplate(ev, this.ctx.config.qmi.eventNames);
       const label = EVENT_NAME[ev.kind];
-      const headers = { ...CALLBACK_HEADERS[ev.kind], [SEQ_HEADER]: seq };
+      const headers = { ...CALLBACK_HEADERS, [SEQ_HEADER]: seq };
       // QMI 2: "The QMS multicasts the call information events to all subscribed QMI sessions".
       for (const s of this.sessions.values()) this.sessions.send(s, { body: t.render(s.id), label, headers });
     }
-  }
-}
-
-/** The toolkit's fault for an unreadable request, re-worded as QMI 1.2's; undefined when the payload is not one. */
-function parsingFault(payload: string): string | undefined {
-  try {
-    const soap = parseSoap(payload);
-    const fault = child(soap.body, 'Fault');
-    if (!fault) return undefined;
-    const reason = textOf(fault, 'faultstring') ?? textOf(child(fault, 'Reason'), 'Text') ?? 'Malformed request';
-    return faultReply(soap.version, 'Parsing error', reason).body;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,13 +1,14 @@
 /**
- * QMI wire messages ccgate writes: the synchronous Response, faults, and the events posted to callbacks. An event is
+ * QMI wire messages ccgate writes: the synchronous Response and the events posted to callbacks (faults: faults.ts). An event is
  * built once per core change and rendered per session, since only the QMISessID header differs (QMI 3.2.2: events
  * are multicast to every session, each with its own header).
  */
-import { buildEnvelope, envelopeNamespace, ENVELOPE_PREFIX, faultCodeFor, type SoapReply, type SoapVersion, type XMLBuilder } from '../../soap/index.js';
+import { buildEnvelope, envelopeNamespace, ENVELOPE_PREFIX, type SoapVersion, type XMLBuilder } from '../../soap/index.js';
 import type { QmiError } from './errors.js';
 import { EVENT_ELEMENTS, QMI_NS, XSD_NS, XSI_NS, type CallStateValue, type EventKind, type EventSpelling, type Operation } from './protocol.js';
 
-const NAMESPACES = { qmi: QMI_NS, xsi: XSI_NS, xsd: XSD_NS };
+/** The prefixes every QMI answer declares on its Envelope (responses here, faults in faults.ts). */
+export const NAMESPACES = { qmi: QMI_NS, xsi: XSI_NS, xsd: XSD_NS } as const;
 
 /** QMI 5.2.2, in the schema's order. */
 export const CALL_INFO_FIELDS = [
@@ -132,33 +133,4 @@ export function responseXml(version: SoapVersion, success: 0 | 1): string {
     responses.set(key, xml);
   }
   return xml;
-}
-
-/**
- * QMI 1.2: "If an operation fails … a standard SOAP 1.1 fault message element is included in the response", and
- * the seed's example pairs it with `Response/Success 0`. Both go in the Body (SOAP 1.1 §4.4: the Fault is a body
- * entry), so a client that reads either finds the failure. The fault code is qualified (SOAP 1.1 §4.4.1).
- */
-export function faultReply(version: SoapVersion, reason: string, detail?: string, code: 'Client' | 'Server' = 'Client'): SoapReply {
-  const envNs = envelopeNamespace(version);
-  const text = printable(reason).slice(0, 500);
-  const more = detail === undefined ? undefined : printable(detail).slice(0, 500);
-  const faultCode = `${ENVELOPE_PREFIX}:${faultCodeFor(version, code)}`;
-  const body = buildEnvelope(version, {
-    namespaces: NAMESPACES,
-    body: (b) => {
-      qmi(qmi(b, 'Response'), 'Success', 0);
-      const fault = b.ele(envNs, `${ENVELOPE_PREFIX}:Fault`);
-      if (version === '1.1') {
-        fault.ele('faultcode').txt(faultCode);
-        fault.ele('faultstring').txt(text);
-        if (more !== undefined) qmi(fault.ele('detail'), 'ErrorPhrase', more);
-        return;
-      }
-      fault.ele(envNs, `${ENVELOPE_PREFIX}:Code`).ele(envNs, `${ENVELOPE_PREFIX}:Value`).txt(faultCode);
-      fault.ele(envNs, `${ENVELOPE_PREFIX}:Reason`).ele(envNs, `${ENVELOPE_PREFIX}:Text`).att('http://www.w3.org/XML/1998/namespace', 'xml:lang', 'en').txt(text);
-      if (more !== undefined) qmi(fault.ele(envNs, `${ENVELOPE_PREFIX}:Detail`), 'ErrorPhrase', more);
-    },
-  });
-  return { status: 500, body };
 }

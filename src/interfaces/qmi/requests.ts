@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { ContactCenter } from '../../core/index.js';
 import { MediaLimitError, type RtpSender } from '../../media/index.js';
-import { child, textOf, type XmlElement } from '../../soap/index.js';
+import { child, textOf, type XmlElement } from '../../xml/index.js';
 import type { AddressCheck } from '../../net/cidr.js';
 import { callInfo, type CallInfoContext } from './callinfo.js';
 import type { CallIds } from './call-ids.js';

@@ -2,12 +2,12 @@
  * The TelServices wire format (seed "Protocol"): element-only XML, no prolog, namespaces or attributes. Enumerations
  * and booleans are empty child elements (`<state><on/></state>`, `<isOutgoing><true/></isOutgoing>`).
  *
- * Input goes through the shared hardened parser (src/soap/xml.ts: size and depth caps, DTD/entity/PI refusal,
+ * Input goes through the shared hardened parser (src/xml/: size, depth and element caps, DTD/entity/PI refusal,
  * XMLValidator before fast-xml-parser); output is built as a small element tree and serialised by xmlbuilder2 in
  * well-formed mode, so no client-supplied text can inject markup.
  */
 import { create } from 'xmlbuilder2';
-import { parseXml, XmlInputError, type XmlElement } from '../../soap/xml.js';
+import { parseXml, XmlInputError, type XmlElement } from '../../xml/index.js';
 import { readRequest, RequestError, type TsRequest } from './requests.js';
 
 /** An element to write: text or children (an element with neither is written empty, `<number/>`). */

@@ -8,7 +8,7 @@
  * Replies are always a TelServiceReturn (errors included) with status 200: TelServices errors are protocol results.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { XmlElement } from '../../soap/xml.js';
+import type { XmlElement } from '../../xml/index.js';
 import { cachedErrorXml } from './codec.js';
 import type { RequestHandler } from './handler.js';
 import { readRequest, RequestError } from './requests.js';

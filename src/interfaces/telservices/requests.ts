@@ -5,7 +5,7 @@
  * how the seed documents qualifyCall's parameters), and the forward record is read from `<info>` (the example) or
  * `<forward>` (the parameter list). Anything missing or out of range is a RequestError, answered `reject`.
  */
-import { child, children, textOf, type XmlElement } from '../../soap/xml.js';
+import { child, children, textOf, type XmlElement } from '../../xml/index.js';
 import { FORWARD_TYPES, type ForwardType } from '../../core/index.js';
 
 export class RequestError extends Error {

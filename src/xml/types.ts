@@ -16,6 +16,7 @@ export interface XmlElement {
 
 export type XmlInputReason =
   | 'tooLarge'
+  | 'tooManyElements'
   | 'doctype'
   | 'processingInstruction'
   | 'malformed'
@@ -25,14 +26,30 @@ export type XmlInputReason =
   | 'empty';
 
 export interface XmlLimits {
-  /** Largest accepted input in bytes (default 256 KiB). */
+  /** Largest accepted input in bytes, as received (default 256 KiB). */
   maxBytes?: number;
   /** Deepest accepted element nesting, the root counting as 1 (default 64). */
   maxDepth?: number;
+  /** Most elements accepted in one document, counted before parsing (default 4096). */
+  maxElements?: number;
+}
+
+export interface XmlReadOptions extends XmlLimits {
+  /**
+   * The `charset` parameter of the transport's Content-Type, if any (RFC 7303 §3.2). A byte-order mark or the
+   * byte pattern of the first character (XML 1.0 Appendix F) decides first; this breaks the tie only where they
+   * cannot (UTF-16 text that does not start with `<` or white space).
+   */
+  charset?: string;
 }
 
 export const DEFAULT_MAX_BYTES = 256 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
+/**
+ * Parsing costs roughly 10 µs per element on the 2-core development machine under load (26,000 siblings take about
+ * 300-400 ms), so 4096 bounds the worst case near 40 ms while leaving every request of the seeds far below it.
+ */
+export const DEFAULT_MAX_ELEMENTS = 4096;
 
 /** Input refused before or while parsing; `message` is safe to show a client (no internals). */
 export class XmlInputError extends Error {

@@ -1,4 +1,4 @@
-import type { XmlElement } from './xml-types.js';
+import type { XmlElement } from './types.js';
 
 // Tolerant reader (DESIGN "Principles"): seeds spell the same element with different case
 // (`SessionId` vs `SessionID`), so an exact local-name match wins and a case-insensitive one is the fallback.

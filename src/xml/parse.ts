@@ -1,16 +1,21 @@
+/**
+ * The hardened XML reader every interface uses (SOAP endpoints through src/soap/, TelServices directly): UTF-8 and
+ * UTF-16 input, size, depth and element-count caps checked before any parsing, no DTDs, entities or processing
+ * instructions, mismatched tags caught by fast-xml-parser's validator, names that could reach an object prototype
+ * refused, and a namespace-resolved element tree as the result.
+ */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { checkName, decodeEntities, decodeInput, refuseDeepNesting, refuseForbiddenMarkup } from './xml-guards.js';
+import { decodeXmlBytes } from './encoding.js';
+import { checkName, decodeEntities, refuseForbiddenMarkup, refuseOversizedStructure } from './guards.js';
 import {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_ELEMENTS,
   XmlInputError,
   type XmlElement,
   type XmlLimits,
-} from './xml-types.js';
-
-export { child, children, path, textOf } from './xml-lookup.js';
-export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, XmlInputError } from './xml-types.js';
-export type { XmlElement, XmlInputReason, XmlLimits } from './xml-types.js';
+  type XmlReadOptions,
+} from './types.js';
 
 const TEXT = '#text';
 const CDATA = '#cdata';
@@ -35,7 +40,7 @@ const parser = new XMLParser({
   trimValues: false,
   ignoreDeclaration: true,
   removeNSPrefix: false,
-  // Depth is refused by refuseDeepNesting before parsing; this is only a backstop.
+  // Depth is refused by refuseOversizedStructure before parsing; this is only a backstop.
   maxNestedTags: MAX_SUPPORTED_DEPTH + 2,
   // Tag paths are not used; building them costs time proportional to depth for every tag.
   jPath: false,
@@ -65,17 +70,23 @@ function lookupNamespace(scope: Scope | undefined, prefix: string): string | und
 }
 
 /**
- * Parses a document into a namespace-resolved element tree and returns its root.
- * Throws XmlInputError for anything a SOAP endpoint must refuse.
+ * Parses a document (bytes in UTF-8 or UTF-16, see decodeXmlBytes, or an already decoded string) into a
+ * namespace-resolved element tree and returns its root. Throws XmlInputError, whose message is safe to show a client,
+ * for anything an endpoint must refuse.
  */
-export function parseXml(input: Buffer | string, limits: XmlLimits = {}): XmlElement {
-  const text = decodeInput(input, limits.maxBytes ?? DEFAULT_MAX_BYTES);
+export function parseXml(input: Buffer | string, options: XmlReadOptions = {}): XmlElement {
+  return parseXmlText(decodeXmlBytes(input, options.maxBytes ?? DEFAULT_MAX_BYTES, options.charset), options);
+}
+
+/** parseXml for text already decoded by decodeXmlBytes (the byte cap was checked there). */
+export function parseXmlText(text: string, limits: XmlLimits = {}): XmlElement {
   refuseForbiddenMarkup(text);
+  const maxDepth = Math.min(limits.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_SUPPORTED_DEPTH);
+  // Before the validator: it and the parser cost time per element, the scan does not.
+  refuseOversizedStructure(text, maxDepth, limits.maxElements ?? DEFAULT_MAX_ELEMENTS);
   // The parser alone accepts `<r><a></r>`; the validator is what enforces well-formedness.
   const verdict = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (verdict !== true) throw new XmlInputError('malformed', `Malformed XML: ${verdict.err.msg.slice(0, 200)}`);
-  const maxDepth = Math.min(limits.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_SUPPORTED_DEPTH);
-  refuseDeepNesting(text, maxDepth);
   let raw: unknown;
   try {
     raw = parser.parse(text);

@@ -1,0 +1,17 @@
+/**
+ * The generic hardened XML reader (not SOAP-specific: TelServices reads its element-only XML through it too) and the
+ * tolerant lookups every interface uses on its result.
+ */
+export { decodeXmlBytes, detectEncoding, type XmlEncoding } from './encoding.js';
+export { child, children, path, textOf } from './lookup.js';
+export { parseXml, parseXmlText } from './parse.js';
+export {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_ELEMENTS,
+  XmlInputError,
+  type XmlElement,
+  type XmlInputReason,
+  type XmlLimits,
+  type XmlReadOptions,
+} from './types.js';
