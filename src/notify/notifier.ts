@@ -128,10 +128,13 @@ export class Notifier {
   /**
    * Waits until every subscriber has drained, at most `timeoutMs`; resolves true when all did. The gateway calls it
    * on shutdown after the interfaces have stopped (and enqueued their goodbyes, e.g. ICI subscriptionEnded reason 1)
-   * and before close() destroys the connections. Subscribers stay open and keep delivering meanwhile.
+   * and before close() destroys the connections. Subscribers stay open and keep delivering meanwhile. Subscribers
+   * that are retrying after a failed attempt are not waited for.
    */
   async drain(timeoutMs: number): Promise<boolean> {
-    const subs = [...this.subscribers.values()];
+    // A subscriber already retrying after a failure is not waited for: its receiver is not answering now, and
+    // shutdown must not take its backoff.
+    const subs = [...this.subscribers.values()].filter((sub) => sub.health().state === 'active');
     const all = Promise.all(subs.map((sub) => sub.whenDrained())).then(() => true);
     return (await withTimeout(all, timeoutMs)) ?? false;
   }

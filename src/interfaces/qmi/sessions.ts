@@ -11,12 +11,11 @@
  *   it; messages wait meanwhile. A refused callback is logged and shown in the session's snapshot, and nothing is
  *   ever posted to it; the session itself stays subscribed (re-subscribing checks again).
  */
-import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { HttpMessage, Notifier, Subscriber } from '../../notify/index.js';
 import { redactUrl } from '../../notify/index.js';
+import { checkCallbackAddress, checkCallbackHost, CallbackUrlError, parseCallbackUrl, type CallbackAllowList, type CallbackTarget, type CallbackVerdict } from '../../net/callback.js';
 import type { AddressCheck } from '../../net/cidr.js';
-import { checkCallbackHost, urlHost, type CallbackVerdict } from './allow.js';
 import { checkAnswer } from './answer.js';
 
 export type CallbackState = 'pending' | 'active' | 'refused';
@@ -63,8 +62,11 @@ export interface SessionsDeps {
   /** The session is gone (unsubscribed or cancelled): stop what it owned. */
   onEnded: (sessionId: string) => void;
   /** How a callback host is checked (tests replace DNS). */
-  checkHost?: (host: string, allowed: AddressCheck) => Promise<CallbackVerdict>;
+  checkHost?: (host: string, list: CallbackAllowList) => Promise<CallbackVerdict>;
 }
+
+/** The setting QMI's callback allow-list comes from, named in refusals. */
+const CALLBACK_ALLOW_KEY = 'qmi.callbackAllow';
 
 export const MAX_SESSIONS = 1000;
 const MAX_WAITING = 1000;
@@ -77,9 +79,12 @@ export function subscriberId(sessionId: string): string {
 
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
+  private readonly allowList: CallbackAllowList;
   private stopped = false;
 
-  constructor(private readonly deps: SessionsDeps) {}
+  constructor(private readonly deps: SessionsDeps) {
+    this.allowList = { allowed: deps.allowCallback, key: CALLBACK_ALLOW_KEY };
+  }
 
   get(id: string): Session | undefined {
     return this.sessions.get(id);
@@ -95,15 +100,15 @@ export class Sessions {
 
   /** Returns whether it was a refresh of an identical subscription. Throws SessionRefused. */
   subscribe(id: string, url: string): { refreshed: boolean } {
-    let parsed: URL;
+    let target: CallbackTarget;
     try {
-      parsed = new URL(url);
-    } catch {
-      throw new SessionRefused('CallbackUrl is not an absolute URL');
+      target = parseCallbackUrl(url);
+    } catch (err) {
+      if (err instanceof CallbackUrlError) throw new SessionRefused(err.message);
+      throw err;
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new SessionRefused('CallbackUrl must be an http or https URL');
-    const host = urlHost(parsed);
-    if (isIP(host) !== 0 && !this.deps.allowCallback(host)) {
+    const { host } = target;
+    if (target.literal && !checkCallbackAddress(host, this.allowList).ok) {
       this.deps.logger.warn({ session: id, callback: redactUrl(url) }, 'QMI callback refused: address not in qmi.callbackAllow');
       throw new SessionRefused(`Callback address ${host} is not allowed (qmi.callbackAllow)`);
     }
@@ -123,7 +128,7 @@ export class Sessions {
     delete session.refusal;
     this.sessions.set(id, session);
     this.deps.logger.info({ session: id, callback: redactUrl(url), resubscribe: existing !== undefined }, 'QMI session subscribed');
-    if (isIP(host) !== 0) this.activate(session);
+    if (target.literal) this.activate(session);
     else void this.checkThenActivate(session, host, session.generation);
     return { refreshed: false };
   }
@@ -184,7 +189,7 @@ export class Sessions {
   }
 
   private async checkThenActivate(session: Session, host: string, generation: number): Promise<void> {
-    const verdict = await (this.deps.checkHost ?? checkCallbackHost)(host, this.deps.allowCallback);
+    const verdict = await (this.deps.checkHost ?? checkCallbackHost)(host, this.allowList);
     if (this.stopped || session.generation !== generation || this.sessions.get(session.id) !== session) return;
     if (verdict.ok) {
       this.activate(session);
