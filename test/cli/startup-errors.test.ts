@@ -75,7 +75,11 @@ describe('start-up errors: one line naming the key, exit code 2', { timeout: 60_
   });
 
   it('a config-file key of the wrong type, named by its file key', async () => {
-    await expectConfigFailure({ CCGATE_CONFIG: configFile({ http: { port: 'eighty' } }) }, 'http.port: Invalid input: expected number, received string');
+    // CCGATE_HTTP_PORT empty = not set, so the file's value is the one read.
+    await expectConfigFailure({ CCGATE_HTTP_PORT: '', CCGATE_CONFIG: configFile({ http: { port: 'eighty' } }) }, 'http.port: Invalid input: expected number, received string');
+    // The same value from the environment is named by its variable.
+    expect(() => loadConfig({ env: { CCGATE_HTTP_PORT: '70000' } })).toThrow(/^CCGATE_HTTP_PORT: /);
+    expect(() => loadConfig({ env: { CCGATE_CONFIG: configFile({ http: { port: 70000 } }) } })).toThrow(/^http\.port: /);
   });
 
   it('an unknown config-file key', async () => {
