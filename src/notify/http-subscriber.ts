@@ -5,8 +5,9 @@
  * A receiver that closes its connection after each answer without saying so (no `Connection: close`, common in small
  * HTTP servers) races the next request: it arrives on a socket the peer has already closed and fails before any
  * answer byte. Such a failure on a reused connection is not the receiver's fault and the request was never read, so it
- * is sent again at once on a new connection, once per message, and not counted as a failed attempt (RFC 9112 §9.3.1:
- * a client may retry a request when the connection closed before any response was received).
+ * is sent again at once on a new connection and not counted as a failed attempt. RFC 9112 §9.3.1 allows retrying a
+ * non-idempotent request when the client can tell the original was never applied: a kept-alive connection reset or
+ * closed before any byte of an answer, right after the previous exchange on it completed, is that case.
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -17,6 +18,12 @@ import { byteSize, toPendingHttp, type FlatHeaders, type PendingHttp } from './m
 import { backoffDelay, type DeliveryPolicy } from './policy.js';
 import { parseHttpTarget, type HttpTarget } from './target.js';
 import type { AnswerCheck, HttpMessage, Subscriber, SubscriberHealth } from './types.js';
+
+/**
+ * Free resends per message after a kept-alive connection turned out closed. One is the rule (the resend goes on a new
+ * connection, which cannot be stale); the margin covers a resend that undici still wrote to the dying socket.
+ */
+const MAX_FREE_RESENDS = 3;
 
 export interface HttpSubscriberOptions {
   id: string;
@@ -197,9 +204,9 @@ export class HttpSubscriber implements Subscriber {
       this.current = null;
       if (attempt.hadAnswer) this.answersOnConnection += 1;
       if (this.stopped || outcome.kind === 'aborted') return;
-      if (outcome.kind === 'failed' && outcome.closedBeforeAnswer && reused && !head.resent) {
+      if (outcome.kind === 'failed' && outcome.closedBeforeAnswer && reused && head.resends < MAX_FREE_RESENDS) {
         // The peer had closed the kept-alive connection; the request was never read. Again, now, on a new one.
-        head.resent = true;
+        head.resends += 1;
         head.attempts -= 1;
         this.log.debug({ event: head.label, reason: outcome.reason }, 'kept-alive connection was closed by the receiver; resending on a new one');
         continue;

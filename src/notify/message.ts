@@ -17,8 +17,8 @@ export interface PendingHttp {
   enqueuedAt: number;
   /** Attempts made for this message so far (a free resend on a stale keep-alive connection is not one). */
   attempts: number;
-  /** Whether the one free resend after a stale keep-alive connection has been used. */
-  resent: boolean;
+  /** Free resends after a stale keep-alive connection so far (capped, see http-subscriber.ts). */
+  resends: number;
 }
 
 /** UTF-8 size without encoding the string (V8 counts it in place). */
@@ -27,9 +27,9 @@ export function byteSize(body: string | Buffer): number {
 }
 
 export function toPendingHttp(msg: HttpMessage | Buffer, enqueuedAt: number, base: FlatHeaders): PendingHttp {
-  if (Buffer.isBuffer(msg)) return { body: msg, headers: base, label: undefined, bytes: msg.length, enqueuedAt, attempts: 0, resent: false };
+  if (Buffer.isBuffer(msg)) return { body: msg, headers: base, label: undefined, bytes: msg.length, enqueuedAt, attempts: 0, resends: 0 };
   const headers = overlay(base, msg.headers);
-  return { body: msg.body, headers, label: msg.label, bytes: byteSize(msg.body), enqueuedAt, attempts: 0, resent: false };
+  return { body: msg.body, headers, label: msg.label, bytes: byteSize(msg.body), enqueuedAt, attempts: 0, resends: 0 };
 }
 
 /**

@@ -13,7 +13,8 @@ describe('removal once a subscriber has drained', () => {
   it('removes the subscriber right after its last message is delivered, without polling', async () => {
     const notifier = newNotifier();
     const receiver = track(await startReceiver((_r, res) => receiver.later(30, () => ok(res))));
-    const sub = notifier.addHttp({ id: 's', interfaceName: 'qmi', url: receiver.url, policy: FAST });
+    // A generous attempt timeout: on a loaded machine a 30 ms answer must not time out and be sent twice.
+    const sub = notifier.addHttp({ id: 's', interfaceName: 'qmi', url: receiver.url, policy: { ...FAST, attemptTimeoutMs: 10_000 } });
     for (let i = 1; i <= 3; i++) sub.enqueue(event(i));
     const removed = notifier.removeWhenDrained('s');
     expect(notifier.get('s')).toBe(sub);
@@ -64,8 +65,9 @@ describe('shutdown drain', () => {
   it('drain() waits until every queue is delivered, then close() has nothing to drop', async () => {
     const notifier = newNotifier();
     const receiver = track(await startReceiver((_r, res) => receiver.later(20, () => ok(res))));
-    const a = notifier.addHttp({ id: 'a', interfaceName: 'ici', url: receiver.url, policy: FAST });
-    const b = notifier.addHttp({ id: 'b', interfaceName: 'ici', url: receiver.url, policy: FAST });
+    const slowOk = { ...FAST, attemptTimeoutMs: 10_000 };
+    const a = notifier.addHttp({ id: 'a', interfaceName: 'ici', url: receiver.url, policy: slowOk });
+    const b = notifier.addHttp({ id: 'b', interfaceName: 'ici', url: receiver.url, policy: slowOk });
     a.enqueue(event(1));
     b.enqueue(event(2));
     b.enqueue(event(3));

@@ -37,16 +37,17 @@ async function silentCloser(): Promise<{ url: string; seqs: number[]; connection
   };
 }
 
-describe('a receiver that silently closes its connection after each answer', () => {
+describe('a receiver that silently closes its connection after each answer', { timeout: 90_000 }, () => {
   it('gets a burst of events in order, each once, with zero failed attempts', async () => {
     const { logger, lines } = captureLogger();
     const notifier = track(new Notifier({ logger }));
     const rx = track(await silentCloser());
     // A long backoff: a failure counted and retried would show as failed > 0 and stall the burst past the test timeout.
-    const sub = notifier.addHttp({ id: 'closer', interfaceName: 'qmi', url: rx.url, policy: { ...FAST, retryBaseMs: 60_000, retryMaxMs: 60_000 } });
-    const N = 300;
+    // attemptTimeoutMs generous so a loaded machine does not turn a slow answer into a failure.
+    const sub = notifier.addHttp({ id: 'closer', interfaceName: 'qmi', url: rx.url, policy: { ...FAST, attemptTimeoutMs: 10_000, retryBaseMs: 60_000, retryMaxMs: 60_000 } });
+    const N = 200;
     for (let i = 1; i <= N; i++) expect(sub.enqueue(event(i))).toBe(true);
-    await waitFor(() => sub.health().delivered === N, 'every event delivered', 15_000);
+    await waitFor(() => sub.health().delivered === N || sub.health().failed > 0, 'every event delivered', 60_000);
 
     expect(rx.seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     expect(sub.health()).toMatchObject({ delivered: N, failed: 0, dropped: 0, lastError: null, state: 'active' });
