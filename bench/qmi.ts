@@ -10,14 +10,15 @@
  * 3. The same load generator against the npm `soap` package serving the same WSDL (wsdl/qmi.wsdl) with a trivial
  *    QMIQueryCallInfo handler, in the same process, for comparison.
  *
- * The load generator and the receiver each run in a worker thread (a generator sharing the server's event loop would
- * measure itself). It prints figures and asserts nothing.
+ * The load generator and the receiver each run in a process of their own (a generator sharing the server's event loop
+ * would measure itself), so this process's CPU time is the server's: besides the rates, each server's CPU time per
+ * request is printed, which a machine busy with other work changes far less than the rates. It asserts nothing.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { buildGateway, type Gateway } from '../src/gateway.js';
 import { qmiInterface, SEQ_HEADER } from '../src/interfaces/qmi/index.js';
 import { WSDL_DIR } from '../src/paths.js';
@@ -28,9 +29,9 @@ function option(args: string[], name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/** Plain JS for a worker: the QM tool's callback. Counts events, records x-ccgate-seq order and arrival times. */
+/** Plain JS for a child process: the QM tool's callback. Counts events, records x-ccgate-seq order and arrival times. */
 const RECEIVER = `
-const { parentPort } = require('node:worker_threads');
+const parentPort = { postMessage: (m) => process.send(m), on: (e, f) => process.on(e, f) };
 const http = require('node:http');
 const OK = '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:qmi="http://sap.com/bcm/qmi/qmi_schema"><soapenv:Body><qmi:Response><qmi:Success>1</qmi:Success></qmi:Response></soapenv:Body></soapenv:Envelope>';
 let total = 0, seqCount = 0, lastSeq = -1, outOfOrder = 0, first = 0, last = 0;
@@ -59,9 +60,10 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** Plain JS for a worker: \`concurrency\` loops posting \`body\` with undici for \`ms\`; counts successes and others. */
+/** Plain JS for a child process: \`concurrency\` loops posting \`body\` with undici for \`ms\`; counts successes and others. */
 const QUERIER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const workerData = JSON.parse(process.env.BENCH_LOAD);
+const parentPort = { postMessage: (m) => process.send(m, () => process.exit(0)) };
 const { Pool } = require('undici');
 const { origin, path, concurrency, ms, body } = workerData;
 const pool = new Pool(origin, { connections: concurrency });
@@ -94,22 +96,31 @@ interface Count {
   spanMs: number;
 }
 
-function ask<T>(worker: Worker, msg: string): Promise<T> {
+/** `code` (plain JS) in a node process of its own, talking over IPC; undici resolves from this project. */
+function child(code: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+}
+
+function ask<T>(proc: ChildProcess, msg: string): Promise<T> {
   return new Promise((resolve) => {
-    worker.once('message', (m: T) => resolve(m));
-    worker.postMessage(msg);
+    proc.once('message', (m) => resolve(m as T));
+    proc.send(msg);
   });
 }
 
 async function load(origin: string, path: string, body: string, concurrency: number, ms: number): Promise<Load> {
-  const worker = new Worker(QUERIER, { eval: true, workerData: { origin, path, concurrency, ms, body } });
-  const result = await new Promise<Load>((resolve) => worker.once('message', resolve));
-  await worker.terminate();
-  return result;
+  const proc = child(QUERIER, { BENCH_LOAD: JSON.stringify({ origin, path, concurrency, ms, body }) });
+  return new Promise<Load>((resolve) => proc.once('message', (m) => resolve(m as Load)));
 }
 
+/** This process's CPU time (user + system) in microseconds. */
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
 /** Waits until the receiver has `expected` events (or 60 s without progress); resolves with its last count. */
-async function received(receiver: Worker, expected: (c: Count) => boolean): Promise<Count> {
+async function received(receiver: ChildProcess, expected: (c: Count) => boolean): Promise<Count> {
   let count = await ask<Count>(receiver, 'count');
   let progressAt = performance.now();
   let before = count.total;
@@ -169,8 +180,8 @@ export async function run(args: string[]): Promise<void> {
   const concurrency = option(args, 'concurrency', 50);
   const seconds = option(args, 'seconds', 3);
   const events = option(args, 'events', 20_000);
-  const receiver = new Worker(RECEIVER, { eval: true });
-  const { port } = await new Promise<{ port: number }>((r) => receiver.once('message', r));
+  const receiver = child(RECEIVER);
+  const { port } = await new Promise<{ port: number }>((r) => receiver.once('message', (m) => r(m as { port: number })));
   const gw = await ccgate(port);
   const path = '/bcm/QMIInterface.asmx';
   try {
@@ -185,14 +196,17 @@ export async function run(args: string[]): Promise<void> {
     await received(receiver, (c) => c.total >= 1 + 2 + 2 * warm.ok);
     await ask(receiver, 'reset');
 
-    // 1. Requests per second; then every event they caused, delivered.
+    // 1. Requests per second; then every event they caused, delivered. CPU: answering and delivering, per request.
+    const cpu0 = cpu();
     const q = await load(origin, path, query, concurrency, seconds * 1000);
     const drainStart = performance.now();
     const got = await received(receiver, (c) => c.total >= 2 * q.ok);
     const drainMs = performance.now() - drainStart;
+    const perRequest = (cpu() - cpu0) / Math.max(1, q.ok);
     line(`ccgate QMIQueryCallInfo, one session, concurrency ${concurrency}: ${Math.round(q.ok / q.seconds)}/s (${q.ok} in ${q.seconds.toFixed(2)} s)` +
       `, answers not a success: ${q.other}${q.sample ? ` (first: ${q.sample})` : ''}`);
     line(`  events caused: ${2 * q.ok}, delivered: ${got.total}${got.total >= 2 * q.ok ? '' : ' (MISSING)'}, last delivered ${Math.round(drainMs)} ms after the load ended`);
+    line(`  server CPU per request, its two events delivered included: ${Math.round(perRequest)} µs (one core: ${Math.round(1e6 / perRequest)}/s)`);
     await ask(receiver, 'reset');
 
     // 2. One subscriber, in order: call events enqueued at once (4 per call: new call, on hold, resumed, ended).
@@ -206,12 +220,15 @@ export async function run(args: string[]): Promise<void> {
       t.hangup(c.id);
     }
     const enqueued = gw.ctx.notifier.totals().queued;
+    const cpu1 = cpu();
     const inOrder = await received(receiver, (c) => c.seqCount >= enqueued);
+    const perEvent = (cpu() - cpu1) / Math.max(1, inOrder.seqCount);
     const rate = inOrder.spanMs > 0 ? Math.round(((inOrder.seqCount - 1) * 1000) / inOrder.spanMs) : NaN;
     line(`ccgate one subscriber, in order: ${rate} events/s (${inOrder.seqCount} of ${enqueued} events in ${Math.round(inOrder.spanMs)} ms, out of order: ${inOrder.outOfOrder}, failed attempts: ${gw.ctx.notifier.totals().failed})`);
+    line(`  server CPU per delivered event: ${Math.round(perEvent)} µs`);
   } finally {
     await gw.close();
-    await receiver.terminate();
+    receiver.kill();
   }
 
   // 3. The npm soap package on the same WSDL, same load generator.
@@ -219,8 +236,11 @@ export async function run(args: string[]): Promise<void> {
   try {
     const query = envelope('BENCH', `<qmi:QMIQueryCallInfoRequest><qmi:CallID>c0ffee</qmi:CallID></qmi:QMIQueryCallInfoRequest>`);
     await load(s.origin, path, query, concurrency, 1000);
+    const cpu0 = cpu();
     const q = await load(s.origin, path, query, concurrency, seconds * 1000);
+    const perRequest = (cpu() - cpu0) / Math.max(1, q.ok);
     line(`npm soap (same WSDL, trivial handler), concurrency ${concurrency}: ${Math.round(q.ok / q.seconds)}/s (${q.ok} in ${q.seconds.toFixed(2)} s), answers not a success: ${q.other}${q.sample ? ` (first: ${q.sample})` : ''}`);
+    line(`  server CPU per request: ${Math.round(perRequest)} µs (one core: ${Math.round(1e6 / perRequest)}/s)`);
   } finally {
     await s.close();
   }

@@ -14,7 +14,7 @@ import { eventTemplate, faultReply, responseXml, type QmiEvent } from './message
 import { projectCallEvent } from './projection.js';
 import { EVENT_NAME, operationOfAction, operationOfBody, QMI_ACTION, QMI_PATH, type EventKind } from './protocol.js';
 import { executeCallRequest, parseCallRequest, RequestFault, type RequestDeps } from './requests.js';
-import { BUSY_FAULT, SessionRefused, Sessions, type Session } from './sessions.js';
+import { busyReply, SessionRefused, Sessions, type Session } from './sessions.js';
 
 /** Sent with every callback: the core event's sequence number, so deliveries can be traced to what caused them. */
 export const SEQ_HEADER = 'x-ccgate-seq';
@@ -102,7 +102,7 @@ class QmiInterface implements InterfaceModule {
       const session = this.sessions.get(sessionId);
       // QMI 3.2.1: after unsubscribing (or before subscribing) "QMS … does not service any requests".
       if (!session) return faultReply(version, 'Session not subscribed', `QMISessID ${sessionId} has no subscribed session`);
-      if (this.sessions.congested(session)) return faultReply(version, BUSY_FAULT.faultstring, BUSY_FAULT.detail, 'Server');
+      if (this.sessions.congested(session)) return busyReply(version);
       const parsed = parseCallRequest(op, body, this.deps);
       const events = executeCallRequest(op, parsed, sessionId, this.log);
       this.reply(session, events);

@@ -16,7 +16,9 @@ import type { HttpMessage, Notifier, Subscriber } from '../../notify/index.js';
 import { redactUrl } from '../../notify/index.js';
 import { checkCallbackAddress, checkCallbackHost, CallbackUrlError, parseCallbackUrl, type CallbackAllowList, type CallbackTarget, type CallbackVerdict } from '../../net/callback.js';
 import type { AddressCheck } from '../../net/cidr.js';
+import type { SoapReply, SoapVersion } from '../../soap/index.js';
 import { checkAnswer } from './answer.js';
+import { faultReply } from './messages.js';
 
 export type CallbackState = 'pending' | 'active' | 'refused';
 
@@ -50,6 +52,18 @@ export const BUSY_FAULT = {
   faultstring: 'Server busy',
   detail: 'The event queue of this QMI session is above its high-water mark; the request was not submitted. Retry after the pending events have been received.',
 } as const;
+
+const busyReplies = new Map<SoapVersion, SoapReply>();
+
+/**
+ * The busy answer in the request's SOAP version, built once: a tool flooding a congested session gets it at the
+ * rate it asks, and building a fault envelope per request cost several times what the answer itself does.
+ */
+export function busyReply(version: SoapVersion): SoapReply {
+  let reply = busyReplies.get(version);
+  if (!reply) busyReplies.set(version, (reply = Object.freeze(faultReply(version, BUSY_FAULT.faultstring, BUSY_FAULT.detail, 'Server'))));
+  return reply;
+}
 
 /** A synchronous refusal of QMISubscribeSession, answered with a SOAP fault (there is no callback to answer to). */
 export class SessionRefused extends Error {}
