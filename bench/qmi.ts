@@ -1,19 +1,27 @@
 /**
- * QMI under load: 50 subscribed sessions (callback receivers in a worker thread, so they do not share the gateway's
- * event loop), generated call traffic through the core, and QMIQueryCallInfo at concurrency 50.
+ * QMI under load, for one QM tool (one session) whose callback receiver is healthy:
  *
- *   npm run bench -- qmi [--sessions 50] [--seconds 3] [--rate 60] [--concurrency 50] [--query-seconds 2]
+ *   npm run bench -- qmi [--concurrency 50] [--seconds 3] [--events 20000]
  *
- * Prints event deliveries per second, latency from the core event to the callback's receipt (p50/p99), events lost,
- * and QMIQueryCallInfo requests per second. Each call is new call, on hold, resumed, ended: 4 events per session.
+ * 1. QMIQueryCallInfo requests per second at `concurrency`, each answer checked (Response/Success 1), then every
+ *    event those requests caused (QMICallInfo and QMIRequestResponse, two per request) waited for at the receiver.
+ * 2. The events per second one subscriber takes in order: `events` core call events enqueued at once for the one
+ *    session; the receiver checks their x-ccgate-seq order and times first to last.
+ * 3. The same load generator against the npm `soap` package serving the same WSDL (wsdl/qmi.wsdl) with a trivial
+ *    QMIQueryCallInfo handler, in the same process, for comparison.
+ *
+ * The load generator and the receiver each run in a process of their own (a generator sharing the server's event loop
+ * would measure itself), so this process's CPU time is the server's: besides the rates, each server's CPU time per
+ * request is printed, which a machine busy with other work changes far less than the rates. It asserts nothing.
  */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
-import { Pool } from 'undici';
-import { buildGateway } from '../src/gateway.js';
+import { buildGateway, type Gateway } from '../src/gateway.js';
 import { qmiInterface, SEQ_HEADER } from '../src/interfaces/qmi/index.js';
-
-const now = (): number => performance.timeOrigin + performance.now();
+import { WSDL_DIR } from '../src/paths.js';
 
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -21,215 +29,219 @@ function option(args: string[], name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/** Plain JS: the worker runs it as is. One HTTP server; /s/<n> is session n's callback. */
+/** Plain JS for a child process: the QM tool's callback. Counts events, records x-ccgate-seq order and arrival times. */
 const RECEIVER = `
-const { parentPort } = require('node:worker_threads');
+const parentPort = { postMessage: (m) => process.send(m), on: (e, f) => process.on(e, f) };
 const http = require('node:http');
 const OK = '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:qmi="http://sap.com/bcm/qmi/qmi_schema"><soapenv:Body><qmi:Response><qmi:Success>1</qmi:Success></qmi:Response></soapenv:Body></soapenv:Envelope>';
-const seqs = []; const times = []; let other = 0;
+let total = 0, seqCount = 0, lastSeq = -1, outOfOrder = 0, first = 0, last = 0;
 const server = http.createServer((req, res) => {
   req.on('data', () => {});
   req.on('end', () => {
+    total++;
     const seq = req.headers['${SEQ_HEADER}'];
-    if (seq !== undefined) { seqs.push(Number(seq)); times.push(performance.timeOrigin + performance.now()); } else other++;
+    if (seq !== undefined) {
+      const n = Number(seq);
+      if (n <= lastSeq) outOfOrder++;
+      lastSeq = n;
+      const now = performance.now();
+      if (seqCount === 0) first = now;
+      last = now;
+      seqCount++;
+    }
     res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(OK) }).end(OK);
   });
 });
 server.keepAliveTimeout = 30000;
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (m) => {
-  if (m === 'count') parentPort.postMessage({ count: seqs.length, other });
-  if (m === 'reset') { seqs.length = 0; times.length = 0; parentPort.postMessage({}); }
-  if (m === 'report') parentPort.postMessage({ seqs, times, other });
-  if (m === 'close') server.close(() => process.exit(0));
+  if (m === 'count') parentPort.postMessage({ total, seqCount, outOfOrder, spanMs: last - first });
+  if (m === 'reset') { total = 0; seqCount = 0; lastSeq = -1; outOfOrder = 0; first = last = 0; parentPort.postMessage({}); }
 });
 `;
 
-/** Plain JS: `concurrency` loops posting QMIQueryCallInfo with undici for `ms`, each as its own session. */
+/** Plain JS for a child process: \`concurrency\` loops posting \`body\` with undici for \`ms\`; counts successes and others. */
 const QUERIER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const workerData = JSON.parse(process.env.BENCH_LOAD);
+const parentPort = { postMessage: (m) => process.send(m, () => process.exit(0)) };
 const { Pool } = require('undici');
-const { url, concurrency, ms, bodies } = workerData;
-const pool = new Pool(url, { connections: concurrency });
-let done = 0, errors = 0;
-const end = performance.now() + ms;
+const { origin, path, concurrency, ms, body } = workerData;
+const pool = new Pool(origin, { connections: concurrency });
+const headers = { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://sap.com/BCM/QMIInterface"' };
+let ok = 0, other = 0, sample = '';
 const started = performance.now();
-Promise.all(Array.from({ length: concurrency }, async (_, i) => {
+const end = started + ms;
+Promise.all(Array.from({ length: concurrency }, async () => {
   while (performance.now() < end) {
     try {
-      const r = await pool.request({ path: '/bcm/QMIInterface.asmx', method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://sap.com/BCM/QMIInterface"' }, body: bodies[i % bodies.length] });
+      const r = await pool.request({ path, method: 'POST', headers, body });
       const text = await r.body.text();
-      if (r.statusCode === 200 && text.includes('>1<')) done++; else errors++;
-    } catch { errors++; }
+      if (r.statusCode === 200 && /Success>1</.test(text)) ok++; else { other++; sample = sample || r.statusCode + ' ' + text.slice(0, 300); }
+    } catch (e) { other++; sample = sample || String(e); }
   }
-})).then(async () => { const seconds = (performance.now() - started) / 1000; await pool.close(); parentPort.postMessage({ done, errors, seconds }); });
+})).then(async () => { const seconds = (performance.now() - started) / 1000; await pool.close(); parentPort.postMessage({ ok, other, seconds, sample }); });
 `;
 
-function ask<T>(worker: Worker, msg: string): Promise<T> {
+interface Load {
+  ok: number;
+  other: number;
+  seconds: number;
+  sample: string;
+}
+
+interface Count {
+  total: number;
+  seqCount: number;
+  outOfOrder: number;
+  spanMs: number;
+}
+
+/** `code` (plain JS) in a node process of its own, talking over IPC; undici resolves from this project. */
+function child(code: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+}
+
+function ask<T>(proc: ChildProcess, msg: string): Promise<T> {
   return new Promise((resolve) => {
-    worker.once('message', (m: T) => resolve(m));
-    worker.postMessage(msg);
+    proc.once('message', (m) => resolve(m as T));
+    proc.send(msg);
   });
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN);
+async function load(origin: string, path: string, body: string, concurrency: number, ms: number): Promise<Load> {
+  const proc = child(QUERIER, { BENCH_LOAD: JSON.stringify({ origin, path, concurrency, ms, body }) });
+  return new Promise<Load>((resolve) => proc.once('message', (m) => resolve(m as Load)));
+}
+
+/** This process's CPU time (user + system) in microseconds. */
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+/** Waits until the receiver has `expected` events (or 60 s without progress); resolves with its last count. */
+async function received(receiver: ChildProcess, expected: (c: Count) => boolean): Promise<Count> {
+  let count = await ask<Count>(receiver, 'count');
+  let progressAt = performance.now();
+  let before = count.total;
+  while (!expected(count) && performance.now() - progressAt < 60_000) {
+    await new Promise((r) => setTimeout(r, 20));
+    count = await ask<Count>(receiver, 'count');
+    if (count.total !== before) {
+      before = count.total;
+      progressAt = performance.now();
+    }
+  }
+  return count;
 }
 
 const envelope = (sess: string, body: string): string =>
   `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:qmi="http://sap.com/bcm/qmi/qmi_schema">` +
   `<soapenv:Header><qmi:QMISessID>${sess}</qmi:QMISessID></soapenv:Header><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 
-export async function run(args: string[]): Promise<void> {
-  const sessions = option(args, 'sessions', 50);
-  const seconds = option(args, 'seconds', 3);
-  // 60 calls/s offer 12,000 deliveries/s: above the 10,000/s aim, so the figure shows capacity, not the offered load.
-  const rate = option(args, 'rate', 60);
-  const concurrency = option(args, 'concurrency', 50);
-  const querySeconds = option(args, 'query-seconds', 2);
-  const agents = Math.max(50, Math.ceil(rate * 0.6));
+const line = (s: string): void => void process.stdout.write(`${s}\n`);
 
-  const worker = new Worker(RECEIVER, { eval: true });
-  const { port } = await new Promise<{ port: number }>((r) => worker.once('message', r));
-
-  const fixture = {
-    agents: Array.from({ length: agents }, (_, i) => ({ userId: `A${i}`, extension: String(3000 + i), name: `Agent ${i}` })),
-    queues: [],
-  };
+async function ccgate(port: number): Promise<Gateway> {
   const gw = await buildGateway({
     env: {},
-    fixture,
+    fixture: { agents: Array.from({ length: 20 }, (_, i) => ({ userId: `A${i}`, extension: String(3000 + i), name: `Agent ${i}` })), queues: [] },
     interfaces: [qmiInterface],
     config: {
       logLevel: 'silent',
       host: '127.0.0.1',
       dataDir: '/tmp/ccgate-bench',
       http: { port: 0 },
-      telservices: { port: 0 },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
       center: { externalAnswerMs: -1, wrapUpSec: 0 },
-      notify: { queueLimit: 100_000 },
+      // Room for every event of the measured run below the high-water mark, so every answer can be a success.
+      notify: { queueLimit: 400_000, queueLimitBytes: 1024 * 1024 * 1024 },
     },
   });
   await gw.listen();
-  const pool = new Pool(gw.baseUrl, { connections: concurrency, pipelining: 1 });
-  const soap = async (xml: string): Promise<boolean> => {
-    const r = await pool.request({ path: '/bcm/QMIInterface.asmx', method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://sap.com/BCM/QMIInterface"' }, body: xml });
-    const text = await r.body.text();
-    return r.statusCode === 200 && text.includes('>1<');
-  };
+  const subscribe = envelope('BENCH', `<qmi:QMISubscribeSessionRequest><qmi:SessionParams><qmi:CallbackUrl>http://127.0.0.1:${port}/qm</qmi:CallbackUrl><qmi:Subscribe>1</qmi:Subscribe></qmi:SessionParams></qmi:QMISubscribeSessionRequest>`);
+  const r = await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://sap.com/BCM/QMIInterface"' }, body: subscribe });
+  if (!(await r.text()).includes('Success>1<')) throw new Error('could not subscribe');
+  return gw;
+}
 
+/** node-soap serving wsdl/qmi.wsdl on its own HTTP server, QMIQueryCallInfo answering Success 1. */
+async function soapServer(): Promise<{ origin: string; close(): Promise<void> }> {
+  const soap = await import('soap');
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const xml = readFileSync(join(WSDL_DIR, 'qmi.wsdl'), 'utf8');
+  const ok = () => ({ Success: 1 });
+  soap.listen(server, '/bcm/QMIInterface.asmx', { QMIInterface: { QMIInterfaceSoap: { QMIQueryCallInfo: ok, QMISubscribeSession: ok } } }, xml);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const concurrency = option(args, 'concurrency', 50);
+  const seconds = option(args, 'seconds', 3);
+  const events = option(args, 'events', 20_000);
+  const receiver = child(RECEIVER);
+  const { port } = await new Promise<{ port: number }>((r) => receiver.once('message', (m) => r(m as { port: number })));
+  const gw = await ccgate(port);
+  const path = '/bcm/QMIInterface.asmx';
   try {
-    for (let i = 0; i < sessions; i++) {
-      const ok = await soap(envelope(`bench-${i}`, `<qmi:QMISubscribeSessionRequest><qmi:SessionParams><qmi:CallbackUrl>http://127.0.0.1:${port}/s/${i}</qmi:CallbackUrl><qmi:Subscribe>1</qmi:Subscribe></qmi:SessionParams></qmi:QMISubscribeSessionRequest>`));
-      if (!ok) throw new Error(`session ${i} could not subscribe`);
-    }
-
-    // Warm-up, not measured: every session's connection opened, the code paths compiled.
     const t = gw.center.telephony;
-    // Enough calls that the JIT has compiled the delivery path before measuring (5 left p99 dominated by warm-up).
-    const warmCalls = 40;
-    for (let i = 0; i < warmCalls; i++) {
-      const ext = fixture.agents[i % fixture.agents.length]?.extension ?? '3000';
-      const call = t.inbound('+35840000000', ext);
+    const call = t.inbound('+35840111222', '3000');
+    t.answer('3000');
+    const query = envelope('BENCH', `<qmi:QMIQueryCallInfoRequest><qmi:CallID>${call.id}</qmi:CallID></qmi:QMIQueryCallInfoRequest>`);
+    const origin = gw.baseUrl;
+
+    // Warm-up (not measured): the JIT compiles the request and delivery paths.
+    const warm = await load(origin, path, query, concurrency, 1000);
+    await received(receiver, (c) => c.total >= 1 + 2 + 2 * warm.ok);
+    await ask(receiver, 'reset');
+
+    // 1. Requests per second; then every event they caused, delivered. CPU: answering and delivering, per request.
+    const cpu0 = cpu();
+    const q = await load(origin, path, query, concurrency, seconds * 1000);
+    const drainStart = performance.now();
+    const got = await received(receiver, (c) => c.total >= 2 * q.ok);
+    const drainMs = performance.now() - drainStart;
+    const perRequest = (cpu() - cpu0) / Math.max(1, q.ok);
+    line(`ccgate QMIQueryCallInfo, one session, concurrency ${concurrency}: ${Math.round(q.ok / q.seconds)}/s (${q.ok} in ${q.seconds.toFixed(2)} s)` +
+      `, answers not a success: ${q.other}${q.sample ? ` (first: ${q.sample})` : ''}`);
+    line(`  events caused: ${2 * q.ok}, delivered: ${got.total}${got.total >= 2 * q.ok ? '' : ' (MISSING)'}, last delivered ${Math.round(drainMs)} ms after the load ended`);
+    line(`  server CPU per request, its two events delivered included: ${Math.round(perRequest)} µs (one core: ${Math.round(1e6 / perRequest)}/s)`);
+    await ask(receiver, 'reset');
+
+    // 2. One subscriber, in order: call events enqueued at once (4 per call: new call, on hold, resumed, ended).
+    const calls = Math.ceil(events / 4);
+    for (let i = 0; i < calls; i++) {
+      const ext = String(3001 + (i % 19));
+      const c = t.inbound(`+3584${String(i).padStart(7, '0')}`, ext);
       t.answer(ext);
-      t.hangup(call.id);
+      t.hold(ext, c.id);
+      t.retrieve(ext, c.id);
+      t.hangup(c.id);
     }
-    const warm = warmCalls * 2 * sessions; // new call and ended, per session
-    while ((await ask<{ count: number; other: number }>(worker, 'count')).count < warm) await new Promise((r) => setTimeout(r, 20));
-    await ask(worker, 'reset');
-
-    // Core event time, by sequence number (the callbacks carry it in the x-ccgate-seq header).
-    const emitted = new Map<number, number>();
-    const unsubscribe = gw.center.bus.subscribe((e) => {
-      if (e.type === 'call') emitted.set(e.seq, now());
-    });
-    const free = fixture.agents.map((a) => a.extension);
-    let calls = 0;
-    let failed = 0;
-    const timers = new Set<NodeJS.Timeout>();
-    const later = (ms: number, fn: () => void) => {
-      const h = setTimeout(() => {
-        timers.delete(h);
-        try {
-          fn();
-        } catch {
-          failed++;
-        }
-      }, ms);
-      timers.add(h);
-    };
-    const started = now();
-    const tickMs = 10;
-    let due = 0;
-    await new Promise<void>((done) => {
-      const tick = setInterval(() => {
-        const elapsed = (now() - started) / 1000;
-        if (elapsed >= seconds) {
-          clearInterval(tick);
-          done();
-          return;
-        }
-        due = rate * elapsed - calls;
-        for (; due >= 1; due--) {
-          const ext = free.shift();
-          if (ext === undefined) break;
-          calls++;
-          const call = t.inbound(`+3584${String(calls).padStart(7, '0')}`, ext);
-          t.answer(ext);
-          later(100, () => t.hold(ext, call.id));
-          later(200, () => t.retrieve(ext, call.id));
-          later(300, () => {
-            t.hangup(call.id);
-            free.push(ext);
-          });
-        }
-      }, tickMs);
-    });
-    while (timers.size > 0) await new Promise((r) => setTimeout(r, 20));
-    unsubscribe();
-
-    const snap = gw.interfaces[0]?.snapshot?.() as { sessions: { sent: number; lost: number }[] };
-    // Every message a session was given, minus the answer to its subscription and the warm-up.
-    const expected = snap.sessions.reduce((n, s) => n + s.sent + s.lost, 0) - sessions - warm;
-    const deadline = now() + 20_000;
-    let count = 0;
-    while (now() < deadline) {
-      count = (await ask<{ count: number }>(worker, 'count')).count;
-      if (count >= expected) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const report = await ask<{ seqs: number[]; times: number[] }>(worker, 'report');
-    const lat = new Float64Array(report.seqs.length);
-    let last = 0;
-    report.seqs.forEach((seq, i) => {
-      const at = report.times[i] ?? 0;
-      lat[i] = at - (emitted.get(seq) ?? at);
-      last = Math.max(last, at);
-    });
-    lat.sort();
-    const span = (last - started) / 1000;
-    const line = (s: string) => process.stdout.write(`${s}\n`);
-    line(`sessions ${sessions}, calls ${calls} in ${seconds} s (${rate}/s, 4 events each)${failed ? `, ${failed} call steps failed` : ''}`);
-    line(`event deliveries: ${report.seqs.length} in ${span.toFixed(2)} s = ${Math.round(report.seqs.length / span)}/s`);
-    line(`latency core event -> callback receipt: p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, max ${percentile(lat, 100).toFixed(1)} ms`);
-    line(`events lost: ${Math.max(0, expected - report.seqs.length)} (expected ${expected}, received ${report.seqs.length})`);
-
-    // QMIQueryCallInfo: each of `concurrency` loops asks as its own session about one live call, from another
-    // thread (a load generator sharing the gateway's event loop would halve what it measures).
-    const probe = t.inbound('+35840111222', free[0] ?? '3000');
-    t.answer(free[0] ?? '3000');
-    const bodies = Array.from({ length: concurrency }, (_, i) =>
-      envelope(`bench-${i % sessions}`, `<qmi:QMIQueryCallInfoRequest><qmi:CallID>${probe.id}</qmi:CallID></qmi:QMIQueryCallInfoRequest>`),
-    );
-    const querier = new Worker(QUERIER, { eval: true, workerData: { url: gw.baseUrl, concurrency, ms: querySeconds * 1000, bodies } });
-    const q = await new Promise<{ done: number; errors: number; seconds: number }>((r) => querier.once('message', r));
-    await querier.terminate();
-    line(`QMIQueryCallInfo: ${q.done} requests in ${q.seconds.toFixed(2)} s at concurrency ${concurrency} = ${Math.round(q.done / q.seconds)}/s${q.errors ? ` (${q.errors} failed)` : ''}`);
+    const enqueued = gw.ctx.notifier.totals().queued;
+    const cpu1 = cpu();
+    const inOrder = await received(receiver, (c) => c.seqCount >= enqueued);
+    const perEvent = (cpu() - cpu1) / Math.max(1, inOrder.seqCount);
+    const rate = inOrder.spanMs > 0 ? Math.round(((inOrder.seqCount - 1) * 1000) / inOrder.spanMs) : NaN;
+    line(`ccgate one subscriber, in order: ${rate} events/s (${inOrder.seqCount} of ${enqueued} events in ${Math.round(inOrder.spanMs)} ms, out of order: ${inOrder.outOfOrder}, failed attempts: ${gw.ctx.notifier.totals().failed})`);
+    line(`  server CPU per delivered event: ${Math.round(perEvent)} µs`);
   } finally {
-    await pool.close();
     await gw.close();
-    await ask(worker, 'close').catch(() => undefined);
-    await worker.terminate();
+    receiver.kill();
+  }
+
+  // 3. The npm soap package on the same WSDL, same load generator.
+  const s = await soapServer();
+  try {
+    const query = envelope('BENCH', `<qmi:QMIQueryCallInfoRequest><qmi:CallID>c0ffee</qmi:CallID></qmi:QMIQueryCallInfoRequest>`);
+    await load(s.origin, path, query, concurrency, 1000);
+    const cpu0 = cpu();
+    const q = await load(s.origin, path, query, concurrency, seconds * 1000);
+    const perRequest = (cpu() - cpu0) / Math.max(1, q.ok);
+    line(`npm soap (same WSDL, trivial handler), concurrency ${concurrency}: ${Math.round(q.ok / q.seconds)}/s (${q.ok} in ${q.seconds.toFixed(2)} s), answers not a success: ${q.other}${q.sample ? ` (first: ${q.sample})` : ''}`);
+    line(`  server CPU per request: ${Math.round(perRequest)} µs (one core: ${Math.round(1e6 / perRequest)}/s)`);
+  } finally {
+    await s.close();
   }
 }

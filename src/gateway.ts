@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { registerControlApi } from './api/index.js';
-import { loadConfig } from './config/load.js';
+import { underKey } from './config/errors.js';
+import { ENV_KEYS, loadConfig } from './config/load.js';
 import type { Config, ConfigInput } from './config/schema.js';
 import { ContactCenter, loadFixture, parseFixture, type CenterFixture, type Clock } from './core/index.js';
 import { defaultInterfaces } from './interfaces/registry.js';
@@ -16,7 +17,10 @@ import { MediaService, RtpSender } from './media/index.js';
 import { Metrics } from './metrics.js';
 import { Notifier } from './notify/index.js';
 import { compileCidrs } from './net/cidr.js';
+import { listenError, type PortSetting } from './net/listen.js';
+import { endpointUrls } from './endpoints.js';
 import { DEFAULT_CENTER_FIXTURE } from './paths.js';
+import { VERSION } from './version.js';
 import { registerDashboard } from './web/dashboard.js';
 
 export interface GatewayOptions {
@@ -57,6 +61,23 @@ export function interfaceOfPath(url: string): InterfaceName | 'api' | undefined 
   return undefined;
 }
 
+/** Each listener's port settings, for naming the one that failed (environment variable names from ENV_KEYS). */
+function portSettings(config: Config): Record<'http' | InterfaceName, PortSetting[]> {
+  const setting = (key: string, port: number): PortSetting => {
+    const env = ENV_KEYS.find((k) => k.path.join('.') === key)?.env;
+    return env ? { key, env, port } : { key, port };
+  };
+  return {
+    http: [setting('http.port', config.http.port)],
+    telservices: [setting('telservices.port', config.telservices.port)],
+    ciscoqm: [setting('ciscoqm.desktopPort', config.ciscoqm.desktopPort), setting('ciscoqm.networkPort', config.ciscoqm.networkPort)],
+    // These serve on the HTTP server (Open Media's own port will be added with that interface).
+    qmi: [],
+    ici: [],
+    openmedia: [],
+  };
+}
+
 export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const config = loadConfig({ env: opts.env ?? process.env, ...(opts.config ? { overrides: opts.config } : {}) });
   const logger =
@@ -68,9 +89,13 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       redact: ['req.headers.authorization', 'password', '*.password', 'userPassword'],
     });
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  underKey('dataDir', () => mkdirSync(dataDir, { recursive: true }));
 
-  const fixture = opts.fixture !== undefined ? parseFixture(opts.fixture) : loadFixture(config.center.fixture ?? DEFAULT_CENTER_FIXTURE);
+  // Every start-up failure below that a setting or the fixture causes is a ConfigError naming it (src/config/errors.ts).
+  const fixture =
+    opts.fixture !== undefined
+      ? underKey('fixture', () => parseFixture(opts.fixture))
+      : underKey(config.center.fixture ? 'center.fixture' : 'fixture', () => loadFixture(config.center.fixture ?? DEFAULT_CENTER_FIXTURE));
   const center = new ContactCenter(fixture, {
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(config.center.seed !== undefined ? { seed: config.center.seed } : {}),
@@ -86,9 +111,9 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   const tls =
     n.clientCert || n.clientKey || n.ca
       ? {
-          ...(n.clientCert ? { cert: readFileSync(n.clientCert) } : {}),
-          ...(n.clientKey ? { key: readFileSync(n.clientKey) } : {}),
-          ...(n.ca ? { ca: readFileSync(n.ca) } : {}),
+          ...(n.clientCert ? { cert: underKey('notify.clientCert', () => readFileSync(n.clientCert!)) } : {}),
+          ...(n.clientKey ? { key: underKey('notify.clientKey', () => readFileSync(n.clientKey!)) } : {}),
+          ...(n.ca ? { ca: underKey('notify.ca', () => readFileSync(n.ca!)) } : {}),
         }
       : undefined;
   const notifier = new Notifier({
@@ -100,6 +125,9 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       cancelAfterFailures: n.cancelAfterFailures,
       cancelAfterMs: n.cancelAfterMs,
       queueLimit: n.queueLimit,
+      queueLimitBytes: n.queueLimitBytes,
+      ...(n.highWaterEvents !== undefined ? { highWaterEvents: n.highWaterEvents } : {}),
+      ...(n.highWaterBytes !== undefined ? { highWaterBytes: n.highWaterBytes } : {}),
       connectTimeoutMs: n.connectTimeoutMs,
       attemptTimeoutMs: n.attemptTimeoutMs,
     },
@@ -126,7 +154,10 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     fixture,
   };
 
-  const https = config.http.tls ? { key: readFileSync(config.http.tls.key), cert: readFileSync(config.http.tls.cert) } : null;
+  const tlsFiles = config.http.tls;
+  const https = tlsFiles
+    ? { key: underKey('http.tls.key', () => readFileSync(tlsFiles.key)), cert: underKey('http.tls.cert', () => readFileSync(tlsFiles.cert)) }
+    : null;
   // HTTP and HTTPS instances differ only in the raw server type; every route is the same, so one type serves both.
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -181,21 +212,41 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       return `${https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${ports.http}`;
     },
     async listen() {
-      await app.listen({ port: config.http.port, host: config.host });
+      const settings = portSettings(config);
+      try {
+        await app.listen({ port: config.http.port, host: config.host });
+      } catch (err) {
+        throw listenError(err, settings.http, config.host) ?? err;
+      }
       const addr = app.server.address();
       ports.http = typeof addr === 'object' && addr ? addr.port : config.http.port;
-      for (const m of modules) await m.start?.();
-      up = true;
-      logger.info({ ports, host: config.host }, 'ccgate listening');
-      if (config.ciscoqm.adminPassword === 'qmadmin') {
-        logger.warn('the QM archive user qmadmin still has the default password: set CCGATE_QM_ADMIN_PASSWORD');
+      for (const m of modules) {
+        try {
+          await m.start?.();
+        } catch (err) {
+          throw listenError(err, settings[m.name], config.host) ?? err;
+        }
       }
+      up = true;
+      const urls = endpointUrls(
+        modules.map((m) => m.name),
+        gateway.baseUrl,
+        config.host,
+        ports,
+      );
+      for (const [name, list] of Object.entries(urls)) logger.info({ interface: name, urls: list }, `${name}: ${list.join(' ')}`);
+      logger.info({ version: VERSION, ports, host: config.host }, `ccgate ${VERSION} listening on ${gateway.baseUrl}`);
+      // Cisco QM's start() will warn while its archive user qmadmin keeps the default password (ciscoqm.adminPassword,
+      // CCGATE_QM_ADMIN_PASSWORD): the warning belongs to that interface and waits until it exists.
       return { ...ports };
     },
     async close() {
       if (closed) return;
       closed = true;
       up = false;
+      // Interfaces stop first and may enqueue a goodbye (ICI: subscriptionEnded reason 1); the notifier then gets
+      // notify.shutdownDrainMs to deliver what is queued, while the HTTP server finishes its requests, before any
+      // subscriber's connection is destroyed.
       for (const m of [...modules].reverse()) {
         try {
           await m.stop?.();
@@ -203,7 +254,8 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
           logger.error({ err, interface: m.name }, 'interface stop failed');
         }
       }
-      await app.close();
+      const [, drained] = await Promise.all([app.close(), notifier.drain(config.notify.shutdownDrainMs)]);
+      if (!drained) logger.warn({ queued: notifier.totals().queued, waitedMs: config.notify.shutdownDrainMs }, 'shutdown: undelivered events dropped');
       await media.stop();
       rtp.closeAll();
       await notifier.close();

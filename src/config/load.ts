@@ -1,13 +1,10 @@
 /** Builds the effective configuration; a bad setting stops start-up with one line naming the key and the problem. */
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { ConfigError, plainReason } from './errors.js';
 import { ConfigSchema, type Config, type ConfigInput } from './schema.js';
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -51,6 +48,12 @@ function merge(base: Obj, over: Obj): Obj {
   return out;
 }
 
+/**
+ * The settings from the config file named by CCGATE_CONFIG (JSON), environment variables over it, then `overrides`
+ * (code). Throws ConfigError naming the key of the first problem: the config-file key (`http.port`) for a value from
+ * the file or code, the variable (`CCGATE_HTTP_PORT`) for one from the environment, `CCGATE_CONFIG` when the file
+ * cannot be read or is not a JSON object. An unknown key is an error too (the schema is strict).
+ */
 export function loadConfig(opts: { env?: Env; overrides?: ConfigInput } = {}): Config {
   const env = opts.env ?? process.env;
   let input: Obj = {};
@@ -60,30 +63,48 @@ export function loadConfig(opts: { env?: Env; overrides?: ConfigInput } = {}): C
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new ConfigError(`CCGATE_CONFIG: cannot read ${file}: ${(e as Error).message}`);
+      throw new ConfigError('CCGATE_CONFIG', `cannot read ${file}: ${plainReason(e)}`);
     }
-    if (!isObj(raw)) throw new ConfigError(`CCGATE_CONFIG: ${file} must hold a JSON object`);
+    if (!isObj(raw)) throw new ConfigError('CCGATE_CONFIG', `${file} must hold a JSON object`);
     input = raw;
   }
+  /** Dotted paths whose value came from an environment variable, and which. */
+  const fromEnv = new Map<string, string>();
   for (const k of ENV_KEYS) {
     const v = env[k.env];
     if (v === undefined || v === '') continue;
     if (k.kind === 'int') {
-      if (!/^\d+$/.test(v.trim())) throw new ConfigError(`${k.env}: expected a whole number, got "${v}"`);
+      if (!/^\d+$/.test(v.trim())) throw new ConfigError(k.env, `expected a whole number, got "${v}"`);
       setPath(input, k.path, Number(v.trim()));
     } else {
       setPath(input, k.path, v);
     }
+    fromEnv.set(k.path.join('.'), k.env);
   }
-  if (opts.overrides) input = merge(input, opts.overrides as Obj);
+  if (opts.overrides) {
+    input = merge(input, opts.overrides as Obj);
+    for (const path of leafPaths(opts.overrides as Obj)) fromEnv.delete(path);
+  }
   const r = ConfigSchema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    const envName = ENV_KEYS.find((k) => k.path.join('.') === key)?.env;
-    throw new ConfigError(`${envName ?? key}: ${issue?.message ?? 'invalid setting'}`);
-  }
+  if (!r.success) throw issueError(r.error.issues[0], fromEnv);
   return r.data;
+}
+
+/** The first schema issue as a ConfigError naming the key as the user wrote it. */
+function issueError(issue: z.core.$ZodIssue | undefined, fromEnv: Map<string, string>): ConfigError {
+  if (!issue) return new ConfigError('config', 'invalid setting');
+  // An array entry (allow.qmi.2) is named by its list: that is the key a user finds in the file.
+  const path = issue.path.filter((p): p is string => typeof p === 'string');
+  if (issue.code === 'unrecognized_keys') {
+    const key = [...path, issue.keys[0] ?? ''].join('.');
+    return new ConfigError(key, issue.keys.length > 1 ? `unknown settings ${issue.keys.map((k) => [...path, k].join('.')).join(', ')}` : 'unknown setting');
+  }
+  const key = path.join('.') || 'config';
+  return new ConfigError(fromEnv.get(key) ?? key, issue.message);
+}
+
+function leafPaths(o: Obj, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (isObj(v) ? leafPaths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
 
 export const DEFAULT_QM_ADMIN_PASSWORD = 'qmadmin';

@@ -1,38 +1,52 @@
 /**
  * Every setting of ccgate in one zod schema. Sources, lowest to highest: defaults, the config file
  * (CCGATE_CONFIG, JSON), environment variables (DESIGN.md), and options passed to buildGateway() in code.
+ *
+ * Every object is strict: an unknown key (a typo such as `http.prot`) is an error naming it, not a setting silently
+ * ignored. Values the gateway would otherwise only reject while starting (CIDR ranges, time zones) are checked here,
+ * so the error names the key. `config/example.json` lists every key; a test keeps it complete.
  */
 import { z } from 'zod';
+import { isCidr } from '../net/cidr.js';
+import { LOCAL_NETWORKS } from '../net/callback.js';
+
+export { LOCAL_NETWORKS };
 
 const port = z.number().int().min(0).max(65535);
-const cidrList = z.array(z.string().min(1)).default([]);
-/**
- * Where a QM tool may have ccgate post events and stream RTP by default (QMI 1.1: the interface has no
- * authentication and "allows access to the RTP stream of any call"): loopback and private networks (RFC 1918, RFC
- * 4193). Link-local (169.254.0.0/16, where cloud metadata services live) and public addresses need explicit config.
- */
-export const LOCAL_NETWORKS = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'] as const;
+/** CIDR ranges or single addresses (src/net/cidr.ts); an empty list means everyone. */
+const cidrs = z.array(z.string().min(1).refine(isCidr, { error: (i) => `"${String(i.input)}" is not an address or CIDR range` }));
+const cidrList = cidrs.default([]);
+/** An IANA time zone this Node.js knows (Intl), e.g. "Europe/Helsinki". */
+const timeZone = z.string().min(1).refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (i) => `unknown time zone "${String(i.input)}"` },
+);
 
-/** An IANA time zone this Node.js knows (ECMA-402 `timeZone`). */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * An optional setting: absent, or null in a config file (config/example.json lists every key, null meaning "not
+ * set"), both become undefined.
+ */
+function unset<T extends z.ZodType>(schema: T) {
+  return schema.nullish().transform((v) => v ?? undefined);
 }
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./data'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  smtpUrl: z.string().url().optional(),
+  smtpUrl: unset(z.string().url()),
   http: z
-    .object({
+    .strictObject({
       port: port.default(8080),
       /** HTTPS for the main HTTP server: PEM file paths. */
-      tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+      tls: unset(z.strictObject({ cert: z.string().min(1), key: z.string().min(1) })),
       /** Explicit server timeouts: Fastify's request timeout is off by default. */
       headersTimeoutMs: z.number().int().positive().default(10_000),
       requestTimeoutMs: z.number().int().positive().default(30_000),
@@ -40,16 +54,16 @@ export const ConfigSchema = z.object({
       /** Largest SOAP/JSON body accepted. */
       bodyLimit: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
     })
-    .default({ port: 8080, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, bodyLimit: 256 * 1024 }),
+    .prefault({}),
   telservices: z
-    .object({
+    .strictObject({
       port: port.default(7001),
       /** Optional end-of-PDU sequence (telserver.TelServices.endOfPDU.sequence); escapes \r \n \0 \t are decoded. */
       endOfPDU: z.string().max(16).default(''),
       /** Licensed number of open sessions (sessionLimitExceeded beyond it). */
       sessionLimit: z.number().int().min(1).default(1000),
       /** telserver.sessions.user_authentication.administrator.userid */
-      adminUserId: z.string().optional(),
+      adminUserId: unset(z.string()),
       /** telserver.sessions.user_authentication_by_administrator.enabled */
       authByAdministrator: z.boolean().default(false),
       maxRequestBytes: z.number().int().min(256).max(1024 * 1024).default(64 * 1024),
@@ -58,9 +72,9 @@ export const ConfigSchema = z.object({
       /** qualifyCall answers the call unless the request says otherwise. */
       qualifyCallAnswers: z.boolean().default(true),
       /** Password of adminUserId for the first openSession on a device (administrator authentication). */
-      adminPassword: z.string().optional(),
+      adminPassword: unset(z.string()),
       /** IANA time zone for history dates, statistics start times and campaign working hours (default: the host's). */
-      timeZone: z.string().min(1).optional(),
+      timeZone: unset(timeZone),
       /** Add callReference to call events (the seed's examples omit it). */
       eventCallReference: z.boolean().default(false),
       /** Present the original party (firstOtherParty) on a consulted device, as TelServer's setting of that name. */
@@ -70,44 +84,32 @@ export const ConfigSchema = z.object({
       /** Longest wait of a snapshot long poll (resultOnEvent timeout is capped to it). */
       snapshotMaxWaitSec: z.number().int().min(1).max(3600).default(300),
     })
-    .default({
-      port: 7001,
-      endOfPDU: '',
-      sessionLimit: 1000,
-      authByAdministrator: false,
-      maxRequestBytes: 64 * 1024,
-      idleTimeoutMs: 10_000,
-      qualifyCallAnswers: true,
-      eventCallReference: false,
-      firstOtherParty: true,
-      maxConnections: 2048,
-      snapshotMaxWaitSec: 300,
-    }),
+    .prefault({}),
   ciscoqm: z
-    .object({
+    .strictObject({
       desktopPort: port.default(65001),
       networkPort: port.default(65002),
       adminPassword: z.string().min(1).default('qmadmin'),
     })
-    .default({ desktopPort: 65001, networkPort: 65002, adminPassword: 'qmadmin' }),
+    .prefault({}),
   qmi: z
-    .object({
+    .strictObject({
       /** Callback URLs must resolve into these networks; [] allows any address. */
-      callbackAllow: z.array(z.string().min(1)).default([...LOCAL_NETWORKS]),
+      callbackAllow: cidrs.default([...LOCAL_NETWORKS]),
       /** RTP monitoring destinations must be in these networks; [] allows any address. */
-      rtpAllow: z.array(z.string().min(1)).default([...LOCAL_NETWORKS]),
+      rtpAllow: cidrs.default([...LOCAL_NETWORKS]),
       maxRtpStreams: z.number().int().min(0).default(64),
       /** Event element names: `examples` as each of the seed's examples spells them, `uniform` QMICallInfo…Event throughout. */
       eventNames: z.enum(['examples', 'uniform']).default('examples'),
       /** CallInfoParams TimeStamp: `seed` (2009-03-31T12:59:59.9999, no zone) or `iso8601` (with its zone). */
       timeStamp: z.enum(['seed', 'iso8601']).default('seed'),
       /** IANA time zone of TimeStamp. */
-      timeZone: z.string().min(1).refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Helsinki').default('UTC'),
+      timeZone: timeZone.default('UTC'),
     })
-    .default({ callbackAllow: [...LOCAL_NETWORKS], rtpAllow: [...LOCAL_NETWORKS], maxRtpStreams: 64, eventNames: 'examples', timeStamp: 'seed', timeZone: 'UTC' }),
+    .prefault({}),
   /** Per-interface client IP allow-lists (CIDR); empty = everyone. The seeds ask operators to protect these interfaces at the IP level. */
   allow: z
-    .object({
+    .strictObject({
       qmi: cidrList,
       ici: cidrList,
       openmedia: cidrList,
@@ -115,27 +117,36 @@ export const ConfigSchema = z.object({
       ciscoqm: cidrList,
       api: cidrList,
     })
-    .default({ qmi: [], ici: [], openmedia: [], telservices: [], ciscoqm: [], api: [] }),
+    .prefault({}),
   notify: z
-    .object({
+    .strictObject({
       retryBaseMs: z.number().int().positive().default(500),
       retryMaxMs: z.number().int().positive().default(30_000),
       cancelAfterFailures: z.number().int().positive().default(10),
       cancelAfterMs: z.number().int().positive().default(120_000),
+      /** Undelivered events one subscriber may hold; one more cancels it (its protocol's rule for a stuck receiver). */
       queueLimit: z.number().int().positive().default(1000),
+      /** The same limit in bytes of undelivered event bodies. */
+      queueLimitBytes: z.number().int().positive().default(16 * 1024 * 1024),
+      /** High-water mark: above it an interface answers requests that would add events with its busy answer. Default half of queueLimit. */
+      highWaterEvents: unset(z.number().int().positive()),
+      /** Default half of queueLimitBytes. */
+      highWaterBytes: unset(z.number().int().positive()),
+      /** On shutdown, how long undelivered events (an interface's goodbye included) may take before connections close. */
+      shutdownDrainMs: z.number().int().min(0).max(600_000).default(2_000),
       connectTimeoutMs: z.number().int().positive().default(5_000),
       attemptTimeoutMs: z.number().int().positive().default(10_000),
       /** Client certificate for HTTPS callbacks (OII 4.4.3), PEM paths. */
-      clientCert: z.string().optional(),
-      clientKey: z.string().optional(),
-      ca: z.string().optional(),
+      clientCert: unset(z.string()),
+      clientKey: unset(z.string()),
+      ca: unset(z.string()),
     })
-    .default({ retryBaseMs: 500, retryMaxMs: 30_000, cancelAfterFailures: 10, cancelAfterMs: 120_000, queueLimit: 1000, connectTimeoutMs: 5_000, attemptTimeoutMs: 10_000 }),
+    .prefault({}),
   center: z
-    .object({
+    .strictObject({
       /** Contact-center fixture; the embedded default when absent. */
-      fixture: z.string().optional(),
-      seed: z.number().int().optional(),
+      fixture: unset(z.string()),
+      seed: unset(z.number().int()),
       ringTimeoutSec: z.number().int().min(1).default(20),
       noAnswerSec: z.number().int().min(1).default(30),
       wrapUpSec: z.number().int().min(0).default(10),
@@ -143,7 +154,7 @@ export const ConfigSchema = z.object({
       /** Milliseconds between a device dialling and the far end ringing (a PBX's delivered event comes a moment later). */
       deliveryDelayMs: z.number().int().min(0).max(60_000).default(0),
     })
-    .default({ ringTimeoutSec: 20, noAnswerSec: 30, wrapUpSec: 10, externalAnswerMs: 2000, deliveryDelayMs: 0 }),
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

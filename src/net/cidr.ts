@@ -1,20 +1,36 @@
-/** IP allow-lists from CIDR ranges (ipaddr.js), shared by the per-interface client lists and QMI's target lists. */
+/** IP allow-lists from CIDR ranges (ipaddr.js), shared by the per-interface client lists and the callback checks. */
 import ipaddr from 'ipaddr.js';
+import { ConfigError } from '../config/errors.js';
 
+/** true when `ip` (an IPv4 or IPv6 literal) may be used. */
 export type AddressCheck = (ip: string) => boolean;
+
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** A CIDR range, or a bare address as a single-host range; undefined when `text` is neither. */
+function parseRange(text: string): Range | undefined {
+  try {
+    return ipaddr.parseCIDR(text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `text` is an address or a CIDR range compileCidrs() accepts (the config schema checks entries with it). */
+export function isCidr(text: string): boolean {
+  return parseRange(text) !== undefined;
+}
 
 /**
  * A predicate for "this address is in one of the ranges". An empty list allows every address. A bare address is a
- * single-host range. A bad entry throws, naming the setting (`key`) and the entry.
+ * single-host range. A bad entry throws ConfigError naming the setting (`key`, e.g. `allow.qmi`) and the entry.
  */
 export function compileCidrs(cidrs: readonly string[], key: string): AddressCheck {
   if (cidrs.length === 0) return () => true;
   const ranges = cidrs.map((c) => {
-    try {
-      return ipaddr.parseCIDR(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`);
-    } catch {
-      throw new Error(`${key}: "${c}" is not an address or CIDR range`);
-    }
+    const range = parseRange(c);
+    if (!range) throw new ConfigError(key, `"${c}" is not an address or CIDR range`);
+    return range;
   });
   return (ip) => {
     let addr: ipaddr.IPv4 | ipaddr.IPv6;

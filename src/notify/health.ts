@@ -14,12 +14,16 @@ export class DeliveryStats {
     target: string,
     queued: number,
     state: SubscriberState,
+    queuedBytes: number,
+    congested: boolean,
   ): SubscriberHealth {
     return {
       interface: sub.interfaceName,
       id: sub.id,
       target,
       queued,
+      queuedBytes,
+      congested,
       delivered: this.delivered,
       failed: this.failed,
       dropped: this.dropped,

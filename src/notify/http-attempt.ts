@@ -17,7 +17,11 @@ import type { AnswerCheck } from './types.js';
 
 export type AttemptOutcome =
   | { kind: 'delivered' }
-  | { kind: 'failed'; reason: string }
+  /**
+   * `closedBeforeAnswer`: the connection was reset or closed by the peer before any byte of an answer arrived (on a
+   * kept-alive connection this is the peer having closed it already, so the request was never read).
+   */
+  | { kind: 'failed'; reason: string; closedBeforeAnswer?: boolean }
   /** Stopped from outside (cancel, remove, close): neither a delivery nor a failure. */
   | { kind: 'aborted' };
 
@@ -46,6 +50,8 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   /** undici's handle on the request once it is on a connection; null while it still waits for one. */
   private controller: Dispatcher.DispatchController | null = null;
   private status = 0;
+  /** Any byte of an answer (an interim 1xx included) has arrived. */
+  private answerStarted = false;
   private headers: IncomingHttpHeaders = NO_HEADERS;
   /** The answer so far: one chunk in the common case, a list only when it arrives in pieces. */
   private first: Buffer | null = null;
@@ -103,6 +109,7 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.answerStarted = true;
     // 1xx are interim answers; the final one follows on the same request.
     if (this.done || statusCode < 200) return;
     this.status = statusCode;
@@ -131,7 +138,13 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     const code = errorCode(err);
     // Both are set to the attempt timeout, so either firing means the attempt as a whole took that long.
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') this.finish(this.timeout());
+    else if (!this.answerStarted && code !== undefined && CLOSED_BY_PEER.has(code)) this.finish({ kind: 'failed', reason: describeError(err), closedBeforeAnswer: true });
     else this.finish({ kind: 'failed', reason: describeError(err) });
+  }
+
+  /** An answer (its status line at least) was received: the connection carried a whole exchange. */
+  get hadAnswer(): boolean {
+    return this.answerStarted;
   }
 
   private append(chunk: Buffer): void {
@@ -189,6 +202,12 @@ function runCheck(check: AnswerCheck | undefined, answer: Parameters<AnswerCheck
     return `answer check threw: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
+
+/**
+ * How a peer's close of an idle keep-alive connection shows when a request is written to it anyway: a reset (RST
+ * answering the data), a broken pipe, or undici seeing the socket end with the request outstanding.
+ */
+const CLOSED_BY_PEER = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 const TIMEOUT_CODES: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect timeout',

@@ -1,16 +1,29 @@
 /**
  * One HTTP callback subscriber: an ordered, bounded queue with exactly one attempt in flight. The head message is
  * retried with backoff until it is delivered or the subscriber is cancelled, so later messages never overtake it.
+ *
+ * A receiver that closes its connection after each answer without saying so (no `Connection: close`, common in small
+ * HTTP servers) races the next request: it arrives on a socket the peer has already closed and fails before any
+ * answer byte. Such a failure on a reused connection is not the receiver's fault and the request was never read, so it
+ * is sent again at once on a new connection and not counted as a failed attempt. RFC 9112 §9.3.1 allows retrying a
+ * non-idempotent request when the client can tell the original was never applied: a kept-alive connection reset or
+ * closed before any byte of an answer, right after the previous exchange on it completed, is that case.
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { DeadlineTicker } from './deadlines.js';
 import { DeliveryStats } from './health.js';
 import { HttpAttempt } from './http-attempt.js';
-import { toPendingHttp, type FlatHeaders, type PendingHttp } from './message.js';
+import { byteSize, toPendingHttp, type FlatHeaders, type PendingHttp } from './message.js';
 import { backoffDelay, type DeliveryPolicy } from './policy.js';
 import { parseHttpTarget, type HttpTarget } from './target.js';
 import type { AnswerCheck, HttpMessage, Subscriber, SubscriberHealth } from './types.js';
+
+/**
+ * Free resends per message after a kept-alive connection turned out closed. One is the rule (the resend goes on a new
+ * connection, which cannot be stale); the margin covers a resend that undici still wrote to the dying socket.
+ */
+const MAX_FREE_RESENDS = 3;
 
 export interface HttpSubscriberOptions {
   id: string;
@@ -52,6 +65,7 @@ export class HttpSubscriber implements Subscriber {
   private readonly dispatcher: Dispatcher;
 
   private queue: PendingHttp[] = [];
+  private queuedBytes = 0;
   private readonly stats = new DeliveryStats();
   private streakFailures = 0;
   private streakStartedAt: number | null = null;
@@ -62,8 +76,15 @@ export class HttpSubscriber implements Subscriber {
   private current: HttpAttempt | null = null;
   /** Separate, because the cancellation's last message is sent after the subscriber has stopped. */
   private finalAttempt: HttpAttempt | null = null;
+  /** The onCancel hook is running or its last message is being sent. */
+  private finalPending = false;
   private pump: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Callers of whenDrained() waiting for the queue to empty. */
+  private drainWaiters: Array<() => void> | null = null;
+  /** The Client's connection is up, and how many answers it has carried: a request on it then reuses it. */
+  private connected = false;
+  private answersOnConnection = 0;
 
   constructor(
     private readonly opts: HttpSubscriberOptions,
@@ -79,24 +100,45 @@ export class HttpSubscriber implements Subscriber {
       ? ['content-type', contentType, 'authorization', this.target.authorization]
       : ['content-type', contentType];
     this.dispatcher = deps.connect(this.target.origin);
+    this.dispatcher.on('connect', () => {
+      this.connected = true;
+      this.answersOnConnection = 0;
+    });
+    this.dispatcher.on('disconnect', () => {
+      this.connected = false;
+    });
   }
 
   enqueue(msg: HttpMessage | Buffer): boolean {
     if (this.cancelled || this.closed) return false;
-    if (this.queue.length >= this.policy.queueLimit) {
+    const bytes = Buffer.isBuffer(msg) ? msg.length : byteSize(msg.body);
+    // A single message larger than the byte limit is still accepted into an empty queue: the limit bounds backlog.
+    const tooManyBytes = this.queue.length > 0 && this.queuedBytes + bytes > this.policy.queueLimitBytes;
+    if (this.queue.length >= this.policy.queueLimit || tooManyBytes) {
       // Nothing is lost silently: the message that did not fit counts as dropped, and the cancellation is logged.
       this.stats.dropped += 1;
-      this.cancel(`queue overflow (${this.queue.length} events)`);
+      this.cancel(tooManyBytes ? `queue overflow (${this.queue.length} events, ${this.queuedBytes} bytes)` : `queue overflow (${this.queue.length} events)`);
       return false;
     }
-    this.queue.push(toPendingHttp(msg, this.deps.now(), this.baseHeaders));
+    const pending = toPendingHttp(msg, this.deps.now(), this.baseHeaders);
+    this.queue.push(pending);
+    this.queuedBytes += pending.bytes;
     this.ensurePump();
     return true;
   }
 
+  get congested(): boolean {
+    return this.queue.length >= this.policy.highWaterEvents || this.queuedBytes >= this.policy.highWaterBytes;
+  }
+
+  whenDrained(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
+  }
+
   health(): SubscriberHealth {
     const state = this.cancelled ? 'cancelled' : this.streakFailures > 0 ? 'retrying' : 'active';
-    return this.stats.health(this, this.target.display, this.queue.length, state);
+    return this.stats.health(this, this.target.display, this.queue.length, state, this.queuedBytes, this.congested);
   }
 
   async close(): Promise<void> {
@@ -105,10 +147,11 @@ export class HttpSubscriber implements Subscriber {
       if (this.queue.length > 0) {
         this.stats.dropped += this.queue.length;
         this.log.info({ discarded: this.queue.length }, 'subscriber closed with undelivered messages');
-        this.queue = [];
+        this.clearQueue();
       }
       this.halt();
       this.finalAttempt?.abort();
+      this.settleDrain();
     }
     await Promise.allSettled([this.pump, this.finalAttempt?.outcome]);
     // destroy(), not close(): close() would wait for keep-alive and in-flight requests to finish.
@@ -117,6 +160,23 @@ export class HttpSubscriber implements Subscriber {
 
   private get stopped(): boolean {
     return this.cancelled || this.closed;
+  }
+
+  /** Nothing left to send: the queue is empty (or was discarded) and no cancellation message is in flight. */
+  private get idle(): boolean {
+    return this.closed || (this.queue.length === 0 && this.finalAttempt === null && !this.finalPending);
+  }
+
+  private settleDrain(): void {
+    const waiters = this.drainWaiters;
+    if (waiters === null || !this.idle) return;
+    this.drainWaiters = null;
+    for (const resolve of waiters) resolve();
+  }
+
+  private clearQueue(): void {
+    this.queue = [];
+    this.queuedBytes = 0;
   }
 
   private halt(): void {
@@ -137,13 +197,24 @@ export class HttpSubscriber implements Subscriber {
     while (!this.stopped && this.queue.length > 0) {
       const head = this.queue[0]!;
       head.attempts += 1;
+      const reused = this.connected && this.answersOnConnection > 0;
       const attempt = this.attempt(head.body, head.headers);
       this.current = attempt;
       const outcome = await attempt.outcome;
       this.current = null;
+      if (attempt.hadAnswer) this.answersOnConnection += 1;
       if (this.stopped || outcome.kind === 'aborted') return;
+      if (outcome.kind === 'failed' && outcome.closedBeforeAnswer && reused && head.resends < MAX_FREE_RESENDS) {
+        // The peer had closed the kept-alive connection; the request was never read. Again, now, on a new one.
+        head.resends += 1;
+        head.attempts -= 1;
+        this.log.debug({ event: head.label, reason: outcome.reason }, 'kept-alive connection was closed by the receiver; resending on a new one');
+        continue;
+      }
       if (outcome.kind === 'delivered') {
         this.queue.shift();
+        this.queuedBytes -= head.bytes;
+        if (this.queue.length === 0) this.settleDrain();
         this.stats.delivered += 1;
         this.stats.lastLatencyMs = this.deps.now() - head.enqueuedAt;
         this.streakFailures = 0;
@@ -205,12 +276,18 @@ export class HttpSubscriber implements Subscriber {
     this.cancelled = true;
     const discarded = this.queue.length;
     this.stats.dropped += discarded;
-    this.queue = [];
+    this.clearQueue();
     // The health view shows why the subscriber stopped, not only its last attempt's error.
     this.stats.lastError = reason;
     this.halt();
     this.log.warn({ reason, discarded }, 'subscriber cancelled');
-    void this.runOnCancel(reason);
+    this.finalPending = this.opts.onCancel !== undefined;
+    void this.runOnCancel(reason).finally(() => {
+      this.finalPending = false;
+      this.finalAttempt = null;
+      this.settleDrain();
+    });
+    this.settleDrain();
   }
 
   private async runOnCancel(reason: string): Promise<void> {

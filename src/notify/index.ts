@@ -1,5 +1,5 @@
 /** Outbound event delivery: SOAP/HTTP callbacks and UDP datagrams, one ordered bounded queue per subscriber. */
-export { Notifier } from './notifier.js';
+export { DEFAULT_DRAIN_TIMEOUT_MS, Notifier } from './notifier.js';
 export type { NotifierOptions, NotifierTls, NotifierTotals } from './notifier.js';
 export type { HttpSubscriberOptions } from './http-subscriber.js';
 export type { UdpSubscriberOptions } from './udp-subscriber.js';

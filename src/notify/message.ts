@@ -12,14 +12,24 @@ export interface PendingHttp {
    */
   headers: FlatHeaders;
   label: string | undefined;
+  /** UTF-8 size of the body, for the queue's byte limit and high-water mark. */
+  bytes: number;
   enqueuedAt: number;
-  /** Attempts made for this message so far. */
+  /** Attempts made for this message so far (a free resend on a stale keep-alive connection is not one). */
   attempts: number;
+  /** Free resends after a stale keep-alive connection so far (capped, see http-subscriber.ts). */
+  resends: number;
+}
+
+/** UTF-8 size without encoding the string (V8 counts it in place). */
+export function byteSize(body: string | Buffer): number {
+  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
 }
 
 export function toPendingHttp(msg: HttpMessage | Buffer, enqueuedAt: number, base: FlatHeaders): PendingHttp {
-  if (Buffer.isBuffer(msg)) return { body: msg, headers: base, label: undefined, enqueuedAt, attempts: 0 };
-  return { body: msg.body, headers: overlay(base, msg.headers), label: msg.label, enqueuedAt, attempts: 0 };
+  if (Buffer.isBuffer(msg)) return { body: msg, headers: base, label: undefined, bytes: msg.length, enqueuedAt, attempts: 0, resends: 0 };
+  const headers = overlay(base, msg.headers);
+  return { body: msg.body, headers, label: msg.label, bytes: byteSize(msg.body), enqueuedAt, attempts: 0, resends: 0 };
 }
 
 /**

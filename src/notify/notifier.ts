@@ -40,8 +40,13 @@ export interface NotifierTotals {
 
 type AnySubscriber = HttpSubscriber | UdpSubscriber;
 
+/** How long removeWhenDrained() waits by default before removing a subscriber that has not drained. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+
 export class Notifier {
   private readonly log: Logger;
+  /** The gateway's layer as given (so a subscriber's own queueLimit re-derives its high-water mark) and resolved. */
+  private readonly defaultLayer: Partial<DeliveryPolicy> | undefined;
   private readonly defaults: DeliveryPolicy;
   private readonly now: () => number;
   private readonly subscribers = new Map<string, AnySubscriber>();
@@ -60,6 +65,7 @@ export class Notifier {
 
   constructor(private readonly opts: NotifierOptions) {
     this.log = opts.logger.child({ component: 'notify' });
+    this.defaultLayer = opts.defaults;
     this.defaults = resolvePolicy(opts.defaults);
     this.now = opts.now ?? Date.now;
   }
@@ -67,7 +73,7 @@ export class Notifier {
   /** Replaces a subscriber with the same id: the old one is closed (its queue counted as dropped), the new starts empty. */
   addHttp(opts: HttpSubscriberOptions): Subscriber {
     this.assertOpen();
-    const policy = resolvePolicy(this.defaults, opts.policy);
+    const policy = resolvePolicy(this.defaultLayer, opts.policy);
     const sub = new HttpSubscriber(opts, {
       policy,
       // Keep-alive is undici's default (4 s idle, or the server's Keep-Alive hint); a subscriber reuses its connection.
@@ -88,7 +94,7 @@ export class Notifier {
       socket: () => this.udpSocket(type),
       logger: this.log,
       now: this.now,
-      queueLimit: this.defaults.queueLimit,
+      policy: opts.queueLimit === undefined ? this.defaults : resolvePolicy(this.defaultLayer, { queueLimit: opts.queueLimit }),
     });
     this.install(sub);
     return sub;
@@ -103,6 +109,34 @@ export class Notifier {
     if (!sub) return;
     this.subscribers.delete(id);
     await this.retire(sub);
+  }
+
+  /**
+   * Removes subscriber `id` once it has drained (Subscriber.whenDrained: its queue is empty, or it was cancelled),
+   * or after `timeoutMs` (default DEFAULT_DRAIN_TIMEOUT_MS) with whatever is still queued counted as dropped. For an
+   * interface's last message (an answer to unsubscribe, a closing session event): enqueue it, then call this; no
+   * interface polls a queue. Resolves when the subscriber is removed; if another subscriber has taken the id
+   * meanwhile (a re-subscription), that one is left alone. Unknown ids resolve at once. Never rejects.
+   */
+  async removeWhenDrained(id: string, timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): Promise<void> {
+    const sub = this.subscribers.get(id);
+    if (!sub) return;
+    await withTimeout(sub.whenDrained(), timeoutMs);
+    if (this.subscribers.get(id) === sub) await this.remove(id);
+  }
+
+  /**
+   * Waits until every subscriber has drained, at most `timeoutMs`; resolves true when all did. The gateway calls it
+   * on shutdown after the interfaces have stopped (and enqueued their goodbyes, e.g. ICI subscriptionEnded reason 1)
+   * and before close() destroys the connections. Subscribers stay open and keep delivering meanwhile. Subscribers
+   * that are retrying after a failed attempt are not waited for.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    // A subscriber already retrying after a failure is not waited for: its receiver is not answering now, and
+    // shutdown must not take its backoff.
+    const subs = [...this.subscribers.values()].filter((sub) => sub.health().state === 'active');
+    const all = Promise.all(subs.map((sub) => sub.whenDrained())).then(() => true);
+    return (await withTimeout(all, timeoutMs)) ?? false;
   }
 
   health(): SubscriberHealth[] {
@@ -210,4 +244,14 @@ function addTotals(into: NotifierTotals, t: NotifierTotals): void {
   into.dropped += t.dropped;
   into.cancelled += t.cancelled;
   into.queued += t.queued;
+}
+
+/** `promise`, or undefined once `ms` have passed; the timer never keeps the process alive. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

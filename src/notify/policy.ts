@@ -11,8 +11,21 @@ export interface DeliveryPolicy {
   cancelAfterFailures: number;
   /** Or: failing continuously this long (since the first failure of the current streak). */
   cancelAfterMs: number;
-  /** Undelivered messages (including the one being attempted) a subscriber may hold. */
+  /**
+   * Undelivered messages (including the one being attempted) a subscriber may hold; one more is an overflow, which
+   * cancels an HTTP subscriber (the protocol's rule for a receiver that cannot keep up) and drops a datagram.
+   */
   queueLimit: number;
+  /** The same limit in bytes of undelivered bodies: a few huge events overflow as surely as many small ones. */
+  queueLimitBytes: number;
+  /**
+   * The high-water mark: at or above this many undelivered messages (or `highWaterBytes`) the subscriber is
+   * `congested`, and an interface refuses requests that would add events to it (the protocol's busy answer) so a
+   * subscriber's own requests never overflow it. Default: half of `queueLimit`.
+   */
+  highWaterEvents: number;
+  /** Default: half of `queueLimitBytes`. */
+  highWaterBytes: number;
   connectTimeoutMs: number;
   /** Whole attempt, connect + request + response body; undici's own defaults (300 s) never apply. */
   attemptTimeoutMs: number;
@@ -26,6 +39,9 @@ export const DEFAULT_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
   cancelAfterFailures: 10,
   cancelAfterMs: 120_000,
   queueLimit: 1000,
+  queueLimitBytes: 16 * 1024 * 1024,
+  highWaterEvents: 500,
+  highWaterBytes: 8 * 1024 * 1024,
   connectTimeoutMs: 5000,
   attemptTimeoutMs: 10_000,
   maxResponseBytes: 64 * 1024,
@@ -34,16 +50,27 @@ export const DEFAULT_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
 /** ±20 %: subscribers that failed together (one receiver restarting) do not retry in lockstep. */
 export const JITTER = 0.2;
 
-/** Later layers win; undefined fields fall through. Throws RangeError on a value that would stall or spin delivery. */
+/**
+ * Later layers win; undefined fields fall through. A high-water mark no layer sets is half its limit, and one above
+ * its limit is lowered to it. Throws RangeError on a value that would stall or spin delivery.
+ */
 export function resolvePolicy(...layers: Array<Partial<DeliveryPolicy> | undefined>): DeliveryPolicy {
   const policy: DeliveryPolicy = { ...DEFAULT_POLICY };
+  const set = new Set<keyof DeliveryPolicy>();
   for (const layer of layers) {
     if (!layer) continue;
     for (const key of Object.keys(DEFAULT_POLICY) as Array<keyof DeliveryPolicy>) {
       const value = layer[key];
-      if (value !== undefined) policy[key] = value;
+      if (value !== undefined) {
+        policy[key] = value;
+        set.add(key);
+      }
     }
   }
+  if (!set.has('highWaterEvents')) policy.highWaterEvents = Math.max(1, Math.floor(policy.queueLimit / 2));
+  if (!set.has('highWaterBytes')) policy.highWaterBytes = Math.max(1, Math.floor(policy.queueLimitBytes / 2));
+  policy.highWaterEvents = Math.min(policy.highWaterEvents, policy.queueLimit);
+  policy.highWaterBytes = Math.min(policy.highWaterBytes, policy.queueLimitBytes);
   for (const [key, value] of Object.entries(policy)) {
     const min = key === 'retryBaseMs' || key === 'retryMaxMs' ? 0 : 1;
     if (!Number.isFinite(value) || value < min) {

@@ -30,6 +30,10 @@ export interface SubscriberHealth {
   target: string;
   /** Undelivered messages, including the one being attempted. */
   queued: number;
+  /** Their bodies' size in bytes. */
+  queuedBytes: number;
+  /** At or above the high-water mark (see Subscriber.congested). */
+  congested: boolean;
   /** Messages delivered. */
   delivered: number;
   /** Failed delivery attempts (a message retried three times counts three). */
@@ -46,6 +50,17 @@ export interface Subscriber {
   readonly id: string;
   /** Never blocks. false when the message was not accepted (cancelled, closed, or it overflowed the queue). */
   enqueue(msg: HttpMessage | Buffer): boolean;
+  /**
+   * The queue is at or above its high-water mark (DeliveryPolicy.highWaterEvents or highWaterBytes). An interface
+   * answers requests that would add events to this subscriber with its protocol's busy answer while this is true, so
+   * a subscriber's own requests can never overflow (and so cancel) it.
+   */
+  readonly congested: boolean;
+  /**
+   * Resolves once nothing is left to send: the queue is empty and no cancellation message is in flight, or the
+   * subscriber was cancelled or closed. Never rejects; resolves at once when already idle.
+   */
+  whenDrained(): Promise<void>;
   health(): SubscriberHealth;
   /** Stops delivery, aborts an attempt in flight; pending messages are counted as dropped. */
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import type { Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import { DeliveryStats } from './health.js';
 import { toDatagram } from './message.js';
+import type { DeliveryPolicy } from './policy.js';
 import { udpTarget } from './target.js';
 import type { HttpMessage, Subscriber, SubscriberHealth } from './types.js';
 
@@ -19,11 +20,14 @@ export interface UdpSubscriberOptions {
   queueLimit?: number;
 }
 
+export type UdpQueuePolicy = Pick<DeliveryPolicy, 'queueLimit' | 'queueLimitBytes' | 'highWaterEvents' | 'highWaterBytes'>;
+
 export interface UdpSubscriberDeps {
   socket: () => Socket;
   logger: Logger;
   now: () => number;
-  queueLimit: number;
+  /** Resolved limits (the options' queueLimit already applied). */
+  policy: UdpQueuePolicy;
 }
 
 interface PendingDatagram {
@@ -36,8 +40,10 @@ export class UdpSubscriber implements Subscriber {
   readonly interfaceName: string;
   private readonly target: string;
   private readonly log: Logger;
-  private readonly queueLimit: number;
+  private readonly policy: UdpQueuePolicy;
   private queue: PendingDatagram[] = [];
+  private queuedBytes = 0;
+  private drainWaiters: Array<() => void> | null = null;
   private readonly stats = new DeliveryStats();
   private sending = false;
   private overflowing = false;
@@ -53,13 +59,15 @@ export class UdpSubscriber implements Subscriber {
     this.id = opts.id;
     this.interfaceName = opts.interfaceName;
     this.target = udpTarget(opts.host, opts.port);
-    this.queueLimit = opts.queueLimit ?? deps.queueLimit;
+    this.policy = deps.policy;
     this.log = deps.logger.child({ subscriber: opts.id, interface: opts.interfaceName, target: this.target });
   }
 
   enqueue(msg: HttpMessage | Buffer): boolean {
     if (this.closed) return false;
-    if (this.queue.length >= this.queueLimit) {
+    const data = toDatagram(msg);
+    const full = this.queue.length >= this.policy.queueLimit || (this.queue.length > 0 && this.queuedBytes + data.length > this.policy.queueLimitBytes);
+    if (full) {
       // Datagrams are lossy by nature, so overflow drops the new one (counted) instead of cancelling the subscriber;
       // one warn per overflow episode keeps a flood from flooding the log too.
       this.stats.dropped += 1;
@@ -68,13 +76,23 @@ export class UdpSubscriber implements Subscriber {
       this.overflowing = true;
       return false;
     }
-    this.queue.push({ data: toDatagram(msg), enqueuedAt: this.deps.now() });
+    this.queue.push({ data, enqueuedAt: this.deps.now() });
+    this.queuedBytes += data.length;
     if (!this.sending) this.sendHead();
     return true;
   }
 
+  get congested(): boolean {
+    return this.queue.length >= this.policy.highWaterEvents || this.queuedBytes >= this.policy.highWaterBytes;
+  }
+
+  whenDrained(): Promise<void> {
+    if (this.closed || this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
+  }
+
   health(): SubscriberHealth {
-    return this.stats.health(this, this.target, this.queue.length, 'active');
+    return this.stats.health(this, this.target, this.queue.length, 'active', this.queuedBytes, this.congested);
   }
 
   async close(): Promise<void> {
@@ -83,6 +101,14 @@ export class UdpSubscriber implements Subscriber {
     // The datagram being sent may still leave; it is counted as dropped because its outcome is no longer tracked.
     this.stats.dropped += this.queue.length;
     this.queue = [];
+    this.queuedBytes = 0;
+    this.settleDrain();
+  }
+
+  private settleDrain(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = null;
+    if (waiters) for (const resolve of waiters) resolve();
   }
 
   private sendHead(): void {
@@ -101,7 +127,8 @@ export class UdpSubscriber implements Subscriber {
     this.sending = false;
     if (this.closed) return;
     this.queue.shift();
-    if (this.queue.length < this.queueLimit) this.overflowing = false;
+    this.queuedBytes -= head.data.length;
+    if (this.queue.length < this.policy.queueLimit) this.overflowing = false;
     if (err) {
       this.stats.failed += 1;
       const code = (err as NodeJS.ErrnoException).code;
@@ -112,6 +139,7 @@ export class UdpSubscriber implements Subscriber {
       this.stats.lastLatencyMs = this.deps.now() - head.enqueuedAt;
       this.log.debug({ bytes: head.data.length, latencyMs: this.stats.lastLatencyMs }, 'datagram sent');
     }
-    this.sendHead();
+    if (this.queue.length === 0) this.settleDrain();
+    else this.sendHead();
   }
 }

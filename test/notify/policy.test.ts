@@ -10,6 +10,9 @@ describe('delivery policy', () => {
       cancelAfterFailures: 10,
       cancelAfterMs: 120_000,
       queueLimit: 1000,
+      queueLimitBytes: 16 * 1024 * 1024,
+      highWaterEvents: 500,
+      highWaterBytes: 8 * 1024 * 1024,
       connectTimeoutMs: 5000,
       attemptTimeoutMs: 10_000,
       maxResponseBytes: 65_536,
@@ -19,6 +22,12 @@ describe('delivery policy', () => {
   it('layers overrides, later wins, undefined falls through', () => {
     const p = resolvePolicy({ retryBaseMs: 20, queueLimit: 5 }, { queueLimit: 7, retryMaxMs: undefined });
     expect(p).toMatchObject({ retryBaseMs: 20, queueLimit: 7, retryMaxMs: DEFAULT_POLICY.retryMaxMs });
+  });
+
+  it('puts an unset high-water mark at half its limit and never above it', () => {
+    expect(resolvePolicy({ queueLimit: 10, queueLimitBytes: 100 })).toMatchObject({ highWaterEvents: 5, highWaterBytes: 50 });
+    expect(resolvePolicy({ queueLimit: 10, highWaterEvents: 50 }).highWaterEvents).toBe(10);
+    expect(resolvePolicy({ highWaterEvents: 3 }, { queueLimit: 10 }).highWaterEvents).toBe(3);
   });
 
   it('rejects values that would stall or spin delivery', () => {

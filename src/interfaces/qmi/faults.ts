@@ -10,7 +10,7 @@ import { printable, SoapFault, type SoapFaultHooks, type XMLBuilder } from '../.
 import { NAMESPACES } from './messages.js';
 import { QMI_NS } from './protocol.js';
 import { RequestFault } from './requests.js';
-import { SessionRefused } from './sessions.js';
+import { BUSY_FAULT, SessionRefused } from './sessions.js';
 
 /** Longest faultstring or ErrorPhrase written (they may quote client input). */
 const MAX_TEXT = 500;
@@ -34,6 +34,12 @@ function successZero(body: XMLBuilder): void {
 export function qmiFault(reason: string, phrase?: string): SoapFault {
   return new SoapFault({ code: 'Client', reason: clip(reason), ...(phrase === undefined ? {} : { detail: errorPhrase(phrase) }) });
 }
+
+/**
+ * The busy answer for a request that would add events to a congested session (see BUSY_FAULT): faultcode Server,
+ * `Response/Success 0`, nothing submitted. One immutable fault, thrown for every such request.
+ */
+export const QMI_BUSY_FAULT = new SoapFault({ code: 'Server', reason: BUSY_FAULT.faultstring, detail: errorPhrase(BUSY_FAULT.detail) });
 
 export const QMI_FAULT_HOOKS: SoapFaultHooks = {
   // QMI's error table for what its handlers throw: malformed parameters and refused subscriptions.

@@ -12,7 +12,7 @@ import type { GatewayContext, InterfaceFactory, InterfaceModule } from '../types
 import { compileCidrs, type AddressCheck } from '../../net/cidr.js';
 import { CallIds } from './call-ids.js';
 import { callInfoContext } from './callinfo.js';
-import { QMI_FAULT_HOOKS, qmiFault } from './faults.js';
+import { QMI_BUSY_FAULT, QMI_FAULT_HOOKS, qmiFault } from './faults.js';
 import { eventTemplate, responseXml, type QmiEvent } from './messages.js';
 import { projectCallEvent } from './projection.js';
 import { EVENT_NAME, operationOfBody, QMI_ACTION, QMI_OPERATIONS, QMI_PATH, wsdlForSpelling, type Operation } from './protocol.js';
@@ -91,6 +91,7 @@ class QmiInterface implements InterfaceModule {
     const session = this.sessions.get(sessionId);
     // QMI 3.2.1: after unsubscribing (or before subscribing) "QMS … does not service any requests".
     if (!session) throw qmiFault('Session not subscribed', `QMISessID ${sessionId} has no subscribed session`);
+    if (this.sessions.congested(session)) throw QMI_BUSY_FAULT;
     const parsed = parseCallRequest(op, c.element, this.deps);
     const events = executeCallRequest(op, parsed, sessionId, this.log);
     this.reply(session, events);

@@ -11,12 +11,11 @@
  *   it; messages wait meanwhile. A refused callback is logged and shown in the session's snapshot, and nothing is
  *   ever posted to it; the session itself stays subscribed (re-subscribing checks again).
  */
-import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { HttpMessage, Notifier, Subscriber } from '../../notify/index.js';
 import { redactUrl } from '../../notify/index.js';
+import { checkCallbackAddress, checkCallbackHost, CallbackUrlError, parseCallbackUrl, type CallbackAllowList, type CallbackTarget, type CallbackVerdict } from '../../net/callback.js';
 import type { AddressCheck } from '../../net/cidr.js';
-import { checkCallbackHost, urlHost, type CallbackVerdict } from './allow.js';
 import { checkAnswer } from './answer.js';
 
 export type CallbackState = 'pending' | 'active' | 'refused';
@@ -38,6 +37,20 @@ export interface Session {
   lost: number;
 }
 
+/**
+ * QMI's busy answer, for a request that would add events to a session whose callback queue is above its high-water
+ * mark. QMI 4.x: the synchronous `Response/Success` is "0 = Error, there is a fault element, 1 = Request submitted
+ * successfully. QMIRequestResponseEvent is sent for the final response of the request": Success 0 means the request
+ * was not submitted and no event follows, which is exactly what a congested queue needs (a QMIRequestResponse with an
+ * ErrorCode would itself be one more event). The fault code is SOAP 1.1 §4.4.1 `Server`: "the message could not be
+ * processed for reasons not directly attributable to the contents of the message itself … The message may succeed
+ * at a later point in time." The seed's only ErrorCode (1005) is for a final outcome, not for this.
+ */
+export const BUSY_FAULT = {
+  faultstring: 'Server busy',
+  detail: 'The event queue of this QMI session is above its high-water mark; the request was not submitted. Retry after the pending events have been received.',
+} as const;
+
 /** A synchronous refusal of QMISubscribeSession, answered with a SOAP fault (there is no callback to answer to). */
 export class SessionRefused extends Error {}
 
@@ -49,8 +62,11 @@ export interface SessionsDeps {
   /** The session is gone (unsubscribed or cancelled): stop what it owned. */
   onEnded: (sessionId: string) => void;
   /** How a callback host is checked (tests replace DNS). */
-  checkHost?: (host: string, allowed: AddressCheck) => Promise<CallbackVerdict>;
+  checkHost?: (host: string, list: CallbackAllowList) => Promise<CallbackVerdict>;
 }
+
+/** The setting QMI's callback allow-list comes from, named in refusals. */
+const CALLBACK_ALLOW_KEY = 'qmi.callbackAllow';
 
 export const MAX_SESSIONS = 1000;
 const MAX_WAITING = 1000;
@@ -63,10 +79,12 @@ export function subscriberId(sessionId: string): string {
 
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly allowList: CallbackAllowList;
   private stopped = false;
 
-  constructor(private readonly deps: SessionsDeps) {}
+  constructor(private readonly deps: SessionsDeps) {
+    this.allowList = { allowed: deps.allowCallback, key: CALLBACK_ALLOW_KEY };
+  }
 
   get(id: string): Session | undefined {
     return this.sessions.get(id);
@@ -82,15 +100,15 @@ export class Sessions {
 
   /** Returns whether it was a refresh of an identical subscription. Throws SessionRefused. */
   subscribe(id: string, url: string): { refreshed: boolean } {
-    let parsed: URL;
+    let target: CallbackTarget;
     try {
-      parsed = new URL(url);
-    } catch {
-      throw new SessionRefused('CallbackUrl is not an absolute URL');
+      target = parseCallbackUrl(url);
+    } catch (err) {
+      if (err instanceof CallbackUrlError) throw new SessionRefused(err.message);
+      throw err;
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new SessionRefused('CallbackUrl must be an http or https URL');
-    const host = urlHost(parsed);
-    if (isIP(host) !== 0 && !this.deps.allowCallback(host)) {
+    const { host } = target;
+    if (target.literal && !checkCallbackAddress(host, this.allowList).ok) {
       this.deps.logger.warn({ session: id, callback: redactUrl(url) }, 'QMI callback refused: address not in qmi.callbackAllow');
       throw new SessionRefused(`Callback address ${host} is not allowed (qmi.callbackAllow)`);
     }
@@ -110,7 +128,7 @@ export class Sessions {
     delete session.refusal;
     this.sessions.set(id, session);
     this.deps.logger.info({ session: id, callback: redactUrl(url), resubscribe: existing !== undefined }, 'QMI session subscribed');
-    if (isIP(host) !== 0) this.activate(session);
+    if (target.literal) this.activate(session);
     else void this.checkThenActivate(session, host, session.generation);
     return { refreshed: false };
   }
@@ -124,9 +142,21 @@ export class Sessions {
     this.deps.logger.info({ session: id }, 'QMI session unsubscribed');
     this.deps.onEnded(id);
     const sub = session.subscriber;
-    if (sub && last && session.callback === 'active' && sub.enqueue(last)) this.retireWhenDrained(sub);
+    // The notifier removes the subscriber once the answer has been delivered (or after RETIRE_MS); a re-subscription
+    // meanwhile gets a subscriber of its own, which the removal leaves alone.
+    if (sub && last && session.callback === 'active' && sub.enqueue(last)) void this.deps.notifier.removeWhenDrained(sub.id, RETIRE_MS);
     else if (sub) void this.deps.notifier.remove(sub.id);
     return true;
+  }
+
+  /**
+   * The session's callback queue is above its high-water mark (or, while its callback host is being checked, the
+   * waiting list is half full): requests that would add events to it get QMI's busy answer instead, so a tool's own
+   * requests never overflow its queue and get its session cancelled.
+   */
+  congested(session: Session): boolean {
+    if (session.callback === 'pending') return session.waiting.length >= MAX_WAITING / 2;
+    return session.subscriber?.congested ?? false;
   }
 
   send(session: Session, msg: HttpMessage): void {
@@ -156,12 +186,10 @@ export class Sessions {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
   }
 
   private async checkThenActivate(session: Session, host: string, generation: number): Promise<void> {
-    const verdict = await (this.deps.checkHost ?? checkCallbackHost)(host, this.deps.allowCallback);
+    const verdict = await (this.deps.checkHost ?? checkCallbackHost)(host, this.allowList);
     if (this.stopped || session.generation !== generation || this.sessions.get(session.id) !== session) return;
     if (verdict.ok) {
       this.activate(session);
@@ -199,26 +227,5 @@ export class Sessions {
     this.sessions.delete(session.id);
     this.deps.logger.warn({ session: session.id, callback: redactUrl(session.callbackUrl), reason }, 'QMI session cancelled: callback unreachable');
     this.deps.onEnded(session.id);
-  }
-
-  private retireWhenDrained(sub: Subscriber): void {
-    const started = this.deps.now();
-    const poll = (): void => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        if (this.stopped) return;
-        const current = this.deps.notifier.get(sub.id);
-        // Subscribed again meanwhile: the subscriber now belongs to the new session.
-        if (current !== sub) return;
-        if (sub.health().queued === 0 || sub.health().state === 'cancelled' || this.deps.now() - started > RETIRE_MS) {
-          void this.deps.notifier.remove(sub.id);
-          return;
-        }
-        poll();
-      }, 20);
-      t.unref();
-      this.timers.add(t);
-    };
-    poll();
   }
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DISTRIBUTIONS, NUMBER_TYPES } from './requests.js';
+import { ConfigError } from '../../config/errors.js';
 
 const phone = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'a phone number');
 const service = z.string().min(1).max(128);
@@ -84,7 +85,7 @@ export function parseTelServicesFixture(raw: unknown): TelServicesFixture {
   const r = TelServicesFixture.safeParse(raw ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new Error(`fixture: telservices.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError('fixture', `telservices.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
   return r.data;
 }

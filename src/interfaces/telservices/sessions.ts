@@ -23,6 +23,9 @@ import { withEndOfPdu } from './framing.js';
 import type { SessionEventKind } from './projection.js';
 import type { TsRequest } from './requests.js';
 
+/** A departing client's last datagrams (its closing session event) get this long to leave before it is removed. */
+const RETIRE_MS = 1000;
+
 export interface Peer {
   /** Client address (IPv4-mapped IPv6 addresses are written as IPv4). */
   address: string;
@@ -329,15 +332,11 @@ export class Sessions {
   }
 
   /** Removes a client's UDP subscriber once its last datagrams (e.g. the closing session event) have left. */
-  private retire(c: Client, attempt = 0): void {
+  private retire(c: Client): void {
     const sub = c.subscriber;
     if (!sub || this.closed) return;
-    if (sub.health().queued > 0 && attempt < 50) {
-      setTimeout(() => this.retire(c, attempt + 1), 20).unref();
-      return;
-    }
     c.subscriber = undefined;
-    void this.deps.notifier.remove(sub.id);
+    void this.deps.notifier.removeWhenDrained(sub.id, RETIRE_MS);
   }
 }
 
