@@ -43,7 +43,7 @@ describe('soak', () => {
         dataDir: mkdtempSync(join(tmpdir(), 'ccgate-soak-')),
         http: { port: 0 },
         // A partial request is closed after the idle timeout: short here, so the partial-request client finishes.
-        telservices: { port: 0, idleTimeoutMs: 300 },
+        telservices: { port: 0, idleTimeoutMs: 300, requestTimeoutMs: 300 },
         ciscoqm: { desktopPort: 0, networkPort: 0 },
         center: { seed: 3, externalAnswerMs: 200, ringTimeoutSec: 1, wrapUpSec: 1 },
       },
