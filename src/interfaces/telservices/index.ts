@@ -99,6 +99,7 @@ class TelServicesModule implements InterfaceModule {
     this.handler = new RequestHandler(sc, { maxBytes: cfg.maxRequestBytes, log, metrics: ctx.metrics });
     const router = new EventRouter({
       cc,
+      log,
       views: this.views,
       sessions: this.sessions,
       callReference: cfg.eventCallReference,
