@@ -4,6 +4,7 @@
  */
 import { TsError } from './errors.js';
 import type { Distribution } from './requests.js';
+import { localParts } from './time.js';
 
 export interface CampaignSettings {
   serviceTimeoutSec?: number;
@@ -63,4 +64,16 @@ export function parseDays(text: string | undefined): Set<string> {
     out.add(`${day}-${month}`);
   }
   return out;
+}
+
+export type WorkingTime = Pick<CampaignSettings, 'workingHours' | 'nonWorkingDaysOfWeek' | 'nonWorkingDays'>;
+
+/** Whether `atMs` falls in working time (seed workingHours, nonWorkingDaysOfWeek, nonWorkingDays) in `timeZone`. */
+export function isWorkingTime(s: WorkingTime, atMs: number, timeZone: string): boolean {
+  const p = localParts(atMs, timeZone);
+  if (s.nonWorkingDaysOfWeek.has(p.weekday)) return false;
+  if (s.nonWorkingDays.has(`${p.day}-${p.month}`)) return false;
+  if (s.workingHours.length === 0) return true;
+  const minute = p.hour * 60 + p.minute;
+  return s.workingHours.some((r) => minute >= r.from && minute < r.to);
 }

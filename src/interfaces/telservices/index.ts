@@ -64,13 +64,13 @@ class TelServicesModule implements InterfaceModule {
         return agent?.password !== undefined && agent.password === password;
       },
       opened: (session, req) => {
-        // Outbound campaign setting agentLoggedOnOnOpenSession: the agent is logged on when its session opens.
+        // Routing point setting agentLoggedOnOnOpenSession: the agent is logged on when its session opens.
         const agent = cc.agentAt(session.device);
         if (!agent || agent.state !== 'loggedOff') return;
         if (agent.password !== undefined && req.userPassword !== undefined && req.userPassword !== agent.password) return;
-        const campaigns = this.rps.campaignsOf(agent.userId).filter((c) => c.settings.agentLoggedOnOnOpenSession);
-        if (campaigns.length === 0) return;
-        if (campaigns.some((c) => c.settings.agentReadyOnLoggedOn)) cc.setAgentState(agent.userId, 'ready');
+        const rules = this.rps.logOnRules(agent.userId);
+        if (!rules.loggedOnOnOpenSession) return;
+        if (rules.readyOnLoggedOn) cc.setAgentState(agent.userId, 'ready');
         else cc.setAgentState(agent.userId, 'notReady', 'loggedOn');
       },
     });
