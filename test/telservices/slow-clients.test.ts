@@ -189,6 +189,22 @@ describe('long polls are not cut by inactivity timers', () => {
   });
 });
 
+describe('timers only the right input resets', () => {
+  it('the session timeout is reset by the session\'s clients, not by requests from another host', async () => {
+    const g = await startGateway();
+    expect(await send(req('openSession', { deviceNumber: '1101', sessionTimeout: '60' }))).toBe(STANDARD);
+    g.clock.advance(50_000);
+    expect(await tsFrom('127.0.0.2', g.tsPort, req('queryDoNotDisturb', { deviceNumber: '1101' }))).toBe(DND_OFF);
+    g.clock.advance(10_000);
+    expect(await send(req('snapshot', { deviceNumber: '1101' }))).toBe(error('noOpenSession'));
+    expect(await send(req('openSession', { deviceNumber: '1101', sessionTimeout: '60' }))).toBe(STANDARD);
+    g.clock.advance(50_000);
+    expect(await send(QUERY)).toBe(DND_OFF);
+    g.clock.advance(50_000);
+    expect(await send(req('snapshot', { deviceNumber: '1101' }))).toContain('<snapshot>');
+  });
+});
+
 describe('what clients send on the wire', () => {
   it('accepts a UTF-8 byte-order mark before a raw TCP request, whole or split over segments', async () => {
     const g = await startGateway();

@@ -95,8 +95,10 @@ export class PortHttp {
     const app = Fastify({
       logger: false,
       bodyLimit: this.o.maxBytes,
-      // Node's socket inactivity timer is reset by every byte and would cut a long poll: the deadline replaces it.
-      connectionTimeout: 0,
+      // Node's socket inactivity timer is reset by every byte, so it cannot stop a dripping client (the deadline
+      // does); set beyond both our timers, it only closes a client that stops reading its answer. A long poll that is
+      // still waiting keeps its socket (http.ts).
+      connectionTimeout: this.o.idleTimeoutMs + this.o.requestTimeoutMs,
       keepAliveTimeout: this.o.idleTimeoutMs,
       requestTimeout: this.o.requestTimeoutMs,
       // The seed's shortcut URL is /makeCall; TelServer does not care how a client spells its case.

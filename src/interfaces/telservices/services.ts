@@ -6,7 +6,8 @@
  * 2. services that reach the PBX answer pbxlinkOutOfService while the link is down, pbxTimeout while the PBX's
  *    call processing does not answer (the callDispatcher fault); queries are answered from TelServer's own state, as
  *    a real TelServer's cache would;
- * 3. any request naming a device with a session resets that session's timeout.
+ * 3. any request from one of its clients naming a device with a session resets that session's timeout;
+ * 4. a call service without a call in the state it needs answers noCall.
  */
 import type { Agent, ContactCenter, DirectoryEntry, PartyState } from '../../core/index.js';
 import { el, txt, type XNode } from './codec.js';
@@ -100,7 +101,7 @@ export async function execute(req: TsRequest, sc: ServiceContext, peer: Peer, si
     if (sc.cc.isDown('callDispatcher')) throw new TsError('pbxTimeout');
     if (req.op === 'agentState' && sc.cc.isDown('agentServer')) throw new TsError('pbxReject', 'the agent server is down');
   }
-  if (device !== undefined && req.op !== 'closeSession') sc.sessions.touch(device);
+  if (device !== undefined && req.op !== 'closeSession') sc.sessions.touch(device, peer);
   const needs = EXPECTED_CALLS[req.op];
   if (needs !== undefined && device !== undefined) requireCalls(sc, device, needs);
   if (req.op === 'snapshot') return snapshot(req, sc, peer, signal);

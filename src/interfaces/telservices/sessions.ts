@@ -198,10 +198,14 @@ export class Sessions {
     );
   }
 
-  /** Seed "sessionTimeout is reset after each action requested by the client". */
-  touch(device: string): void {
+  /**
+   * Seed "The session timeout is reset after each action requested by the client": by the session's clients only (a
+   * request from a host that has no client of the session does not keep it open). `peer` absent: the session itself.
+   */
+  touch(device: string, peer?: Peer): void {
     const session = this.byDevice.get(device);
     if (!session) return;
+    if (peer !== undefined && ![...session.clients.values()].some((c) => c.address === peer.address)) return;
     this.deps.clock.clearTimeout(session.timer);
     session.timer = undefined;
     if (session.timeoutSec === undefined) return;

@@ -111,8 +111,14 @@ export class TcpTransport {
     const done = () => {
       socket.off('data', onData);
       socket.off('end', onEnd);
+      // The listener goes too: a socket handed to HTTP gets that server's own inactivity timer.
+      socket.off('timeout', onIdle);
       socket.setTimeout(0);
       clearTimeout(deadline);
+    };
+    const onIdle = () => {
+      done();
+      socket.destroy();
     };
     const onData = (chunk: Buffer) => {
       if (deadline === undefined) {
@@ -161,10 +167,8 @@ export class TcpTransport {
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.once('close', () => clearTimeout(deadline));
-    socket.setTimeout(this.o.idleTimeoutMs, () => {
-      done();
-      socket.destroy();
-    });
+    socket.on('timeout', onIdle);
+    socket.setTimeout(this.o.idleTimeoutMs);
   }
 
   /** Writes the return (plus the end-of-PDU sequence) and half-closes; the client's close finishes the socket. */
