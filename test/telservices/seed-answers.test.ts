@@ -79,13 +79,18 @@ describe('closeSession in the seed\'s form (no eventUDPPort)', () => {
 describe('cause transfer, once per transfer', () => {
   const causes = (events: string[]) => events.map((e) => /<cause><(\w+)\/>/.exec(e)?.[1] ?? '-');
   const states = (events: string[]) => events.map((e) => /<primCall><state><(\w+)\/>/.exec(e)?.[1]);
-
-  it('consultative transfer to a ringing target: the target and the transferred party each get it once, not again on answer', async () => {
+  /** 1101 calls Maija (1102), who answers; 1101 and the transfer target are monitored. */
+  async function answeredCall(target: string) {
     await startGateway();
     const at1101 = await monitor('1101');
-    const at1103 = await monitor('1103');
+    const atTarget = await monitor(target);
     await ok(req('makeCall', { deviceNumber: '1101', calledDeviceNumber: '1102' }));
     await agentAction('MAIJA', 'answer');
+    return { at1101, atTarget };
+  }
+
+  it('consultative transfer to a ringing target: the target and the transferred party each get it once, not again on answer', async () => {
+    const { at1101, atTarget: at1103 } = await answeredCall('1103');
     await agentAction('MAIJA', 'consult', '1103');
     await agentAction('MAIJA', 'transfer');
     await agentAction('PEKKA', 'answer');
@@ -98,11 +103,7 @@ describe('cause transfer, once per transfer', () => {
   });
 
   it('blind transfer (divertCall on a connected call): the target gets it while ringing, nobody gets it again on answer', async () => {
-    await startGateway();
-    const at1101 = await monitor('1101');
-    const at1104 = await monitor('1104');
-    await ok(req('makeCall', { deviceNumber: '1101', calledDeviceNumber: '1102' }));
-    await agentAction('MAIJA', 'answer');
+    const { at1101, atTarget: at1104 } = await answeredCall('1104');
     await agentAction('MAIJA', 'divert', '1104');
     await ok(req('answerCall', { deviceNumber: '1104' }));
     const target = await at1104.waitFor(2, (m) => m.includes('<call>'));

@@ -3,7 +3,7 @@
  * "8:30/12:00,12/17", nonWorkingDaysOfWeek "1,7" (1 = Sunday), nonWorkingDays "25-12" (day-month).
  */
 import { TsError } from './errors.js';
-import type { Distribution } from './requests.js';
+import type { Distribution, RoutingPointConfigInput } from './requests.js';
 import { localParts } from './time.js';
 
 export interface CampaignSettings {
@@ -76,4 +76,13 @@ export function isWorkingTime(s: WorkingTime, atMs: number, timeZone: string): b
   if (s.workingHours.length === 0) return true;
   const minute = p.hour * 60 + p.minute;
   return s.workingHours.some((r) => minute >= r.from && minute < r.to);
+}
+
+/** `s` with the working-time fields a startRoutingPoint/updateRoutingPoint config gives parsed over it. */
+export function withWorkingTime<T extends WorkingTime>(s: T, r: RoutingPointConfigInput): T {
+  const out = { ...s };
+  if (r.workingHours !== undefined) out.workingHours = parseWorkingHours(r.workingHours);
+  if (r.nonWorkingDaysOfWeek !== undefined) out.nonWorkingDaysOfWeek = parseDaysOfWeek(r.nonWorkingDaysOfWeek);
+  if (r.nonWorkingDays !== undefined) out.nonWorkingDays = parseDays(r.nonWorkingDays);
+  return out;
 }

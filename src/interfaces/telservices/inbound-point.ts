@@ -17,7 +17,7 @@
  * nothing: the point never acknowledges what it does not do.
  */
 import type { Agent, AgentState, ContactCenter, DomainEvent, Queue, TimerHandle } from '../../core/index.js';
-import { isWorkingTime, parseDays, parseDaysOfWeek, parseWorkingHours, type WorkingTime } from './campaign-settings.js';
+import { isWorkingTime, withWorkingTime, type WorkingTime } from './campaign-settings.js';
 import { TsError } from './errors.js';
 import type { RpState } from './projection.js';
 import type { RoutingPointConfigInput } from './requests.js';
@@ -151,13 +151,10 @@ export class InboundPoint {
     const refused = NOT_INBOUND.filter((k) => r[k] !== undefined);
     if (r.agentsDistribution !== undefined && r.agentsDistribution !== 'most-idle') refused.push('agentsDistribution');
     if (refused.length > 0) throw new TsError('reject', `an inbound routing point does not apply ${refused.join(', ')}`);
-    const s: InboundSettings = { ...this.settings };
+    const s = withWorkingTime(this.settings, r);
     if (r.queueLimit !== undefined) s.queueLimitPercent = r.queueLimit;
     if (r.statisticsIncomingCallImmediateAbandonTimeout !== undefined) s.immediateAbandonSec = r.statisticsIncomingCallImmediateAbandonTimeout;
     if (r.serviceTimeout !== undefined) s.serviceTimeoutSec = r.serviceTimeout;
-    if (r.workingHours !== undefined) s.workingHours = parseWorkingHours(r.workingHours);
-    if (r.nonWorkingDaysOfWeek !== undefined) s.nonWorkingDaysOfWeek = parseDaysOfWeek(r.nonWorkingDaysOfWeek);
-    if (r.nonWorkingDays !== undefined) s.nonWorkingDays = parseDays(r.nonWorkingDays);
     if (r.agentLoggedOnOnOpenSession !== undefined) s.agentLoggedOnOnOpenSession = r.agentLoggedOnOnOpenSession;
     if (r.agentReadyOnLoggedOn !== undefined) s.agentReadyOnLoggedOn = r.agentReadyOnLoggedOn;
     return s;

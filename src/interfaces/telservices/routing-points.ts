@@ -9,7 +9,7 @@ import type { Agent, ContactCenter, DomainEvent } from '../../core/index.js';
 import { newTally } from '../../core/index.js';
 import { el, type XNode } from './codec.js';
 import { Campaign } from './campaign.js';
-import { parseDays, parseDaysOfWeek, parseWorkingHours, type CampaignSettings } from './campaign-settings.js';
+import { parseDays, parseDaysOfWeek, parseWorkingHours, withWorkingTime, type CampaignSettings } from './campaign-settings.js';
 import { DEFAULT_TEMPLATE, type CampaignSettingsFixture, type OutboundTemplate, type TelServicesFixture } from './config.js';
 import { TsError } from './errors.js';
 import { InboundPoint } from './inbound-point.js';
@@ -235,11 +235,8 @@ export class RoutingPoints {
 
   /** Request values over current ones (seed: "the default values will be those defined in the template"). */
   private mergeSettings(s: CampaignSettings, r: RoutingPointConfigInput): CampaignSettings {
-    const out: CampaignSettings = { ...s };
+    const out = withWorkingTime(s, r);
     if (r.serviceTimeout !== undefined) out.serviceTimeoutSec = r.serviceTimeout;
-    if (r.workingHours !== undefined) out.workingHours = parseWorkingHours(r.workingHours);
-    if (r.nonWorkingDaysOfWeek !== undefined) out.nonWorkingDaysOfWeek = parseDaysOfWeek(r.nonWorkingDaysOfWeek);
-    if (r.nonWorkingDays !== undefined) out.nonWorkingDays = parseDays(r.nonWorkingDays);
     if (r.noAnswerTimeout !== undefined) out.noAnswerTimeoutSec = r.noAnswerTimeout;
     if (r.failedCallRetryTimeout !== undefined) out.retryTimeoutSec = r.failedCallRetryTimeout;
     if (r.failedCallRetryLimit !== undefined) out.retryLimit = r.failedCallRetryLimit;
