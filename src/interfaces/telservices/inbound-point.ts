@@ -121,9 +121,9 @@ export class InboundPoint {
     this.refresh();
   }
 
-  /** Agents logging on or off change what the queue limit allows. */
+  /** Agents logging on or off change what the queue limit allows (nothing else changes: no core command here). */
   onEvent(e: DomainEvent): void {
-    if (e.type === 'agent' && this.queue.members.includes(e.userId)) this.refresh();
+    if (e.type === 'agent' && this.queue.members.includes(e.userId)) this.applyLimits();
   }
 
   /** Work time so far (routingPointStatistics total workDuration). */
@@ -174,18 +174,22 @@ export class InboundPoint {
 
   /** Opens or closes the queue and sets its limits from the point's state, the time and the logged-on agents. */
   private refresh(): void {
-    const s = this.settings;
     const cc = this.deps.cc;
     cc.setQueueOpen(this.queue.id, this.started && !this.suspended && this.inWorkingTime());
-    const loggedOn = this.members().filter((a) => a.state !== 'loggedOff').length;
-    cc.setQueueRouting(this.queue.id, {
-      maxWaiting: s.queueLimitPercent !== undefined ? Math.floor((s.queueLimitPercent * loggedOn) / 100) : undefined,
-      immediateAbandonMs: s.immediateAbandonSec !== undefined ? s.immediateAbandonSec * 1000 : undefined,
-    });
+    this.applyLimits();
     // Working time is looked at again at every minute boundary while the point runs with such settings.
     cc.clock.clearTimeout(this.minuteTimer);
     this.minuteTimer = undefined;
     if (this.timed() && this.started) this.minuteTimer = cc.clock.setTimeout(() => this.refresh(), MINUTE_MS - (cc.now() % MINUTE_MS));
+  }
+
+  private applyLimits(): void {
+    const s = this.settings;
+    const loggedOn = this.members().filter((a) => a.state !== 'loggedOff').length;
+    this.deps.cc.setQueueRouting(this.queue.id, {
+      maxWaiting: s.queueLimitPercent !== undefined ? Math.floor((s.queueLimitPercent * loggedOn) / 100) : undefined,
+      immediateAbandonMs: s.immediateAbandonSec !== undefined ? s.immediateAbandonSec * 1000 : undefined,
+    });
   }
 
   private timed(): boolean {
