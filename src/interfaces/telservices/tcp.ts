@@ -72,11 +72,6 @@ export class TcpTransport {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Open connections from one address (tests and diagnostics). */
-  connectionsFrom(address: string): number {
-    return this.perAddress.get(address) ?? 0;
-  }
-
   private accept(socket: Socket): void {
     const address = normaliseAddress(socket.remoteAddress);
     this.sockets.add(socket);
