@@ -150,7 +150,8 @@ describe('request deadline: dripping clients are closed, whatever they send', ()
 
 describe('connection slots', () => {
   it('one address cannot take every slot, and dripping connections give theirs back at their deadline', async () => {
-    const g = await startGateway({ telservices: { maxConnections: 6, maxConnectionsPerAddress: 3, requestTimeoutMs: 500, idleTimeoutMs: 5_000 } });
+    // The deadline leaves the checks below time to run while every dripper still holds its slot, even on a busy machine.
+    const g = await startGateway({ telservices: { maxConnections: 6, maxConnectionsPerAddress: 3, requestTimeoutMs: 2_000, idleTimeoutMs: 5_000 } });
     const drippers = [0, 1, 2].map(() => drip(g.tsPort, MAKE_CALL, 40));
     await Promise.all(drippers.map((d) => d.started));
     // The dripping address is full; another client host is served.
