@@ -19,6 +19,7 @@ import { cachedErrorXml } from './codec.js';
 import type { RequestHandler } from './handler.js';
 import { telservicesRoutes } from './http.js';
 import type { Sessions } from './sessions.js';
+import { lateIo } from './tcp.js';
 
 export interface PortHttpOptions {
   handler: RequestHandler;
@@ -134,14 +135,21 @@ export class PortHttp {
   }
 
   private arm(socket: Socket, conn: Conn, ms: number): void {
-    conn.deadline = setTimeout(() => {
-      conn.deadline = undefined;
-      this.o.log.debug({ ip: socket.remoteAddress }, 'telservices http request deadline passed');
-      // An answer still owed on this connection (a long poll) cannot be interleaved with ours: just close.
-      if (conn.owed === 0) closeWithReject(socket, 408);
-      else socket.destroy();
-    }, ms);
-    conn.deadline.unref();
+    const timer: NodeJS.Timeout = setTimeout(
+      () =>
+        // After the I/O already waiting: a request that did arrive in time is read (and disarms) first.
+        lateIo(() => {
+          if (conn.deadline !== timer) return;
+          conn.deadline = undefined;
+          this.o.log.debug({ ip: socket.remoteAddress }, 'telservices http request deadline passed');
+          // An answer still owed on this connection (a long poll) cannot be interleaved with ours: just close.
+          if (conn.owed === 0) closeWithReject(socket, 408);
+          else socket.destroy();
+        }),
+      ms,
+    );
+    timer.unref();
+    conn.deadline = timer;
   }
 
   private disarm(conn: Conn): void {

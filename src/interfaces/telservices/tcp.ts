@@ -41,6 +41,11 @@ export interface TcpOptions {
 /** How long a replied connection may stay half-open waiting for the client to close. */
 const LINGER_MS = 5_000;
 
+/** Runs `fn` after the I/O already waiting has been read (setImmediate follows the event loop's poll phase). */
+export function lateIo(fn: () => void): void {
+  setImmediate(fn);
+}
+
 export class TcpTransport {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -103,7 +108,9 @@ export class TcpTransport {
     const framer = new RequestFramer({ maxBytes: this.o.maxBytes, endOfPDU: this.o.endOfPDU });
     let startedAt = 0;
     let deadline: NodeJS.Timeout | undefined;
+    let settled = false;
     const done = () => {
+      settled = true;
       socket.off('data', onData);
       socket.off('end', onEnd);
       // The listener goes too: a socket handed to HTTP gets that server's own inactivity timer.
@@ -111,20 +118,27 @@ export class TcpTransport {
       socket.setTimeout(0);
       clearTimeout(deadline);
     };
-    const onIdle = () => {
-      done();
-      socket.destroy();
-    };
+    // Both clocks act after the event loop's next I/O poll (lateIo): on a busy server, bytes that had arrived in time
+    // are read first instead of being reset with the connection.
+    const onIdle = () =>
+      lateIo(() => {
+        if (settled || deadline !== undefined) return;
+        done();
+        socket.destroy();
+      });
+    const onDeadline = () =>
+      lateIo(() => {
+        if (settled) return;
+        done();
+        this.o.log.debug({ ip: address }, 'telservices request deadline passed');
+        this.reply(socket, cachedErrorXml('reject'));
+      });
     const onData = (chunk: Buffer) => {
       if (deadline === undefined) {
         // The request has started: from now on only the deadline counts, not the gaps between bytes.
         socket.setTimeout(0);
         startedAt = performance.now();
-        deadline = setTimeout(() => {
-          done();
-          this.o.log.debug({ ip: address }, 'telservices request deadline passed');
-          this.reply(socket, cachedErrorXml('reject'));
-        }, this.o.requestTimeoutMs);
+        deadline = setTimeout(onDeadline, this.o.requestTimeoutMs);
       }
       const r = framer.push(chunk);
       if (r.kind === 'more') return;
