@@ -4,7 +4,11 @@ import { FAULT_COMPONENTS, REQUESTABLE_AGENT_STATES } from '../core/index.js';
 
 const number = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'a phone number: digits, optionally a leading +');
 const shortText = z.string().max(256);
-const stringMap = z.record(z.string().max(128), z.string().max(4096));
+// Attached data reaches XML events (TelServices extraData and the like): characters XML 1.0 cannot carry at all (C0
+// controls other than tab, LF and CR; U+FFFE, U+FFFF; unpaired surrogates) are refused here with a 400.
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const xmlText = (max: number) => z.string().max(max).refine((s) => !NOT_XML_CHAR.test(s), 'holds a control character XML cannot carry');
+const stringMap = z.record(xmlText(128), xmlText(4096));
 
 export const NewCall = z.object({
   from: number,

@@ -67,8 +67,10 @@ export const ConfigSchema = z.strictObject({
       /** telserver.sessions.user_authentication_by_administrator.enabled */
       authByAdministrator: z.boolean().default(false),
       maxRequestBytes: z.number().int().min(256).max(1024 * 1024).default(64 * 1024),
-      /** A connection that has not sent a complete request by then is closed. */
+      /** Longest silence on a TelServices connection before a request starts (or between HTTP requests) before it is closed. */
       idleTimeoutMs: z.number().int().positive().default(10_000),
+      /** Longest time from a request's first byte to its last (HTTP headers and body included), whatever arrives meanwhile. */
+      requestTimeoutMs: z.number().int().positive().default(10_000),
       /** qualifyCall answers the call unless the request says otherwise. */
       qualifyCallAnswers: z.boolean().default(true),
       /** Password of adminUserId for the first openSession on a device (administrator authentication). */
@@ -81,6 +83,8 @@ export const ConfigSchema = z.strictObject({
       firstOtherParty: z.boolean().default(true),
       /** Concurrent TCP connections on the TelServices port; beyond it a request is answered resourceError. */
       maxConnections: z.number().int().min(1).default(2048),
+      /** Concurrent TCP connections from one client address; beyond it that address is answered resourceError. */
+      maxConnectionsPerAddress: z.number().int().min(1).default(256),
       /** Longest wait of a snapshot long poll (resultOnEvent timeout is capped to it). */
       snapshotMaxWaitSec: z.number().int().min(1).max(3600).default(300),
     })

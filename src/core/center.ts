@@ -475,6 +475,19 @@ export class ContactCenter {
     this.emitQueue(q);
   }
 
+  /** A phone queue's overflow rules (failure route, waiting limit, immediate-abandon threshold); undefined clears one. */
+  setQueueRouting(id: string, rules: { failureRoute?: string | undefined; maxWaiting?: number | undefined; immediateAbandonMs?: number | undefined }): void {
+    const q = this.queue(id);
+    if (rules.failureRoute !== undefined && !/^\+?[0-9*#]{1,32}$/.test(rules.failureRoute)) throw new CoreError('invalidArgument', 'failure route');
+    const { failureRoute, maxWaiting, immediateAbandonMs } = { ...q, ...rules };
+    delete q.failureRoute;
+    delete q.maxWaiting;
+    delete q.immediateAbandonMs;
+    if (failureRoute !== undefined) q.failureRoute = failureRoute;
+    if (maxWaiting !== undefined) q.maxWaiting = maxWaiting;
+    if (immediateAbandonMs !== undefined) q.immediateAbandonMs = immediateAbandonMs;
+  }
+
   emitQueue(q: Queue): void {
     this.bus.emit(this.now(), () => ({ type: 'queue', queueId: q.id, waiting: q.waiting.length, open: q.open }));
   }

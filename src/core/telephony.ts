@@ -364,9 +364,10 @@ export class Telephony {
     const caller = call.parties.find((p) => p.role === 'caller' && ACTIVE.has(p.state));
     if (!caller) return;
     const qs = this.cc.queueStatsOf(queue.id);
-    if (!queue.open) {
+    const full = !front && queue.maxWaiting !== undefined && queue.waiting.length >= queue.maxWaiting;
+    if (!queue.open || full) {
       if (qs) qs.routedToFailure += 1;
-      return this.fail(call, 'destNotObtainable');
+      return this.routeToFailure(call, queue, caller);
     }
     const now = this.cc.now();
     call.queueId = queue.id;
@@ -387,6 +388,15 @@ export class Telephony {
     if (!front) this.emit('queued', call, [caller], { detail: queue.id });
     this.cc.emitQueue(queue);
     this.dispatch(queue);
+  }
+
+  /** A closed or full queue sends the call on to its failure route, as a redirect; without one the call fails. */
+  private routeToFailure(call: Call, queue: Queue, from: Party): void {
+    call.redirects += 1;
+    if (queue.failureRoute === undefined || call.redirects > MAX_REDIRECTS) return this.fail(call, 'destNotObtainable');
+    call.firstCalled ??= queue.address;
+    call.lastRedirection = { number: queue.address, cause: 'redirect' };
+    this.deliver(call, queue.failureRoute, from);
   }
 
   /** Longest-idle ready member with the skills the call needs; a preferred agent goes first when available. */
@@ -682,7 +692,7 @@ export class Telephony {
         const waited = now - (call.queuedAt ?? call.createdAt);
         const onAgent = call.parties.some((p) => p.internal && p.state === 'alerting');
         if (onAgent) qs.abandonedOnAgent += 1;
-        else if (waited < this.cc.options.immediateAbandonMs) qs.abandonedImmediately += 1;
+        else if (waited < (this.cc.queues.get(call.queueId ?? '')?.immediateAbandonMs ?? this.cc.options.immediateAbandonMs)) qs.abandonedImmediately += 1;
         else qs.abandonedInQueue += 1;
         if (!onAgent) addTally(qs.queued, waited);
       }

@@ -35,6 +35,20 @@ describe('framing without a delimiter: the request ends with its root element', 
     expect(body(feed(['  \n<?xml version="1.0"?>\n<TelServiceRequest/>'])[0])).toBe('  \n<?xml version="1.0"?>\n<TelServiceRequest/>');
   });
 
+  it('drops a UTF-8 byte-order mark before the request, even split over segments, and keeps it counted as data', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(body(feed([Buffer.concat([bom, Buffer.from(REQ)])])[0])).toBe(REQ);
+    const split = feed([bom.subarray(0, 2), Buffer.concat([bom.subarray(2), Buffer.from(REQ)])]);
+    expect(split.map((r) => r.kind)).toEqual(['more', 'request']);
+    expect(body(split[1])).toBe(REQ);
+    const f = new RequestFramer({ maxBytes: 1024 });
+    expect(f.push(bom).kind).toBe('more');
+    expect(f.hasData).toBe(true);
+    // Only one mark, and only at the start: a second one is not whitespace.
+    expect(feed([Buffer.concat([bom, bom, Buffer.from(REQ)])])[0]).toEqual({ kind: 'invalid', reason: 'notXml' });
+    expect(feed([Buffer.concat([bom, Buffer.from('POST /telservices HTTP/1.1\r\n')])])[0]).toEqual({ kind: 'http' });
+  });
+
   it('refuses at once what can never be XML (the seed doNotDisturb example lacks its first "<")', () => {
     expect(feed(['TelServiceRequest>\n  <doNotDisturb>'])[0]).toEqual({ kind: 'invalid', reason: 'notXml' });
   });

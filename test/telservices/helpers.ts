@@ -6,6 +6,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { request } from 'undici';
+import type { Logger } from 'pino';
 import { afterEach, expect } from 'vitest';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 import { ManualClock } from '../../src/core/index.js';
@@ -20,8 +21,12 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-type Overrides = { telservices?: Partial<NonNullable<ConfigInput['telservices']>>; center?: Partial<NonNullable<ConfigInput['center']>> };
-export type StartOptions = Overrides & { fixture?: unknown; clock?: ManualClock };
+type Overrides = {
+  telservices?: Partial<NonNullable<ConfigInput['telservices']>>;
+  center?: Partial<NonNullable<ConfigInput['center']>>;
+  http?: Partial<NonNullable<ConfigInput['http']>>;
+};
+export type StartOptions = Overrides & { fixture?: unknown; clock?: ManualClock; logger?: Logger };
 
 /** A listening gateway in virtual time (ManualClock), on free ports, TelServices only. */
 export async function startGateway(o: StartOptions = {}): Promise<TestGateway> {
@@ -30,11 +35,12 @@ export async function startGateway(o: StartOptions = {}): Promise<TestGateway> {
     env: {},
     clock,
     ...(o.fixture !== undefined ? { fixture: o.fixture } : {}),
+    ...(o.logger !== undefined ? { logger: o.logger } : {}),
     config: {
       host: '127.0.0.1',
       logLevel: 'silent',
       dataDir: '/tmp/ccgate-test-data',
-      http: { port: 0 },
+      http: { port: 0, ...o.http },
       telservices: { port: 0, timeZone: 'UTC', ...o.telservices },
       ciscoqm: { desktopPort: 0, networkPort: 0 },
       center: { seed: 7, externalAnswerMs: -1, ...o.center },

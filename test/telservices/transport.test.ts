@@ -19,17 +19,14 @@ describe('TCP: one request per connection', () => {
     expect(await tcpExchange(g.tsPort, `\r\n  ${QUERY}\r\n`, { endAfterWrite: true })).toBe(DND_OFF);
   });
 
-  it('closes a partial request at the idle timeout with reject, a silent one without a word, while others are served', async () => {
-    const g = await startGateway({ telservices: { idleTimeoutMs: 300 } });
-    const started = Date.now();
+  it('closes a partial request at its deadline with reject, a silent one at the idle timeout without a word, while others are served', async () => {
+    const g = await startGateway({ telservices: { idleTimeoutMs: 300, requestTimeoutMs: 300 } });
     const partial = tcpExchange(g.tsPort, '<TelServiceRequest><makeCall><deviceNumber>1101');
     const silent = tcpExchange(g.tsPort, []);
-    // Meanwhile another client is served at once.
+    // Meanwhile another client is served.
     expect(await ts(g.tsPort, QUERY)).toBe(DND_OFF);
-    expect(Date.now() - started).toBeLessThan(250);
     expect(await partial).toBe(error('reject'));
     expect(await silent).toBe('');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     // The partial makeCall changed nothing.
     expect(g.gw.center.activeCalls()).toHaveLength(0);
   });

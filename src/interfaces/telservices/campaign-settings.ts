@@ -3,7 +3,8 @@
  * "8:30/12:00,12/17", nonWorkingDaysOfWeek "1,7" (1 = Sunday), nonWorkingDays "25-12" (day-month).
  */
 import { TsError } from './errors.js';
-import type { Distribution } from './requests.js';
+import type { Distribution, RoutingPointConfigInput } from './requests.js';
+import { localParts } from './time.js';
 
 export interface CampaignSettings {
   serviceTimeoutSec?: number;
@@ -62,5 +63,26 @@ export function parseDays(text: string | undefined): Set<string> {
     if (!m || day < 1 || day > 31 || month < 1 || month > 12) throw new TsError('reject', `nonWorkingDays: ${d}`);
     out.add(`${day}-${month}`);
   }
+  return out;
+}
+
+export type WorkingTime = Pick<CampaignSettings, 'workingHours' | 'nonWorkingDaysOfWeek' | 'nonWorkingDays'>;
+
+/** Whether `atMs` falls in working time (seed workingHours, nonWorkingDaysOfWeek, nonWorkingDays) in `timeZone`. */
+export function isWorkingTime(s: WorkingTime, atMs: number, timeZone: string): boolean {
+  const p = localParts(atMs, timeZone);
+  if (s.nonWorkingDaysOfWeek.has(p.weekday)) return false;
+  if (s.nonWorkingDays.has(`${p.day}-${p.month}`)) return false;
+  if (s.workingHours.length === 0) return true;
+  const minute = p.hour * 60 + p.minute;
+  return s.workingHours.some((r) => minute >= r.from && minute < r.to);
+}
+
+/** `s` with the working-time fields a startRoutingPoint/updateRoutingPoint config gives parsed over it. */
+export function withWorkingTime<T extends WorkingTime>(s: T, r: RoutingPointConfigInput): T {
+  const out = { ...s };
+  if (r.workingHours !== undefined) out.workingHours = parseWorkingHours(r.workingHours);
+  if (r.nonWorkingDaysOfWeek !== undefined) out.nonWorkingDaysOfWeek = parseDaysOfWeek(r.nonWorkingDaysOfWeek);
+  if (r.nonWorkingDays !== undefined) out.nonWorkingDays = parseDays(r.nonWorkingDays);
   return out;
 }

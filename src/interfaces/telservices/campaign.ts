@@ -15,8 +15,7 @@ import type { Logger } from 'pino';
 import type { Agent, ContactCenter, DomainEvent, TimerHandle } from '../../core/index.js';
 import { TsError } from './errors.js';
 import type { RpState } from './projection.js';
-import type { CampaignSettings } from './campaign-settings.js';
-import { localParts } from './time.js';
+import { isWorkingTime, type CampaignSettings } from './campaign-settings.js';
 
 export interface CampaignDefinition {
   service: string;
@@ -452,13 +451,7 @@ export class Campaign {
   // ---------------------------------------------------------------- time
 
   private workingTime(): boolean {
-    const s = this.def.settings;
-    const p = localParts(this.deps.cc.now(), this.deps.timeZone);
-    if (s.nonWorkingDaysOfWeek.has(p.weekday)) return false;
-    if (s.nonWorkingDays.has(`${p.day}-${p.month}`)) return false;
-    if (s.workingHours.length === 0) return true;
-    const minute = p.hour * 60 + p.minute;
-    return s.workingHours.some((r) => minute >= r.from && minute < r.to);
+    return isWorkingTime(this.def.settings, this.deps.cc.now(), this.deps.timeZone);
   }
 
   /** Accumulates time spent running (routingPointStatistics total workDuration). */

@@ -33,6 +33,8 @@ export const InboundRoutingPoint = z.object({
   /** The phone queue (id or number) the routing point distributes. */
   queue: z.string().min(1),
   started: z.boolean().default(true),
+  /** Where incoming calls go while the point is suspended, stopped, outside working time or full (seed "failure route"). */
+  failureRoute: phone.optional(),
 });
 
 export const OutboundTemplate = z.object({

@@ -86,6 +86,8 @@ interface Leg {
   firstOther?: string;
   lastOthers: string[];
   pendingCause?: TsCause;
+  /** The transfer (cause and transferring party) this leg last reported: each transfer is reported once. */
+  transferReported?: string;
   signature: string;
   last?: CallInfo;
   extraData?: string;
@@ -138,6 +140,12 @@ export class DeviceViews {
         cause = leg.pendingCause;
         delete leg.pendingCause;
       }
+      // The target of a blind transfer learns of it as it starts ringing (seed "Call": B and C get a call event with
+      // cause transfer, C "could be alerting").
+      if (cause === undefined && leg.last === undefined && p.state === 'alerting' && blindTransferPending(e.call)) {
+        cause = this.routeOr(e.call.lastRedirection?.number, 'transfer');
+      }
+      cause = this.oncePerTransfer(leg, cause, e.call);
       // The original party matters to a consulted device until the transfer completes.
       if (e.change === 'transferred') delete leg.firstOther;
       const info = this.info(leg, p, e.call, state, cause, now);
@@ -148,8 +156,9 @@ export class DeviceViews {
       leg.signature = signature;
       leg.last = info;
       if (cause === 'transfer' || cause === 'route') {
-        // Seed "Call": the transfer event carries the duration of the call with the transferrer, then it restarts.
-        if (state === 'connected') leg.durationStart = now;
+        // Seed "Call": the transfer event carries the duration of the call with the transferrer, then it restarts for
+        // a party that was connected (one still ringing starts its duration when it answers).
+        if (state === 'connected' || leg.durationStart !== undefined) leg.durationStart = now;
       }
       if (e.change === 'held' && p.state === 'hold' && p.number === e.actor) holdFor.add(p.number);
       const list = touched.get(p.number) ?? [];
@@ -259,6 +268,18 @@ export class DeviceViews {
     }
   }
 
+  /**
+   * A transfer is reported once per device: when the target answers later (or a consultative transfer completes on
+   * answer), the events that follow carry no cause again (seed example 4 shows one transfer event per transfer).
+   */
+  private oncePerTransfer(leg: Leg, cause: TsCause | undefined, call: CallLike): TsCause | undefined {
+    if (cause !== 'transfer' && cause !== 'route') return cause;
+    const key = `${cause}|${call.lastRedirection?.number ?? ''}`;
+    if (leg.transferReported === key) return undefined;
+    leg.transferReported = key;
+    return cause;
+  }
+
   private routeOr(actor: string | undefined, cause: 'transfer' | 'redirect'): TsCause {
     return actor !== undefined && this.deps.isRoutingPoint(actor) ? 'route' : cause;
   }
@@ -339,6 +360,11 @@ export class DeviceViews {
     for (const [id, l] of legs) if (l.state === 'cleared') legs.delete(id);
     if (legs.size === 0) this.devices.delete(device);
   }
+}
+
+/** A blind transfer waits for its target: the remaining parties are held and nobody holds them. */
+function blindTransferPending(call: CallLike): boolean {
+  return call.lastRedirection?.cause === 'transfer' && call.parties.some((q) => q.state === 'held') && !call.parties.some((q) => q.state === 'hold');
 }
 
 /** The call's other parties still on it (supervisors listen in unseen). */

@@ -2,7 +2,11 @@
  * Core domain events → TelServiceEvent datagrams for the sessions of the devices concerned (seed "Events": agent,
  * call, forward, doNotDisturb, msgWaiting, session). Every call event updates the device views, whether or not a
  * session watches the device, so a session opened mid-call sees the right call ids and states.
+ *
+ * Each device's event is rendered and handed over on its own: a failure for one device is logged (one warning per
+ * domain event, naming the devices) and the other devices, and the call's later events, still go out.
  */
+import type { Logger } from 'pino';
 import type { Agent, ContactCenter, DomainEvent } from '../../core/index.js';
 import { eventXml, type XNode } from './codec.js';
 import type { DeviceCallUpdate, DeviceViews } from './device-view.js';
@@ -11,6 +15,7 @@ import type { Sessions } from './sessions.js';
 
 export interface EventRouterDeps {
   cc: ContactCenter;
+  log: Logger;
   views: DeviceViews;
   sessions: Sessions;
   callReference: boolean;
@@ -28,32 +33,52 @@ interface HeldBack {
 export class EventRouter {
   private heldBack: HeldBack | undefined;
   private flushScheduled = false;
+  /** Devices whose event for the domain event being handled could not be sent, with the first error. */
+  private failed: { devices: string[]; err: unknown } | undefined;
 
   constructor(private readonly deps: EventRouterDeps) {}
 
   handle(e: DomainEvent): void {
-    this.resolveHeldBack(e);
+    this.guard('-', () => this.resolveHeldBack(e));
     switch (e.type) {
       case 'call':
-        for (const u of this.deps.views.apply(e)) this.callUpdate(u);
+        for (const u of this.guard('-', () => this.deps.views.apply(e)) ?? []) this.guard(u.device, () => this.callUpdate(u));
         break;
-      case 'agent': {
-        const agent = this.deps.cc.findAgent(e.userId);
-        this.send(e.extension, agentNode(this.deps.agentInfo(agent, e.timeoutSec)));
+      case 'agent':
+        this.guard(e.extension, () => this.send(e.extension, agentNode(this.deps.agentInfo(this.deps.cc.findAgent(e.userId), e.timeoutSec))));
         break;
-      }
       case 'device':
-        if (e.change === 'forward' && e.forward) this.send(e.number, forwardNode(e.forward));
-        else if (e.change === 'dnd') this.send(e.number, onOffNode('doNotDisturb', e.dnd));
-        else if (e.change === 'msgWaiting') this.send(e.number, onOffNode('msgWaiting', e.msgWaiting));
+        this.guard(e.number, () => {
+          if (e.change === 'forward' && e.forward) this.send(e.number, forwardNode(e.forward));
+          else if (e.change === 'dnd') this.send(e.number, onOffNode('doNotDisturb', e.dnd));
+          else if (e.change === 'msgWaiting') this.send(e.number, onOffNode('msgWaiting', e.msgWaiting));
+        });
         break;
       case 'fault':
-        if (e.component === 'pbxLink') this.deps.sessions.broadcast(e.down ? 'pbxlinkOutOfService' : 'pbxlinkInService');
+        if (e.component === 'pbxLink') this.guard('*', () => this.deps.sessions.broadcast(e.down ? 'pbxlinkOutOfService' : 'pbxlinkInService'));
         break;
       default:
         break;
     }
-    this.deps.also?.(e);
+    if (this.deps.also) this.guard('routingPoints', () => this.deps.also?.(e));
+    this.reportFailures(e);
+  }
+
+  private reportFailures(e: DomainEvent): void {
+    const f = this.failed;
+    this.failed = undefined;
+    if (f) this.deps.log.warn({ err: f.err, seq: e.seq, event: e.type, devices: f.devices }, 'telservices event not sent to some devices');
+  }
+
+  /** Runs one device's part of an event; a failure is remembered for the event's one warning, never thrown. */
+  private guard<T>(device: string, work: () => T): T | undefined {
+    try {
+      return work();
+    } catch (err) {
+      if (this.failed) this.failed.devices.push(device);
+      else this.failed = { devices: [device], err };
+      return undefined;
+    }
   }
 
   private callUpdate(u: DeviceCallUpdate): void {
@@ -66,7 +91,11 @@ export class EventRouter {
         this.flushScheduled = true;
         queueMicrotask(() => {
           this.flushScheduled = false;
-          this.flush();
+          try {
+            this.flush();
+          } catch (err) {
+            this.deps.log.warn({ err, devices: [u.device] }, 'telservices event not sent to some devices');
+          }
         });
       }
       return;

@@ -9,6 +9,9 @@
  * line breaks the seed allows inside a request, so it only ever follows the root element.
  *
  * The same port serves HTTP: a connection whose first bytes are an HTTP method is handed to the HTTP server.
+ *
+ * A UTF-8 byte-order mark before the request is dropped, as the HTTP body reader does: .NET's StreamWriter (with
+ * Encoding.UTF8) writes one at the start of every stream.
  */
 
 export type FrameResult =
@@ -30,6 +33,7 @@ const SLASH = 0x2f;
 const QUESTION = 0x3f;
 const BANG = 0x21;
 const COMMENT = '<!--';
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const CDATA = '<![CDATA[';
 
 function isSpace(b: number): boolean {
@@ -61,6 +65,9 @@ export class RequestFramer {
   private depth = 0;
   private mode: Mode = 'prolog';
   private eopSearchFrom = 0;
+  /** Bytes received, the byte-order mark included (a client that sent anything gets an answer). */
+  private received = 0;
+  private bomChecked = false;
   private readonly eop: Buffer;
   private readonly eopEndsAnything: boolean;
 
@@ -75,12 +82,24 @@ export class RequestFramer {
   }
 
   get hasData(): boolean {
-    return this.buf.length > 0;
+    return this.received > 0;
   }
 
   push(chunk: Buffer): FrameResult {
     if (this.mode === 'done') return { kind: 'more' };
+    this.received += chunk.length;
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (!this.bomChecked) {
+      // The mark may arrive split over segments: wait for three bytes (or fewer that are not its start).
+      const n = Math.min(BOM.length, this.buf.length);
+      if (!this.buf.subarray(0, n).equals(BOM.subarray(0, n))) this.bomChecked = true;
+      else if (n < BOM.length) return { kind: 'more' };
+      else {
+        this.bomChecked = true;
+        this.buf = this.buf.subarray(BOM.length);
+        if (this.buf.length === 0) return { kind: 'more' };
+      }
+    }
     if (this.pos === 0 && this.depth === 0 && this.mode === 'prolog') {
       const http = this.detectHttp();
       if (http !== 'no') return http === 'yes' ? this.finish({ kind: 'http' }) : { kind: 'more' };

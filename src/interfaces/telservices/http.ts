@@ -2,6 +2,7 @@
  * TelServices over HTTP (seed "Transport protocol": "HTTP transport protocol is adapted to a web client"), the same
  * routes on the main HTTP server and on the TelServices port:
  * - POST /telservices with the TelServiceRequest as body (any content type; browsers send text/plain or form types);
+ *   on the TelServices port, a POST to any path (the seed names none; `anyPostPath`);
  * - GET /makeCall?deviceNumber=&calledDeviceNumber= (seed "MakeCall" shortcut URL);
  * - GET /telservices/sessions and DELETE /telservices/sessions/{deviceNumber}: the administrator's view of sessions
  *   (closing one sends sessionClosedByAdmin).
@@ -37,7 +38,23 @@ function abortOnClose(reply: FastifyReply): AbortSignal {
   return ac.signal;
 }
 
-export function telservicesRoutes(handler: RequestHandler, sessions: Sessions, maxBytes: number) {
+export interface RouteOptions {
+  /** The TelServices port: every POST path carries a request and every unknown path is answered `reject`. */
+  anyPostPath?: boolean;
+}
+
+/**
+ * A snapshot long poll (seed "resultOnEvent") leaves the connection silent while it waits; the HTTP server's socket
+ * inactivity timer would destroy it unanswered. A response that is still being worked on keeps its socket; one
+ * already under way when the timer fires (a client that stopped reading) is closed as before.
+ */
+function keepWhileWorking(reply: FastifyReply): void {
+  reply.raw.on('timeout', (socket: { destroy(): void }) => {
+    if (reply.raw.headersSent) socket.destroy();
+  });
+}
+
+export function telservicesRoutes(handler: RequestHandler, sessions: Sessions, maxBytes: number, opts: RouteOptions = {}) {
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
@@ -46,11 +63,17 @@ export function telservicesRoutes(handler: RequestHandler, sessions: Sessions, m
       return reply.code(status).type(XML).send(cachedErrorXml('reject'));
     });
 
-    app.post('/telservices', async (request, reply) => {
+    const post = async (request: FastifyRequest, reply: FastifyReply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      keepWhileWorking(reply);
       const xml = await handler.handle(body, peerOf(request), abortOnClose(reply));
       return reply.type(XML).send(xml);
-    });
+    };
+    app.post('/telservices', post);
+    if (opts.anyPostPath) {
+      app.post('/*', post);
+      app.setNotFoundHandler((_request, reply) => reply.code(404).type(XML).send(cachedErrorXml('reject')));
+    }
 
     app.get('/makeCall', async (request, reply) => {
       const q = request.query as Record<string, unknown>;

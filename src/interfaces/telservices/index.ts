@@ -4,7 +4,7 @@
  * services.ts maps requests to core commands, device-view.ts and event-router.ts project core events, sessions.ts
  * keeps sessions, routing-points.ts and campaign.ts run the supervisor side.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Agent } from '../../core/index.js';
 import type { GatewayContext, InterfaceFactory, InterfaceModule } from '../types.js';
 import { parseTelServicesFixture } from './config.js';
@@ -13,6 +13,7 @@ import { EventRouter } from './event-router.js';
 import { decodeEndOfPdu } from './framing.js';
 import { RequestHandler } from './handler.js';
 import { telservicesRoutes } from './http.js';
+import { PortHttp } from './port-http.js';
 import { wireAgentState } from './projection.js';
 import type { AgentInfo, PartyLookup } from './results.js';
 import { RoutingPoints } from './routing-points.js';
@@ -29,7 +30,7 @@ class TelServicesModule implements InterfaceModule {
   private readonly views: DeviceViews;
   private readonly tcp: TcpTransport;
   private readonly unsubscribe: () => void;
-  private portHttp: Promise<FastifyInstance> | undefined;
+  private readonly portHttp: PortHttp;
   private readonly maxBytes: number;
 
   constructor(private readonly ctx: GatewayContext) {
@@ -63,13 +64,13 @@ class TelServicesModule implements InterfaceModule {
         return agent?.password !== undefined && agent.password === password;
       },
       opened: (session, req) => {
-        // Outbound campaign setting agentLoggedOnOnOpenSession: the agent is logged on when its session opens.
+        // Routing point setting agentLoggedOnOnOpenSession: the agent is logged on when its session opens.
         const agent = cc.agentAt(session.device);
         if (!agent || agent.state !== 'loggedOff') return;
         if (agent.password !== undefined && req.userPassword !== undefined && req.userPassword !== agent.password) return;
-        const campaigns = this.rps.campaignsOf(agent.userId).filter((c) => c.settings.agentLoggedOnOnOpenSession);
-        if (campaigns.length === 0) return;
-        if (campaigns.some((c) => c.settings.agentReadyOnLoggedOn)) cc.setAgentState(agent.userId, 'ready');
+        const rules = this.rps.logOnRules(agent.userId);
+        if (!rules.loggedOnOnOpenSession) return;
+        if (rules.readyOnLoggedOn) cc.setAgentState(agent.userId, 'ready');
         else cc.setAgentState(agent.userId, 'notReady', 'loggedOn');
       },
     });
@@ -98,6 +99,7 @@ class TelServicesModule implements InterfaceModule {
     this.handler = new RequestHandler(sc, { maxBytes: cfg.maxRequestBytes, log, metrics: ctx.metrics });
     const router = new EventRouter({
       cc,
+      log,
       views: this.views,
       sessions: this.sessions,
       callReference: cfg.eventCallReference,
@@ -106,17 +108,20 @@ class TelServicesModule implements InterfaceModule {
       also: (e) => this.rps.onEvent(e),
     });
     this.unsubscribe = cc.bus.subscribe((e) => router.handle(e));
+    const timeouts = { idleTimeoutMs: cfg.idleTimeoutMs, requestTimeoutMs: cfg.requestTimeoutMs };
+    this.portHttp = new PortHttp({ handler: this.handler, sessions: this.sessions, maxBytes: cfg.maxRequestBytes, log, ...timeouts });
     this.tcp = new TcpTransport({
       host: ctx.config.host,
       port: cfg.port,
       maxBytes: cfg.maxRequestBytes,
-      idleTimeoutMs: cfg.idleTimeoutMs,
+      ...timeouts,
       endOfPDU,
       maxConnections: cfg.maxConnections,
+      maxConnectionsPerAddress: cfg.maxConnectionsPerAddress,
       log,
       allowed: (ip) => ctx.allowed('telservices', ip),
       handle: (body, peer) => this.handler.handle(body, peer),
-      http: async () => (await this.httpOnPort()).server,
+      adoptHttp: (socket, buffered, deadlineMs) => this.portHttp.adopt(socket, buffered, deadlineMs),
     });
   }
 
@@ -125,7 +130,7 @@ class TelServicesModule implements InterfaceModule {
   }
 
   async start(): Promise<void> {
-    await this.httpOnPort();
+    await this.portHttp.ready();
     this.ctx.ports.telservices = await this.tcp.start();
   }
 
@@ -134,26 +139,11 @@ class TelServicesModule implements InterfaceModule {
     this.rps.stopAll();
     await this.tcp.stop();
     await this.sessions.stop();
-    const http = this.portHttp;
-    this.portHttp = undefined;
-    if (http) await (await http).close();
+    await this.portHttp.close();
   }
 
   snapshot(): unknown {
     return { port: this.ctx.ports.telservices, sessions: this.sessions.snapshot(), routingPoints: this.rps.snapshot(), devicesWithCalls: this.views.activeDevices().length };
-  }
-
-  /** The HTTP server behind the TelServices port: same routes, never listening itself (connections are handed over). */
-  private httpOnPort(): Promise<FastifyInstance> {
-    this.portHttp ??= (async () => {
-      const http = this.ctx.config.http;
-      const app = Fastify({ logger: false, bodyLimit: this.maxBytes, requestTimeout: http.requestTimeoutMs, keepAliveTimeout: http.keepAliveTimeoutMs, connectionTimeout: http.requestTimeoutMs });
-      app.server.headersTimeout = http.headersTimeoutMs;
-      await app.register(telservicesRoutes(this.handler, this.sessions, this.maxBytes));
-      await app.ready();
-      return app;
-    })();
-    return this.portHttp;
   }
 
   private agentInfo(agent: Agent | undefined, timeoutSec?: number): AgentInfo {

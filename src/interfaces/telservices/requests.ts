@@ -7,6 +7,7 @@
  */
 import { child, children, textOf, type XmlElement } from '../../xml/index.js';
 import { FORWARD_TYPES, type ForwardType } from '../../core/index.js';
+import { hasNonXmlChar } from './xml-text.js';
 
 export class RequestError extends Error {
   constructor(detail: string) {
@@ -129,6 +130,8 @@ function optText(el: XmlElement, name: string, max = TEXT_MAX): string | undefin
   const v = textOf(el, name);
   if (v === undefined || v === '') return undefined;
   if (v.length > max) throw new RequestError(`${name} is longer than ${max} characters`);
+  // The XML reader refuses such characters; the GET /makeCall query does not go through it.
+  if (hasNonXmlChar(v)) throw new RequestError(`${name} holds a character XML cannot carry`);
   return v;
 }
 

@@ -1,30 +1,21 @@
 /**
- * Supervisor services (seed "Supervisor services"): routing points by service name. An inbound routing point is a
- * core phone queue (the core's ACD distributes its calls); suspending or stopping it sends incoming calls to the
- * failure route (the queue closes, the core counts routedToFailure). An outbound routing point is a campaign
- * (campaign.ts) created from a template by startRoutingPoint and removed by stopRoutingPoint.
+ * Supervisor services (seed "Supervisor services"): routing points by service name. An inbound routing point
+ * (inbound-point.ts) is a core phone queue the core's ACD distributes; suspending or stopping it sends incoming calls
+ * to its failure route. An outbound routing point is a campaign (campaign.ts) created from a template by
+ * startRoutingPoint and removed by stopRoutingPoint.
  */
 import type { Logger } from 'pino';
-import type { Agent, ContactCenter, DomainEvent, Queue } from '../../core/index.js';
+import type { Agent, ContactCenter, DomainEvent } from '../../core/index.js';
 import { newTally } from '../../core/index.js';
 import { el, type XNode } from './codec.js';
 import { Campaign } from './campaign.js';
-import { parseDays, parseDaysOfWeek, parseWorkingHours, type CampaignSettings } from './campaign-settings.js';
+import { parseDays, parseDaysOfWeek, parseWorkingHours, withWorkingTime, type CampaignSettings } from './campaign-settings.js';
 import { DEFAULT_TEMPLATE, type CampaignSettingsFixture, type OutboundTemplate, type TelServicesFixture } from './config.js';
 import { TsError } from './errors.js';
+import { InboundPoint } from './inbound-point.js';
 import type { RpState } from './projection.js';
 import type { RoutingPointConfigInput } from './requests.js';
 import { rpSnapshotNode, rpTotalNode, type RpTotalsInput, type ServicesOf } from './statistics.js';
-
-interface InboundPoint {
-  service: string;
-  queue: Queue;
-  started: boolean;
-  suspended: boolean;
-  startedAt: number;
-  workMs: number;
-  config: RoutingPointConfigInput;
-}
 
 export class RoutingPoints {
   private readonly inbound = new Map<string, InboundPoint>();
@@ -45,12 +36,13 @@ export class RoutingPoints {
       }
       const queue = cc.queue(rp.queue);
       if (queue.channel !== 'phone') throw new Error(`fixture: telservices routing point ${rp.service}: queue ${rp.queue} is not a phone queue`);
-      this.inbound.set(rp.service, { service: rp.service, queue, started: rp.started, suspended: false, startedAt: cc.now(), workMs: 0, config: {} });
-      if (!rp.started) cc.setQueueOpen(queue.id, false);
+      const def = { service: rp.service, queue, started: rp.started, ...(rp.failureRoute !== undefined ? { failureRoute: rp.failureRoute } : {}) };
+      this.inbound.set(rp.service, new InboundPoint(def, { cc, timeZone }));
     }
   }
 
   onEvent(e: DomainEvent): void {
+    for (const p of this.inbound.values()) p.onEvent(e);
     for (const c of this.campaigns.values()) c.onEvent(e);
   }
 
@@ -66,21 +58,24 @@ export class RoutingPoints {
     return { inbound, outbound };
   }
 
-  /** Outbound campaigns an agent belongs to (agentLoggedOnOnOpenSession / agentReadyOnLoggedOn). */
-  campaignsOf(userId: string): Campaign[] {
-    return [...this.campaigns.values()].filter((c) => c.agentIds().includes(userId) && c.state() !== 'stopped');
+  /**
+   * Seed config agentLoggedOnOnOpenSession / agentReadyOnLoggedOn for an agent: set by any running routing point it
+   * works for (a campaign's agents, an inbound point's queue members).
+   */
+  logOnRules(userId: string): { loggedOnOnOpenSession: boolean; readyOnLoggedOn: boolean } {
+    const rules = [
+      ...[...this.campaigns.values()]
+        .filter((c) => c.agentIds().includes(userId) && c.state() !== 'stopped')
+        .map((c) => ({ loggedOnOnOpenSession: c.settings.agentLoggedOnOnOpenSession, readyOnLoggedOn: c.settings.agentReadyOnLoggedOn })),
+      ...[...this.inbound.values()].filter((p) => p.queue.members.includes(userId) && p.state() !== 'stopped').map((p) => p.logOnRules()),
+    ];
+    const logOn = rules.filter((r) => r.loggedOnOnOpenSession);
+    return { loggedOnOnOpenSession: logOn.length > 0, readyOnLoggedOn: rules.some((r) => r.readyOnLoggedOn) };
   }
 
   /** Seed: a routing point never started (or removed after its campaign stopped) is in its original state, stopped. */
   state(service: string): RpState {
-    const c = this.campaigns.get(service);
-    if (c) return c.state();
-    const p = this.inbound.get(service);
-    if (!p) return 'stopped';
-    if (!p.started) return 'stopped';
-    if (p.suspended) return 'started-suspended';
-    if (this.cc.isDown('pbxLink')) return 'started-failed';
-    return this.members(p).some((a) => a.state !== 'loggedOff') ? 'started-running' : 'started';
+    return (this.campaigns.get(service) ?? this.inbound.get(service))?.state() ?? 'stopped';
   }
 
   stateNode(service: string): XNode {
@@ -89,16 +84,7 @@ export class RoutingPoints {
 
   start(service: string, template: string | undefined, config: RoutingPointConfigInput): void {
     const p = this.inbound.get(service);
-    if (p) {
-      if (!p.started) {
-        p.started = true;
-        p.suspended = false;
-        p.startedAt = this.cc.now();
-        this.cc.setQueueOpen(p.queue.id, true);
-      }
-      p.config = { ...p.config, ...config };
-      return;
-    }
+    if (p) return p.start(config);
     if (this.campaigns.has(service)) {
       this.campaigns.get(service)?.update(this.definitionUpdate(service, config));
       return;
@@ -132,43 +118,30 @@ export class RoutingPoints {
       this.campaigns.delete(service);
       return;
     }
-    const p = this.point(service);
-    if (p.started) {
-      p.workMs += this.cc.now() - p.startedAt;
-      p.started = false;
-      p.suspended = false;
-      this.cc.setQueueOpen(p.queue.id, false);
-    }
+    this.point(service).stop();
   }
 
   suspend(service: string): void {
     const c = this.campaigns.get(service);
     if (c) return c.suspend();
-    const p = this.point(service);
-    if (!p.started) throw new TsError('reject', 'the routing point is stopped');
-    p.suspended = true;
-    this.cc.setQueueOpen(p.queue.id, false);
+    this.point(service).suspend();
   }
 
   resume(service: string): void {
     const c = this.campaigns.get(service);
     if (c) return c.resume();
-    const p = this.point(service);
-    if (!p.started) throw new TsError('reject', 'the routing point is stopped');
-    p.suspended = false;
-    this.cc.setQueueOpen(p.queue.id, true);
+    this.point(service).resume();
   }
 
   update(service: string, config: RoutingPointConfigInput): void {
     const c = this.campaigns.get(service);
     if (c) return c.update(this.definitionUpdate(service, config));
-    const p = this.point(service);
-    p.config = { ...p.config, ...config };
+    this.point(service).update(config);
   }
 
   statistics(service: string, type: 'snapshot' | 'total'): XNode {
     const c = this.campaigns.get(service);
-    const agents = c ? c.agents() : this.members(this.point(service));
+    const agents = c ? c.agents() : this.point(service).members();
     const servicesOf = (a: Agent): ServicesOf => {
       const s = this.servicesOf(a);
       return c ? { inbound: [], outbound: s.outbound } : { inbound: s.inbound, outbound: [] };
@@ -188,6 +161,7 @@ export class RoutingPoints {
 
   stopAll(): void {
     for (const c of this.campaigns.values()) c.stop();
+    for (const p of this.inbound.values()) p.dispose();
   }
 
   snapshot(): unknown[] {
@@ -205,16 +179,12 @@ export class RoutingPoints {
     return p;
   }
 
-  private members(p: InboundPoint): Agent[] {
-    return p.queue.members.map((id) => this.cc.findAgent(id)).filter((a): a is Agent => a !== undefined);
-  }
-
   /** Seed routingPointStatistics total of an inbound routing point: its queue's statistics. */
   private inboundTotals(p: InboundPoint): Totals {
     const q = this.cc.queueStats(p.queue.id);
     return {
       since: q.since,
-      workMs: p.workMs + (p.started ? this.cc.now() - p.startedAt : 0),
+      workMs: p.workDuration(),
       routedToAssigned: q.routedToPreferred,
       routedToDistribution: q.routedToDistribution,
       routedToFailure: q.routedToFailure,
@@ -265,11 +235,8 @@ export class RoutingPoints {
 
   /** Request values over current ones (seed: "the default values will be those defined in the template"). */
   private mergeSettings(s: CampaignSettings, r: RoutingPointConfigInput): CampaignSettings {
-    const out: CampaignSettings = { ...s };
+    const out = withWorkingTime(s, r);
     if (r.serviceTimeout !== undefined) out.serviceTimeoutSec = r.serviceTimeout;
-    if (r.workingHours !== undefined) out.workingHours = parseWorkingHours(r.workingHours);
-    if (r.nonWorkingDaysOfWeek !== undefined) out.nonWorkingDaysOfWeek = parseDaysOfWeek(r.nonWorkingDaysOfWeek);
-    if (r.nonWorkingDays !== undefined) out.nonWorkingDays = parseDays(r.nonWorkingDays);
     if (r.noAnswerTimeout !== undefined) out.noAnswerTimeoutSec = r.noAnswerTimeout;
     if (r.failedCallRetryTimeout !== undefined) out.retryTimeoutSec = r.failedCallRetryTimeout;
     if (r.failedCallRetryLimit !== undefined) out.retryLimit = r.failedCallRetryLimit;

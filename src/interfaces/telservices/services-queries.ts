@@ -66,10 +66,7 @@ export function userStatisticsNode(req: Extract<TsRequest, { op: 'queryUserStati
   const agent = req.userID !== undefined ? cc.findAgent(req.userID) : cc.agentAt(req.deviceNumber);
   if (req.userID !== undefined && !agent) throw new TsError('reject', `unknown user ${req.userID}`);
   const svc = agent ? sc.rps.servicesOf(agent) : { inbound: [], outbound: [] };
-  if (req.type === 'snapshot') {
-    const calls = cc.telephony.callsOf(agent?.extension ?? req.deviceNumber).length;
-    return el('userStatistics', userSnapshotNode(agent, svc, calls));
-  }
+  if (req.type === 'snapshot') return el('userStatistics', userSnapshotNode(agent, svc));
   // The core keeps statistics per agent; a device without one has nothing counted.
   const stats = agent
     ? cc.agentStats(agent.userId)

@@ -6,9 +6,10 @@
  * 2. services that reach the PBX answer pbxlinkOutOfService while the link is down, pbxTimeout while the PBX's
  *    call processing does not answer (the callDispatcher fault); queries are answered from TelServer's own state, as
  *    a real TelServer's cache would;
- * 3. any request naming a device with a session resets that session's timeout.
+ * 3. any request from one of its clients naming a device with a session resets that session's timeout;
+ * 4. a call service without a call in the state it needs answers noCall.
  */
-import type { Agent, ContactCenter, DirectoryEntry } from '../../core/index.js';
+import type { Agent, ContactCenter, DirectoryEntry, PartyState } from '../../core/index.js';
 import { el, txt, type XNode } from './codec.js';
 import type { DeviceViews } from './device-view.js';
 import { TsError } from './errors.js';
@@ -60,6 +61,33 @@ const PBX_SERVICES: ReadonlySet<TsOperation> = new Set<TsOperation>([
   'transferCall',
 ]);
 
+/**
+ * Seed "No call": "A request is rejected because there is no call in the expected state". The states each call
+ * service needs the device's call in (INVENTORY 4.7 rule 5; a held call for retrieveCall, an active and a held call
+ * for the two-call services); without one the answer is noCall, before the PBX is asked. A refusal by the PBX for
+ * another reason (retrieving while another call is active) stays pbxReject.
+ */
+const EXPECTED_CALLS: Partial<Record<TsOperation, readonly (readonly PartyState[])[]>> = {
+  addPartyToCall: [['connected', 'hold']],
+  answerCall: [['alerting']],
+  consultationCall: [['connected']],
+  divertCall: [['alerting', 'connected']],
+  dropCall: [['connected', 'initiated', 'alerting', 'hold', 'held', 'queued']],
+  holdCall: [['connected']],
+  retrieveCall: [['hold']],
+  qualifyCall: [['alerting']],
+  alternateCall: [['hold'], ['connected']],
+  conferenceCall: [['hold'], ['connected']],
+  reconnectCall: [['hold'], ['connected', 'initiated', 'alerting', 'held', 'queued']],
+  transferCall: [['hold'], ['connected', 'initiated', 'alerting', 'held', 'queued']],
+};
+
+function requireCalls(sc: ServiceContext, device: string, needs: readonly (readonly PartyState[])[]): void {
+  const t = sc.cc.telephony;
+  const states = t.callsOf(device).map((c) => t.partyOf(c, device)?.state);
+  for (const need of needs) if (!states.some((s) => s !== undefined && need.includes(s))) throw new TsError('noCall', `no ${need.join('/')} call`);
+}
+
 export async function execute(req: TsRequest, sc: ServiceContext, peer: Peer, signal?: AbortSignal): Promise<ServiceResult> {
   const device = 'deviceNumber' in req ? req.deviceNumber : undefined;
   if (SESSION_SERVICES.has(req.op)) {
@@ -73,7 +101,9 @@ export async function execute(req: TsRequest, sc: ServiceContext, peer: Peer, si
     if (sc.cc.isDown('callDispatcher')) throw new TsError('pbxTimeout');
     if (req.op === 'agentState' && sc.cc.isDown('agentServer')) throw new TsError('pbxReject', 'the agent server is down');
   }
-  if (device !== undefined && req.op !== 'closeSession') sc.sessions.touch(device);
+  if (device !== undefined && req.op !== 'closeSession') sc.sessions.touch(device, peer);
+  const needs = EXPECTED_CALLS[req.op];
+  if (needs !== undefined && device !== undefined) requireCalls(sc, device, needs);
   if (req.op === 'snapshot') return snapshot(req, sc, peer, signal);
   return handle(req, sc, peer);
 }
@@ -97,7 +127,7 @@ function handle(req: Exclude<TsRequest, { op: 'snapshot' }>, sc: ServiceContext,
       const target = AGENT_STATE_FROM_WIRE[req.state];
       // Seed: "The null state is however not possible, while the busy state ... cannot be requested".
       if (!target) throw new TsError('reject', `${req.state} cannot be requested`);
-      const readyOnLogOn = req.state === 'loggedOn' && sc.rps.campaignsOf(agent.userId).some((c) => c.settings.agentReadyOnLoggedOn);
+      const readyOnLogOn = req.state === 'loggedOn' && sc.rps.logOnRules(agent.userId).readyOnLoggedOn;
       if (readyOnLogOn) cc.setAgentState(agent.userId, 'ready');
       else cc.setAgentState(agent.userId, target.state, target.reason);
       return 'standard';

@@ -6,7 +6,10 @@
  * Rules taken from the seed:
  * - sessionTimeout (seconds, positive or ignored) closes the session; each action on the device resets it.
  * - closeSession applies to the requesting client by default (clientOnly); the session closes fully when no client
- *   is left, or when the requester was the only client even if it now speaks from another address.
+ *   is left, or when the requester was the only client even if it now speaks from another address. The seed's
+ *   closeSession names no UDP port, so when one host has several clients of the session the requester is the one
+ *   with that eventUDPPort if the request gives it, else the one of the request's transport (a web page polls over
+ *   HTTP, a desktop client listens on UDP) that opened last: one client closes, never its neighbours.
  * - actualCloseSessionTimeout delays the close; a new openSession from that client in the meantime cancels it (a web
  *   page being refreshed).
  * - With telserver.sessions.user_authentication.administrator.userid or ..._by_administrator.enabled set, the first
@@ -38,6 +41,9 @@ type CloseRequest = Extract<TsRequest, { op: 'closeSession' }>;
 export interface Client {
   key: string;
   address: string;
+  transport: Peer['transport'];
+  /** Order of the client's last openSession (the latest is the likeliest requester of a closeSession). */
+  openedSeq: number;
   udpPort?: number;
   restricted: boolean;
   openedAt: number;
@@ -88,6 +94,7 @@ export class Sessions {
   /** Devices whose first session has authenticated (seed: later openSession succeed without credentials). */
   private readonly authorized = new Set<string>();
   private closed = false;
+  private opens = 0;
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -131,8 +138,10 @@ export class Sessions {
     this.cancelClose(session, key);
     this.cancelClose(session, '*');
     const existing = session.clients.get(key);
-    const client: Client = existing ?? { key, address: peer.address, restricted: false, openedAt: this.deps.clock.now() };
+    const client: Client = existing ?? { key, address: peer.address, transport: peer.transport, openedSeq: 0, restricted: false, openedAt: this.deps.clock.now() };
     client.restricted = req.eventUpdate === 'restricted';
+    client.transport = peer.transport;
+    client.openedSeq = ++this.opens;
     if (req.eventUDPPort !== undefined && !client.subscriber) {
       client.udpPort = req.eventUDPPort;
       client.subscriber = this.deps.notifier.addUdp({
@@ -171,11 +180,10 @@ export class Sessions {
   close(req: CloseRequest, peer: Peer): void {
     const session = this.byDevice.get(req.deviceNumber);
     if (!session) return;
-    const mine = [...session.clients.values()].filter(
-      (c) => c.address === peer.address && (req.eventUDPPort === undefined || c.udpPort === req.eventUDPPort),
-    );
+    const all = [...session.clients.values()];
+    const mine = requester(all, req, peer);
     // The only client of a session is the requester, whatever address it now speaks from.
-    const targets = !req.clientOnly ? [...session.clients.values()] : mine.length > 0 ? mine : session.clients.size === 1 ? [...session.clients.values()] : [];
+    const targets = !req.clientOnly ? all : mine.length > 0 ? mine : all.length === 1 ? all : [];
     const requesterKeys = new Set((mine.length > 0 ? mine : targets).map((c) => c.key));
     const run = () => this.removeClients(session, targets, requesterKeys);
     if (req.actualCloseSessionTimeout <= 0) {
@@ -193,10 +201,14 @@ export class Sessions {
     );
   }
 
-  /** Seed "sessionTimeout is reset after each action requested by the client". */
-  touch(device: string): void {
+  /**
+   * Seed "The session timeout is reset after each action requested by the client": by the session's clients only (a
+   * request from a host that has no client of the session does not keep it open). `peer` absent: the session itself.
+   */
+  touch(device: string, peer?: Peer): void {
     const session = this.byDevice.get(device);
     if (!session) return;
+    if (peer !== undefined && ![...session.clients.values()].some((c) => c.address === peer.address)) return;
     this.deps.clock.clearTimeout(session.timer);
     session.timer = undefined;
     if (session.timeoutSec === undefined) return;
@@ -338,6 +350,16 @@ export class Sessions {
     c.subscriber = undefined;
     void this.deps.notifier.removeWhenDrained(sub.id, RETIRE_MS);
   }
+}
+
+/** The client a closeSession comes from (see the module comment); none when the host has no client of the session. */
+function requester(clients: Client[], req: CloseRequest, peer: Peer): Client[] {
+  const host = clients.filter((c) => c.address === peer.address);
+  if (req.eventUDPPort !== undefined) return host.filter((c) => c.udpPort === req.eventUDPPort);
+  const sameTransport = host.filter((c) => c.transport === peer.transport);
+  const pool = sameTransport.length > 0 ? sameTransport : host;
+  const latest = pool.reduce<Client | undefined>((a, c) => (a === undefined || c.openedSeq > a.openedSeq ? c : a), undefined);
+  return latest ? [latest] : [];
 }
 
 function clientKey(address: string, udpPort: number | undefined): string {

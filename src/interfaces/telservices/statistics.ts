@@ -72,15 +72,17 @@ export function userTotalNode(s: LiveAgentStats, svc: ServicesOf, timeZone: stri
   return el('total', txt('start', formatDateTime(s.since, timeZone)), servicesNode('inboundServices', svc.inbound), servicesNode('outboundServices', svc.outbound), ...userTotalCounters(s));
 }
 
-export function userSnapshotNode(agent: Agent | undefined, svc: ServicesOf, calls: number): XNode {
+/**
+ * Seed "QueryUserStatistics" example 1: agentState and inboundServices (outboundServices for a campaign's agent).
+ * Nothing else: clients decode it with decoders generated from the seed's schema, which refuse unknown elements.
+ */
+export function userSnapshotNode(agent: Agent | undefined, svc: ServicesOf): XNode {
   if (!agent) return el('snapshot');
   return el(
     'snapshot',
     enumEl('agentState', wireAgentState(agent.state, agent.reason)),
     servicesNode('inboundServices', svc.inbound),
     servicesNode('outboundServices', svc.outbound),
-    // "calls running" (seed description of the snapshot type); absent without calls, as in the seed's example.
-    calls > 0 && txt('callsCount', calls),
   );
 }
 
