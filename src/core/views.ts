@@ -1,6 +1,6 @@
 /** Snapshots of live objects for events and the control API: plain data, safe to keep and serialise. */
 import type { CallView, ItemView, PartyView } from './events.js';
-import type { Call, Party, WorkItem } from './model.js';
+import type { Agent, AgentDriver, AgentState, Call, Channel, Party, Queue, WorkItem } from './model.js';
 
 export function viewParty(p: Party): PartyView {
   const v: PartyView = {
@@ -67,4 +67,49 @@ export function viewItem(i: WorkItem, queuePosition: number): ItemView {
   if (i.to !== undefined) v.to = i.to;
   if (i.subject !== undefined) v.subject = i.subject;
   return v;
+}
+
+/** An agent as the control API's snapshot shows it (DESIGN.md "Control API"). */
+export interface AgentSnapshot {
+  userId: string;
+  extension: string;
+  name: string;
+  state: AgentState;
+  stateSince: string;
+  reason?: string;
+  queues: string[];
+  channels: Channel[];
+  skills: Record<string, number>;
+  driver?: AgentDriver;
+}
+
+/** A queue as the control API's snapshot shows it. */
+export interface QueueSnapshot {
+  id: string;
+  name: string;
+  channel: Channel;
+  address: string;
+  open: boolean;
+  waiting: number;
+  members: string[];
+}
+
+export function agentSnapshot(a: Agent): AgentSnapshot {
+  const s: AgentSnapshot = {
+    userId: a.userId,
+    extension: a.extension,
+    name: a.name,
+    state: a.state,
+    stateSince: new Date(a.stateSince).toISOString(),
+    queues: [...a.queues],
+    channels: [...a.channels],
+    skills: { ...a.skills },
+  };
+  if (a.reason !== undefined) s.reason = a.reason;
+  if (a.driver) s.driver = { ...a.driver };
+  return s;
+}
+
+export function queueSnapshot(q: Queue): QueueSnapshot {
+  return { id: q.id, name: q.name, channel: q.channel, address: q.address, open: q.open, waiting: q.waiting.length, members: [...q.members] };
 }

@@ -1,0 +1,137 @@
+/**
+ * A device with two calls, one held: consultation, consultative transfer, conference, alternate and reconnect.
+ * A consultation is a second call whose `consultFor` names the held one; transfer moves the consulted parties (same
+ * legs) into the held call and ends the consultation; conference merges the consultation into the held call.
+ */
+import type { ContactCenter } from '../center.js';
+import { CoreError } from '../errors.js';
+import type { Call, Party } from '../model.js';
+import { NUMBER } from './delivery.js';
+import type { CallOptions } from './options.js';
+import type { CallParts } from './parts.js';
+
+interface HeldAndActive {
+  held: Call;
+  heldParty: Party;
+  active: Call;
+  activeParty: Party;
+}
+
+export class CallConsult {
+  constructor(
+    private readonly cc: ContactCenter,
+    private readonly p: CallParts,
+  ) {}
+
+  /** Holds the device's connected call and dials a consultation call. */
+  consult(number: string, target: string, opts: CallOptions = {}): Call {
+    this.cc.assertUp('pbxLink');
+    if (!NUMBER.test(target) || target === number) throw new CoreError('invalidArgument', `consulted number ${target}`);
+    this.p.delivery.assertReachable(target);
+    const { call: held, party } = this.p.reg.deviceCall(number, ['connected'], opts.consultFor);
+    this.p.control.holdParty(held, party);
+    return this.p.delivery.makeCall(number, target, { ...opts, consultFor: held.id });
+  }
+
+  /** The device's held call and its consultation (or other active) call. */
+  private heldAndActive(number: string): HeldAndActive {
+    const { reg } = this.p;
+    const calls = reg.callsOf(number);
+    const active = calls.find((c) => ['connected', 'initiated'].includes(reg.partyOf(c, number)?.state ?? ''));
+    if (!active) throw new CoreError('noCall', `no active call at ${number}`);
+    const held =
+      (active.consultFor !== undefined ? calls.find((c) => c.id === active.consultFor && reg.partyOf(c, number)?.state === 'hold') : undefined) ??
+      calls.find((c) => c !== active && reg.partyOf(c, number)?.state === 'hold');
+    if (!held) throw new CoreError('noCall', `no held call at ${number}`);
+    const heldParty = reg.partyOf(held, number);
+    const activeParty = reg.partyOf(active, number);
+    if (!heldParty || !activeParty) throw new CoreError('noCall');
+    return { held, heldParty, active, activeParty };
+  }
+
+  /**
+   * Consultative transfer: the consulted parties replace the device in the held call. The consultation call ends
+   * first, then the held call reports the transfer (QMI 7.1 events 5–7).
+   */
+  transfer(number: string): Call {
+    this.cc.assertUp('pbxLink');
+    const { reg, ending } = this.p;
+    const { held, heldParty, active, activeParty } = this.heldAndActive(number);
+    const now = this.cc.now();
+    const moved = reg.activeParties(active).filter((p) => p !== activeParty);
+    if (moved.length === 0) throw new CoreError('noCall', 'the consultation has no other party');
+    // Move the consulted legs out of the consultation, then end it.
+    active.parties = active.parties.filter((p) => !moved.includes(p));
+    for (const p of moved) if (p.internal) reg.untrack(p.number, active);
+    ending.leave(active, activeParty, 'transfer', { keepCall: true });
+    ending.endCall(active, 'transfer');
+    // The transferring device leaves the held call; the moved legs join it.
+    ending.closeParty(held, heldParty, 'transfer', now);
+    reg.untrack(number, held);
+    for (const p of moved) {
+      p.role = 'called';
+      held.parties.push(p);
+      if (p.internal) reg.track(p.number, held);
+      reg.clearPartyTimers(active, p);
+      if (p.state === 'alerting') this.p.delivery.rearmAlerting(held, p);
+    }
+    held.lastRedirection = { number, cause: 'transfer' };
+    const targetConnected = moved.some((p) => p.state === 'connected');
+    for (const p of held.parties) if (p.state === 'held' && targetConnected) p.state = 'connected';
+    ending.afterAgentLeft(held, heldParty);
+    if (!targetConnected) held.transferBy = number;
+    reg.emit('transferred', held, moved, { actor: number, cause: 'transfer', detail: moved[0]?.number ?? '', related: active.id });
+    return held;
+  }
+
+  /** Merges the consultation into the held call: everyone talks together (QMI 7.3). */
+  conference(number: string): Call {
+    this.cc.assertUp('pbxLink');
+    const { reg, ending } = this.p;
+    const { held, heldParty, active, activeParty } = this.heldAndActive(number);
+    const moved = reg.activeParties(active).filter((p) => p !== activeParty);
+    if (moved.length === 0 || moved.some((p) => p.state !== 'connected')) throw new CoreError('noCall', 'the consultation is not connected');
+    active.parties = active.parties.filter((p) => !moved.includes(p));
+    for (const p of moved) if (p.internal) reg.untrack(p.number, active);
+    ending.closeParty(active, activeParty, 'conference', this.cc.now());
+    reg.untrack(number, active);
+    reg.clearTimers(active);
+    // The consultation's own recording and monitoring end with it; the conference goes on in the held call.
+    this.p.recordings.finishWithCall(active);
+    active.monitors = [];
+    active.state = 'ended';
+    active.endedAt = this.cc.now();
+    active.cause = 'conference';
+    reg.forget(active);
+    reg.emit('merged', active, [activeParty], { actor: number, cause: 'conference', related: held.id });
+    for (const p of moved) {
+      p.role = 'added';
+      held.parties.push(p);
+      if (p.internal) reg.track(p.number, held);
+    }
+    heldParty.state = 'connected';
+    for (const p of held.parties) if (p.state === 'held') p.state = 'connected';
+    held.conference = true;
+    reg.emit('conferenced', held, [heldParty, ...moved], { actor: number, cause: 'conference', related: active.id });
+    return held;
+  }
+
+  /** Swaps the device's connected and held calls. */
+  alternate(number: string): Call {
+    this.cc.assertUp('pbxLink');
+    const { held, heldParty, active, activeParty } = this.heldAndActive(number);
+    if (activeParty.state !== 'connected') throw new CoreError('noCall', 'the active call is not connected');
+    this.p.control.holdParty(active, activeParty);
+    this.p.control.retrieveParty(held, heldParty);
+    return held;
+  }
+
+  /** Ends the active (consultation) call and retrieves the held one. */
+  reconnect(number: string): Call {
+    this.cc.assertUp('pbxLink');
+    const { held, heldParty, active, activeParty } = this.heldAndActive(number);
+    this.p.ending.leave(active, activeParty, 'normal');
+    this.p.control.retrieveParty(held, heldParty);
+    return held;
+  }
+}
