@@ -138,12 +138,19 @@ export type DomainEvent = DomainEventBody & { seq: number; at: number };
 export type Listener = (event: DomainEvent) => void;
 
 /**
- * Synchronous, ordered fan-out. A listener that throws is reported through onListenerError and never stops the
- * others or the command that emitted the event.
+ * Ordered fan-out, in order by construction. An event emitted while the bus is delivering another (a listener ran a
+ * core command) is numbered at once but queued, and delivered to every listener after the current event has reached
+ * all of them: every listener sees the global sequence in order, whatever the others do. Outside delivery an event is
+ * delivered synchronously, before emit() returns. A listener that throws is reported through onListenerError and never
+ * stops the others or the command that emitted the event.
  */
 export class EventBus {
   private readonly listeners = new Set<Listener>();
   private seq = 0;
+  /** Events emitted during delivery, waiting their turn; `next` is the index of the first not yet delivered. */
+  private pending: DomainEvent[] = [];
+  private next = 0;
+  private delivering = false;
 
   constructor(private readonly onListenerError: (err: unknown, event: DomainEvent) => void = () => {}) {}
 
@@ -160,11 +167,33 @@ export class EventBus {
     return this.seq;
   }
 
-  /** `build` runs only when somebody listens, so an unobserved core pays nothing for snapshots. */
+  /**
+   * `build` runs only when somebody listens, so an unobserved core pays nothing for snapshots; it runs at once (the
+   * snapshot is of the state at emit time) even when delivery is deferred.
+   */
   emit(at: number, build: () => DomainEventBody): void {
     const seq = ++this.seq;
     if (this.listeners.size === 0) return;
     const event = { ...build(), seq, at } as DomainEvent;
+    if (this.delivering) {
+      this.pending.push(event);
+      return;
+    }
+    this.delivering = true;
+    try {
+      this.deliver(event);
+      while (this.next < this.pending.length) {
+        const queued = this.pending[this.next++] as DomainEvent;
+        this.deliver(queued);
+      }
+    } finally {
+      this.pending = [];
+      this.next = 0;
+      this.delivering = false;
+    }
+  }
+
+  private deliver(event: DomainEvent): void {
     for (const l of this.listeners) {
       try {
         l(event);
