@@ -33,10 +33,19 @@ export type CallChange =
   | 'failed' // the destination could not be reached (busy, unknown, DND)
   | 'ended'
   | 'dataChanged'
-  | 'recording'
-  | 'monitoring'
+  | 'recording' // the call's recording started, paused, resumed or stopped (field `recording`)
+  | 'monitoring' // a monitoring session of the call changed (field `monitoring`)
   | 'prompt'; // a prompt is being played to the call (QMI CallState 4)
 
+/** What happened to a call's recording (QMI 3.2.4 BcmRecordingEn follows it). */
+export type RecordingChange = 'started' | 'paused' | 'resumed' | 'stopped';
+/** What happened to one of a call's monitoring sessions (QMI 3.2.3). */
+export type MonitoringChange = 'started' | 'paused' | 'resumed' | 'stopped';
+
+/**
+ * One change of one call. Besides the snapshot, an event carries typed fields for what the snapshot cannot say;
+ * which change sets which field is written next to each field.
+ */
 export interface CallEvent {
   type: 'call';
   change: CallChange;
@@ -48,8 +57,16 @@ export interface CallEvent {
   cause?: CallCause;
   /** Another call involved: the consultation call that was merged, the call it was merged into, etc. */
   related?: string;
-  /** Extra detail: the prompt name, the transfer target number, the supervisor number … */
-  detail?: string;
+  /** dialled: the number dialled; diverted, transferring: where the call is sent; transferred: the number it went to. */
+  target?: string;
+  /** queued, requeued: the queue the call waits in. */
+  queueId?: string;
+  /** prompt: the name of the prompt being played. */
+  prompt?: string;
+  /** recording: what happened to the call's recording; ended, merged: set when the end stopped a recording. */
+  recording?: { change: RecordingChange; recordingId: string };
+  /** monitoring: which monitoring session changed, and how. */
+  monitoring?: { change: MonitoringChange; monitorId: string; owner: string };
 }
 
 export interface AgentEvent {
@@ -110,9 +127,13 @@ export interface ItemEvent {
   previousQueueId?: string;
 }
 
+/**
+ * A change of a recording that is not a change of its call: its file was written, it was deleted, its metadata
+ * changed. Starting, pausing, resuming and stopping are changes of the call (CallEvent `recording`).
+ */
 export interface RecordingEvent {
   type: 'recording';
-  change: 'started' | 'paused' | 'resumed' | 'stopped' | 'fileReady' | 'deleted' | 'metadata';
+  change: 'fileReady' | 'deleted' | 'metadata';
   recordingId: string;
   callId: string;
 }

@@ -20,9 +20,12 @@ describe('recordings', () => {
     expect(active).toBe(5000);
     expect(rec.userId).toBe('HARRI');
     expect(rec.parties).toEqual(['+35840111222', '1101']);
-    expect(events.filter((e) => e.type === 'recording').map((e) => (e.type === 'recording' ? e.change : ''))).toEqual([
-      'started', 'paused', 'resumed', 'stopped',
+    // One state change, one event: the call's own events say what happened to its recording (the last one is the
+    // call's end, which stopped it); no second 'recording' domain event repeats them.
+    expect(events.flatMap((e) => (e.type === 'call' && e.recording ? [`${e.change}:${e.recording.change}:${e.recording.recordingId === rec.id}`] : []))).toEqual([
+      'recording:started:true', 'recording:paused:true', 'recording:resumed:true', 'ended:stopped:true',
     ]);
+    expect(events.filter((e) => e.type === 'recording')).toEqual([]);
     expect(cc.telephony.listRecordings({ userId: 'harri' })).toHaveLength(1);
   });
 

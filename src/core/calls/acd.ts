@@ -37,7 +37,7 @@ export class CallAcd {
     if (at < 0) queue.waiting.push(w);
     else queue.waiting.splice(at, 0, w);
     this.waiting.set(call.id, w);
-    if (!front) reg.emit('queued', call, [caller], { detail: queue.id });
+    if (!front) reg.emit('queued', call, [caller], { queueId: queue.id });
     this.cc.emitQueue(queue);
     this.dispatch(queue);
   }
@@ -109,7 +109,7 @@ export class CallAcd {
     }
     const qs = this.cc.queueStatsOf(queue.id);
     if (qs) qs.requeued += 1;
-    this.p.reg.emit('requeued', call, [party], { cause: 'noAnswer', detail: queue.id });
+    this.p.reg.emit('requeued', call, [party], { cause: 'noAnswer', queueId: queue.id });
     this.enqueue(call, queue, true);
   }
 }

@@ -57,22 +57,20 @@ export class CallConsult {
     this.cc.assertUp('pbxLink');
     const { reg, ending } = this.p;
     const { held, heldParty, active, activeParty } = this.heldAndActive(number);
-    const now = this.cc.now();
     const moved = reg.activeParties(active).filter((p) => p !== activeParty);
     if (moved.length === 0) throw new CoreError('noCall', 'the consultation has no other party');
-    // Move the consulted legs out of the consultation, then end it.
-    active.parties = active.parties.filter((p) => !moved.includes(p));
-    for (const p of moved) if (p.internal) reg.untrack(p.number, active);
+    // The device leaves the consultation while the consulted legs are still in it (its history names them), the legs
+    // move out, and the consultation ends like any call.
     ending.leave(active, activeParty, 'transfer', { keepCall: true });
+    this.moveOut(active, moved);
     ending.endCall(active, 'transfer');
     // The transferring device leaves the held call; the moved legs join it.
-    ending.closeParty(held, heldParty, 'transfer', now);
+    ending.closeParty(held, heldParty, 'transfer', this.cc.now());
     reg.untrack(number, held);
     for (const p of moved) {
       p.role = 'called';
       held.parties.push(p);
       if (p.internal) reg.track(p.number, held);
-      reg.clearPartyTimers(active, p);
       if (p.state === 'alerting') this.p.delivery.rearmAlerting(held, p);
     }
     held.lastRedirection = { number, cause: 'transfer' };
@@ -80,30 +78,26 @@ export class CallConsult {
     for (const p of held.parties) if (p.state === 'held' && targetConnected) p.state = 'connected';
     ending.afterAgentLeft(held, heldParty);
     if (!targetConnected) held.transferBy = number;
-    reg.emit('transferred', held, moved, { actor: number, cause: 'transfer', detail: moved[0]?.number ?? '', related: active.id });
+    reg.emit('transferred', held, moved, { actor: number, cause: 'transfer', target: moved[0]?.number ?? '', related: active.id });
     return held;
   }
 
-  /** Merges the consultation into the held call: everyone talks together (QMI 7.3). */
+  /**
+   * Merges the consultation into the held call: everyone talks together (QMI 7.3). The consultation ends through the
+   * same path as any call, reported as `merged`; its own recording and monitoring end with it.
+   */
   conference(number: string): Call {
     this.cc.assertUp('pbxLink');
     const { reg, ending } = this.p;
     const { held, heldParty, active, activeParty } = this.heldAndActive(number);
     const moved = reg.activeParties(active).filter((p) => p !== activeParty);
     if (moved.length === 0 || moved.some((p) => p.state !== 'connected')) throw new CoreError('noCall', 'the consultation is not connected');
-    active.parties = active.parties.filter((p) => !moved.includes(p));
-    for (const p of moved) if (p.internal) reg.untrack(p.number, active);
+    // Issue 8: the device's history record of the consultation names the consulted party, so it closes before the
+    // consulted legs move.
     ending.closeParty(active, activeParty, 'conference', this.cc.now());
     reg.untrack(number, active);
-    reg.clearTimers(active);
-    // The consultation's own recording and monitoring end with it; the conference goes on in the held call.
-    this.p.recordings.finishWithCall(active);
-    active.monitors = [];
-    active.state = 'ended';
-    active.endedAt = this.cc.now();
-    active.cause = 'conference';
-    reg.forget(active);
-    reg.emit('merged', active, [activeParty], { actor: number, cause: 'conference', related: held.id });
+    this.moveOut(active, moved);
+    ending.endCall(active, 'conference', activeParty, held.id);
     for (const p of moved) {
       p.role = 'added';
       held.parties.push(p);
@@ -114,6 +108,15 @@ export class CallConsult {
     held.conference = true;
     reg.emit('conferenced', held, [heldParty, ...moved], { actor: number, cause: 'conference', related: active.id });
     return held;
+  }
+
+  /** Legs leave a call for another one: they stop ringing there and are no longer tracked in it. */
+  private moveOut(call: Call, legs: Party[]): void {
+    call.parties = call.parties.filter((p) => !legs.includes(p));
+    for (const p of legs) {
+      this.p.reg.clearPartyTimers(call, p);
+      if (p.internal) this.p.reg.untrack(p.number, call);
+    }
   }
 
   /** Swaps the device's connected and held calls. */

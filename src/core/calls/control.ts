@@ -110,7 +110,7 @@ export class CallControl {
       call.lastRedirection = { number, cause: 'redirect' };
       call.redirects += 1;
       this.p.ending.leave(call, party, 'redirect', { keepCall: true, silent: true });
-      reg.emit('diverted', call, [party], { actor: number, cause: 'redirect', detail: target });
+      reg.emit('diverted', call, [party], { actor: number, cause: 'redirect', target });
       this.p.delivery.deliver(call, target, from);
       return call;
     }
@@ -118,7 +118,7 @@ export class CallControl {
     this.p.ending.leave(call, party, 'transfer', { keepCall: true });
     for (const p of call.parties) if (p.state === 'connected') p.state = 'held';
     call.transferBy = number;
-    reg.emit('transferring', call, [party], { actor: number, cause: 'transfer', detail: target });
+    reg.emit('transferring', call, [party], { actor: number, cause: 'transfer', target });
     this.p.delivery.deliver(call, target, from);
     return call;
   }
@@ -162,14 +162,14 @@ export class CallControl {
     const call = this.p.reg.get(callId);
     if (this.p.reg.partyOf(call, supervisor)) throw new CoreError('invalidState', `${supervisor} is already in the call`);
     const party = this.p.reg.join(call, supervisor, 'supervisor', 'connected');
-    this.p.reg.emit('partyAdded', call, [party], { actor: supervisor, detail: supervisor });
+    this.p.reg.emit('partyAdded', call, [party], { actor: supervisor });
     return call;
   }
 
   /** The IVR plays a prompt to the call — QMI CallState 4. */
   playPrompt(callId: string, prompt: string): Call {
     const call = this.p.reg.get(callId);
-    this.p.reg.emit('prompt', call, [], { detail: prompt });
+    this.p.reg.emit('prompt', call, [], { prompt });
     return call;
   }
 

@@ -57,7 +57,7 @@ export class CallDelivery {
     if (stats) stats.outgoingOriginated += 1;
     if (agent) this.occupy(agent);
     reg.emit('created', call, [caller], { actor: from });
-    reg.emit('dialled', call, [caller], { actor: from, detail: to });
+    reg.emit('dialled', call, [caller], { actor: from, target: to });
     // A PBX reports the far end ringing a moment after the number is processed; deliveryDelayMs models that gap.
     const delay = this.cc.options.deliveryDelayMs;
     if (delay > 0) reg.setTimer(call, 'deliver', delay, () => this.deliver(call, to, caller));
@@ -197,10 +197,10 @@ export class CallDelivery {
     if (call.transferBy !== undefined) {
       const by = call.transferBy;
       delete call.transferBy;
-      reg.emit('transferred', call, [party], { actor: by, cause: 'transfer', detail: party.number });
+      reg.emit('transferred', call, [party], { actor: by, cause: 'transfer', target: party.number });
     } else if (party.role === 'added' && reg.activeParties(call).filter((p) => p.state === 'connected').length > 2) {
       call.conference = true;
-      reg.emit('partyAdded', call, [party], { cause: 'conference', detail: party.number });
+      reg.emit('partyAdded', call, [party], { cause: 'conference' });
     } else {
       reg.emit('answered', call, [party]);
     }

@@ -110,7 +110,11 @@ export class CallEnding {
     this.cc.changeAgentState(agent, pending ?? 'ready');
   }
 
-  endCall(call: Call, cause: CallCause, by?: Party): void {
+  /**
+   * Ends a call for everyone still in it. `by` is the party whose departure ended it (the others are dropped by the
+   * other party). A consultation merged into a conference ends here too, reported as `merged` into `mergedInto`.
+   */
+  endCall(call: Call, cause: CallCause, by?: Party, mergedInto?: string): void {
     if (call.state === 'ended') return;
     const { reg } = this.p;
     const now = this.cc.now();
@@ -134,13 +138,18 @@ export class CallEnding {
       this.afterAgentLeft(call, p);
     }
     reg.clearTimers(call);
-    this.p.recordings.finishWithCall(call);
+    const recording = this.p.recordings.finishWithCall(call);
     call.monitors = [];
     call.state = 'ended';
     call.endedAt = now;
     call.cause = cause;
     reg.forget(call);
     for (const other of reg.values()) if (other.consultFor === call.id) delete other.consultFor;
-    reg.emit('ended', call, by ? [by] : [], { cause, ...(by ? { actor: by.number } : {}) });
+    reg.emit(mergedInto !== undefined ? 'merged' : 'ended', call, by ? [by] : [], {
+      cause,
+      ...(by ? { actor: by.number } : {}),
+      ...(mergedInto !== undefined ? { related: mergedInto } : {}),
+      ...(recording ? { recording } : {}),
+    });
   }
 }

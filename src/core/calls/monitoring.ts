@@ -20,7 +20,7 @@ export class Monitors {
     if (existing) call.monitors = call.monitors.filter((m) => m !== existing);
     const session: MonitorSession = { id: this.cc.ids.guid(), owner, mode, targets: targets.map((t) => ({ ...t })), state: 'running' };
     call.monitors.push(session);
-    this.p.reg.emit('monitoring', call, [], { detail: `started:${session.id}` });
+    this.p.reg.emit('monitoring', call, [], { monitoring: { change: 'started', monitorId: session.id, owner } });
     return session;
   }
 
@@ -35,14 +35,14 @@ export class Monitors {
     const { call, m } = this.of(callId, owner);
     if (m.state === state) throw new CoreError('invalidState', `monitoring is already ${state}`);
     m.state = state;
-    this.p.reg.emit('monitoring', call, [], { detail: `${state === 'paused' ? 'paused' : 'resumed'}:${m.id}` });
+    this.p.reg.emit('monitoring', call, [], { monitoring: { change: state === 'paused' ? 'paused' : 'resumed', monitorId: m.id, owner } });
     return m;
   }
 
   stop(callId: string, owner: string): void {
     const { call, m } = this.of(callId, owner);
     call.monitors = call.monitors.filter((x) => x !== m);
-    this.p.reg.emit('monitoring', call, [], { detail: `stopped:${m.id}` });
+    this.p.reg.emit('monitoring', call, [], { monitoring: { change: 'stopped', monitorId: m.id, owner } });
   }
 
   /** Ends every monitoring session of an owner (its QMI session went away). */
@@ -51,7 +51,7 @@ export class Monitors {
       const m = call.monitors.find((x) => x.owner === owner);
       if (!m) continue;
       call.monitors = call.monitors.filter((x) => x !== m);
-      this.p.reg.emit('monitoring', call, [], { detail: `stopped:${m.id}` });
+      this.p.reg.emit('monitoring', call, [], { monitoring: { change: 'stopped', monitorId: m.id, owner } });
     }
   }
 }

@@ -47,8 +47,7 @@ export class Recordings {
     if (agentParty) rec.agentNumber = agentParty.number;
     this.byId.set(rec.id, rec);
     call.recording = { state: 'on', recordingId: rec.id };
-    reg.emit('recording', call, [], { detail: 'started' });
-    this.cc.bus.emit(now, () => ({ type: 'recording', change: 'started', recordingId: rec.id, callId: call.id }));
+    reg.emit('recording', call, [], { recording: { change: 'started', recordingId: rec.id } });
     return rec;
   }
 
@@ -66,8 +65,7 @@ export class Recordings {
     if (seg) seg.endMs = this.cc.now();
     rec.state = 'paused';
     call.recording.state = 'paused';
-    this.p.reg.emit('recording', call, [], { detail: 'paused' });
-    this.cc.bus.emit(this.cc.now(), () => ({ type: 'recording', change: 'paused', recordingId: rec.id, callId }));
+    this.p.reg.emit('recording', call, [], { recording: { change: 'paused', recordingId: rec.id } });
     return rec;
   }
 
@@ -77,33 +75,38 @@ export class Recordings {
     rec.segments.push({ startMs: this.cc.now() });
     rec.state = 'recording';
     call.recording.state = 'on';
-    this.p.reg.emit('recording', call, [], { detail: 'resumed' });
-    this.cc.bus.emit(this.cc.now(), () => ({ type: 'recording', change: 'resumed', recordingId: rec.id, callId }));
+    this.p.reg.emit('recording', call, [], { recording: { change: 'resumed', recordingId: rec.id } });
     return rec;
   }
 
   stop(callId: string): Recording {
     const { call, rec } = this.active(callId);
-    this.finish(call, rec.id);
-    this.p.reg.emit('recording', call, [], { detail: 'stopped' });
+    this.finish(call, rec);
+    this.p.reg.emit('recording', call, [], { recording: { change: 'stopped', recordingId: rec.id } });
     return rec;
   }
 
-  /** The call ends (or is merged away): its recording stops with it. */
-  finishWithCall(call: Call): void {
-    if (call.recording.state !== 'off' && call.recording.recordingId) this.finish(call, call.recording.recordingId);
+  /**
+   * The call ends (or is merged away): its recording stops with it. The call's own ended/merged event reports it
+   * (its `recording` field is what this returns), so the end of a call stays one event.
+   */
+  finishWithCall(call: Call): { change: 'stopped'; recordingId: string } | undefined {
+    const rec = call.recording.recordingId ? this.byId.get(call.recording.recordingId) : undefined;
+    const wasOn = call.recording.state !== 'off';
+    call.recording = { state: 'off' };
+    if (!rec || !wasOn || rec.state === 'stopped') return undefined;
+    this.finish(call, rec);
+    return { change: 'stopped', recordingId: rec.id };
   }
 
-  private finish(call: Call, recordingId: string): void {
-    const rec = this.byId.get(recordingId);
+  private finish(call: Call, rec: Recording): void {
     call.recording = { state: 'off' };
-    if (!rec || rec.state === 'stopped') return;
+    if (rec.state === 'stopped') return;
     const now = this.cc.now();
     const seg = rec.segments[rec.segments.length - 1];
     if (seg && seg.endMs === undefined) seg.endMs = now;
     rec.state = 'stopped';
     rec.endedAt = now;
-    this.cc.bus.emit(now, () => ({ type: 'recording', change: 'stopped', recordingId: rec.id, callId: call.id }));
   }
 
   /** The media layer wrote the recording's file. */
