@@ -63,7 +63,7 @@ export class AgentStates {
         ...(timeoutSec !== undefined ? { timeoutSec } : {}),
       };
     });
-    if (state === 'ready') this.dispatch(agent);
+    if (state === 'ready') this.cc.routing.dispatchAgent(agent);
   }
 
   /** Wrap-up ends by itself after the agent's (or its driver's) wrap-up time; returns that time in seconds. */
@@ -76,14 +76,5 @@ export class AgentStates {
       delete agent.pendingState;
     }, wrap * 1000);
     return wrap;
-  }
-
-  /** A newly available agent takes the longest-waiting contact from their queues. */
-  dispatch(agent: Agent): void {
-    for (const qid of agent.queues) {
-      if (agent.state !== 'ready') return;
-      const q = this.cc.queues.get(qid);
-      if (q && q.waiting.length > 0) this.cc.dispatch(q);
-    }
   }
 }

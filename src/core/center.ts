@@ -6,6 +6,7 @@
  *
  * | part | file |
  * | --- | --- |
+ * | waiting lists, agent choice, capacity, queue figures for calls and items | routing/ (`routing`) |
  * | calls, their recording and monitoring state | calls/ (`telephony`) |
  * | work items (e-mail, chat, action items, open media) | items.ts (`items`) |
  * | agent state machine, ready-agent order | agents.ts |
@@ -40,6 +41,7 @@ import type {
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options.js';
 import { agentStateDurations, newAgentStats, type AgentStats, type QueueStats } from './stats.js';
 import { agentSnapshot, queueSnapshot, type AgentSnapshot, type QueueSnapshot } from './views.js';
+import { Router } from './routing/router.js';
 import { loadWorld } from './world.js';
 
 const FAULT_ERRORS = { pbxLink: 'pbxLinkDown', router: 'routerDown', agentServer: 'agentServerDown', callDispatcher: 'callDispatcherDown' } as const;
@@ -49,6 +51,8 @@ export class ContactCenter {
   readonly ids: IdSource;
   readonly bus: EventBus;
   readonly options: ResolvedCoreOptions;
+  /** The routing module: waiting lists, agent choice, capacity, queue figures (routing/router.ts). */
+  readonly routing: Router;
   readonly telephony: Telephony;
   readonly items: Items;
 
@@ -72,6 +76,7 @@ export class ContactCenter {
     this.options = resolveCoreOptions(opts);
     this.historyStore = new History(this.options.historyLimit);
     this.agentStates = new AgentStates(this);
+    this.routing = new Router(this, this.options.defaultHandleSec);
     this.telephony = new Telephony(this);
     this.items = new Items(this);
     this.directory.load(loadWorld(this, fixture));
@@ -106,6 +111,8 @@ export class ContactCenter {
     else this.faults.delete(component);
     this.bus.emit(this.now(), () => ({ type: 'fault', component, down }));
     if (component === 'router' && down) this.items.failAll('openmedia');
+    // Contacts waited while the link or the router was down: offer them now.
+    if (!down) this.routing.dispatchAll();
   }
 
   isDown(component: FaultComponent): boolean {
@@ -165,8 +172,7 @@ export class ContactCenter {
 
   /** Routes waiting contacts of a queue to available agents. */
   dispatch(queue: Queue): void {
-    if (queue.channel === 'phone') this.telephony.dispatch(queue);
-    else this.items.dispatch(queue);
+    this.routing.dispatch(queue);
   }
 
   setDriver(userId: string, driver: AgentDriver | undefined): void {
@@ -183,7 +189,7 @@ export class ContactCenter {
     agent.queues = [...new Set(queueIds)];
     for (const id of agent.queues) this.queues.get(id)?.members.push(agent.userId);
     this.emitAgentConfig(agent);
-    if (agent.state === 'ready') this.agentStates.dispatch(agent);
+    if (agent.state === 'ready') this.routing.dispatchAgent(agent);
   }
 
   setAgentAddresses(userId: string, addresses: { channel: Channel; address: string }[]): void {
@@ -215,13 +221,6 @@ export class ContactCenter {
     const s = this.queueStatsById.get(this.queue(queueId).id);
     if (!s) throw new CoreError('unknownQueue', queueId);
     return { ...s };
-  }
-
-  /** Available for a new ACD contact on `channel` (phone needs `ready`; items need a logged-on, not-notReady agent). */
-  isAvailable(agent: Agent, channel: Channel): boolean {
-    if (!agent.channels.includes(channel)) return false;
-    if (channel === 'phone') return agent.state === 'ready' && !this.telephony.deviceBusy(agent.extension);
-    return agent.state === 'ready' || agent.state === 'busy';
   }
 
   // ---------------------------------------------------------------- devices
@@ -260,6 +259,8 @@ export class ContactCenter {
     if (d.dnd === on) return;
     d.dnd = on;
     this.emitDevice(d, 'dnd');
+    const agent = this.agentAt(number);
+    if (!on && agent?.state === 'ready') this.routing.dispatchAgent(agent);
   }
 
   setMsgWaiting(number: string, on: boolean): void {
@@ -320,10 +321,7 @@ export class ContactCenter {
 
   /** 1-based position of a waiting contact, 0 when it is not waiting. */
   queuePosition(queueId: string, contactId: string): number {
-    const q = this.queues.get(queueId);
-    if (!q) return 0;
-    const i = q.waiting.findIndex((w) => w.id === contactId);
-    return i < 0 ? 0 : i + 1;
+    return this.routing.position(queueId, contactId);
   }
 
   // ---------------------------------------------------------------- directory and history
@@ -381,6 +379,7 @@ export class ContactCenter {
   /** Stops every timer the core owns (gateway shutdown). */
   shutdown(): void {
     for (const a of this.agents.values()) this.clock.clearTimeout(a.wrapUpTimer);
+    this.routing.shutdown();
     this.telephony.shutdown();
     this.items.shutdown();
   }

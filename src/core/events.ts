@@ -9,7 +9,7 @@ import type { AgentState, Call, CallCause, FaultComponent, Forward, ItemChannel,
 export type PartyView = Party;
 
 /** A call as events show it: everything but the core's bookkeeping (timers, routing internals). */
-export type CallView = Omit<Call, 'timers' | 'redirects' | 'transferBy' | 'offer' | 'priority' | 'skills' | 'queuedAt' | 'parties'> & {
+export type CallView = Omit<Call, 'timers' | 'redirects' | 'transferBy' | 'offer' | 'routing' | 'queuedAt' | 'parties'> & {
   parties: PartyView[];
 };
 
@@ -107,7 +107,10 @@ export interface ItemView {
   queueId: string;
   state: ItemState;
   userId?: string;
+  /** 1 = highest … 100. */
   priority: number;
+  /** Item type (Open Media TypeOfSession), when it has one. */
+  type?: number;
   createdAt: number;
   from?: string;
   to?: string;

@@ -1,6 +1,9 @@
 /** Per-device history of calls and agent state changes (TelServices queryHistory), bounded per device. */
 import type { HistoryRecord } from './model.js';
 
+/** Records a device may hold beyond its limit before the oldest are dropped. */
+const TRIM_BATCH = 64;
+
 export interface HistoryFilter {
   deviceNumber?: string;
   userId?: string;
@@ -26,13 +29,15 @@ export class History {
       this.byDevice.set(rec.deviceNumber, list);
     }
     list.push(rec);
-    if (list.length > this.limitPerDevice) list.splice(0, list.length - this.limitPerDevice);
+    // Trimmed in batches (a busy device adds records all day); queries never show more than the limit.
+    if (list.length > this.limitPerDevice + TRIM_BATCH) list.splice(0, list.length - this.limitPerDevice);
   }
 
   /** Matching records, newest first; only call records unless `recordType` says otherwise. */
   query(filter: HistoryFilter = {}): HistoryRecord[] {
     const type = filter.recordType ?? 'call';
-    const lists = filter.deviceNumber ? [this.byDevice.get(filter.deviceNumber) ?? []] : [...this.byDevice.values()];
+    const all = filter.deviceNumber ? [this.byDevice.get(filter.deviceNumber) ?? []] : [...this.byDevice.values()];
+    const lists = all.map((l) => (l.length > this.limitPerDevice ? l.slice(l.length - this.limitPerDevice) : l));
     const search = filter.search?.toLowerCase();
     let out = lists
       .flat()

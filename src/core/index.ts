@@ -14,3 +14,7 @@ export { Telephony } from './calls/telephony.js';
 export type { CallOptions } from './calls/options.js';
 export type { RecordingFilter } from './calls/recording.js';
 export { Items, type NewItem } from './items.js';
+export { Router, type ContactHost, type Routable } from './routing/router.js';
+export type { RoutingRequest, ForcedAgentRequest } from './routing/inputs.js';
+export type { TypeOptions } from './routing/capacity.js';
+export type { AgentFigures, QueueFigures } from './routing/figures.js';

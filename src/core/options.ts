@@ -20,6 +20,8 @@ export interface CoreOptions {
   historyLimit?: number;
   /** Calls abandoned in queue sooner than this do not count against service level. */
   immediateAbandonMs?: number;
+  /** Handling time (seconds) a queue's estimated wait assumes until it has handled contacts of its own. */
+  defaultHandleSec?: number;
   /** Simulated media addresses. */
   media?: { gatewayIp?: string; gatewayPort?: number; mrsIp?: string; mrsPort?: number; phoneNet?: string };
   onListenerError?: (err: unknown, event: DomainEvent) => void;
@@ -33,6 +35,7 @@ export interface ResolvedCoreOptions {
   deliveryDelayMs: number;
   historyLimit: number;
   immediateAbandonMs: number;
+  defaultHandleSec: number;
   gatewayIp: string;
   gatewayPort: number;
   mrsIp: string;
@@ -49,6 +52,7 @@ export function resolveCoreOptions(opts: CoreOptions): ResolvedCoreOptions {
     deliveryDelayMs: Math.max(0, opts.deliveryDelayMs ?? 0),
     historyLimit: opts.historyLimit ?? 500,
     immediateAbandonMs: opts.immediateAbandonMs ?? 5000,
+    defaultHandleSec: opts.defaultHandleSec ?? 180,
     gatewayIp: opts.media?.gatewayIp ?? '10.0.0.1',
     gatewayPort: opts.media?.gatewayPort ?? 5060,
     mrsIp: opts.media?.mrsIp ?? '10.0.0.2',

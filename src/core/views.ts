@@ -56,7 +56,7 @@ export function viewItem(i: WorkItem, queuePosition: number): ItemView {
     channel: i.channel,
     queueId: i.queueId,
     state: i.state,
-    priority: i.priority,
+    priority: i.routing.priority,
     createdAt: i.createdAt,
     data: { ...i.data },
     attached: { ...i.attached },
@@ -66,6 +66,7 @@ export function viewItem(i: WorkItem, queuePosition: number): ItemView {
   if (i.from !== undefined) v.from = i.from;
   if (i.to !== undefined) v.to = i.to;
   if (i.subject !== undefined) v.subject = i.subject;
+  if (i.routing.type !== undefined) v.type = i.routing.type;
   return v;
 }
 

@@ -5,7 +5,8 @@ import type { CenterFixture } from './fixture.js';
 import type { Agent, ItemChannel, Queue } from './model.js';
 import { newAgentStats, newQueueStats } from './stats.js';
 
-const ITEM_CAPACITY: Record<ItemChannel, number> = { email: 5, chat: 3, action: 5, openmedia: 1 };
+/** One contact at a time per channel unless the fixture says otherwise (as a BCM/ICI agent is offered by default). */
+const ITEM_CAPACITY: Record<ItemChannel, number> = { email: 1, chat: 1, action: 1, openmedia: 1 };
 
 export function loadWorld(cc: ContactCenter, f: CenterFixture): DirectoryInput[] {
   const now = cc.now();
@@ -26,6 +27,7 @@ export function loadWorld(cc: ContactCenter, f: CenterFixture): DirectoryInput[]
   }
   for (const d of f.devices) cc.ensureDevice(d.number);
   const directory: DirectoryInput[] = [];
+  const capacity = { ...ITEM_CAPACITY, ...f.routing.capacity };
   for (const a of f.agents) {
     const [firstName, ...rest] = a.name.split(' ');
     const agent: Agent = {
@@ -41,7 +43,7 @@ export function loadWorld(cc: ContactCenter, f: CenterFixture): DirectoryInput[]
       stateSince: now,
       wrapUpSec: a.wrapUpSec ?? cc.options.wrapUpSec,
       idleSince: now,
-      capacity: { ...ITEM_CAPACITY },
+      capacity: { ...capacity, ...a.capacity },
       addresses: [{ channel: 'phone', address: a.extension }],
     };
     if (a.password !== undefined) agent.password = a.password;

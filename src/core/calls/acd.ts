@@ -1,18 +1,23 @@
-/** ACD for calls: the waiting list of each phone queue, agent choice, ring-no-answer. */
+/**
+ * Calls as contacts of the routing module: a call delivered to a phone queue waits there (routing/ chooses its
+ * agent), rings the chosen agent for the queue's ring timeout, and goes back to its place when the agent declines or
+ * lets it ring out; that agent is set not ready and never offered the call again.
+ */
 import type { ContactCenter } from '../center.js';
-import type { Agent, Call, Party, Queue, Waiting } from '../model.js';
-import { addTally } from '../stats.js';
+import type { Agent, Call, Party, Queue } from '../model.js';
+import type { ContactHost } from '../routing/router.js';
 import type { CallParts } from './parts.js';
 
-export class CallAcd {
-  private readonly waiting = new Map<string, Waiting>();
-
+export class CallAcd implements ContactHost {
   constructor(
     private readonly cc: ContactCenter,
     private readonly p: CallParts,
-  ) {}
+  ) {
+    cc.routing.attach('call', this);
+  }
 
-  enqueue(call: Call, queue: Queue, front = false): void {
+  /** The call waits in the queue (a requeued call keeps its place and is not offered again to the queue). */
+  enqueue(call: Call, queue: Queue, requeue = false): void {
     const { reg } = this.p;
     const caller = reg.caller(call);
     if (!caller) return;
@@ -21,88 +26,48 @@ export class CallAcd {
       if (qs) qs.routedToFailure += 1;
       return this.p.delivery.fail(call, 'destNotObtainable');
     }
-    const now = this.cc.now();
     call.queueId = queue.id;
     call.acd = true;
-    if (!front) {
-      call.queuedAt = now;
+    if (!requeue) {
+      call.queuedAt = call.routing.queueStart ?? this.cc.now();
       if (qs) qs.offered += 1;
     }
+    if (!this.cc.routing.insert(queue, call)) return this.p.delivery.fail(call, 'noAnswer');
     caller.state = 'queued';
-    const w: Waiting = { id: call.id, kind: 'call', since: call.queuedAt ?? now, priority: call.priority };
-    const preferred = call.attached['preferredAgent'];
-    if (preferred) w.preferredAgent = preferred;
-    // Priority first (1 = highest), then arrival: a requeued call keeps its original place.
-    const at = queue.waiting.findIndex((x) => x.priority > w.priority || (x.priority === w.priority && x.since > w.since));
-    if (at < 0) queue.waiting.push(w);
-    else queue.waiting.splice(at, 0, w);
-    this.waiting.set(call.id, w);
-    if (!front) reg.emit('queued', call, [caller], { queueId: queue.id });
+    if (!requeue) reg.emit('queued', call, [caller], { queueId: queue.id });
     this.cc.emitQueue(queue);
-    this.dispatch(queue);
+    this.cc.routing.dispatch(queue);
   }
 
-  /** Longest-idle ready member with the skills the call needs; a preferred agent goes first when available. */
-  private pickAgent(queue: Queue, call: Call, w: Waiting): Agent | undefined {
-    const ok = (a: Agent) =>
-      a.queues.includes(queue.id) &&
-      this.cc.isAvailable(a, 'phone') &&
-      !this.cc.device(a.extension).dnd &&
-      Object.entries({ ...queue.skills, ...call.skills }).every(([s, lvl]) => (a.skills[s] ?? 0) >= lvl);
-    if (w.preferredAgent) {
-      const p = this.cc.findAgent(w.preferredAgent);
-      if (p && ok(p)) return p;
-    }
-    for (const a of this.cc.readyAgents.values()) if (ok(a)) return a;
-    return undefined;
+  contact(id: string): Call | undefined {
+    return this.p.reg.find(id);
   }
 
-  dispatch(queue: Queue): void {
-    if (this.cc.isDown('pbxLink')) return;
-    const { reg } = this.p;
-    for (let i = 0; i < queue.waiting.length; ) {
-      const w = queue.waiting[i];
-      const call = w ? reg.find(w.id) : undefined;
-      if (!w || !call) {
-        queue.waiting.splice(i, 1);
-        continue;
-      }
-      const agent = this.pickAgent(queue, call, w);
-      if (!agent) {
-        i++;
-        continue;
-      }
-      queue.waiting.splice(i, 1);
-      this.waiting.delete(call.id);
-      const qs = this.cc.queueStatsOf(queue.id);
-      if (qs) {
-        addTally(qs.queued, this.cc.now() - (call.queuedAt ?? call.createdAt));
-        if (w.preferredAgent && this.cc.findAgent(w.preferredAgent) === agent) qs.routedToPreferred += 1;
-        else qs.routedToDistribution += 1;
-      }
-      const caller = reg.caller(call);
-      if (!caller) continue;
-      this.cc.emitQueue(queue);
-      this.p.delivery.alertDevice(call, this.cc.device(agent.extension), caller, { queue, agent });
-    }
+  offer(id: string, agent: Agent, queue: Queue): void {
+    const call = this.p.reg.find(id);
+    const caller = call ? this.p.reg.caller(call) : undefined;
+    if (!call || !caller) return;
+    this.cc.emitQueue(queue);
+    this.p.delivery.alertDevice(call, this.cc.device(agent.extension), caller, { queue, agent });
   }
 
+  /** A call forced to one agent that the agent did not take: it fails as unanswered. */
+  forcedExpired(id: string): void {
+    const call = this.p.reg.find(id);
+    if (call) this.p.delivery.fail(call, 'noAnswer');
+  }
+
+  /** The call leaves its queue's waiting list (it ended or was picked another way). */
   removeFromQueue(call: Call): void {
-    const w = this.waiting.get(call.id);
-    if (!w || !call.queueId) return;
-    this.waiting.delete(call.id);
-    const q = this.cc.queues.get(call.queueId);
-    if (!q) return;
-    const i = q.waiting.indexOf(w);
-    if (i >= 0) q.waiting.splice(i, 1);
-    this.cc.emitQueue(q);
+    this.cc.routing.remove(call.queueId, call.id);
   }
 
-  /** Ring-no-answer: the agent is set not ready and the call goes back to the front of its queue. */
+  /** Ring-no-answer or decline: the agent is set not ready, excluded from this call, and the call goes back to its place. */
   ringNoAnswer(call: Call, party: Party, queue: Queue): void {
     if (party.state !== 'alerting') return;
     this.p.ending.leave(call, party, 'noAnswer', { keepCall: true, silent: true, agentStays: true });
     const agent = party.userId ? this.cc.agents.get(party.userId) : undefined;
+    if (agent) this.cc.routing.exclude(call.routing, agent.userId);
     if (agent && agent.state === 'busy' && !this.p.reg.agentOnCall(agent)) {
       delete agent.pendingState;
       this.cc.changeAgentState(agent, 'notReady', 'ringNoAnswer');

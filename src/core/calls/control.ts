@@ -98,6 +98,7 @@ export class CallControl {
     if (!NUMBER.test(target) || target === number) throw new CoreError('invalidArgument', `divert destination ${target}`);
     this.p.delivery.assertReachable(target);
     const { call, party } = reg.deviceCall(number, ['alerting', 'connected'], callId);
+    if (reg.partyOf(call, target)) throw new CoreError('invalidArgument', `${target} is already in the call`);
     const others = reg.activeParties(call).filter((p) => p !== party && p.role !== 'supervisor');
     // Only a call being offered can be deflected (a party ringing into an established call can only decline), and a
     // blind transfer hands over a two-party call: a conference is transferred consultatively.

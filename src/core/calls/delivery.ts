@@ -6,6 +6,7 @@
 import type { ContactCenter } from '../center.js';
 import { CoreError } from '../errors.js';
 import type { Agent, Call, CallCause, Device, Forward, Party, Queue } from '../model.js';
+import { routingInputs } from '../routing/inputs.js';
 import { addTally } from '../stats.js';
 import type { CallOptions } from './options.js';
 import type { CallParts } from './parts.js';
@@ -32,8 +33,9 @@ export class CallDelivery {
     if (!NUMBER.test(from)) throw new CoreError('invalidArgument', `caller number ${from}`);
     if (this.cc.isInternal(from)) return this.makeCall(from, to, opts);
     this.assertReachable(to);
+    const routing = routingInputs(this.cc, opts);
     const { reg } = this.p;
-    const call = reg.create('inbound', to, opts);
+    const call = reg.create('inbound', to, opts, routing);
     const caller = reg.join(call, from, 'caller', 'initiated');
     reg.emit('created', call, [caller]);
     this.deliver(call, to, caller);
@@ -49,8 +51,9 @@ export class CallDelivery {
     if (to === from) throw new CoreError('invalidArgument', 'a device cannot call itself');
     if (!dev.multiLine && reg.deviceBusy(from)) throw new CoreError('invalidState', `device ${from} is in a call`);
     this.assertReachable(to);
+    const routing = routingInputs(this.cc, opts);
     const internal = this.cc.isInternal(to) || this.cc.queueAt(to) !== undefined;
-    const call = reg.create(internal ? 'internal' : 'outbound', to, opts);
+    const call = reg.create(internal ? 'internal' : 'outbound', to, opts, routing);
     const caller = reg.join(call, from, 'caller', 'initiated');
     const agent = this.cc.agentAt(from);
     const stats = this.cc.statsOf(agent?.userId);
@@ -111,7 +114,8 @@ export class CallDelivery {
       const imm = this.forwardFor(dev, ['immediate'], fromInternal);
       if (imm) return this.redirect(call, dev, imm, from);
       if (dev.dnd) return this.fail(call, 'busy');
-      if (reg.deviceBusy(dev.number)) {
+      // A device already in this call (e.g. the caller, held, reached again through a forward) is busy to it.
+      if (reg.deviceBusy(dev.number) || reg.partyOf(call, dev.number)) {
         const busyFwd = this.forwardFor(dev, ['busy'], fromInternal);
         if (busyFwd) return this.redirect(call, dev, busyFwd, from);
         const stats = this.cc.statsOf(dev.userId);

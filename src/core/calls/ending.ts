@@ -76,6 +76,8 @@ export class CallEnding {
         if (!call.acd) stats.directCallMs += connectedMs;
       }
     }
+    // An agent's talk time on a queue's call feeds the queue's estimated wait time.
+    if (call.acd && party.userId !== undefined && party.role !== 'caller' && connectedMs !== undefined) this.cc.routing.recordHandle(call.queueId, connectedMs);
     if (party.internal) {
       const other = call.parties.find((p) => p !== party && p.role !== 'supervisor' && (p.state !== 'ended' || p.endedAt === now)) ?? call.parties.find((p) => p !== party);
       const entry = other ? this.cc.lookup(other.number, party.userId) : undefined;

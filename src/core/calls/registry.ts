@@ -6,7 +6,7 @@
 import type { ContactCenter } from '../center.js';
 import { CoreError } from '../errors.js';
 import type { CallChange, CallEvent } from '../events.js';
-import type { Agent, Call, CallDirection, Party, PartyRole, PartyState } from '../model.js';
+import type { Agent, Call, CallDirection, Party, PartyRole, PartyState, RoutingInputs } from '../model.js';
 import { viewCall } from '../views.js';
 import type { CallOptions } from './options.js';
 
@@ -125,7 +125,8 @@ export class CallRegistry {
 
   // ------------------------------------------------------------ creation
 
-  create(direction: CallDirection, dialled: string, opts: CallOptions): Call {
+  /** A new active call; `routing` comes validated from routingInputs(). */
+  create(direction: CallDirection, dialled: string, opts: CallOptions, routing: RoutingInputs): Call {
     const now = this.cc.now();
     const o = this.cc.options;
     const id = this.cc.ids.guid();
@@ -139,8 +140,7 @@ export class CallRegistry {
       acd: false,
       conference: false,
       attached: { ...(opts.attached ?? {}) },
-      priority: opts.priority ?? 50,
-      skills: { ...(opts.skills ?? {}) },
+      routing,
       gateway: { ip: o.gatewayIp, port: o.gatewayPort },
       mrs: { ip: o.mrsIp, port: o.mrsPort + ((this.calls.size * 2) % 20000) },
       codec: 'G711',
@@ -187,7 +187,9 @@ export class CallRegistry {
     set.add(call);
   }
 
+  /** The device no longer takes part in the call (unless another of its parties is still in it). */
   untrack(number: string, call: Call): void {
+    if (call.parties.some((p) => p.number === number && ACTIVE.has(p.state))) return;
     const set = this.byDevice.get(number);
     if (!set) return;
     set.delete(call);

@@ -7,14 +7,14 @@
  * | --- | --- |
  * | registry.ts | calls by id and by device, ended ids, creation, timers, emitting events |
  * | delivery.ts | calling in and dialling out, delivery to queue / device / outside, ringing, answering |
- * | acd.ts | phone queues: waiting, agent choice, ring-no-answer |
+ * | acd.ts | calls as contacts of the routing module (routing/): queueing, offering, ring-no-answer |
  * | control.ts | answer, hold, retrieve, drop, divert, add/drop party, supervisor, prompt, attached data |
  * | consult.ts | consultation, transfer, conference, alternate, reconnect |
  * | ending.ts | a party leaving, statistics and history, agent state after a call, ending a call |
  * | recording.ts, monitoring.ts | the recording and monitoring state calls carry |
  */
 import type { ContactCenter } from '../center.js';
-import type { Call, MonitorSession, Party, Queue, Recording } from '../model.js';
+import type { Call, MonitorSession, Party, Recording } from '../model.js';
 import { CallAcd } from './acd.js';
 import { CallConsult } from './consult.js';
 import { CallControl } from './control.js';
@@ -93,11 +93,6 @@ export class Telephony {
   /** A device dials a number (TelServices makeCall, ICI dial, the agent's phone). */
   makeCall(from: string, to: string, opts: CallOptions = {}): Call {
     return this.p.delivery.makeCall(from, to, opts);
-  }
-
-  /** Routes waiting calls of a phone queue to available agents. */
-  dispatch(queue: Queue): void {
-    this.p.acd.dispatch(queue);
   }
 
   answer(number: string, callId?: string): Call {

@@ -179,8 +179,15 @@ export class RoutingPoints {
       return calls.some((call) => call.acd || call.attached['campaign'] !== undefined) ? 'agent' : 'direct';
     };
     if (type === 'snapshot') {
-      const queuedSince = c ? c.queuedSince() : this.point(service).queue.waiting.map((w) => w.since);
-      return el('routingPointStatistics', rpSnapshotNode(this.cc, { queuedSince, agents, servicesOf, onAgentCall }));
+      // An inbound point shows its queue's figures from the core; a campaign keeps its own waiting list.
+      if (!c) {
+        const f = this.cc.routing.queueFigures(this.point(service).queue.id);
+        return el('routingPointStatistics', rpSnapshotNode({ queued: { count: f.waiting, totalWaitMs: f.totalWaitMs }, byState: f, agents, servicesOf, onAgentCall }));
+      }
+      const now = this.cc.now();
+      const since = c.queuedSince();
+      const queued = { count: since.length, totalWaitMs: since.reduce((sum, t) => sum + (now - t), 0) };
+      return el('routingPointStatistics', rpSnapshotNode({ queued, byState: this.cc.routing.agentFigures(agents), agents, servicesOf, onAgentCall }));
     }
     const totals = c ? campaignTotals(c) : this.inboundTotals(this.point(service));
     return el('routingPointStatistics', rpTotalNode(this.cc, { ...totals, agents, servicesOf }, this.timeZone));
