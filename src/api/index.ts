@@ -186,6 +186,8 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
     route('POST', '/api/v1/calls', 'An external party calls a queue number or an extension', S.NewCall, 201, (req) => {
       const b = parseBody(S.NewCall, req.body);
       const call = t.inbound(b.from, b.to, {
+        ...(b.callId !== undefined ? { callId: b.callId } : {}),
+        ...(b.preferredAgent !== undefined ? { preferredAgent: b.preferredAgent } : {}),
         ...(b.attached ? { attached: b.attached } : {}),
         ...(b.priority !== undefined ? { priority: b.priority } : {}),
         ...(b.skills ? { skills: b.skills } : {}),

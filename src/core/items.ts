@@ -9,12 +9,15 @@ import { CoreError } from './errors.js';
 import type { ItemEvent } from './events.js';
 import type { Agent, ItemChannel, ItemState, Queue, WorkItem } from './model.js';
 import { TERMINAL_ITEM_STATES } from './model.js';
+import { chosenItemId } from './ids.js';
 import { routingInputs, type RoutingRequest } from './routing/inputs.js';
 import type { ContactHost } from './routing/router.js';
 import { viewItem } from './views.js';
 
 /** A new work item. The routing requests (priority, skills, preferredAgent, forcedAgent, queueStart, type) stay with it. */
 export interface NewItem extends RoutingRequest {
+  /** The item's id instead of a generated one; `duplicateId` while an item with it is known (not yet pruned). */
+  id?: string;
   channel: ItemChannel;
   queueId: string;
   from?: string;
@@ -80,8 +83,9 @@ export class Items implements ContactHost {
 
   /**
    * A new item in its queue, allocated at once when an agent can take it. Refused, changing nothing: `unknownQueue`,
-   * `invalidArgument` (the queue takes another channel, a bad routing value), `queueClosed`, `routerDown` (open media
-   * while the router is disconnected), `unknownAgent`, `agentLoggedOff` (a forced agent logged off).
+   * `invalidArgument` (the queue takes another channel, a bad routing value or id), `queueClosed`, `routerDown` (open
+   * media while the router is disconnected), `unknownAgent`, `agentLoggedOff` (a forced agent logged off),
+   * `duplicateId`.
    */
   create(n: NewItem): WorkItem {
     const queue = this.cc.queue(n.queueId);
@@ -89,9 +93,10 @@ export class Items implements ContactHost {
     if (n.channel === 'openmedia') this.cc.assertUp('router');
     if (!queue.open) throw new CoreError('queueClosed', queue.id);
     const routing = routingInputs(this.cc, n);
+    const id = n.id !== undefined ? chosenItemId(n.id, (x) => this.items.has(x)) : this.cc.ids.guid();
     const now = this.cc.now();
     const item: WorkItem = {
-      id: this.cc.ids.guid(),
+      id,
       channel: n.channel,
       queueId: queue.id,
       state: 'queued',

@@ -6,6 +6,7 @@
 import type { ContactCenter } from '../center.js';
 import { CoreError } from '../errors.js';
 import type { Agent, Call, CallCause, Device, Forward, Party, Queue } from '../model.js';
+import { chosenCallId } from '../ids.js';
 import { routingInputs } from '../routing/inputs.js';
 import { addTally } from '../stats.js';
 import type { CallOptions } from './options.js';
@@ -27,6 +28,12 @@ export class CallDelivery {
     if (!NUMBER.test(to)) throw new CoreError('destinationUnknown', to);
   }
 
+  /** Options with a caller-chosen call id checked (changes nothing: every check comes before the call exists). */
+  private withCallId(opts: CallOptions): CallOptions {
+    if (opts.callId === undefined) return opts;
+    return { ...opts, callId: chosenCallId(opts.callId, (id) => this.p.reg.known(id)) };
+  }
+
   /** An external party calls a queue number or an extension (the simulated world's side). */
   inbound(from: string, to: string, opts: CallOptions = {}): Call {
     this.cc.assertUp('pbxLink');
@@ -35,7 +42,7 @@ export class CallDelivery {
     this.assertReachable(to);
     const routing = routingInputs(this.cc, opts);
     const { reg } = this.p;
-    const call = reg.create('inbound', to, opts, routing);
+    const call = reg.create('inbound', to, this.withCallId(opts), routing);
     const caller = reg.join(call, from, 'caller', 'initiated');
     reg.emit('created', call, [caller]);
     this.deliver(call, to, caller);
@@ -52,8 +59,9 @@ export class CallDelivery {
     if (!dev.multiLine && reg.deviceBusy(from)) throw new CoreError('invalidState', `device ${from} is in a call`);
     this.assertReachable(to);
     const routing = routingInputs(this.cc, opts);
+    const chosen = this.withCallId(opts);
     const internal = this.cc.isInternal(to) || this.cc.queueAt(to) !== undefined;
-    const call = reg.create(internal ? 'internal' : 'outbound', to, opts, routing);
+    const call = reg.create(internal ? 'internal' : 'outbound', to, chosen, routing);
     const caller = reg.join(call, from, 'caller', 'initiated');
     const agent = this.cc.agentAt(from);
     const stats = this.cc.statsOf(agent?.userId);

@@ -125,11 +125,11 @@ export class CallRegistry {
 
   // ------------------------------------------------------------ creation
 
-  /** A new active call; `routing` comes validated from routingInputs(). */
+  /** A new active call; `routing` comes validated from routingInputs(), `opts.callId` from chosenCallId(). */
   create(direction: CallDirection, dialled: string, opts: CallOptions, routing: RoutingInputs): Call {
     const now = this.cc.now();
     const o = this.cc.options;
-    const id = this.cc.ids.guid();
+    const id = opts.callId ?? this.cc.ids.guid();
     const call: Call = {
       id,
       sipCallId: opts.sipCallId ?? `${id.replace(/-/g, '').slice(0, 14)}@ccgate.invalid`,
