@@ -12,6 +12,7 @@ export type { HistoryFilter } from './history.js';
 export type { DirectoryInput } from './directory.js';
 export { Telephony } from './calls/telephony.js';
 export type { CallOptions } from './calls/options.js';
+export type { TwoCalls } from './calls/consult.js';
 export type { RecordingFilter } from './calls/recording.js';
 export { Items, type NewItem } from './items.js';
 export { Router, type ContactHost, type Routable } from './routing/router.js';

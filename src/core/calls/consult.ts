@@ -10,6 +10,18 @@ import { NUMBER } from './delivery.js';
 import type { CallOptions } from './options.js';
 import type { CallParts } from './parts.js';
 
+/**
+ * The two calls of a device a two-call operation acts on, named explicitly (ICI connCallHandle / heldCallHandle,
+ * TelServices primOtherNumber / secOtherNumber); a call left out is found as before: the device's active call (its
+ * party connected or dialling) and the held call it consults for, else any call it holds.
+ */
+export interface TwoCalls {
+  /** A call the device holds (its party is in `hold`). */
+  heldCallId?: string;
+  /** The device's active call (its party connected, or dialling for a consultation still ringing). */
+  activeCallId?: string;
+}
+
 interface HeldAndActive {
   held: Call;
   heldParty: Party;
@@ -33,16 +45,24 @@ export class CallConsult {
     return this.p.delivery.makeCall(number, target, { ...opts, consultFor: held.id });
   }
 
-  /** The device's held call and its consultation (or other active) call. */
-  private heldAndActive(number: string): HeldAndActive {
+  /**
+   * The device's held call and its active call, as named or found (see TwoCalls). A named call that has ended is
+   * `callGone`; one the device is not in, or not in the state its role needs, is `noCall`.
+   */
+  private heldAndActive(number: string, named: TwoCalls): HeldAndActive {
     const { reg } = this.p;
     const calls = reg.callsOf(number);
-    const active = calls.find((c) => ['connected', 'initiated'].includes(reg.partyOf(c, number)?.state ?? ''));
+    const active =
+      named.activeCallId !== undefined
+        ? reg.deviceCall(number, ['connected', 'initiated'], named.activeCallId).call
+        : calls.find((c) => c.id !== named.heldCallId && ['connected', 'initiated'].includes(reg.partyOf(c, number)?.state ?? ''));
     if (!active) throw new CoreError('noCall', `no active call at ${number}`);
     const held =
-      (active.consultFor !== undefined ? calls.find((c) => c.id === active.consultFor && reg.partyOf(c, number)?.state === 'hold') : undefined) ??
-      calls.find((c) => c !== active && reg.partyOf(c, number)?.state === 'hold');
-    if (!held) throw new CoreError('noCall', `no held call at ${number}`);
+      named.heldCallId !== undefined
+        ? reg.deviceCall(number, ['hold'], named.heldCallId).call
+        : ((active.consultFor !== undefined ? calls.find((c) => c.id === active.consultFor && reg.partyOf(c, number)?.state === 'hold') : undefined) ??
+          calls.find((c) => c !== active && reg.partyOf(c, number)?.state === 'hold'));
+    if (!held || held === active) throw new CoreError('noCall', `no held call at ${number}`);
     const heldParty = reg.partyOf(held, number);
     const activeParty = reg.partyOf(active, number);
     if (!heldParty || !activeParty) throw new CoreError('noCall');
@@ -53,10 +73,10 @@ export class CallConsult {
    * Consultative transfer: the consulted parties replace the device in the held call. The consultation call ends
    * first, then the held call reports the transfer (QMI 7.1 events 5–7).
    */
-  transfer(number: string): Call {
+  transfer(number: string, calls: TwoCalls = {}): Call {
     this.cc.assertUp('pbxLink');
     const { reg, ending } = this.p;
-    const { held, heldParty, active, activeParty } = this.heldAndActive(number);
+    const { held, heldParty, active, activeParty } = this.heldAndActive(number, calls);
     const moved = reg.activeParties(active).filter((p) => p !== activeParty);
     if (moved.length === 0) throw new CoreError('noCall', 'the consultation has no other party');
     // The device leaves the consultation while the consulted legs are still in it (its history names them), the legs
@@ -86,10 +106,10 @@ export class CallConsult {
    * Merges the consultation into the held call: everyone talks together (QMI 7.3). The consultation ends through the
    * same path as any call, reported as `merged`; its own recording and monitoring end with it.
    */
-  conference(number: string): Call {
+  conference(number: string, calls: TwoCalls = {}): Call {
     this.cc.assertUp('pbxLink');
     const { reg, ending } = this.p;
-    const { held, heldParty, active, activeParty } = this.heldAndActive(number);
+    const { held, heldParty, active, activeParty } = this.heldAndActive(number, calls);
     const moved = reg.activeParties(active).filter((p) => p !== activeParty);
     if (moved.length === 0 || moved.some((p) => p.state !== 'connected')) throw new CoreError('noCall', 'the consultation is not connected');
     // Issue 8: the device's history record of the consultation names the consulted party, so it closes before the
@@ -120,9 +140,9 @@ export class CallConsult {
   }
 
   /** Swaps the device's connected and held calls. */
-  alternate(number: string): Call {
+  alternate(number: string, calls: TwoCalls = {}): Call {
     this.cc.assertUp('pbxLink');
-    const { held, heldParty, active, activeParty } = this.heldAndActive(number);
+    const { held, heldParty, active, activeParty } = this.heldAndActive(number, calls);
     if (activeParty.state !== 'connected') throw new CoreError('noCall', 'the active call is not connected');
     this.p.control.holdParty(active, activeParty);
     this.p.control.retrieveParty(held, heldParty);
@@ -130,9 +150,9 @@ export class CallConsult {
   }
 
   /** Ends the active (consultation) call and retrieves the held one. */
-  reconnect(number: string): Call {
+  reconnect(number: string, calls: TwoCalls = {}): Call {
     this.cc.assertUp('pbxLink');
-    const { held, heldParty, active, activeParty } = this.heldAndActive(number);
+    const { held, heldParty, active, activeParty } = this.heldAndActive(number, calls);
     this.p.ending.leave(active, activeParty, 'normal');
     this.p.control.retrieveParty(held, heldParty);
     return held;

@@ -16,7 +16,7 @@
 import type { ContactCenter } from '../center.js';
 import type { Call, MonitorSession, Party, Recording } from '../model.js';
 import { CallAcd } from './acd.js';
-import { CallConsult } from './consult.js';
+import { CallConsult, type TwoCalls } from './consult.js';
 import { CallControl } from './control.js';
 import { CallDelivery } from './delivery.js';
 import { CallEnding } from './ending.js';
@@ -123,20 +123,21 @@ export class Telephony {
     return this.consults.consult(number, target, opts);
   }
 
-  transfer(number: string): Call {
-    return this.consults.transfer(number);
+  /** Consultative transfer; `calls` may name the held and the active call (see TwoCalls). */
+  transfer(number: string, calls: TwoCalls = {}): Call {
+    return this.consults.transfer(number, calls);
   }
 
-  conference(number: string): Call {
-    return this.consults.conference(number);
+  conference(number: string, calls: TwoCalls = {}): Call {
+    return this.consults.conference(number, calls);
   }
 
-  alternate(number: string): Call {
-    return this.consults.alternate(number);
+  alternate(number: string, calls: TwoCalls = {}): Call {
+    return this.consults.alternate(number, calls);
   }
 
-  reconnect(number: string): Call {
-    return this.consults.reconnect(number);
+  reconnect(number: string, calls: TwoCalls = {}): Call {
+    return this.consults.reconnect(number, calls);
   }
 
   divert(number: string, target: string, callId?: string): Call {
