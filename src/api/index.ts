@@ -192,7 +192,8 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
         ...(b.priority !== undefined ? { priority: b.priority } : {}),
         ...(b.skills ? { skills: b.skills } : {}),
       });
-      return { callId: call.id, sipCallId: call.sipCallId };
+      // A number that is neither a queue, an extension nor external fails at once as unobtainable: say so.
+      return { callId: call.id, sipCallId: call.sipCallId, state: call.state, ...(call.cause !== undefined ? { cause: call.cause } : {}) };
     });
     route('POST', '/api/v1/calls/:callId/hangup', 'The external (or named) party hangs up', S.Hangup, 200, (req) => {
       const b = parseBody(S.Hangup, req.body);

@@ -38,6 +38,7 @@ import type {
   Queue,
   RequestableAgentState,
 } from './model.js';
+import { destinationOf, DIALLABLE, type Destination, type NumberingPlan } from './numbering.js';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options.js';
 import { agentStateDurations, newAgentStats, type AgentStats, type QueueStats } from './stats.js';
 import { agentSnapshot, queueSnapshot, type AgentSnapshot, type QueueSnapshot } from './views.js';
@@ -68,12 +69,15 @@ export class ContactCenter {
   private readonly faults = new Set<FaultComponent>();
   private readonly agentStates: AgentStates;
   private phoneHost = 10;
+  /** The numbering plan from the fixture (what is external, what is unobtainable). */
+  readonly numbering: NumberingPlan;
 
   constructor(fixture: CenterFixture, opts: CoreOptions = {}) {
     this.clock = opts.clock ?? new SystemClock();
     this.ids = new IdSource(opts.seed);
     this.bus = new EventBus(opts.onListenerError);
     this.options = resolveCoreOptions(opts);
+    this.numbering = { ...fixture.numbering };
     this.historyStore = new History(this.options.historyLimit);
     this.agentStates = new AgentStates(this);
     this.routing = new Router(this, this.options.defaultHandleSec);
@@ -253,6 +257,11 @@ export class ContactCenter {
     return this.devices.has(number);
   }
 
+  /** What a dialled number reaches: a phone queue, a device, the outside world, or nothing (numbering.ts). */
+  destinationOf(number: string): Destination {
+    return destinationOf(this, this.numbering, number);
+  }
+
   setDnd(number: string, on: boolean): void {
     const d = this.device(number);
     this.assertUp('pbxLink');
@@ -274,7 +283,7 @@ export class ContactCenter {
   setForward(number: string, type: ForwardType, destination: string, on: boolean): void {
     const d = this.device(number);
     this.assertUp('pbxLink');
-    if (on && !/^\+?[0-9*#]{1,32}$/.test(destination)) throw new CoreError('invalidArgument', 'forward destination');
+    if (on && !DIALLABLE.test(destination)) throw new CoreError('invalidArgument', 'forward destination');
     if (on && destination === number) throw new CoreError('invalidArgument', 'a device cannot forward to itself');
     const existing = d.forwards.find((f) => f.type === type);
     const forward: Forward = { type, number: on ? destination : existing?.number ?? destination, on };

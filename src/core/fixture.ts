@@ -49,6 +49,10 @@ export const CenterFixture = z
     queues: z.array(QueueFixture),
     devices: z.array(z.object({ number: z.string().regex(/^\+?[0-9]{1,20}$/) })).default([]),
     directory: z.array(DirectoryFixture).default([]),
+    /** The numbering plan (core/numbering.ts): what counts as an external number. */
+    numbering: z
+      .object({ trunkPrefix: z.string().regex(/^[0-9*#]{0,8}$/).default('0'), externalMinDigits: z.number().int().min(1).max(32).default(7) })
+      .default({ trunkPrefix: '0', externalMinDigits: 7 }),
     /** Routing defaults: every agent's capacity per item channel (1 each unless set: one contact at a time). */
     routing: z.object({ capacity: capacity.default({}) }).default({ capacity: {} }),
     /** Interface-specific sections (routing points, tenants, QM users …); each interface validates its own. */

@@ -19,3 +19,4 @@ export { Router, type ContactHost, type Routable } from './routing/router.js';
 export type { RoutingRequest, ForcedAgentRequest } from './routing/inputs.js';
 export type { TypeOptions } from './routing/capacity.js';
 export type { AgentFigures, QueueFigures } from './routing/figures.js';
+export { DEFAULT_NUMBERING, DIALLABLE, type Destination, type NumberingPlan } from './numbering.js';

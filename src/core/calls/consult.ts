@@ -6,7 +6,7 @@
 import type { ContactCenter } from '../center.js';
 import { CoreError } from '../errors.js';
 import type { Call, Party } from '../model.js';
-import { NUMBER } from './delivery.js';
+import { DIALLABLE } from '../numbering.js';
 import type { CallOptions } from './options.js';
 import type { CallParts } from './parts.js';
 
@@ -38,8 +38,7 @@ export class CallConsult {
   /** Holds the device's connected call and dials a consultation call. */
   consult(number: string, target: string, opts: CallOptions = {}): Call {
     this.cc.assertUp('pbxLink');
-    if (!NUMBER.test(target) || target === number) throw new CoreError('invalidArgument', `consulted number ${target}`);
-    this.p.delivery.assertReachable(target);
+    if (!DIALLABLE.test(target) || target === number) throw new CoreError('invalidArgument', `consulted number ${target}`);
     const { call: held, party } = this.p.reg.deviceCall(number, ['connected'], opts.consultFor);
     this.p.control.holdParty(held, party);
     return this.p.delivery.makeCall(number, target, { ...opts, consultFor: held.id });

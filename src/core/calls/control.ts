@@ -6,7 +6,7 @@
 import type { ContactCenter } from '../center.js';
 import { CoreError } from '../errors.js';
 import type { Call, Party } from '../model.js';
-import { NUMBER } from './delivery.js';
+import { DIALLABLE } from '../numbering.js';
 import type { CallParts } from './parts.js';
 import { ACTIVE } from './registry.js';
 
@@ -95,7 +95,7 @@ export class CallControl {
   divert(number: string, target: string, callId?: string): Call {
     this.cc.assertUp('pbxLink');
     const { reg } = this.p;
-    if (!NUMBER.test(target) || target === number) throw new CoreError('invalidArgument', `divert destination ${target}`);
+    if (!DIALLABLE.test(target) || target === number) throw new CoreError('invalidArgument', `divert destination ${target}`);
     this.p.delivery.assertReachable(target);
     const { call, party } = reg.deviceCall(number, ['alerting', 'connected'], callId);
     if (reg.partyOf(call, target)) throw new CoreError('invalidArgument', `${target} is already in the call`);
@@ -128,7 +128,10 @@ export class CallControl {
   addParty(number: string, added: string, callId?: string): Call {
     this.cc.assertUp('pbxLink');
     const { reg, delivery } = this.p;
-    if (!NUMBER.test(added) || added === number) throw new CoreError('invalidArgument', `added number ${added}`);
+    if (!DIALLABLE.test(added) || added === number) throw new CoreError('invalidArgument', `added number ${added}`);
+    const to = this.cc.destinationOf(added);
+    if (to === 'queue') throw new CoreError('invalidArgument', 'a queue cannot be added to a call');
+    if (to === 'unobtainable') throw new CoreError('destinationUnknown', added);
     const { call } = reg.deviceCall(number, ['connected', 'hold'], callId);
     if (reg.partyOf(call, added)) throw new CoreError('invalidState', `${added} is already in the call`);
     const dev = this.cc.devices.get(added);

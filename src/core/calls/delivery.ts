@@ -7,13 +7,13 @@ import type { ContactCenter } from '../center.js';
 import { CoreError } from '../errors.js';
 import type { Agent, Call, CallCause, Device, Forward, Party, Queue } from '../model.js';
 import { chosenCallId } from '../ids.js';
+import { DIALLABLE } from '../numbering.js';
 import { routingInputs } from '../routing/inputs.js';
 import { addTally } from '../stats.js';
 import type { CallOptions } from './options.js';
 import type { CallParts } from './parts.js';
 import { ACTIVE } from './registry.js';
 
-export const NUMBER = /^\+?[0-9*#]{1,32}$/;
 const MAX_REDIRECTS = 5;
 
 export class CallDelivery {
@@ -22,10 +22,12 @@ export class CallDelivery {
     private readonly p: CallParts,
   ) {}
 
-  /** Checks, without changing anything, that a destination can be delivered to. */
+  /**
+   * Checks, without changing anything, that a call can be sent to `to` (divert, add party): `destinationUnknown` for
+   * a number the numbering plan says is unobtainable. Dialling such a number instead makes a call that fails.
+   */
   assertReachable(to: string): void {
-    if (this.cc.queueAt(to)?.channel === 'phone' || this.cc.isInternal(to)) return;
-    if (!NUMBER.test(to)) throw new CoreError('destinationUnknown', to);
+    if (this.cc.destinationOf(to) === 'unobtainable') throw new CoreError('destinationUnknown', to);
   }
 
   /** Options with a caller-chosen call id checked (changes nothing: every check comes before the call exists). */
@@ -37,9 +39,9 @@ export class CallDelivery {
   /** An external party calls a queue number or an extension (the simulated world's side). */
   inbound(from: string, to: string, opts: CallOptions = {}): Call {
     this.cc.assertUp('pbxLink');
-    if (!NUMBER.test(from)) throw new CoreError('invalidArgument', `caller number ${from}`);
+    if (!DIALLABLE.test(from)) throw new CoreError('invalidArgument', `caller number ${from}`);
     if (this.cc.isInternal(from)) return this.makeCall(from, to, opts);
-    this.assertReachable(to);
+    if (!DIALLABLE.test(to)) throw new CoreError('destinationUnknown', to);
     const routing = routingInputs(this.cc, opts);
     const { reg } = this.p;
     const call = reg.create('inbound', to, this.withCallId(opts), routing);
@@ -54,14 +56,12 @@ export class CallDelivery {
     this.cc.assertUp('pbxLink');
     const dev = this.cc.device(from);
     const { reg } = this.p;
-    if (!NUMBER.test(to)) throw new CoreError('invalidArgument', `called number ${to}`);
+    if (!DIALLABLE.test(to)) throw new CoreError('invalidArgument', `called number ${to}`);
     if (to === from) throw new CoreError('invalidArgument', 'a device cannot call itself');
     if (!dev.multiLine && reg.deviceBusy(from)) throw new CoreError('invalidState', `device ${from} is in a call`);
-    this.assertReachable(to);
     const routing = routingInputs(this.cc, opts);
     const chosen = this.withCallId(opts);
-    const internal = this.cc.isInternal(to) || this.cc.queueAt(to) !== undefined;
-    const call = reg.create(internal ? 'internal' : 'outbound', to, chosen, routing);
+    const call = reg.create(this.cc.destinationOf(to) === 'external' ? 'outbound' : 'internal', to, chosen, routing);
     const caller = reg.join(call, from, 'caller', 'initiated');
     const agent = this.cc.agentAt(from);
     const stats = this.cc.statsOf(agent?.userId);
@@ -76,16 +76,24 @@ export class CallDelivery {
     return call;
   }
 
-  /** Sends the call to a number: a phone queue, a device (with its forwards), or the outside world. */
+  /**
+   * Sends the call to a number: a phone queue, a device (with its forwards), or the outside world; a number the
+   * numbering plan cannot place fails the call as unobtainable (issue 8: it never rings for ever).
+   */
   deliver(call: Call, to: string, from: Party): void {
-    const queue = this.cc.queueAt(to);
-    if (queue && queue.channel === 'phone') return this.p.acd.enqueue(call, queue);
-    const dev = this.cc.devices.get(to);
-    if (dev) return this.alertDevice(call, dev, from);
-    if (!NUMBER.test(to)) return this.fail(call, 'destNotObtainable');
-    const party = this.p.reg.join(call, to, 'called', 'alerting');
-    this.p.reg.emit('alerting', call, [party]);
-    this.scheduleExternalAnswer(call, party);
+    switch (this.cc.destinationOf(to)) {
+      case 'queue':
+        return this.p.acd.enqueue(call, this.cc.queue(to));
+      case 'device':
+        return this.alertDevice(call, this.cc.device(to), from);
+      case 'external': {
+        const party = this.p.reg.join(call, to, 'called', 'alerting');
+        this.p.reg.emit('alerting', call, [party]);
+        return this.scheduleExternalAnswer(call, party);
+      }
+      case 'unobtainable':
+        return this.fail(call, 'destNotObtainable');
+    }
   }
 
   scheduleExternalAnswer(call: Call, party: Party): void {
