@@ -306,6 +306,11 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
       traffic.stop();
       return { traffic: null, generated: traffic.generated };
     });
+    route('POST', '/api/v1/reset', 'The world back to the fixture: calls and items end, agents and devices as configured; subscriptions stay', undefined, 200, () => {
+      // Generated traffic is part of the simulated world, not of the fixture: it stops too.
+      traffic.stop();
+      return cc.reset();
+    });
     route('GET', '/api/v1/history', 'Call and agent history', undefined, 200, (req) => {
       const q = z.object({ deviceNumber: z.string().max(32).optional(), userId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }).safeParse(req.query);
       if (!q.success) throw new ApiError(400, 'invalidArgument', 'query');

@@ -66,6 +66,15 @@ export class AgentStates {
     if (state === 'ready') this.cc.routing.dispatchAgent(agent);
   }
 
+  /** Reset: the ready-agent order becomes this order (longest idle first), for the agents who are ready. */
+  reorder(userIds: string[]): void {
+    this.ready.clear();
+    for (const id of userIds) {
+      const a = this.cc.agents.get(id);
+      if (a?.state === 'ready') this.ready.set(id, a);
+    }
+  }
+
   /** Wrap-up ends by itself after the agent's (or its driver's) wrap-up time; returns that time in seconds. */
   private armWrapUp(agent: Agent): number | undefined {
     const wrap = agent.driver ? agent.driver.wrapUpSec : agent.wrapUpSec;

@@ -10,6 +10,7 @@
  * | calls, their recording and monitoring state | calls/ (`telephony`) |
  * | work items (e-mail, chat, action items, open media) | items.ts (`items`) |
  * | agent state machine, ready-agent order | agents.ts |
+ * | devices and their features (DND, forwards, message waiting) | devices.ts |
  * | directory, history | directory.ts, history.ts |
  * | options, fixture loading | options.ts, world.ts |
  */
@@ -38,12 +39,13 @@ import type {
   Queue,
   RequestableAgentState,
 } from './model.js';
-import { destinationOf, DIALLABLE, type Destination, type NumberingPlan } from './numbering.js';
+import { Devices } from './devices.js';
+import { destinationOf, type Destination, type NumberingPlan } from './numbering.js';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options.js';
-import { agentStateDurations, newAgentStats, type AgentStats, type QueueStats } from './stats.js';
+import { agentStateDurations, newAgentStats, newQueueStats, type AgentStats, type QueueStats } from './stats.js';
 import { agentSnapshot, queueSnapshot, type AgentSnapshot, type QueueSnapshot } from './views.js';
 import { Router } from './routing/router.js';
-import { loadWorld } from './world.js';
+import { fixtureDirectory, loadWorld, restoreWorld } from './world.js';
 
 const FAULT_ERRORS = { pbxLink: 'pbxLinkDown', router: 'routerDown', agentServer: 'agentServerDown', callDispatcher: 'callDispatcherDown' } as const;
 
@@ -59,7 +61,9 @@ export class ContactCenter {
 
   readonly agents = new Map<string, Agent>();
   private readonly agentsByExtension = new Map<string, Agent>();
-  readonly devices = new Map<string, Device>();
+  private readonly deviceStore = new Devices(this);
+  /** Devices by number (extensions, routing points …). */
+  readonly devices = this.deviceStore.byNumber;
   readonly queues = new Map<string, Queue>();
   private readonly queuesByAddress = new Map<string, Queue>();
   private readonly directory = new Directory();
@@ -68,7 +72,8 @@ export class ContactCenter {
   private readonly queueStatsById = new Map<string, QueueStats>();
   private readonly faults = new Set<FaultComponent>();
   private readonly agentStates: AgentStates;
-  private phoneHost = 10;
+  /** The fixture the world was built from (reset restores it). */
+  private readonly fixture: CenterFixture;
   /** The numbering plan from the fixture (what is external, what is unobtainable). */
   readonly numbering: NumberingPlan;
 
@@ -83,7 +88,9 @@ export class ContactCenter {
     this.routing = new Router(this, this.options.defaultHandleSec);
     this.telephony = new Telephony(this);
     this.items = new Items(this);
-    this.directory.load(loadWorld(this, fixture));
+    this.fixture = fixture;
+    loadWorld(this, fixture);
+    this.directory.load(fixtureDirectory(fixture));
   }
 
   now(): number {
@@ -229,28 +236,14 @@ export class ContactCenter {
 
   // ---------------------------------------------------------------- devices
 
+  /** The device with this number, created (without an agent, features off) when there is none. */
   ensureDevice(number: string): Device {
-    let d = this.devices.get(number);
-    if (!d) {
-      const host = this.phoneHost++;
-      d = {
-        number,
-        dnd: false,
-        msgWaiting: false,
-        forwards: [],
-        ip: `${this.options.phoneNet}${host % 250}`,
-        port: 20000 + (host % 1000) * 2,
-        noAnswerSec: this.options.noAnswerSec,
-      };
-      this.devices.set(number, d);
-    }
-    return d;
+    return this.deviceStore.ensure(number);
   }
 
+  /** A device; `unknownDevice` otherwise. */
   device(number: string): Device {
-    const d = this.devices.get(number);
-    if (!d) throw new CoreError('unknownDevice', number);
-    return d;
+    return this.deviceStore.get(number);
   }
 
   isInternal(number: string): boolean {
@@ -262,45 +255,18 @@ export class ContactCenter {
     return destinationOf(this, this.numbering, number);
   }
 
+  /** Do-not-disturb on or off (`pbxLinkDown` while the link is down). */
   setDnd(number: string, on: boolean): void {
-    const d = this.device(number);
-    this.assertUp('pbxLink');
-    if (d.dnd === on) return;
-    d.dnd = on;
-    this.emitDevice(d, 'dnd');
-    const agent = this.agentAt(number);
-    if (!on && agent?.state === 'ready') this.routing.dispatchAgent(agent);
+    this.deviceStore.setDnd(number, on);
   }
 
   setMsgWaiting(number: string, on: boolean): void {
-    const d = this.device(number);
-    if (d.msgWaiting === on) return;
-    d.msgWaiting = on;
-    this.emitDevice(d, 'msgWaiting');
+    this.deviceStore.setMsgWaiting(number, on);
   }
 
   /** Activates (on) or deactivates (off) one forward type. Turning a type on replaces its previous destination. */
   setForward(number: string, type: ForwardType, destination: string, on: boolean): void {
-    const d = this.device(number);
-    this.assertUp('pbxLink');
-    if (on && !DIALLABLE.test(destination)) throw new CoreError('invalidArgument', 'forward destination');
-    if (on && destination === number) throw new CoreError('invalidArgument', 'a device cannot forward to itself');
-    const existing = d.forwards.find((f) => f.type === type);
-    const forward: Forward = { type, number: on ? destination : existing?.number ?? destination, on };
-    d.forwards = d.forwards.filter((f) => f.type !== type);
-    if (on) d.forwards.push(forward);
-    this.emitDevice(d, 'forward', forward);
-  }
-
-  private emitDevice(d: Device, change: 'dnd' | 'forward' | 'msgWaiting', forward?: Forward): void {
-    this.bus.emit(this.now(), () => ({
-      type: 'device',
-      number: d.number,
-      change,
-      dnd: d.dnd,
-      msgWaiting: d.msgWaiting,
-      ...(forward ? { forward: { ...forward } } : {}),
-    }));
+    this.deviceStore.setForward(number, type, destination, on);
   }
 
   // ---------------------------------------------------------------- queues
@@ -383,6 +349,34 @@ export class ContactCenter {
 
   activeCalls(): Call[] {
     return this.telephony.activeCalls();
+  }
+
+  /**
+   * Back to the fixture between test cases (issue 8): every call ends and every open work item is cancelled, with
+   * their events, so each interface clears its own state; faults clear; devices lose DND, forwards and message
+   * waiting; queues and agents are as configured (state, queues, skills, capacity, driver); routing options,
+   * directory changes, history and statistics are forgotten, and so are ended call and item ids (a seed example's
+   * CallID can be used again). Recordings stay (they are the archive), and so do the interfaces' subscriptions. Ends
+   * with one `reset` event. Returns how many calls and items it ended.
+   */
+  reset(): { calls: number; items: number } {
+    const ended = this.routing.whilePaused(() => {
+      const calls = this.telephony.reset();
+      const items = this.items.reset();
+      for (const c of [...this.faults]) this.setFault(c, false);
+      this.deviceStore.reset();
+      restoreWorld(this, this.fixture);
+      return { calls, items };
+    });
+    this.agentStates.reorder(this.fixture.agents.map((a) => a.userId));
+    this.routing.reset();
+    this.directory.load(fixtureDirectory(this.fixture));
+    this.historyStore.clear();
+    const now = this.now();
+    for (const id of this.agentStatsById.keys()) this.agentStatsById.set(id, newAgentStats(now));
+    for (const id of this.queueStatsById.keys()) this.queueStatsById.set(id, newQueueStats(now));
+    this.bus.emit(now, () => ({ type: 'reset' }));
+    return ended;
   }
 
   /** Stops every timer the core owns (gateway shutdown). */

@@ -141,6 +141,11 @@ export interface RecordingEvent {
   callId: string;
 }
 
+/** The world went back to its fixture (ContactCenter.reset); the calls and items it ended were reported before. */
+export interface ResetEvent {
+  type: 'reset';
+}
+
 export interface FaultEvent {
   type: 'fault';
   component: FaultComponent;
@@ -155,7 +160,8 @@ export type DomainEventBody =
   | QueueEvent
   | ItemEvent
   | RecordingEvent
-  | FaultEvent;
+  | FaultEvent
+  | ResetEvent;
 
 export type DomainEvent = DomainEventBody & { seq: number; at: number };
 

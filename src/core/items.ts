@@ -346,6 +346,18 @@ export class Items implements ContactHost {
     return n;
   }
 
+  /** Reset: every open item is cancelled (one event each), then every item is forgotten. Returns how many were open. */
+  reset(): number {
+    let n = 0;
+    for (const item of this.items.values()) {
+      if (TERMINAL_ITEM_STATES.includes(item.state)) continue;
+      this.end(item, 'cancelled');
+      n++;
+    }
+    this.items.clear();
+    return n;
+  }
+
   shutdown(): void {
     for (const i of this.items.values()) this.clearTimers(i);
   }

@@ -234,6 +234,11 @@ export class CallRegistry {
     call.timers.clear();
   }
 
+  /** Reset: ended ids are forgotten, so they may be chosen again. */
+  forgetEnded(): void {
+    this.ended.clear();
+  }
+
   shutdown(): void {
     for (const c of this.calls.values()) this.clearTimers(c);
   }

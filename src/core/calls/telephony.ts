@@ -228,6 +228,14 @@ export class Telephony {
     this.p.monitors.stopAllOf(owner);
   }
 
+  /** Reset: every call ends for everyone (cause normal, one ended event each); ended ids are forgotten. */
+  reset(): number {
+    const calls = this.p.reg.all();
+    for (const call of calls) this.p.ending.endCall(call, 'normal');
+    this.p.reg.forgetEnded();
+    return calls.length;
+  }
+
   shutdown(): void {
     this.p.reg.shutdown();
   }

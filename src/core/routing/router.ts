@@ -46,6 +46,8 @@ export class Router {
   private readonly forcedTimers = new Map<string, { queueId: string; timer: TimerHandle }>();
   private readonly dispatching = new Set<string>();
   private readonly again = new Set<string>();
+  /** While true (a reset in progress) nothing is offered. */
+  private paused = false;
   /** Bumped on every change of any waiting list, so a dispatch pass notices changes made while it offered. */
   private version = 0;
 
@@ -146,9 +148,20 @@ export class Router {
     return queue.channel === 'openmedia' && this.cc.isDown('router');
   }
 
+  /** Runs `fn` with dispatching paused: agents freed meanwhile are offered nothing (reset). */
+  whilePaused<T>(fn: () => T): T {
+    const was = this.paused;
+    this.paused = true;
+    try {
+      return fn();
+    } finally {
+      this.paused = was;
+    }
+  }
+
   /** Offers waiting contacts of a queue, in order, to the agents chosen for them. */
   dispatch(queue: Queue): void {
-    if (queue.waiting.length === 0 || this.blocked(queue)) return;
+    if (this.paused || queue.waiting.length === 0 || this.blocked(queue)) return;
     if (this.dispatching.has(queue.id)) {
       // Re-entered while offering (a listener acted): the running pass starts over when it is done.
       this.again.add(queue.id);
