@@ -33,7 +33,6 @@ import type {
   Device,
   DirectoryEntry,
   FaultComponent,
-  Forward,
   ForwardType,
   HistoryRecord,
   Queue,
@@ -294,11 +293,6 @@ export class ContactCenter {
     this.bus.emit(this.now(), () => ({ type: 'queue', queueId: q.id, waiting: q.waiting.length, open: q.open }));
   }
 
-  /** 1-based position of a waiting contact, 0 when it is not waiting. */
-  queuePosition(queueId: string, contactId: string): number {
-    return this.routing.position(queueId, contactId);
-  }
-
   // ---------------------------------------------------------------- directory and history
 
   /** Name of a number from the directory (global and shared first, then the given user's private directories). */
@@ -323,10 +317,6 @@ export class ContactCenter {
   /** Replaces a user's private directory as a whole (TelServices updateUserDirectory). */
   updateUserDirectory(owner: string, directoryName: string, entries: DirectoryInput[]): void {
     this.directory.replacePrivate(owner, directoryName, entries);
-  }
-
-  directoryEntries(): readonly DirectoryEntry[] {
-    return this.directory.all();
   }
 
   addHistory(r: Omit<HistoryRecord, 'reference' | 'at'> & { at?: number; reference?: number }): void {

@@ -67,8 +67,4 @@ export class Directory {
   searchNumber(number: string, userId?: string): DirectoryEntry[] {
     return this.visible(userId).filter((e) => e.number === number.trim());
   }
-
-  all(): readonly DirectoryEntry[] {
-    return this.entries;
-  }
 }

@@ -189,14 +189,6 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
-  get hasListeners(): boolean {
-    return this.listeners.size > 0;
-  }
-
-  get lastSeq(): number {
-    return this.seq;
-  }
-
   /**
    * `build` runs only when somebody listens, so an unobserved core pays nothing for snapshots; it runs at once (the
    * snapshot is of the state at emit time) even when delivery is deferred.

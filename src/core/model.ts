@@ -222,6 +222,8 @@ export interface Call {
   acd: boolean;
   /** A consultation call made from the held call with this id. */
   consultFor?: string;
+  /** The queue whose contact this outgoing call serves: a consultation of an ACD call (an agent's ACD outgoing call). */
+  forQueue?: string;
   conference: boolean;
   attached: Record<string, string>;
   routing: RoutingInputs;

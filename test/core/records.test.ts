@@ -56,6 +56,26 @@ describe('history and statistics', () => {
     expect(s.directCallMs).toBe(10_000);
   });
 
+  it('counts a consultation made while serving a queue call as the agent\'s ACD outgoing call', () => {
+    const { cc, clock } = makeCenter();
+    for (const u of ['MAIJA', 'ANNA']) cc.setAgentState(u, 'notReady');
+    const acd = cc.telephony.inbound('+35840111222', '2001');
+    cc.telephony.answer('1101');
+    const consult = cc.telephony.consult('1101', '+35891234567');
+    expect(consult.forQueue).toBe('2001');
+    cc.telephony.externalAnswer(consult.id);
+    clock.advance(7000);
+    cc.telephony.reconnect('1101');
+    const direct = cc.telephony.makeCall('1103', '+35891234567');
+    cc.telephony.hangup(direct.id);
+    cc.telephony.hangup(acd.id);
+    const s = cc.agentStats('HARRI');
+    expect(s.outgoingOriginated).toBe(1);
+    expect(s.acdOutgoingOriginated).toBe(1);
+    expect(s.acdOutgoingConnected).toEqual({ count: 1, totalMs: 7000, maxMs: 7000 });
+    expect(cc.agentStats('PEKKA')).toMatchObject({ outgoingOriginated: 1, acdOutgoingOriginated: 0 });
+  });
+
   it('accrues agent state durations including the open interval', () => {
     const { cc, clock } = makeCenter();
     clock.advance(5000);

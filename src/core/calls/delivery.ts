@@ -63,9 +63,14 @@ export class CallDelivery {
     const chosen = this.withCallId(opts);
     const call = reg.create(this.cc.destinationOf(to) === 'external' ? 'outbound' : 'internal', to, chosen, routing);
     const caller = reg.join(call, from, 'caller', 'initiated');
+    const served = opts.consultFor !== undefined ? reg.find(opts.consultFor) : undefined;
+    if (served?.acd && served.queueId !== undefined) call.forQueue = served.queueId;
     const agent = this.cc.agentAt(from);
     const stats = this.cc.statsOf(agent?.userId);
-    if (stats) stats.outgoingOriginated += 1;
+    if (stats) {
+      stats.outgoingOriginated += 1;
+      if (call.forQueue !== undefined) stats.acdOutgoingOriginated += 1;
+    }
     if (agent) this.occupy(agent);
     reg.emit('created', call, [caller], { actor: from });
     reg.emit('dialled', call, [caller], { actor: from, target: to });

@@ -72,6 +72,7 @@ export class CallEnding {
           if (call.acd) addTally(stats.acdIncomingConnected, connectedMs);
         } else {
           addTally(stats.outgoingConnected, connectedMs);
+          if (call.forQueue !== undefined) addTally(stats.acdOutgoingConnected, connectedMs);
         }
         if (!call.acd) stats.directCallMs += connectedMs;
       }

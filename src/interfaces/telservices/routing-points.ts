@@ -233,12 +233,13 @@ export class RoutingPoints {
       incomingConnected: q.answered,
       alerting: q.alerting,
       connected: q.connected,
-      outgoingOriginated: q.outgoingPerformed,
-      outgoingConnected: q.outgoingConnected,
-      outgoingIntended: q.outgoingIntended,
-      outgoingPerformed: q.outgoingPerformed,
-      outgoingRetried: q.outgoingRetried,
-      outgoingFailed: q.outgoingFailed,
+      // An inbound routing point places no calls: outgoing counters are a campaign's (campaignTotals).
+      outgoingOriginated: 0,
+      outgoingConnected: newTally(),
+      outgoingIntended: 0,
+      outgoingPerformed: 0,
+      outgoingRetried: 0,
+      outgoingFailed: 0,
     };
   }
 
