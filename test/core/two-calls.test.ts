@@ -1,7 +1,7 @@
 /** Issue 7 point 5: transfer, conference, alternate and reconnect can name the held and the active call. */
 import { describe, expect, it } from 'vitest';
-import { CoreError, type ContactCenter } from '../../src/core/index.js';
-import { makeCenter } from './helpers.js';
+import type { ContactCenter } from '../../src/core/index.js';
+import { errorCode, makeCenter } from './helpers.js';
 
 /** 1101 holds a customer call and a call with 1102, and talks with 1103. */
 function threeCalls(cc: ContactCenter) {
@@ -46,21 +46,13 @@ describe('naming both calls', () => {
     const { cc, events } = makeCenter();
     const { customer, maija, pekka } = threeCalls(cc);
     const before = events.length;
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return e instanceof CoreError ? e.code : 'other';
-      }
-      return 'none';
-    };
-    expect(code(() => cc.telephony.transfer('1101', { heldCallId: pekka.id }))).toBe('noCall');
-    expect(code(() => cc.telephony.transfer('1101', { activeCallId: customer.id }))).toBe('noCall');
-    expect(code(() => cc.telephony.transfer('1101', { heldCallId: maija.id, activeCallId: maija.id }))).toBe('noCall');
+    expect(errorCode(() => cc.telephony.transfer('1101', { heldCallId: pekka.id }))).toBe('noCall');
+    expect(errorCode(() => cc.telephony.transfer('1101', { activeCallId: customer.id }))).toBe('noCall');
+    expect(errorCode(() => cc.telephony.transfer('1101', { heldCallId: maija.id, activeCallId: maija.id }))).toBe('noCall');
     expect(events.length).toBe(before);
     cc.telephony.hangup(customer.id);
     const after = events.length;
-    expect(code(() => cc.telephony.alternate('1101', { heldCallId: customer.id }))).toBe('callGone');
+    expect(errorCode(() => cc.telephony.alternate('1101', { heldCallId: customer.id }))).toBe('callGone');
     expect(events.length).toBe(after);
   });
 });

@@ -72,25 +72,20 @@ describe('typed call event fields', () => {
 });
 
 describe('history of a consultation that leaves (issue 8)', () => {
-  it('keeps the consulted party on the consulting device when the consultation is merged into a conference', () => {
-    const { cc } = makeCenter();
-    cc.telephony.inbound('+35840111222', '1101');
-    cc.telephony.answer('1101');
-    const consult = cc.telephony.consult('1101', '1102');
-    cc.telephony.answer('1102');
-    cc.telephony.conference('1101');
-    const rec = cc.history({ deviceNumber: '1101' }).find((r) => r.reference === consult.reference);
-    expect(rec).toMatchObject({ otherParty: '1102', otherName: 'Maija Korhonen', cause: 'conference', isOutgoing: true });
-  });
-
-  it('keeps the consulted party on the transferring device after a consultative transfer', () => {
-    const { cc } = makeCenter();
-    cc.telephony.inbound('+35840111222', '1101');
-    cc.telephony.answer('1101');
-    const consult = cc.telephony.consult('1101', '1103');
-    cc.telephony.answer('1103');
-    cc.telephony.transfer('1101');
-    const rec = cc.history({ deviceNumber: '1101' }).find((r) => r.reference === consult.reference);
-    expect(rec).toMatchObject({ otherParty: '1103', cause: 'transfer' });
-  });
+  const cases = [
+    { how: 'merged into a conference', end: 'conference', consulted: '1102', name: 'Maija Korhonen' },
+    { how: 'ended by a consultative transfer', end: 'transfer', consulted: '1103', name: 'Pekka Nieminen' },
+  ] as const;
+  for (const c of cases) {
+    it(`keeps the consulted party on the consulting device when the consultation is ${c.how}`, () => {
+      const { cc } = makeCenter();
+      cc.telephony.inbound('+35840111222', '1101');
+      cc.telephony.answer('1101');
+      const consult = cc.telephony.consult('1101', c.consulted);
+      cc.telephony.answer(c.consulted);
+      cc.telephony[c.end]('1101');
+      const rec = cc.history({ deviceNumber: '1101' }).find((r) => r.reference === consult.reference);
+      expect(rec).toMatchObject({ otherParty: c.consulted, otherName: c.name, cause: c.end, isOutgoing: true });
+    });
+  }
 });
