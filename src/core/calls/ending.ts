@@ -3,7 +3,7 @@
  * history each departure books, the agent's state after their last call, and ending a call for everyone.
  */
 import type { ContactCenter } from '../center.js';
-import type { Call, CallCause, Party } from '../model.js';
+import type { Call, CallCause, HistoryRecord, Party } from '../model.js';
 import { addTally } from '../stats.js';
 import type { CallParts } from './parts.js';
 import { ACTIVE } from './registry.js';
@@ -81,21 +81,24 @@ export class CallEnding {
     if (call.acd && party.userId !== undefined && party.role !== 'caller' && connectedMs !== undefined) this.cc.routing.recordHandle(call.queueId, connectedMs);
     if (party.internal) {
       const other = call.parties.find((p) => p !== party && p.role !== 'supervisor' && (p.state !== 'ended' || p.endedAt === now)) ?? call.parties.find((p) => p !== party);
-      const entry = other ? this.cc.lookup(other.number, party.userId) : undefined;
-      this.cc.addHistory({
+      const rec: Omit<HistoryRecord, 'at'> & { at: number } = {
         recordType: 'call',
         reference: call.reference,
         deviceNumber: party.number,
-        ...(party.userId !== undefined ? { userId: party.userId } : {}),
-        ...(other ? { otherParty: other.number } : {}),
-        ...(entry ? { otherName: entry.name } : {}),
-        ...(alertingMs !== undefined ? { alertingMs } : {}),
-        ...(connectedMs !== undefined ? { connectedMs } : {}),
         isOutgoing: party.role === 'caller',
         isConnected: connectedMs !== undefined,
         cause,
         at: party.joinedAt,
-      });
+      };
+      if (party.userId !== undefined) rec.userId = party.userId;
+      if (other) {
+        rec.otherParty = other.number;
+        const entry = this.cc.lookup(other.number, party.userId);
+        if (entry) rec.otherName = entry.name;
+      }
+      if (alertingMs !== undefined) rec.alertingMs = alertingMs;
+      if (connectedMs !== undefined) rec.connectedMs = connectedMs;
+      this.cc.addHistory(rec);
     }
   }
 
