@@ -44,6 +44,7 @@ export function viewCall(c: Call): CallView {
   if (c.lastRedirection !== undefined) v.lastRedirection = { ...c.lastRedirection };
   if (c.queueId !== undefined) v.queueId = c.queueId;
   if (c.consultFor !== undefined) v.consultFor = c.consultFor;
+  if (c.forQueue !== undefined) v.forQueue = c.forQueue;
   if (c.answeredAt !== undefined) v.answeredAt = c.answeredAt;
   if (c.endedAt !== undefined) v.endedAt = c.endedAt;
   if (c.cause !== undefined) v.cause = c.cause;

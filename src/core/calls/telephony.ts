@@ -95,30 +95,37 @@ export class Telephony {
     return this.p.delivery.makeCall(from, to, opts);
   }
 
+  /** The device answers its alerting call (the first, or `callId`); `noCall` without one, `pbxLinkDown`. */
   answer(number: string, callId?: string): Call {
     return this.p.control.answer(number, callId);
   }
 
+  /** The called external party (or the one numbered) answers (simulated world); `noCall` when none rings. */
   externalAnswer(callId: string, number?: string): Call {
     return this.p.control.externalAnswer(callId, number);
   }
 
+  /** The device holds its connected call (or `callId`); the others are `held`. */
   hold(number: string, callId?: string): Call {
     return this.p.control.hold(number, callId);
   }
 
+  /** The device retrieves its held call (or `callId`); `invalidState` while it has an active call and names none. */
   retrieve(number: string, callId?: string): Call {
     return this.p.control.retrieve(number, callId);
   }
 
+  /** The device hangs up: its connected call first, else ringing, held or dialling (or `callId`); declining an ACD offer requeues it. */
   drop(number: string, callId?: string): Call {
     return this.p.control.drop(number, callId);
   }
 
+  /** The external (or numbered) party hangs up (simulated world); `invalidArgument` when no such party is in the call. */
   hangup(callId: string, number?: string): Call {
     return this.p.control.hangup(callId, number);
   }
 
+  /** Holds the device's connected call (or `opts.consultFor`) and dials `target`; returns the consultation call. */
   consult(number: string, target: string, opts: CallOptions = {}): Call {
     return this.consults.consult(number, target, opts);
   }
@@ -128,42 +135,55 @@ export class Telephony {
     return this.consults.transfer(number, calls);
   }
 
+  /** Merges the active (consultation) call into the held one (QMI 7.3); `noCall` unless it is connected. */
   conference(number: string, calls: TwoCalls = {}): Call {
     return this.consults.conference(number, calls);
   }
 
+  /** Swaps the device's held and active calls. */
   alternate(number: string, calls: TwoCalls = {}): Call {
     return this.consults.alternate(number, calls);
   }
 
+  /** Ends the active call and retrieves the held one. */
   reconnect(number: string, calls: TwoCalls = {}): Call {
     return this.consults.reconnect(number, calls);
   }
 
+  /**
+   * Deflects an alerting call or blind-transfers a connected one to `target`; `destinationUnknown` for an unobtainable
+   * number, `invalidArgument` for one already in the call, `invalidState` for an established or conference call.
+   */
   divert(number: string, target: string, callId?: string): Call {
     return this.p.control.divert(number, target, callId);
   }
 
+  /** Single-step conference: `added` is called into the device's call; `destinationBusy`, `destinationUnknown`. */
   addParty(number: string, added: string, callId?: string): Call {
     return this.p.control.addParty(number, added, callId);
   }
 
+  /** Drops another party from the device's conference. */
   dropParty(number: string, remote: string, callId?: string): Call {
     return this.p.control.dropParty(number, remote, callId);
   }
 
+  /** A supervisor joins the call silently (QMI CallState 3): a `partyAdded` event with a `supervisor` leg. */
   supervise(supervisor: string, callId: string): Call {
     return this.p.control.supervise(supervisor, callId);
   }
 
+  /** The IVR plays a prompt to the call (QMI CallState 4): a `prompt` event naming it. */
   playPrompt(callId: string, prompt: string): Call {
     return this.p.control.playPrompt(callId, prompt);
   }
 
+  /** Merges (or replaces) the call's attached data: a `dataChanged` event. */
   setAttached(callId: string, data: Record<string, string>, replace = false): Call {
     return this.p.control.setAttached(callId, data, replace);
   }
 
+  /** Removes keys from the call's attached data (ICI deleteAttachedData): a `dataChanged` event. */
   deleteAttached(callId: string, keys: string[]): Call {
     return this.p.control.deleteAttached(callId, keys);
   }
@@ -174,6 +194,7 @@ export class Telephony {
     return this.p.recordings.byId;
   }
 
+  /** Starts the call's recording (`source`: who asked, e.g. 'qmi'); `invalidState` when it is recorded already. */
   startRecording(callId: string, source: string): Recording {
     return this.p.recordings.start(callId, source);
   }
@@ -211,6 +232,7 @@ export class Telephony {
     return this.p.recordings.setMetadata(recordingId, metadata, tagged);
   }
 
+  /** A monitoring session of `owner` (replacing its previous one) sending RTP to `targets`; `invalidArgument` without one. */
   startMonitor(callId: string, owner: string, mode: 'mixed' | 'separate', targets: { host: string; port: number }[]): MonitorSession {
     return this.p.monitors.start(callId, owner, mode, targets);
   }

@@ -43,7 +43,7 @@ export class Router {
   private readonly choice: AgentChoice;
   private readonly hosts = new Map<Kind, ContactHost>();
   private readonly handles: HandleTimes;
-  private readonly forcedTimers = new Map<string, { queueId: string; timer: TimerHandle }>();
+  private readonly forcedTimers = new Map<string, TimerHandle>();
   private readonly dispatching = new Set<string>();
   private readonly again = new Set<string>();
   /** While true (a reset in progress) nothing is offered. */
@@ -131,13 +131,13 @@ export class Router {
       this.remove(queue.id, c.id);
       this.host(queue).forcedExpired(c.id);
     }, Math.max(0, until - this.cc.now()));
-    this.forcedTimers.set(c.id, { queueId: queue.id, timer });
+    this.forcedTimers.set(c.id, timer);
   }
 
   private disarmForced(id: string): void {
     const t = this.forcedTimers.get(id);
     if (!t) return;
-    this.cc.clock.clearTimeout(t.timer);
+    this.cc.clock.clearTimeout(t);
     this.forcedTimers.delete(id);
   }
 
@@ -302,14 +302,13 @@ export class Router {
 
   /** Back to the fixture: options and handling times forgotten, no forced timer left. */
   reset(): void {
-    for (const t of this.forcedTimers.values()) this.cc.clock.clearTimeout(t.timer);
-    this.forcedTimers.clear();
+    this.shutdown();
     this.capacity.clearOptions();
     this.handles.clear();
   }
 
   shutdown(): void {
-    for (const t of this.forcedTimers.values()) this.cc.clock.clearTimeout(t.timer);
+    for (const t of this.forcedTimers.values()) this.cc.clock.clearTimeout(t);
     this.forcedTimers.clear();
   }
 }
