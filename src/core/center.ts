@@ -39,7 +39,7 @@ import type {
   RequestableAgentState,
 } from './model.js';
 import { Devices } from './devices.js';
-import { destinationOf, type Destination, type NumberingPlan } from './numbering.js';
+import { destinationOf, DIALLABLE, type Destination, type NumberingPlan } from './numbering.js';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options.js';
 import { agentStateDurations, newAgentStats, newQueueStats, type AgentStats, type QueueStats } from './stats.js';
 import { agentSnapshot, queueSnapshot, type AgentSnapshot, type QueueSnapshot } from './views.js';
@@ -287,6 +287,22 @@ export class ContactCenter {
     if (q.open === open) return;
     q.open = open;
     this.emitQueue(q);
+  }
+
+  /**
+   * A phone queue's overflow rules (failure route, waiting limit, immediate-abandon threshold); undefined clears one.
+   * They are an interface's configuration (TelServices inbound routing points) and survive reset().
+   */
+  setQueueRouting(id: string, rules: { failureRoute?: string | undefined; maxWaiting?: number | undefined; immediateAbandonMs?: number | undefined }): void {
+    const q = this.queue(id);
+    if (rules.failureRoute !== undefined && !DIALLABLE.test(rules.failureRoute)) throw new CoreError('invalidArgument', 'failure route');
+    const { failureRoute, maxWaiting, immediateAbandonMs } = { ...q, ...rules };
+    delete q.failureRoute;
+    delete q.maxWaiting;
+    delete q.immediateAbandonMs;
+    if (failureRoute !== undefined) q.failureRoute = failureRoute;
+    if (maxWaiting !== undefined) q.maxWaiting = maxWaiting;
+    if (immediateAbandonMs !== undefined) q.immediateAbandonMs = immediateAbandonMs;
   }
 
   emitQueue(q: Queue): void {

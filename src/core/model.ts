@@ -102,6 +102,12 @@ export interface Queue {
   skills: Record<string, number>;
   /** Seconds an ACD contact rings an agent before it is requeued. */
   ringTimeoutSec: number;
+  /** Where a call goes when the queue is closed or full (a queue, extension or outside number); none: it fails. */
+  failureRoute?: string;
+  /** Most calls that may wait; a call beyond it takes the failure route. None: no limit. */
+  maxWaiting?: number;
+  /** Abandons within this many ms count as immediate; none: the center's immediateAbandonMs. */
+  immediateAbandonMs?: number;
   tenantId?: number;
   /** Waiting contacts (call ids or item ids) in routing order. */
   waiting: Waiting[];

@@ -270,3 +270,22 @@ describe('queue figures and EWT', () => {
     expect(cc.routing.queueFigures('chat@example.com')).toMatchObject({ channel: 'chat', members: 3, ready: 3, averageHandleMs: 30_000, ewtSec: 0 });
   });
 });
+
+describe('queue overflow rules (kept from main: TelServices inbound routing points set them)', () => {
+  it('sends a call to the failure route when the queue is closed or full, and fails it without one', () => {
+    const { cc } = makeCenter();
+    notReady(cc, 'HARRI', 'MAIJA', 'ANNA');
+    cc.setQueueRouting('2001', { failureRoute: '2002', maxWaiting: 1 });
+    const first = cc.telephony.inbound('+35840000001', '2001');
+    expect(first.queueId).toBe('2001');
+    const second = cc.telephony.inbound('+35840000002', '2001');
+    expect(second.queueId).toBe('2002');
+    expect(second.lastRedirection).toEqual({ number: '2001', cause: 'redirect' });
+    expect(ringing(cc, second)).toBe('PEKKA');
+    cc.setQueueRouting('2001', { failureRoute: undefined });
+    cc.setQueueOpen('2001', false);
+    const third = cc.telephony.inbound('+35840000003', '2001');
+    expect(third).toMatchObject({ state: 'ended', cause: 'destNotObtainable' });
+    expect(cc.queueStats('2001').routedToFailure).toBe(2);
+  });
+});

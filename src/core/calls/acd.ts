@@ -22,9 +22,10 @@ export class CallAcd implements ContactHost {
     const caller = reg.caller(call);
     if (!caller) return;
     const qs = this.cc.queueStatsOf(queue.id);
-    if (!queue.open) {
+    const full = !requeue && queue.maxWaiting !== undefined && queue.waiting.length >= queue.maxWaiting;
+    if (!queue.open || full) {
       if (qs) qs.routedToFailure += 1;
-      return this.p.delivery.fail(call, 'destNotObtainable');
+      return this.p.delivery.routeToFailure(call, queue, caller);
     }
     call.queueId = queue.id;
     call.acd = true;

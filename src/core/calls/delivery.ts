@@ -101,6 +101,15 @@ export class CallDelivery {
     }
   }
 
+  /** A closed or full queue sends the call on to its failure route, as a redirect; without one the call fails. */
+  routeToFailure(call: Call, queue: Queue, from: Party): void {
+    call.redirects += 1;
+    if (queue.failureRoute === undefined || call.redirects > MAX_REDIRECTS) return this.fail(call, 'destNotObtainable');
+    call.firstCalled ??= queue.address;
+    call.lastRedirection = { number: queue.address, cause: 'redirect' };
+    this.deliver(call, queue.failureRoute, from);
+  }
+
   scheduleExternalAnswer(call: Call, party: Party): void {
     const ms = call.externalAnswerMs ?? this.cc.options.externalAnswerMs;
     if (ms < 0) return;

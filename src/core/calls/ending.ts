@@ -131,7 +131,7 @@ export class CallEnding {
         const waited = now - (call.queuedAt ?? call.createdAt);
         const onAgent = call.parties.some((p) => p.internal && p.state === 'alerting');
         if (onAgent) qs.abandonedOnAgent += 1;
-        else if (waited < this.cc.options.immediateAbandonMs) qs.abandonedImmediately += 1;
+        else if (waited < (this.cc.queues.get(call.queueId ?? '')?.immediateAbandonMs ?? this.cc.options.immediateAbandonMs)) qs.abandonedImmediately += 1;
         else qs.abandonedInQueue += 1;
         if (!onAgent) addTally(qs.queued, waited);
       }
