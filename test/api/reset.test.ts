@@ -15,13 +15,14 @@ describe('POST /api/v1/reset', () => {
     const tool = await subscribed(g, 'reset');
     try {
       const callId = await establishedCall(g);
-      await tool.waitFor((e) => e.name === 'QMICallInfoNewcallEvent');
+      await tool.waitFor((e) => e.name.toLowerCase() === 'qmicallinfonewcallevent');
       await api(g, 'PUT', '/api/v1/agents/PEKKA/state', { state: 'notReady' });
       await api(g, 'PUT', '/api/v1/devices/1104', { dnd: true });
       await api(g, 'POST', '/api/v1/calls', { from: '+35891234567', to: '9999' }).then((r) => expect(r).toMatchObject({ state: 'ended', cause: 'destNotObtainable' }));
 
       expect(await api(g, 'POST', '/api/v1/reset')).toEqual({ calls: 1, items: 0 });
-      const [ended] = await tool.waitFor((e) => e.name === 'QMICallInfoCallendedEvent');
+      // Either spelling of the event name (the seed's examples write QMICallinfo…).
+      const [ended] = await tool.waitFor((e) => e.name.toLowerCase() === 'qmicallinfocallendedevent');
       expect(ended?.fields.CallID).toBe(callId);
       const state = (await api(g, 'GET', '/api/v1/state')) as { calls: unknown[]; agents: { userId: string; state: string }[]; subscriptions: unknown[] };
       expect(state.calls).toEqual([]);
@@ -32,7 +33,7 @@ describe('POST /api/v1/reset', () => {
       // The same example runs again after the reset.
       tool.clear();
       await establishedCall(g);
-      await tool.waitFor((e) => e.name === 'QMICallInfoNewcallEvent');
+      await tool.waitFor((e) => e.name.toLowerCase() === 'qmicallinfonewcallevent');
       const doc = (await api(g, 'GET', '/api/docs/json')) as { paths: Record<string, { post?: { summary?: string } }> };
       expect(doc.paths['/api/v1/reset']?.post?.summary).toMatch(/fixture/);
     } finally {
