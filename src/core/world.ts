@@ -65,7 +65,14 @@ export function loadWorld(cc: ContactCenter, f: CenterFixture): void {
   const now = cc.now();
   for (const q of f.queues) cc.addQueue({ ...queueConfig(cc, q), members: [], waiting: [] }, newQueueStats(now));
   for (const d of f.devices) cc.ensureDevice(d.number);
-  for (const a of f.agents) cc.addAgent({ ...agentConfig(cc, f, a), state: a.state, stateSince: now, idleSince: now }, newAgentStats(now));
+  for (const a of f.agents) {
+    // Completed in place, not spread into a new object: a spread gives each of thousands of agents a shape of its own.
+    const agent = agentConfig(cc, f, a) as Agent;
+    agent.state = a.state;
+    agent.stateSince = now;
+    agent.idleSince = now;
+    cc.addAgent(agent, newAgentStats(now));
+  }
 }
 
 /**
