@@ -191,11 +191,14 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
     route('POST', '/api/v1/calls', 'An external party calls a queue number or an extension', S.NewCall, 201, (req) => {
       const b = parseBody(S.NewCall, req.body);
       const call = t.inbound(b.from, b.to, {
+        ...(b.callId !== undefined ? { callId: b.callId } : {}),
+        ...(b.preferredAgent !== undefined ? { preferredAgent: b.preferredAgent } : {}),
         ...(b.attached ? { attached: b.attached } : {}),
         ...(b.priority !== undefined ? { priority: b.priority } : {}),
         ...(b.skills ? { skills: b.skills } : {}),
       });
-      return { callId: call.id, sipCallId: call.sipCallId };
+      // A number that is neither a queue, an extension nor external fails at once as unobtainable: say so.
+      return { callId: call.id, sipCallId: call.sipCallId, state: call.state, ...(call.cause !== undefined ? { cause: call.cause } : {}) };
     });
     route('POST', '/api/v1/calls/:callId/hangup', 'The external (or named) party hangs up', S.Hangup, 200, (req) => {
       const b = parseBody(S.Hangup, req.body);
@@ -302,6 +305,11 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
     route('DELETE', '/api/v1/traffic', 'Stop generated traffic and clear what it left', undefined, 200, () => {
       const cleared = traffic.stop();
       return { traffic: null, generated: traffic.generated, cleared };
+    });
+    route('POST', '/api/v1/reset', 'The world back to the fixture: calls and items end, agents and devices as configured; subscriptions stay', undefined, 200, () => {
+      // Generated traffic is part of the simulated world, not of the fixture: it stops too.
+      traffic.stop();
+      return cc.reset();
     });
     route('GET', '/api/v1/history', 'Call and agent history', undefined, 200, (req) => {
       const q = z.object({ deviceNumber: z.string().max(32).optional(), userId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }).safeParse(req.query);

@@ -13,6 +13,10 @@ const stringMap = z.record(xmlText(128), xmlText(4096));
 export const NewCall = z.object({
   from: number,
   to: number,
+  /** The call's GUID (e.g. a seed example's CallID); 409 when a call has it already. */
+  callId: z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a GUID').optional(),
+  /** The agent (userId) to offer the call to first when it reaches a queue; 404 when unknown. */
+  preferredAgent: z.string().min(1).max(64).optional(),
   attached: stringMap.optional(),
   priority: z.number().int().min(1).max(100).optional(),
   skills: z.record(z.string().max(64), z.number().int().min(0).max(100)).optional(),

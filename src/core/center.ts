@@ -2,208 +2,115 @@
  * The simulated contact center: the one owner of agents, devices, queues, calls, work items, recordings, directory,
  * history and statistics. Protocol-free: interfaces call its commands and listen to its event bus.
  *
- * Telephony (calls, ACD for calls, recording and monitoring state) lives in telephony.ts, work items in items.ts;
- * this file holds the people and places they share.
+ * This file holds the people and places everything shares and wires the parts together:
+ *
+ * | part | file |
+ * | --- | --- |
+ * | waiting lists, agent choice, capacity, queue figures for calls and items | routing/ (`routing`) |
+ * | calls, their recording and monitoring state | calls/ (`telephony`) |
+ * | work items (e-mail, chat, action items, open media) | items.ts (`items`) |
+ * | agent state machine, ready-agent order | agents.ts |
+ * | devices and their features (DND, forwards, message waiting) | devices.ts |
+ * | directory, history | directory.ts, history.ts |
+ * | options, fixture loading | options.ts, world.ts |
  */
+import { AgentStates } from './agents.js';
+import { Telephony } from './calls/telephony.js';
 import { SystemClock, type Clock } from './clock.js';
+import { Directory, type DirectoryInput } from './directory.js';
 import { CoreError } from './errors.js';
-import { EventBus, type DomainEvent } from './events.js';
+import { EventBus } from './events.js';
 import type { CenterFixture } from './fixture.js';
+import { History, type HistoryFilter } from './history.js';
 import { IdSource } from './ids.js';
 import { Items } from './items.js';
-import {
-  CHANNELS,
-  REQUESTABLE_AGENT_STATES,
-  type Agent,
-  type AgentDriver,
-  type AgentState,
-  type Call,
-  type Channel,
-  type Device,
-  type DirectoryEntry,
-  type FaultComponent,
-  type Forward,
-  type ForwardType,
-  type HistoryRecord,
-  type ItemChannel,
-  type Queue,
-  type RequestableAgentState,
+import type {
+  Agent,
+  AgentDriver,
+  AgentState,
+  Call,
+  Channel,
+  Device,
+  DirectoryEntry,
+  FaultComponent,
+  ForwardType,
+  HistoryRecord,
+  Queue,
+  RequestableAgentState,
 } from './model.js';
+import { Devices } from './devices.js';
+import { destinationOf, DIALLABLE, type Destination, type NumberingPlan } from './numbering.js';
+import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options.js';
 import { agentStateDurations, newAgentStats, newQueueStats, type AgentStats, type QueueStats } from './stats.js';
-import { Telephony } from './telephony.js';
+import { agentSnapshot, queueSnapshot, type AgentSnapshot, type QueueSnapshot } from './views.js';
+import { Router } from './routing/router.js';
+import { fixtureDirectory, loadWorld, restoreWorld } from './world.js';
 
-export interface CoreOptions {
-  clock?: Clock;
-  /** Seed for identifiers (reproducible tests and scenarios); random when absent. */
-  seed?: number;
-  /** Seconds an ACD call or item rings an agent before it goes back to the queue. */
-  ringTimeoutSec?: number;
-  /** Seconds a direct call rings a device before noAnswer forwarding applies. */
-  noAnswerSec?: number;
-  /** Default wrap-up (workingAfterCall) seconds after an ACD call; 0 = agent ends wrap-up. */
-  wrapUpSec?: number;
-  /** Milliseconds after which a called external party answers; negative = never (answered through the control API). */
-  externalAnswerMs?: number;
-  /** Milliseconds between a device dialling and the far end ringing (0 = at once). */
-  deliveryDelayMs?: number;
-  /** History records kept per device. */
-  historyLimit?: number;
-  /** Calls abandoned in queue sooner than this do not count against service level. */
-  immediateAbandonMs?: number;
-  /** Simulated media addresses. */
-  media?: { gatewayIp?: string; gatewayPort?: number; mrsIp?: string; mrsPort?: number; phoneNet?: string };
-  onListenerError?: (err: unknown, event: DomainEvent) => void;
-}
-
-export interface ResolvedCoreOptions {
-  ringTimeoutSec: number;
-  noAnswerSec: number;
-  wrapUpSec: number;
-  externalAnswerMs: number;
-  deliveryDelayMs: number;
-  historyLimit: number;
-  immediateAbandonMs: number;
-  gatewayIp: string;
-  gatewayPort: number;
-  mrsIp: string;
-  mrsPort: number;
-  phoneNet: string;
-}
-
-export interface AgentSnapshot {
-  userId: string;
-  extension: string;
-  name: string;
-  state: AgentState;
-  stateSince: string;
-  reason?: string;
-  queues: string[];
-  channels: Channel[];
-  skills: Record<string, number>;
-  driver?: AgentDriver;
-}
-
-export interface QueueSnapshot {
-  id: string;
-  name: string;
-  channel: Channel;
-  address: string;
-  open: boolean;
-  waiting: number;
-  members: string[];
-}
-
-const ITEM_CAPACITY: Record<ItemChannel, number> = { email: 5, chat: 3, action: 5, openmedia: 1 };
+const FAULT_ERRORS = { pbxLink: 'pbxLinkDown', router: 'routerDown', agentServer: 'agentServerDown', callDispatcher: 'callDispatcherDown' } as const;
 
 export class ContactCenter {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly bus: EventBus;
   readonly options: ResolvedCoreOptions;
+  /** The routing module: waiting lists, agent choice, capacity, queue figures (routing/router.ts). */
+  readonly routing: Router;
   readonly telephony: Telephony;
   readonly items: Items;
 
   readonly agents = new Map<string, Agent>();
   private readonly agentsByExtension = new Map<string, Agent>();
-  readonly devices = new Map<string, Device>();
+  private readonly deviceStore = new Devices(this);
+  /** Devices by number (extensions, routing points …). */
+  readonly devices = this.deviceStore.byNumber;
   readonly queues = new Map<string, Queue>();
   private readonly queuesByAddress = new Map<string, Queue>();
-  private readonly directory: DirectoryEntry[] = [];
-  private readonly historyByDevice = new Map<string, HistoryRecord[]>();
+  private readonly directory = new Directory();
+  private readonly historyStore: History;
   private readonly agentStatsById = new Map<string, AgentStats>();
   private readonly queueStatsById = new Map<string, QueueStats>();
   private readonly faults = new Set<FaultComponent>();
-  /**
-   * Ready agents in the order they became ready: a Map keeps insertion order, and an agent is re-inserted each time
-   * it becomes available, so the first entry is the longest-idle agent (ACD routing without sorting).
-   */
-  readonly readyAgents = new Map<string, Agent>();
-  private phoneHost = 10;
+  private readonly agentStates: AgentStates;
+  /** The fixture the world was built from (reset restores it). */
+  private readonly fixture: CenterFixture;
+  /** The numbering plan from the fixture (what is external, what is unobtainable). */
+  readonly numbering: NumberingPlan;
 
   constructor(fixture: CenterFixture, opts: CoreOptions = {}) {
     this.clock = opts.clock ?? new SystemClock();
     this.ids = new IdSource(opts.seed);
     this.bus = new EventBus(opts.onListenerError);
-    this.options = {
-      ringTimeoutSec: opts.ringTimeoutSec ?? 20,
-      noAnswerSec: opts.noAnswerSec ?? 30,
-      wrapUpSec: opts.wrapUpSec ?? 10,
-      externalAnswerMs: opts.externalAnswerMs ?? 2000,
-      deliveryDelayMs: Math.max(0, opts.deliveryDelayMs ?? 0),
-      historyLimit: opts.historyLimit ?? 500,
-      immediateAbandonMs: opts.immediateAbandonMs ?? 5000,
-      gatewayIp: opts.media?.gatewayIp ?? '10.0.0.1',
-      // The gateway's first RTP port (16384, the start of the usual RTP range), not its SIP port 5060: outside parties'
-      // media endpoints are counted up from it, and QMI reports them as GateWayPort (QMI 5.2.1).
-      gatewayPort: opts.media?.gatewayPort ?? 16384,
-      mrsIp: opts.media?.mrsIp ?? '10.0.0.2',
-      mrsPort: opts.media?.mrsPort ?? 40000,
-      phoneNet: opts.media?.phoneNet ?? '10.0.1.',
-    };
+    this.options = resolveCoreOptions(opts);
+    this.numbering = { ...fixture.numbering };
+    this.historyStore = new History(this.options.historyLimit);
+    this.agentStates = new AgentStates(this);
+    this.routing = new Router(this, this.options.defaultHandleSec);
     this.telephony = new Telephony(this);
     this.items = new Items(this);
-    this.load(fixture);
+    this.fixture = fixture;
+    loadWorld(this, fixture);
+    this.directory.load(fixtureDirectory(fixture));
   }
 
   now(): number {
     return this.clock.now();
   }
 
-  private load(f: CenterFixture): void {
-    const now = this.now();
-    for (const q of f.queues) {
-      const queue: Queue = {
-        id: q.id,
-        name: q.name,
-        channel: q.channel,
-        address: q.address,
-        open: q.open,
-        members: [],
-        skills: { ...q.skills },
-        ringTimeoutSec: q.ringTimeoutSec ?? this.options.ringTimeoutSec,
-        waiting: [],
-      };
-      if (q.tenantId !== undefined) queue.tenantId = q.tenantId;
-      this.queues.set(q.id, queue);
-      this.queuesByAddress.set(q.address.toLowerCase(), queue);
-      this.queueStatsById.set(q.id, newQueueStats(now));
-    }
-    for (const d of f.devices) this.ensureDevice(d.number);
-    for (const a of f.agents) {
-      const [firstName, ...rest] = a.name.split(' ');
-      const agent: Agent = {
-        userId: a.userId,
-        name: a.name,
-        firstName: firstName ?? a.name,
-        lastName: rest.join(' '),
-        extension: a.extension,
-        queues: [...a.queues],
-        channels: [...a.channels],
-        skills: { ...a.skills },
-        state: a.state,
-        stateSince: now,
-        wrapUpSec: a.wrapUpSec ?? this.options.wrapUpSec,
-        idleSince: now,
-        capacity: { ...ITEM_CAPACITY },
-        addresses: [{ channel: 'phone', address: a.extension }],
-      };
-      if (a.password !== undefined) agent.password = a.password;
-      if (a.driver) agent.driver = { ...a.driver };
-      this.agents.set(agent.userId, agent);
-      this.agentsByExtension.set(agent.extension, agent);
-      const dev = this.ensureDevice(agent.extension);
-      dev.userId = agent.userId;
-      for (const qid of agent.queues) this.queues.get(qid)?.members.push(agent.userId);
-      this.agentStatsById.set(agent.userId, newAgentStats(now));
-      if (agent.state === 'ready') this.readyAgents.set(agent.userId, agent);
-      this.directory.push({ number: agent.extension, name: agent.name, numberType: 'work', directory: 'global' });
-    }
-    for (const e of f.directory) {
-      const entry: DirectoryEntry = { number: e.number, name: e.name, directory: 'global' };
-      if (e.company !== undefined) entry.company = e.company;
-      if (e.numberType !== undefined) entry.numberType = e.numberType;
-      this.directory.push(entry);
-    }
+  /** World loading: a queue with its statistics. */
+  addQueue(queue: Queue, stats: QueueStats): void {
+    this.queues.set(queue.id, queue);
+    this.queuesByAddress.set(queue.address.toLowerCase(), queue);
+    this.queueStatsById.set(queue.id, stats);
+  }
+
+  /** World loading: an agent at its extension, member of its queues. */
+  addAgent(agent: Agent, stats: AgentStats): void {
+    this.agents.set(agent.userId, agent);
+    this.agentsByExtension.set(agent.extension, agent);
+    this.ensureDevice(agent.extension).userId = agent.userId;
+    for (const qid of agent.queues) this.queues.get(qid)?.members.push(agent.userId);
+    this.agentStatsById.set(agent.userId, stats);
+    if (agent.state === 'ready') this.agentStates.ready.set(agent.userId, agent);
   }
 
   // ---------------------------------------------------------------- faults
@@ -214,6 +121,8 @@ export class ContactCenter {
     else this.faults.delete(component);
     this.bus.emit(this.now(), () => ({ type: 'fault', component, down }));
     if (component === 'router' && down) this.items.failAll('openmedia');
+    // Contacts waited while the link or the router was down: offer them now.
+    if (!down) this.routing.dispatchAll();
   }
 
   isDown(component: FaultComponent): boolean {
@@ -226,28 +135,23 @@ export class ContactCenter {
 
   /** Throws the component's typed error while it is faulted. */
   assertUp(component: FaultComponent): void {
-    if (!this.faults.has(component)) return;
-    const code = (
-      { pbxLink: 'pbxLinkDown', router: 'routerDown', agentServer: 'agentServerDown', callDispatcher: 'callDispatcherDown' } as const
-    )[component];
-    throw new CoreError(code);
+    if (this.faults.has(component)) throw new CoreError(FAULT_ERRORS[component]);
   }
 
   // ---------------------------------------------------------------- agents
 
+  /** An agent by user id (case-insensitive); `unknownAgent` otherwise. */
   agent(userId: string): Agent {
-    const a = this.agents.get(userId) ?? this.findAgentCaseInsensitive(userId);
+    const a = this.findAgent(userId);
     if (!a) throw new CoreError('unknownAgent', userId);
     return a;
   }
 
   findAgent(userId: string): Agent | undefined {
-    return this.agents.get(userId) ?? this.findAgentCaseInsensitive(userId);
-  }
-
-  private findAgentCaseInsensitive(userId: string): Agent | undefined {
+    const a = this.agents.get(userId);
+    if (a) return a;
     const u = userId.toUpperCase();
-    for (const a of this.agents.values()) if (a.userId.toUpperCase() === u) return a;
+    for (const x of this.agents.values()) if (x.userId.toUpperCase() === u) return x;
     return undefined;
   }
 
@@ -261,89 +165,31 @@ export class ContactCenter {
     return uid ? this.agents.get(uid) : undefined;
   }
 
-  /**
-   * A person changes their state (desktop, TelServices agentState, ICI setCurrentWorkmode, control API).
-   * While on a call the request is remembered and applied when the call ends (a busy agent stays busy).
-   */
+  /** Ready agents, longest idle first. */
+  get readyAgents(): ReadonlyMap<string, Agent> {
+    return this.agentStates.ready;
+  }
+
+  /** A person changes their state (see AgentStates.request). */
   setAgentState(userId: string, state: RequestableAgentState, reason?: string): void {
-    const agent = this.agent(userId);
-    if (!(REQUESTABLE_AGENT_STATES as readonly string[]).includes(state)) {
-      throw new CoreError('invalidArgument', `state ${String(state)} cannot be requested`);
-    }
-    if (agent.state === 'busy') {
-      if (state === 'loggedOff') {
-        throw new CoreError('invalidState', 'an agent on a call cannot log off');
-      }
-      agent.pendingState = state;
-      return;
-    }
-    this.changeAgentState(agent, state, reason);
+    this.agentStates.request(userId, state, reason);
   }
 
   /** System-side state change (busy on a call, wrap-up, ring-no-answer). */
   changeAgentState(agent: Agent, state: AgentState, reason?: string): void {
-    const now = this.now();
-    this.clock.clearTimeout(agent.wrapUpTimer);
-    agent.wrapUpTimer = undefined;
-    const previous = agent.state;
-    if (previous === state && agent.reason === reason) return;
-    const stats = this.agentStatsById.get(agent.userId);
-    if (stats) stats.stateMs[previous] += Math.max(0, now - Math.max(agent.stateSince, stats.since));
-    agent.state = state;
-    agent.stateSince = now;
-    if (reason === undefined) delete agent.reason;
-    else agent.reason = reason;
-    if (state === 'ready') {
-      agent.idleSince = now;
-      this.readyAgents.delete(agent.userId);
-      this.readyAgents.set(agent.userId, agent);
-    } else {
-      this.readyAgents.delete(agent.userId);
-    }
-    let timeoutSec: number | undefined;
-    if (state === 'workingAfterCall') {
-      const wrap = agent.driver ? agent.driver.wrapUpSec : agent.wrapUpSec;
-      if (wrap > 0) {
-        timeoutSec = wrap;
-        agent.wrapUpTimer = this.clock.setTimeout(() => {
-          agent.wrapUpTimer = undefined;
-          if (agent.state === 'workingAfterCall') this.changeAgentState(agent, agent.pendingState ?? 'ready');
-          delete agent.pendingState;
-        }, wrap * 1000);
-      }
-    }
-    if (previous !== state) this.addHistory({ recordType: 'agent', deviceNumber: agent.extension, userId: agent.userId, agentState: state });
-    this.bus.emit(now, () => {
-      const e = { type: 'agent' as const, userId: agent.userId, extension: agent.extension, state, previous };
-      return {
-        ...e,
-        ...(reason !== undefined ? { reason } : {}),
-        ...(timeoutSec !== undefined ? { timeoutSec } : {}),
-      };
-    });
-    if (state === 'ready') this.dispatchAgent(agent);
-  }
-
-  /** A newly available agent takes the longest-waiting contact from their queues. */
-  private dispatchAgent(agent: Agent): void {
-    for (const qid of agent.queues) {
-      if (agent.state !== 'ready') return;
-      const q = this.queues.get(qid);
-      if (q && q.waiting.length > 0) this.dispatch(q);
-    }
+    this.agentStates.change(agent, state, reason);
   }
 
   /** Routes waiting contacts of a queue to available agents. */
   dispatch(queue: Queue): void {
-    if (queue.channel === 'phone') this.telephony.dispatch(queue);
-    else this.items.dispatch(queue);
+    this.routing.dispatch(queue);
   }
 
   setDriver(userId: string, driver: AgentDriver | undefined): void {
     const agent = this.agent(userId);
     if (driver) agent.driver = { ...driver };
     else delete agent.driver;
-    this.bus.emit(this.now(), () => ({ type: 'agentConfig', userId: agent.userId }));
+    this.emitAgentConfig(agent);
   }
 
   setAgentQueues(userId: string, queueIds: string[]): void {
@@ -352,13 +198,17 @@ export class ContactCenter {
     for (const q of this.queues.values()) q.members = q.members.filter((m) => m !== agent.userId);
     agent.queues = [...new Set(queueIds)];
     for (const id of agent.queues) this.queues.get(id)?.members.push(agent.userId);
-    this.bus.emit(this.now(), () => ({ type: 'agentConfig', userId: agent.userId }));
-    if (agent.state === 'ready') this.dispatchAgent(agent);
+    this.emitAgentConfig(agent);
+    if (agent.state === 'ready') this.routing.dispatchAgent(agent);
   }
 
   setAgentAddresses(userId: string, addresses: { channel: Channel; address: string }[]): void {
     const agent = this.agent(userId);
     agent.addresses = addresses.map((a) => ({ ...a }));
+    this.emitAgentConfig(agent);
+  }
+
+  private emitAgentConfig(agent: Agent): void {
     this.bus.emit(this.now(), () => ({ type: 'agentConfig', userId: agent.userId }));
   }
 
@@ -383,80 +233,44 @@ export class ContactCenter {
     return { ...s };
   }
 
-  /** Available for a new ACD contact on `channel` (phone needs `ready`; items need a logged-on, not-notReady agent). */
-  isAvailable(agent: Agent, channel: Channel): boolean {
-    if (!agent.channels.includes(channel)) return false;
-    if (channel === 'phone') return agent.state === 'ready' && !this.telephony.deviceBusy(agent.extension);
-    return agent.state === 'ready' || agent.state === 'busy';
-  }
-
   // ---------------------------------------------------------------- devices
 
+  /** The device with this number, created (without an agent, features off) when there is none. */
   ensureDevice(number: string): Device {
-    let d = this.devices.get(number);
-    if (!d) {
-      const host = this.phoneHost++;
-      d = {
-        number,
-        dnd: false,
-        msgWaiting: false,
-        forwards: [],
-        ip: `${this.options.phoneNet}${host % 250}`,
-        port: 20000 + (host % 1000) * 2,
-        noAnswerSec: this.options.noAnswerSec,
-      };
-      this.devices.set(number, d);
-    }
-    return d;
+    return this.deviceStore.ensure(number);
   }
 
+  /** A device; `unknownDevice` otherwise. */
   device(number: string): Device {
-    const d = this.devices.get(number);
-    if (!d) throw new CoreError('unknownDevice', number);
-    return d;
+    return this.deviceStore.get(number);
   }
 
   isInternal(number: string): boolean {
     return this.devices.has(number);
   }
 
+  /** What a dialled number reaches: a phone queue, a device, the outside world, or nothing (numbering.ts). */
+  destinationOf(number: string): Destination {
+    return destinationOf(this, this.numbering, number);
+  }
+
+  /** Do-not-disturb on or off (`pbxLinkDown` while the link is down). */
   setDnd(number: string, on: boolean): void {
-    const d = this.device(number);
-    this.assertUp('pbxLink');
-    if (d.dnd === on) return;
-    d.dnd = on;
-    this.bus.emit(this.now(), () => ({ type: 'device', number, change: 'dnd', dnd: d.dnd, msgWaiting: d.msgWaiting }));
+    this.deviceStore.setDnd(number, on);
   }
 
   setMsgWaiting(number: string, on: boolean): void {
-    const d = this.device(number);
-    if (d.msgWaiting === on) return;
-    d.msgWaiting = on;
-    this.bus.emit(this.now(), () => ({ type: 'device', number, change: 'msgWaiting', dnd: d.dnd, msgWaiting: d.msgWaiting }));
+    this.deviceStore.setMsgWaiting(number, on);
   }
 
   /** Activates (on) or deactivates (off) one forward type. Turning a type on replaces its previous destination. */
   setForward(number: string, type: ForwardType, destination: string, on: boolean): void {
-    const d = this.device(number);
-    this.assertUp('pbxLink');
-    if (on && !/^\+?[0-9*#]{1,32}$/.test(destination)) throw new CoreError('invalidArgument', 'forward destination');
-    if (on && destination === number) throw new CoreError('invalidArgument', 'a device cannot forward to itself');
-    const existing = d.forwards.find((f) => f.type === type);
-    const forward: Forward = { type, number: on ? destination : existing?.number ?? destination, on };
-    d.forwards = d.forwards.filter((f) => f.type !== type);
-    if (on) d.forwards.push(forward);
-    this.bus.emit(this.now(), () => ({
-      type: 'device',
-      number,
-      change: 'forward',
-      dnd: d.dnd,
-      msgWaiting: d.msgWaiting,
-      forward: { ...forward },
-    }));
+    this.deviceStore.setForward(number, type, destination, on);
   }
 
   // ---------------------------------------------------------------- queues
 
+  /** A queue by id or address (case-insensitive); `unknownQueue` otherwise. */
   queue(id: string): Queue {
     const q = this.queues.get(id) ?? this.queuesByAddress.get(id.toLowerCase());
     if (!q) throw new CoreError('unknownQueue', id);
@@ -475,10 +289,13 @@ export class ContactCenter {
     this.emitQueue(q);
   }
 
-  /** A phone queue's overflow rules (failure route, waiting limit, immediate-abandon threshold); undefined clears one. */
+  /**
+   * A phone queue's overflow rules (failure route, waiting limit, immediate-abandon threshold); undefined clears one.
+   * They are an interface's configuration (TelServices inbound routing points) and survive reset().
+   */
   setQueueRouting(id: string, rules: { failureRoute?: string | undefined; maxWaiting?: number | undefined; immediateAbandonMs?: number | undefined }): void {
     const q = this.queue(id);
-    if (rules.failureRoute !== undefined && !/^\+?[0-9*#]{1,32}$/.test(rules.failureRoute)) throw new CoreError('invalidArgument', 'failure route');
+    if (rules.failureRoute !== undefined && !DIALLABLE.test(rules.failureRoute)) throw new CoreError('invalidArgument', 'failure route');
     const { failureRoute, maxWaiting, immediateAbandonMs } = { ...q, ...rules };
     delete q.failureRoute;
     delete q.maxWaiting;
@@ -492,139 +309,91 @@ export class ContactCenter {
     this.bus.emit(this.now(), () => ({ type: 'queue', queueId: q.id, waiting: q.waiting.length, open: q.open }));
   }
 
-  /** 1-based position of a waiting contact, 0 when it is not waiting. */
-  queuePosition(queueId: string, contactId: string): number {
-    const q = this.queues.get(queueId);
-    if (!q) return 0;
-    const i = q.waiting.findIndex((w) => w.id === contactId);
-    return i < 0 ? 0 : i + 1;
-  }
-
-  // ---------------------------------------------------------------- directory
+  // ---------------------------------------------------------------- directory and history
 
   /** Name of a number from the directory (global and shared first, then the given user's private directories). */
   lookup(number: string, userId?: string): DirectoryEntry | undefined {
-    let hit: DirectoryEntry | undefined;
-    for (const e of this.directory) {
-      if (e.number !== number) continue;
-      if (e.owner === undefined) return e;
-      if (userId && e.owner === userId) hit ??= e;
-    }
-    return hit;
-  }
-
-  /** Entries without an owner (the global directory and shared ones such as a synchronised LDAP) are everyone's. */
-  private visibleEntries(userId?: string): DirectoryEntry[] {
-    return this.directory.filter((e) => e.owner === undefined || (userId !== undefined && e.owner === userId));
+    return this.directory.lookup(number, userId);
   }
 
   /** Replaces a shared (ownerless) directory as a whole, e.g. a configured LDAP directory being synchronised. */
-  replaceSharedDirectory(directoryName: string, entries: Omit<DirectoryEntry, 'directory' | 'owner'>[]): void {
-    if (directoryName === 'global') throw new CoreError('invalidArgument', 'the global directory comes from the fixture');
-    for (let i = this.directory.length - 1; i >= 0; i--) {
-      const e = this.directory[i];
-      if (e && e.owner === undefined && e.directory === directoryName) this.directory.splice(i, 1);
-    }
-    for (const e of entries) this.directory.push({ ...e, directory: directoryName });
+  replaceSharedDirectory(directoryName: string, entries: DirectoryInput[]): void {
+    this.directory.replaceShared(directoryName, entries);
   }
 
-  /**
-   * TelServices searchName: case-insensitive; names starting with the text; if none, names containing " text";
-   * if none, entries whose company matches. All matches, ordered lexicographically by name.
-   */
+  /** TelServices searchName (see Directory.searchName). */
   searchName(text: string, userId?: string, limit?: number): DirectoryEntry[] {
-    const t = text.trim().toLowerCase();
-    if (t === '') return [];
-    const entries = this.visibleEntries(userId);
-    const byName = (a: DirectoryEntry, b: DirectoryEntry) => a.name.localeCompare(b.name) || a.number.localeCompare(b.number);
-    let hits = entries.filter((e) => e.name.toLowerCase().startsWith(t));
-    if (hits.length === 0) hits = entries.filter((e) => e.name.toLowerCase().includes(` ${t}`));
-    if (hits.length === 0) hits = entries.filter((e) => (e.company ?? '').toLowerCase().startsWith(t));
-    hits.sort(byName);
-    return limit !== undefined && limit > 0 ? hits.slice(0, limit) : hits;
+    return this.directory.searchName(text, userId, limit);
   }
 
   searchNumber(number: string, userId?: string): DirectoryEntry[] {
-    return this.visibleEntries(userId).filter((e) => e.number === number.trim());
+    return this.directory.searchNumber(number, userId);
   }
 
   /** Replaces a user's private directory as a whole (TelServices updateUserDirectory). */
-  updateUserDirectory(owner: string, directoryName: string, entries: Omit<DirectoryEntry, 'directory' | 'owner'>[]): void {
-    for (let i = this.directory.length - 1; i >= 0; i--) {
-      const e = this.directory[i];
-      if (e && e.owner === owner && e.directory === directoryName) this.directory.splice(i, 1);
-    }
-    for (const e of entries) this.directory.push({ ...e, directory: directoryName, owner });
+  updateUserDirectory(owner: string, directoryName: string, entries: DirectoryInput[]): void {
+    this.directory.replacePrivate(owner, directoryName, entries);
   }
 
-  directoryEntries(): readonly DirectoryEntry[] {
-    return this.directory;
-  }
-
-  // ---------------------------------------------------------------- history
-
+  /** Keeps a history record; `at` defaults to now, `reference` to a new sequence number. The record is kept as given. */
   addHistory(r: Omit<HistoryRecord, 'reference' | 'at'> & { at?: number; reference?: number }): void {
-    const rec: HistoryRecord = { ...r, at: r.at ?? this.now(), reference: r.reference ?? this.ids.sequence() };
-    let list = this.historyByDevice.get(rec.deviceNumber);
-    if (!list) {
-      list = [];
-      this.historyByDevice.set(rec.deviceNumber, list);
-    }
-    list.push(rec);
-    if (list.length > this.options.historyLimit) list.splice(0, list.length - this.options.historyLimit);
+    // Filled in place, not copied: a record is made for every party of every call (the core benchmark's hot path).
+    r.at ??= this.now();
+    r.reference ??= this.ids.sequence();
+    this.historyStore.add(r as HistoryRecord);
   }
 
-  history(filter: { deviceNumber?: string; userId?: string; recordType?: 'call' | 'agent' | 'all'; from?: number; to?: number; search?: string; limit?: number } = {}): HistoryRecord[] {
-    const type = filter.recordType ?? 'call';
-    const lists = filter.deviceNumber ? [this.historyByDevice.get(filter.deviceNumber) ?? []] : [...this.historyByDevice.values()];
-    const search = filter.search?.toLowerCase();
-    let out = lists
-      .flat()
-      .filter(
-        (r) =>
-          (type === 'all' || r.recordType === type) &&
-          (!filter.userId || r.userId?.toUpperCase() === filter.userId.toUpperCase()) &&
-          (filter.from === undefined || r.at >= filter.from) &&
-          (filter.to === undefined || r.at < filter.to) &&
-          (!search || (r.otherParty ?? '').toLowerCase().includes(search) || (r.otherName ?? '').toLowerCase().includes(search)),
-      )
-      .sort((a, b) => b.at - a.at || b.reference - a.reference);
-    if (filter.limit !== undefined && filter.limit > 0) out = out.slice(0, filter.limit);
-    return out;
+  history(filter: HistoryFilter = {}): HistoryRecord[] {
+    return this.historyStore.query(filter);
   }
 
   // ---------------------------------------------------------------- snapshot
 
   agentSnapshot(a: Agent): AgentSnapshot {
-    const s: AgentSnapshot = {
-      userId: a.userId,
-      extension: a.extension,
-      name: a.name,
-      state: a.state,
-      stateSince: new Date(a.stateSince).toISOString(),
-      queues: [...a.queues],
-      channels: [...a.channels],
-      skills: { ...a.skills },
-    };
-    if (a.reason !== undefined) s.reason = a.reason;
-    if (a.driver) s.driver = { ...a.driver };
-    return s;
+    return agentSnapshot(a);
   }
 
   queueSnapshot(q: Queue): QueueSnapshot {
-    return { id: q.id, name: q.name, channel: q.channel, address: q.address, open: q.open, waiting: q.waiting.length, members: [...q.members] };
+    return queueSnapshot(q);
   }
 
   activeCalls(): Call[] {
     return this.telephony.activeCalls();
   }
 
+  /**
+   * Back to the fixture between test cases (issue 8): every call ends and every open work item is cancelled, with
+   * their events, so each interface clears its own state; faults clear; devices lose DND, forwards and message
+   * waiting; queues and agents are as configured (state, queues, skills, capacity, driver); routing options,
+   * directory changes, history and statistics are forgotten, and so are ended call and item ids (a seed example's
+   * CallID can be used again). Recordings stay (they are the archive), and so do the interfaces' subscriptions. Ends
+   * with one `reset` event. Returns how many calls and items it ended.
+   */
+  reset(): { calls: number; items: number } {
+    const ended = this.routing.whilePaused(() => {
+      const calls = this.telephony.reset();
+      const items = this.items.reset();
+      for (const c of [...this.faults]) this.setFault(c, false);
+      this.deviceStore.reset();
+      restoreWorld(this, this.fixture);
+      return { calls, items };
+    });
+    this.agentStates.reorder(this.fixture.agents.map((a) => a.userId));
+    this.routing.reset();
+    this.directory.load(fixtureDirectory(this.fixture));
+    this.historyStore.clear();
+    const now = this.now();
+    for (const id of this.agentStatsById.keys()) this.agentStatsById.set(id, newAgentStats(now));
+    for (const id of this.queueStatsById.keys()) this.queueStatsById.set(id, newQueueStats(now));
+    this.bus.emit(now, () => ({ type: 'reset' }));
+    return ended;
+  }
+
   /** Stops every timer the core owns (gateway shutdown). */
   shutdown(): void {
     for (const a of this.agents.values()) this.clock.clearTimeout(a.wrapUpTimer);
+    this.routing.shutdown();
     this.telephony.shutdown();
     this.items.shutdown();
   }
 }
-
-export { CHANNELS };

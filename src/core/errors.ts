@@ -23,6 +23,7 @@ export const CORE_ERRORS = {
   agentServerDown: { status: 503, message: 'The agent server is not available' },
   callDispatcherDown: { status: 503, message: 'The call dispatcher is not available' },
   limitExceeded: { status: 429, message: 'A configured limit was reached' },
+  duplicateId: { status: 409, message: 'The id is already in use' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

@@ -9,7 +9,7 @@ import type { AgentState, Call, CallCause, FaultComponent, Forward, ItemChannel,
 export type PartyView = Party;
 
 /** A call as events show it: everything but the core's bookkeeping (timers, routing internals). */
-export type CallView = Omit<Call, 'timers' | 'redirects' | 'transferBy' | 'offer' | 'priority' | 'skills' | 'queuedAt' | 'parties'> & {
+export type CallView = Omit<Call, 'timers' | 'redirects' | 'transferBy' | 'offer' | 'routing' | 'queuedAt' | 'parties'> & {
   parties: PartyView[];
 };
 
@@ -33,10 +33,19 @@ export type CallChange =
   | 'failed' // the destination could not be reached (busy, unknown, DND)
   | 'ended'
   | 'dataChanged'
-  | 'recording'
-  | 'monitoring'
+  | 'recording' // the call's recording started, paused, resumed or stopped (field `recording`)
+  | 'monitoring' // a monitoring session of the call changed (field `monitoring`)
   | 'prompt'; // a prompt is being played to the call (QMI CallState 4)
 
+/** What happened to a call's recording (QMI 3.2.4 BcmRecordingEn follows it). */
+export type RecordingChange = 'started' | 'paused' | 'resumed' | 'stopped';
+/** What happened to one of a call's monitoring sessions (QMI 3.2.3). */
+export type MonitoringChange = 'started' | 'paused' | 'resumed' | 'stopped';
+
+/**
+ * One change of one call. Besides the snapshot, an event carries typed fields for what the snapshot cannot say;
+ * which change sets which field is written next to each field.
+ */
 export interface CallEvent {
   type: 'call';
   change: CallChange;
@@ -48,8 +57,16 @@ export interface CallEvent {
   cause?: CallCause;
   /** Another call involved: the consultation call that was merged, the call it was merged into, etc. */
   related?: string;
-  /** Extra detail: the prompt name, the transfer target number, the supervisor number … */
-  detail?: string;
+  /** dialled: the number dialled; diverted, transferring: where the call is sent; transferred: the number it went to. */
+  target?: string;
+  /** queued, requeued: the queue the call waits in. */
+  queueId?: string;
+  /** prompt: the name of the prompt being played. */
+  prompt?: string;
+  /** recording: what happened to the call's recording; ended, merged: set when the end stopped a recording. */
+  recording?: { change: RecordingChange; recordingId: string };
+  /** monitoring: which monitoring session changed, and how. */
+  monitoring?: { change: MonitoringChange; monitorId: string; owner: string };
 }
 
 export interface AgentEvent {
@@ -90,7 +107,10 @@ export interface ItemView {
   queueId: string;
   state: ItemState;
   userId?: string;
+  /** 1 = highest … 100. */
   priority: number;
+  /** Item type (Open Media TypeOfSession), when it has one. */
+  type?: number;
   createdAt: number;
   from?: string;
   to?: string;
@@ -110,11 +130,20 @@ export interface ItemEvent {
   previousQueueId?: string;
 }
 
+/**
+ * A change of a recording that is not a change of its call: its file was written, it was deleted, its metadata
+ * changed. Starting, pausing, resuming and stopping are changes of the call (CallEvent `recording`).
+ */
 export interface RecordingEvent {
   type: 'recording';
-  change: 'started' | 'paused' | 'resumed' | 'stopped' | 'fileReady' | 'deleted' | 'metadata';
+  change: 'fileReady' | 'deleted' | 'metadata';
   recordingId: string;
   callId: string;
+}
+
+/** The world went back to its fixture (ContactCenter.reset); the calls and items it ended were reported before. */
+export interface ResetEvent {
+  type: 'reset';
 }
 
 export interface FaultEvent {
@@ -131,19 +160,27 @@ export type DomainEventBody =
   | QueueEvent
   | ItemEvent
   | RecordingEvent
-  | FaultEvent;
+  | FaultEvent
+  | ResetEvent;
 
 export type DomainEvent = DomainEventBody & { seq: number; at: number };
 
 export type Listener = (event: DomainEvent) => void;
 
 /**
- * Synchronous, ordered fan-out. A listener that throws is reported through onListenerError and never stops the
- * others or the command that emitted the event.
+ * Ordered fan-out, in order by construction. An event emitted while the bus is delivering another (a listener ran a
+ * core command) is numbered at once but queued, and delivered to every listener after the current event has reached
+ * all of them: every listener sees the global sequence in order, whatever the others do. Outside delivery an event is
+ * delivered synchronously, before emit() returns. A listener that throws is reported through onListenerError and never
+ * stops the others or the command that emitted the event.
  */
 export class EventBus {
   private readonly listeners = new Set<Listener>();
   private seq = 0;
+  /** Events emitted during delivery, waiting their turn; `next` is the index of the first not yet delivered. */
+  private pending: DomainEvent[] = [];
+  private next = 0;
+  private delivering = false;
 
   constructor(private readonly onListenerError: (err: unknown, event: DomainEvent) => void = () => {}) {}
 
@@ -152,19 +189,33 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
-  get hasListeners(): boolean {
-    return this.listeners.size > 0;
-  }
-
-  get lastSeq(): number {
-    return this.seq;
-  }
-
-  /** `build` runs only when somebody listens, so an unobserved core pays nothing for snapshots. */
+  /**
+   * `build` runs only when somebody listens, so an unobserved core pays nothing for snapshots; it runs at once (the
+   * snapshot is of the state at emit time) even when delivery is deferred.
+   */
   emit(at: number, build: () => DomainEventBody): void {
     const seq = ++this.seq;
     if (this.listeners.size === 0) return;
     const event = { ...build(), seq, at } as DomainEvent;
+    if (this.delivering) {
+      this.pending.push(event);
+      return;
+    }
+    this.delivering = true;
+    try {
+      this.deliver(event);
+      while (this.next < this.pending.length) {
+        const queued = this.pending[this.next++] as DomainEvent;
+        this.deliver(queued);
+      }
+    } finally {
+      this.pending = [];
+      this.next = 0;
+      this.delivering = false;
+    }
+  }
+
+  private deliver(event: DomainEvent): void {
     for (const l of this.listeners) {
       try {
         l(event);

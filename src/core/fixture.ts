@@ -1,9 +1,11 @@
 /** The contact center's initial configuration: a JSON fixture validated with zod. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CHANNELS } from './model.js';
+import { CHANNELS, ITEM_CHANNELS } from './model.js';
 
 const skills = z.record(z.string().min(1).max(64), z.number().int().min(0).max(100));
+/** Work items of each channel one agent may hold at once (see core/routing/capacity.ts). */
+const capacity = z.partialRecord(z.enum(ITEM_CHANNELS), z.number().int().min(0).max(1000));
 
 export const AgentFixture = z.object({
   userId: z.string().min(1).max(64).regex(/^[^/\s]+$/, 'a user id has no "/" or spaces'),
@@ -13,6 +15,8 @@ export const AgentFixture = z.object({
   queues: z.array(z.string().min(1)).default([]),
   channels: z.array(z.enum(CHANNELS)).default(['phone']),
   skills: skills.default({}),
+  /** Over the center's routing.capacity. */
+  capacity: capacity.optional(),
   wrapUpSec: z.number().int().min(0).max(86_400).optional(),
   state: z.enum(['loggedOff', 'ready', 'notReady']).default('ready'),
   driver: z
@@ -45,6 +49,12 @@ export const CenterFixture = z
     queues: z.array(QueueFixture),
     devices: z.array(z.object({ number: z.string().regex(/^\+?[0-9]{1,20}$/) })).default([]),
     directory: z.array(DirectoryFixture).default([]),
+    /** The numbering plan (core/numbering.ts): what counts as an external number. */
+    numbering: z
+      .object({ trunkPrefix: z.string().regex(/^[0-9*#]{0,8}$/).default('0'), externalMinDigits: z.number().int().min(1).max(32).default(7) })
+      .default({ trunkPrefix: '0', externalMinDigits: 7 }),
+    /** Routing defaults: every agent's capacity per item channel (1 each unless set: one contact at a time). */
+    routing: z.object({ capacity: capacity.default({}) }).default({ capacity: {} }),
     /** Interface-specific sections (routing points, tenants, QM users …); each interface validates its own. */
     telservices: z.unknown().optional(),
     openmedia: z.unknown().optional(),

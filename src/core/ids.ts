@@ -1,4 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { CoreError } from './errors.js';
+
+/** A GUID as the vendors write it (8-4-4-4-12 hex digits, any version). */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An item id a caller may choose: printable, no spaces or '/', so it travels in URLs and XML as it is. */
+const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9._:{}-]{0,127}$/;
+
+/**
+ * A caller-chosen call id: a GUID, kept in lower case; `invalidArgument` when it is not one, `duplicateId` when
+ * `inUse` says an active or remembered call has it.
+ */
+export function chosenCallId(id: string, inUse: (id: string) => boolean): string {
+  if (!GUID.test(id)) throw new CoreError('invalidArgument', `call id ${id.slice(0, 64)} is not a GUID`);
+  const lower = id.toLowerCase();
+  if (inUse(lower)) throw new CoreError('duplicateId', lower);
+  return lower;
+}
+
+/** A caller-chosen item id (1–128 characters of letters, digits and . _ : { } -); `duplicateId` when in use. */
+export function chosenItemId(id: string, inUse: (id: string) => boolean): string {
+  if (!ITEM_ID.test(id)) throw new CoreError('invalidArgument', `item id ${id.slice(0, 64)}`);
+  if (inUse(id)) throw new CoreError('duplicateId', id);
+  return id;
+}
 
 /**
  * Identifier source. Seeded (tests, reproducible scenarios) it is a small deterministic PRNG (mulberry32);

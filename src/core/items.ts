@@ -1,16 +1,23 @@
 /**
- * Work items: e-mails, chats, action items and open media requests. They are queued like calls, allocated to an
- * agent who serves the queue and has free capacity on the channel, accepted, worked and completed; every status
- * change is kept in the item's history (Open Media status polling, ICI processing status).
+ * Work items: e-mails, chats, action items and open media requests. They wait in their queue like calls, are offered
+ * (allocated) by the routing module (routing/) to an agent who serves the queue and has room for them, accepted,
+ * worked and completed; every status change is kept in the item's history (Open Media status polling, ICI
+ * processing status). An agent who rejects an item or lets its offer time out is never offered it again.
  */
 import type { ContactCenter } from './center.js';
 import { CoreError } from './errors.js';
 import type { ItemEvent } from './events.js';
-import type { Agent, ItemChannel, ItemState, Queue, Waiting, WorkItem } from './model.js';
+import type { Agent, ItemChannel, ItemState, Queue, WorkItem } from './model.js';
 import { TERMINAL_ITEM_STATES } from './model.js';
+import { chosenItemId } from './ids.js';
+import { routingInputs, type RoutingRequest } from './routing/inputs.js';
+import type { ContactHost } from './routing/router.js';
 import { viewItem } from './views.js';
 
-export interface NewItem {
+/** A new work item. The routing requests (priority, skills, preferredAgent, forcedAgent, queueStart, type) stay with it. */
+export interface NewItem extends RoutingRequest {
+  /** The item's id instead of a generated one; `duplicateId` while an item with it is known (not yet pruned). */
+  id?: string;
   channel: ItemChannel;
   queueId: string;
   from?: string;
@@ -21,24 +28,18 @@ export interface NewItem {
   mime?: string;
   data?: Record<string, string>;
   attached?: Record<string, string>;
-  /** 1 = highest … 100. */
-  priority?: number;
-  preferredAgent?: string;
-  /** Only the preferred agent may take it; refused if that agent is not logged on. */
-  forcePreferred?: boolean;
-  /** Queue time starts here (must be in the past). */
-  queuedSince?: number;
   /** false: leaves no statistics while not allocated (Open Media DoNotReport). */
   report?: boolean;
   /** First chat posting. */
   text?: string;
 }
 
-export class Items {
+export class Items implements ContactHost {
   private readonly items = new Map<string, WorkItem>();
-  private readonly waiting = new Map<string, Waiting>();
 
-  constructor(private readonly cc: ContactCenter) {}
+  constructor(private readonly cc: ContactCenter) {
+    cc.routing.attach('item', this);
+  }
 
   get(id: string): WorkItem {
     const i = this.items.get(id);
@@ -60,8 +61,9 @@ export class Items {
     );
   }
 
+  /** 1-based position in its queue while queued, else 0 (Open Media QueuePosition). */
   position(item: WorkItem): number {
-    return item.state === 'queued' ? this.cc.queuePosition(item.queueId, item.id) : 0;
+    return item.state === 'queued' ? this.cc.routing.position(item.queueId, item.id) : 0;
   }
 
   private emit(change: ItemEvent['change'], item: WorkItem, extra: Partial<Omit<ItemEvent, 'type' | 'change' | 'item'>> = {}): void {
@@ -79,22 +81,26 @@ export class Items {
     });
   }
 
+  /**
+   * A new item in its queue, allocated at once when an agent can take it. Refused, changing nothing: `unknownQueue`,
+   * `invalidArgument` (the queue takes another channel, a bad routing value or id), `queueClosed`, `routerDown` (open
+   * media while the router is disconnected), `unknownAgent`, `agentLoggedOff` (a forced agent logged off),
+   * `duplicateId`.
+   */
   create(n: NewItem): WorkItem {
     const queue = this.cc.queue(n.queueId);
     if (queue.channel !== n.channel) throw new CoreError('invalidArgument', `queue ${queue.id} does not take ${n.channel}`);
     if (n.channel === 'openmedia') this.cc.assertUp('router');
     if (!queue.open) throw new CoreError('queueClosed', queue.id);
-    if (n.forcePreferred) {
-      const pref = n.preferredAgent ? this.cc.findAgent(n.preferredAgent) : undefined;
-      if (!pref || pref.state === 'loggedOff') throw new CoreError('agentLoggedOff', n.preferredAgent ?? '');
-    }
+    const routing = routingInputs(this.cc, n);
+    const id = n.id !== undefined ? chosenItemId(n.id, (x) => this.items.has(x)) : this.cc.ids.guid();
     const now = this.cc.now();
     const item: WorkItem = {
-      id: this.cc.ids.guid(),
+      id,
       channel: n.channel,
       queueId: queue.id,
       state: 'queued',
-      priority: n.priority ?? 50,
+      routing,
       createdAt: now,
       history: [],
       postings: [],
@@ -107,85 +113,50 @@ export class Items {
     if (n.text !== undefined && n.from !== undefined) item.postings.push({ at: now, from: n.from, text: n.text, system: false });
     this.items.set(item.id, item);
     this.emit('created', item);
-    this.enqueue(item, queue, n.queuedSince, n.preferredAgent, n.forcePreferred);
+    this.enqueue(item, queue, routing.queueStart ?? now);
     return item;
   }
 
-  private enqueue(item: WorkItem, queue: Queue, since?: number, preferredAgent?: string, forcePreferred?: boolean): void {
-    const now = this.cc.now();
+  /** The item waits in `queue` from `since` (a rejected item keeps its time, a diverted one starts again). */
+  private enqueue(item: WorkItem, queue: Queue, since: number, firstOffer = true): void {
     item.queueId = queue.id;
-    item.queuedAt = since ?? now;
+    item.queuedAt = since;
     delete item.userId;
-    const w: Waiting = { id: item.id, kind: 'item', since: item.queuedAt, priority: item.priority };
-    if (preferredAgent) w.preferredAgent = preferredAgent;
-    if (forcePreferred) w.forcePreferred = true;
-    const at = queue.waiting.findIndex((x) => x.priority > w.priority || (x.priority === w.priority && x.since > w.since));
-    if (at < 0) queue.waiting.push(w);
-    else queue.waiting.splice(at, 0, w);
-    this.waiting.set(item.id, w);
+    if (!this.cc.routing.insert(queue, item)) {
+      this.end(item, 'failed');
+      return;
+    }
     const qs = this.cc.queueStatsOf(queue.id);
-    if (qs && item.report) qs.offered += 1;
+    if (qs && item.report && firstOffer) qs.offered += 1;
     this.setState(item, 'queued');
     this.emit('queued', item);
     this.cc.emitQueue(queue);
-    this.dispatch(queue);
+    this.cc.routing.dispatch(queue);
   }
 
-  private load(agent: Agent, channel: ItemChannel): number {
-    let n = 0;
-    for (const i of this.items.values()) if (i.userId === agent.userId && i.channel === channel && !TERMINAL_ITEM_STATES.includes(i.state)) n++;
-    return n;
+  contact(id: string): WorkItem | undefined {
+    const item = this.items.get(id);
+    return item && item.state === 'queued' ? item : undefined;
   }
 
-  private pickAgent(queue: Queue, channel: ItemChannel, w: Waiting): Agent | undefined {
-    const fits = (a: Agent) => a.queues.includes(queue.id) && this.cc.isAvailable(a, channel) && this.load(a, channel) < a.capacity[channel];
-    if (w.preferredAgent) {
-      const p = this.cc.findAgent(w.preferredAgent);
-      if (p && fits(p)) return p;
-      if (w.forcePreferred) return undefined;
-    }
-    let best: Agent | undefined;
-    let bestLoad = Infinity;
-    for (const uid of queue.members) {
-      const a = this.cc.agents.get(uid);
-      if (!a || !fits(a)) continue;
-      const load = this.load(a, channel);
-      if (load < bestLoad || (load === bestLoad && best && a.idleSince < best.idleSince)) {
-        best = a;
-        bestLoad = load;
-      }
-    }
-    return best;
+  offer(id: string, agent: Agent, queue: Queue): void {
+    const item = this.items.get(id);
+    if (item) this.allocate(item, agent, queue);
   }
 
-  dispatch(queue: Queue): void {
-    if (queue.channel === 'openmedia' && this.cc.isDown('router')) return;
-    for (let i = 0; i < queue.waiting.length; ) {
-      const w = queue.waiting[i];
-      const item = w ? this.items.get(w.id) : undefined;
-      if (!w || !item || queue.channel === 'phone') {
-        i++;
-        continue;
-      }
-      const agent = this.pickAgent(queue, item.channel, w);
-      if (!agent) {
-        i++;
-        continue;
-      }
-      queue.waiting.splice(i, 1);
-      this.waiting.delete(item.id);
-      this.allocate(item, agent, queue);
-    }
+  /** Open Media ForceToPreferredAgent: an item its agent did not take in time is rejected, never given to another. */
+  forcedExpired(id: string): void {
+    const item = this.items.get(id);
+    if (item && !TERMINAL_ITEM_STATES.includes(item.state)) this.end(item, 'failed');
   }
 
   private allocate(item: WorkItem, agent: Agent, queue: Queue): void {
     item.userId = agent.userId;
     item.allocatedAt = this.cc.now();
+    this.cc.routing.capacity.assign(item.id, agent.userId, item.channel, item.routing.type);
     this.setState(item, 'allocated');
     const stats = this.cc.statsOf(agent.userId);
     if (stats) stats.itemsOffered += 1;
-    const qs = this.cc.queueStatsOf(queue.id);
-    if (qs && item.queuedAt !== undefined) qs.queued.count += 1;
     this.emit('allocated', item);
     this.cc.emitQueue(queue);
     this.setTimer(item, 'offer', queue.ringTimeoutSec * 1000, () => {
@@ -218,8 +189,9 @@ export class Items {
     if (item.state === 'queued') {
       if (!userId) throw new CoreError('invalidState', 'the item is not allocated');
       const agent = this.cc.agent(userId);
-      this.removeWaiting(item);
-      this.allocate(item, agent, this.cc.queue(item.queueId));
+      const queue = this.cc.queue(item.queueId);
+      this.cc.routing.take(queue, item);
+      this.allocate(item, agent, queue);
     }
     if (item.state !== 'allocated') throw new CoreError('invalidState', `the item is ${item.state}`);
     if (userId && this.cc.agent(userId).userId !== item.userId) throw new CoreError('invalidState', 'the item is allocated to another agent');
@@ -232,7 +204,7 @@ export class Items {
     return item;
   }
 
-  /** The agent gives an offered item back: it is queued again for someone else. */
+  /** The agent gives an offered item back: it is queued again, in its place, for someone else. */
   reject(id: string, userId?: string): WorkItem {
     const item = this.live(id);
     if (item.state !== 'allocated' && item.state !== 'active') throw new CoreError('invalidState', `the item is ${item.state}`);
@@ -241,8 +213,10 @@ export class Items {
     const previousUserId = item.userId;
     const stats = this.cc.statsOf(previousUserId);
     if (stats && item.state === 'allocated') stats.itemsNotAnswered += 1;
+    this.cc.routing.capacity.release(item.id);
+    if (previousUserId) this.cc.routing.exclude(item.routing, previousUserId);
     this.emit('rejected', item, previousUserId ? { previousUserId } : {});
-    this.enqueue(item, this.cc.queue(item.queueId), item.queuedAt);
+    this.enqueue(item, this.cc.queue(item.queueId), item.queuedAt ?? this.cc.now(), false);
     return item;
   }
 
@@ -295,29 +269,22 @@ export class Items {
 
   private end(item: WorkItem, state: 'completed' | 'failed' | 'cancelled'): void {
     this.clearTimers(item);
-    this.removeWaiting(item);
-    item.endedAt = this.cc.now();
+    if (item.state === 'queued') this.cc.routing.remove(item.queueId, item.id);
+    const holder = this.cc.routing.capacity.release(item.id);
+    const now = this.cc.now();
+    item.endedAt = now;
     const qs = this.cc.queueStatsOf(item.queueId);
     if (qs && state === 'completed' && item.report) qs.completed += 1;
     if (qs && state === 'cancelled') qs.cancelled += 1;
+    if (state === 'completed' && item.answeredAt !== undefined) this.cc.routing.recordHandle(item.queueId, now - item.answeredAt);
     this.setState(item, state);
     this.emit(state, item);
-    const agent = item.userId ? this.cc.agents.get(item.userId) : undefined;
+    // The agent has room again: their queues of the channel may have an item for them.
+    const agent = holder !== undefined ? this.cc.agents.get(holder) : undefined;
     if (agent) for (const qid of agent.queues) {
       const q = this.cc.queues.get(qid);
-      if (q && q.channel === item.channel && q.waiting.length > 0) this.dispatch(q);
+      if (q && q.channel === item.channel) this.cc.routing.dispatch(q);
     }
-  }
-
-  private removeWaiting(item: WorkItem): void {
-    const w = this.waiting.get(item.id);
-    if (!w) return;
-    this.waiting.delete(item.id);
-    const q = this.cc.queues.get(item.queueId);
-    if (!q) return;
-    const i = q.waiting.indexOf(w);
-    if (i >= 0) q.waiting.splice(i, 1);
-    this.cc.emitQueue(q);
   }
 
   /** Moves the item to another queue; an allocated item is taken from its agent without confirmation. */
@@ -327,7 +294,8 @@ export class Items {
     if (target.channel !== item.channel) throw new CoreError('invalidArgument', `queue ${target.id} does not take ${item.channel}`);
     if (!target.open) throw new CoreError('queueClosed', target.id);
     this.clearTimers(item);
-    this.removeWaiting(item);
+    if (item.state === 'queued') this.cc.routing.remove(item.queueId, item.id);
+    this.cc.routing.capacity.release(item.id);
     const previousQueueId = item.queueId;
     const previousUserId = item.userId;
     const from = this.cc.queueStatsOf(previousQueueId);
@@ -335,7 +303,7 @@ export class Items {
     const to = this.cc.queueStatsOf(target.id);
     if (to) to.overflowIn += 1;
     this.emit('diverted', item, { previousQueueId, ...(previousUserId ? { previousUserId } : {}) });
-    this.enqueue(item, target);
+    this.enqueue(item, target, this.cc.now());
     return item;
   }
 
@@ -375,6 +343,18 @@ export class Items {
         n++;
       }
     }
+    return n;
+  }
+
+  /** Reset: every open item is cancelled (one event each), then every item is forgotten. Returns how many were open. */
+  reset(): number {
+    let n = 0;
+    for (const item of this.items.values()) {
+      if (TERMINAL_ITEM_STATES.includes(item.state)) continue;
+      this.end(item, 'cancelled');
+      n++;
+    }
+    this.items.clear();
     return n;
   }
 

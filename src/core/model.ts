@@ -13,6 +13,7 @@ export type RequestableAgentState = (typeof REQUESTABLE_AGENT_STATES)[number];
 export const CHANNELS = ['phone', 'email', 'chat', 'action', 'openmedia'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type ItemChannel = Exclude<Channel, 'phone'>;
+export const ITEM_CHANNELS = ['email', 'chat', 'action', 'openmedia'] as const satisfies readonly ItemChannel[];
 
 /** Automatic behaviour for an agent (demos, load): answer after N s, talk M s, wrap up W s. */
 export interface AgentDriver {
@@ -46,7 +47,7 @@ export interface Agent {
   pendingState?: RequestableAgentState;
   wrapUpTimer?: TimerHandle;
   driver?: AgentDriver;
-  /** Concurrent work items per channel. */
+  /** Concurrent work items per channel (a phone takes one call at a time: its device is busy). */
   capacity: Record<ItemChannel, number>;
   addresses: { channel: Channel; address: string }[];
 }
@@ -112,14 +113,43 @@ export interface Queue {
   waiting: Waiting[];
 }
 
+/** A contact's place in a queue's waiting list (routing/waiting.ts keeps the list ordered by these keys). */
 export interface Waiting {
   id: string;
   kind: 'call' | 'item';
+  /** When its queue time started (epoch ms): explicit, or when it was first queued. */
   since: number;
   /** 1 = highest. */
   priority: number;
+}
+
+/** Only this agent may take the contact, until `until`; then what its creator asked (Open Media ForceToPreferredAgent). */
+export interface ForcedAgent {
+  userId: string;
+  /** Epoch ms after which the contact stops waiting for this agent; absent = it waits for ever. */
+  until?: number;
+  /** `fail`: the contact fails (Open Media: "the request will be rejected"); `anyAgent`: any agent may take it. */
+  onExpiry: 'fail' | 'anyAgent';
+}
+
+/**
+ * Routing inputs of a call or work item. They live on the contact, so they survive a requeue, a reject, a ring-out
+ * and a divert; the routing module (routing/) reads them.
+ */
+export interface RoutingInputs {
+  /** 1 = highest … 100. */
+  priority: number;
+  /** Skill name → minimum level, on top of the queue's skills (a skill named in both: the contact's level). */
+  skills: Record<string, number>;
+  /** Offered first when available (canonical userId). */
   preferredAgent?: string;
-  forcePreferred?: boolean;
+  forcedAgent?: ForcedAgent;
+  /** Agents who declined the contact or let it ring out: it is never offered to them again. */
+  excluded: string[];
+  /** Explicit queue-start time (epoch ms, in the past): the contact's place and waiting time count from it. */
+  queueStart?: number;
+  /** Item type (Open Media TypeOfSession, an integer ≥ 1): per-type capacity applies. */
+  type?: number;
 }
 
 export const PARTY_STATES = ['initiated', 'queued', 'alerting', 'connected', 'hold', 'held', 'ended'] as const;
@@ -198,10 +228,11 @@ export interface Call {
   acd: boolean;
   /** A consultation call made from the held call with this id. */
   consultFor?: string;
+  /** The queue whose contact this outgoing call serves: a consultation of an ACD call (an agent's ACD outgoing call). */
+  forQueue?: string;
   conference: boolean;
   attached: Record<string, string>;
-  priority: number;
-  skills: Record<string, number>;
+  routing: RoutingInputs;
   gateway: { ip: string; port: number };
   mrs: { ip: string; port: number };
   codec: string;
@@ -209,6 +240,7 @@ export interface Call {
   monitors: MonitorSession[];
   state: 'active' | 'ended';
   createdAt: number;
+  /** When its queue time started (explicit queue start, or first queued); kept when it is requeued. */
   queuedAt?: number;
   answeredAt?: number;
   endedAt?: number;
@@ -242,7 +274,7 @@ export interface WorkItem {
   queueId: string;
   state: ItemState;
   userId?: string;
-  priority: number;
+  routing: RoutingInputs;
   createdAt: number;
   queuedAt?: number;
   allocatedAt?: number;

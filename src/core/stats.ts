@@ -29,6 +29,7 @@ export interface AgentStats {
   incomingAbandoned: number;
   acdIncomingAbandoned: number;
   incomingFailed: number;
+  /** Calls the agent's device dialled / only those serving a queue's contact (consultations of ACD calls). */
   outgoingOriginated: number;
   acdOutgoingOriginated: number;
   outgoingConnected: Tally;
@@ -65,8 +66,13 @@ export function newAgentStats(since: number): AgentStats {
   };
 }
 
+/**
+ * Per queue, calls and items alike. Outbound campaign counters (intended, performed, retried …) belong to the dialer
+ * that places those calls, not to a queue.
+ */
 export interface QueueStats {
   since: number;
+  /** Contacts that entered the queue (a requeued or rejected one is not offered again). */
   offered: number;
   answered: number;
   abandonedInQueue: number;
@@ -76,17 +82,15 @@ export interface QueueStats {
   queued: Tally;
   alerting: Tally;
   connected: Tally;
+  /** Offered to their preferred agent / to the agent the distribution chose / failed because the queue was closed. */
   routedToPreferred: number;
   routedToDistribution: number;
   routedToFailure: number;
+  /** Items diverted into / out of the queue (Open Media DivertRequest: Overflowed In / Out). */
   overflowIn: number;
   overflowOut: number;
+  /** Calls that went back to the queue after a ring-no-answer or a decline. */
   requeued: number;
-  outgoingIntended: number;
-  outgoingPerformed: number;
-  outgoingRetried: number;
-  outgoingFailed: number;
-  outgoingConnected: Tally;
   completed: number;
   cancelled: number;
 }
@@ -108,11 +112,6 @@ export function newQueueStats(since: number): QueueStats {
     overflowIn: 0,
     overflowOut: 0,
     requeued: 0,
-    outgoingIntended: 0,
-    outgoingPerformed: 0,
-    outgoingRetried: 0,
-    outgoingFailed: 0,
-    outgoingConnected: newTally(),
     completed: 0,
     cancelled: 0,
   };

@@ -1,6 +1,6 @@
 /** Snapshots of live objects for events and the control API: plain data, safe to keep and serialise. */
 import type { CallView, ItemView, PartyView } from './events.js';
-import type { Call, Party, WorkItem } from './model.js';
+import type { Agent, AgentDriver, AgentState, Call, Channel, Party, Queue, WorkItem } from './model.js';
 
 export function viewParty(p: Party): PartyView {
   const v: PartyView = {
@@ -44,6 +44,7 @@ export function viewCall(c: Call): CallView {
   if (c.lastRedirection !== undefined) v.lastRedirection = { ...c.lastRedirection };
   if (c.queueId !== undefined) v.queueId = c.queueId;
   if (c.consultFor !== undefined) v.consultFor = c.consultFor;
+  if (c.forQueue !== undefined) v.forQueue = c.forQueue;
   if (c.answeredAt !== undefined) v.answeredAt = c.answeredAt;
   if (c.endedAt !== undefined) v.endedAt = c.endedAt;
   if (c.cause !== undefined) v.cause = c.cause;
@@ -56,7 +57,7 @@ export function viewItem(i: WorkItem, queuePosition: number): ItemView {
     channel: i.channel,
     queueId: i.queueId,
     state: i.state,
-    priority: i.priority,
+    priority: i.routing.priority,
     createdAt: i.createdAt,
     data: { ...i.data },
     attached: { ...i.attached },
@@ -66,5 +67,51 @@ export function viewItem(i: WorkItem, queuePosition: number): ItemView {
   if (i.from !== undefined) v.from = i.from;
   if (i.to !== undefined) v.to = i.to;
   if (i.subject !== undefined) v.subject = i.subject;
+  if (i.routing.type !== undefined) v.type = i.routing.type;
   return v;
+}
+
+/** An agent as the control API's snapshot shows it (DESIGN.md "Control API"). */
+export interface AgentSnapshot {
+  userId: string;
+  extension: string;
+  name: string;
+  state: AgentState;
+  stateSince: string;
+  reason?: string;
+  queues: string[];
+  channels: Channel[];
+  skills: Record<string, number>;
+  driver?: AgentDriver;
+}
+
+/** A queue as the control API's snapshot shows it. */
+export interface QueueSnapshot {
+  id: string;
+  name: string;
+  channel: Channel;
+  address: string;
+  open: boolean;
+  waiting: number;
+  members: string[];
+}
+
+export function agentSnapshot(a: Agent): AgentSnapshot {
+  const s: AgentSnapshot = {
+    userId: a.userId,
+    extension: a.extension,
+    name: a.name,
+    state: a.state,
+    stateSince: new Date(a.stateSince).toISOString(),
+    queues: [...a.queues],
+    channels: [...a.channels],
+    skills: { ...a.skills },
+  };
+  if (a.reason !== undefined) s.reason = a.reason;
+  if (a.driver) s.driver = { ...a.driver };
+  return s;
+}
+
+export function queueSnapshot(q: Queue): QueueSnapshot {
+  return { id: q.id, name: q.name, channel: q.channel, address: q.address, open: q.open, waiting: q.waiting.length, members: [...q.members] };
 }

@@ -77,8 +77,9 @@ export class MediaService {
   }
 
   private onEvent(e: DomainEvent): void {
-    if (e.type === 'recording' && e.change === 'stopped') this.writeRecording(e.recordingId);
     if (e.type !== 'call') return;
+    // A recording stops by itself (change `recording`) or with its call (`ended`/`merged` carry it).
+    if (e.recording?.change === 'stopped') this.writeRecording(e.recording.recordingId, e.call.createdAt);
     if (e.change === 'ended' || e.change === 'merged') {
       this.closeCall(e.call.id);
       return;
@@ -152,7 +153,8 @@ export class MediaService {
     this.calls.delete(callId);
   }
 
-  private writeRecording(recordingId: string): void {
+  /** `origin`: when the call began (epoch ms); segments are placed on the call's timeline. */
+  private writeRecording(recordingId: string, origin: number): void {
     const t = this.opts.center.telephony;
     let rec;
     try {
@@ -160,8 +162,6 @@ export class MediaService {
     } catch {
       return;
     }
-    // The 'stopped' event comes before the call's 'ended', so the call is still there to give its timeline.
-    const origin = t.findCall(rec.callId)?.createdAt ?? rec.startedAt;
     const segments: RecordingSegment[] = [];
     for (const s of rec.segments) {
       if (s.endMs === undefined) continue;

@@ -1,4 +1,4 @@
-import { ContactCenter, ManualClock, loadFixture, type CoreOptions, type DomainEvent } from '../../src/core/index.js';
+import { ContactCenter, CoreError, ManualClock, loadFixture, type CoreOptions, type DomainEvent } from '../../src/core/index.js';
 import { DEFAULT_CENTER_FIXTURE } from '../../src/paths.js';
 
 export function makeCenter(opts: CoreOptions = {}): { cc: ContactCenter; clock: ManualClock; events: DomainEvent[] } {
@@ -12,4 +12,14 @@ export function makeCenter(opts: CoreOptions = {}): { cc: ContactCenter; clock: 
 /** "change@callIdShort" strings for readable sequence assertions. */
 export function callChanges(events: DomainEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'call' ? [e.change] : []));
+}
+
+/** The CoreError code a command fails with ('other' for any other exception, 'none' when it succeeds). */
+export function errorCode(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof CoreError ? e.code : 'other';
+  }
+  return 'none';
 }

@@ -20,9 +20,12 @@ describe('recordings', () => {
     expect(active).toBe(5000);
     expect(rec.userId).toBe('HARRI');
     expect(rec.parties).toEqual(['+35840111222', '1101']);
-    expect(events.filter((e) => e.type === 'recording').map((e) => (e.type === 'recording' ? e.change : ''))).toEqual([
-      'started', 'paused', 'resumed', 'stopped',
+    // One state change, one event: the call's own events say what happened to its recording (the last one is the
+    // call's end, which stopped it); no second 'recording' domain event repeats them.
+    expect(events.flatMap((e) => (e.type === 'call' && e.recording ? [`${e.change}:${e.recording.change}:${e.recording.recordingId === rec.id}`] : []))).toEqual([
+      'recording:started:true', 'recording:paused:true', 'recording:resumed:true', 'ended:stopped:true',
     ]);
+    expect(events.filter((e) => e.type === 'recording')).toEqual([]);
     expect(cc.telephony.listRecordings({ userId: 'harri' })).toHaveLength(1);
   });
 
@@ -51,6 +54,26 @@ describe('history and statistics', () => {
     expect(s.incomingAlerting).toEqual({ count: 1, totalMs: 4000, maxMs: 4000 });
     expect(s.incomingConnected.totalMs).toBe(10_000);
     expect(s.directCallMs).toBe(10_000);
+  });
+
+  it('counts a consultation made while serving a queue call as the agent\'s ACD outgoing call', () => {
+    const { cc, clock } = makeCenter();
+    for (const u of ['MAIJA', 'ANNA']) cc.setAgentState(u, 'notReady');
+    const acd = cc.telephony.inbound('+35840111222', '2001');
+    cc.telephony.answer('1101');
+    const consult = cc.telephony.consult('1101', '+35891234567');
+    expect(consult.forQueue).toBe('2001');
+    cc.telephony.externalAnswer(consult.id);
+    clock.advance(7000);
+    cc.telephony.reconnect('1101');
+    const direct = cc.telephony.makeCall('1103', '+35891234567');
+    cc.telephony.hangup(direct.id);
+    cc.telephony.hangup(acd.id);
+    const s = cc.agentStats('HARRI');
+    expect(s.outgoingOriginated).toBe(1);
+    expect(s.acdOutgoingOriginated).toBe(1);
+    expect(s.acdOutgoingConnected).toEqual({ count: 1, totalMs: 7000, maxMs: 7000 });
+    expect(cc.agentStats('PEKKA')).toMatchObject({ outgoingOriginated: 1, acdOutgoingOriginated: 0 });
   });
 
   it('accrues agent state durations including the open interval', () => {

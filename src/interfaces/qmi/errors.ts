@@ -32,6 +32,7 @@ export const CORE_TO_QMI: Readonly<Record<CoreErrorCode, QmiError>> = {
   routerDown: { code: 1021, phrase: 'Router is not available' },
   agentServerDown: { code: 1022, phrase: 'Agent server is not available' },
   callDispatcherDown: { code: 1023, phrase: 'Call Dispatcher is not available' },
+  duplicateId: { code: 1024, phrase: 'Identifier already in use' },
 };
 
 /** Failures that come from QMI itself, not from the core. */

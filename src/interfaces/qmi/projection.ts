@@ -127,12 +127,12 @@ export function projectCallEvent(e: CallEvent & { at: number }, deps: Projection
     case 'partyAdded': {
       const added = e.call.parties.find((p) => p.legId === e.legs[0]);
       if (added?.role === 'supervisor') {
-        return each((callId) => ({ kind: 'Callstate', callId, state: CALL_STATE.supervising, extra: e.detail ?? added.number }));
+        return each((callId) => ({ kind: 'Callstate', callId, state: CALL_STATE.supervising, extra: added.number }));
       }
       return each((callId) => ({ kind: 'Callstate', callId, state: CALL_STATE.join, extra: null }));
     }
     case 'prompt':
-      return each((callId) => ({ kind: 'Callstate', callId, state: CALL_STATE.prompt, extra: e.detail ?? null }));
+      return each((callId) => ({ kind: 'Callstate', callId, state: CALL_STATE.prompt, extra: e.prompt ?? null }));
   }
 }
 

@@ -31,6 +31,8 @@ export const CORE_TO_TS_ERROR: Record<CoreErrorCode, TsErrorCode> = {
   // A call dispatcher that does not answer is a PBX link timeout seen from TelServer.
   callDispatcherDown: 'pbxTimeout',
   limitExceeded: 'resourceError',
+  // A caller-chosen call id that exists already: TelServer refuses the request itself.
+  duplicateId: 'reject',
 };
 
 /** A TelServices-level refusal raised by the interface itself (session rules, authentication, routing points). */

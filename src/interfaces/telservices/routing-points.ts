@@ -152,8 +152,15 @@ export class RoutingPoints {
       return calls.some((call) => call.acd || call.attached['campaign'] !== undefined) ? 'agent' : 'direct';
     };
     if (type === 'snapshot') {
-      const queuedSince = c ? c.queuedSince() : this.point(service).queue.waiting.map((w) => w.since);
-      return el('routingPointStatistics', rpSnapshotNode(this.cc, { queuedSince, agents, servicesOf, onAgentCall }));
+      // An inbound point shows its queue's figures from the core; a campaign keeps its own waiting list.
+      if (!c) {
+        const f = this.cc.routing.queueFigures(this.point(service).queue.id);
+        return el('routingPointStatistics', rpSnapshotNode({ queued: { count: f.waiting, totalWaitMs: f.totalWaitMs }, byState: f, agents, servicesOf, onAgentCall }));
+      }
+      const now = this.cc.now();
+      const since = c.queuedSince();
+      const queued = { count: since.length, totalWaitMs: since.reduce((sum, t) => sum + (now - t), 0) };
+      return el('routingPointStatistics', rpSnapshotNode({ queued, byState: this.cc.routing.agentFigures(agents), agents, servicesOf, onAgentCall }));
     }
     const totals = c ? campaignTotals(c) : this.inboundTotals(this.point(service));
     return el('routingPointStatistics', rpTotalNode(this.cc, { ...totals, agents, servicesOf }, this.timeZone));
@@ -196,12 +203,13 @@ export class RoutingPoints {
       incomingConnected: q.answered,
       alerting: q.alerting,
       connected: q.connected,
-      outgoingOriginated: q.outgoingPerformed,
-      outgoingConnected: q.outgoingConnected,
-      outgoingIntended: q.outgoingIntended,
-      outgoingPerformed: q.outgoingPerformed,
-      outgoingRetried: q.outgoingRetried,
-      outgoingFailed: q.outgoingFailed,
+      // An inbound routing point places no calls: outgoing counters are a campaign's (campaignTotals).
+      outgoingOriginated: 0,
+      outgoingConnected: newTally(),
+      outgoingIntended: 0,
+      outgoingPerformed: 0,
+      outgoingRetried: 0,
+      outgoingFailed: 0,
     };
   }
 

@@ -9,7 +9,7 @@
  * 3. any request from one of its clients naming a device with a session resets that session's timeout;
  * 4. a call service without a call in the state it needs answers noCall.
  */
-import type { Agent, ContactCenter, DirectoryEntry, PartyState } from '../../core/index.js';
+import type { Agent, ContactCenter, DirectoryEntry, PartyState, TwoCalls } from '../../core/index.js';
 import { el, txt, type XNode } from './codec.js';
 import type { DeviceViews } from './device-view.js';
 import { TsError } from './errors.js';
@@ -133,16 +133,16 @@ function handle(req: Exclude<TsRequest, { op: 'snapshot' }>, sc: ServiceContext,
       return 'standard';
     }
     case 'alternateCall':
-      t.alternate(req.deviceNumber);
+      t.alternate(req.deviceNumber, namedCalls(sc, req));
       return 'standard';
     case 'conferenceCall':
-      t.conference(req.deviceNumber);
+      t.conference(req.deviceNumber, namedCalls(sc, req));
       return 'standard';
     case 'reconnectCall':
-      t.reconnect(req.deviceNumber);
+      t.reconnect(req.deviceNumber, namedCalls(sc, req));
       return 'standard';
     case 'transferCall':
-      t.transfer(req.deviceNumber);
+      t.transfer(req.deviceNumber, namedCalls(sc, req));
       return 'standard';
     case 'answerCall':
       // Seed: "If no calling number is given, the first alerting call is answered automatically".
@@ -244,6 +244,24 @@ function callWith(sc: ServiceContext, device: string, otherNumber: string | unde
     if (t.activeParties(call).some((p) => p !== mine && p.number === otherNumber)) return call.id;
   }
   throw new TsError('noCall', `no call with ${otherNumber}`);
+}
+
+/**
+ * The two calls a two-call service names: primOtherNumber is the other party of the primary call (seed "the first
+ * existing call"), secOtherNumber that of the secondary (consulted) one. Which is held and which active is the
+ * device's state of each (after an alternate the primary call is the active one); a number left out names nothing.
+ */
+function namedCalls(sc: ServiceContext, req: { deviceNumber: string; primOtherNumber?: string; secOtherNumber?: string }): TwoCalls {
+  const t = sc.cc.telephony;
+  const out: TwoCalls = {};
+  for (const other of [req.primOtherNumber, req.secOtherNumber]) {
+    const callId = callWith(sc, req.deviceNumber, other, ['hold', 'connected', 'initiated']);
+    if (callId === undefined) continue;
+    const mine = t.partyOf(t.call(callId), req.deviceNumber);
+    if (mine?.state === 'hold') out.heldCallId ??= callId;
+    else out.activeCallId ??= callId;
+  }
+  return out;
 }
 
 function firstCall(sc: ServiceContext, device: string, states: string[]): string {

@@ -4,7 +4,7 @@
  * 4.9 #8). Durations are "HH:MM:SS", percentages XER REALs. "agent…" counters count calls the agent took as an agent
  * (through a queue or routing point); the others count every call of the device.
  */
-import type { Agent, AgentState, AgentStats, ContactCenter, Tally } from '../../core/index.js';
+import type { Agent, AgentFigures, AgentState, AgentStats, ContactCenter, Tally } from '../../core/index.js';
 import { el, enumEl, txt, type XNode } from './codec.js';
 import { wireAgentState } from './projection.js';
 import { servicesNode } from './results.js';
@@ -89,7 +89,10 @@ export function userSnapshotNode(agent: Agent | undefined, svc: ServicesOf): XNo
 // ------------------------------------------------------------------ routing points
 
 export interface RpSnapshotInput {
-  queuedSince: number[];
+  /** Waiting calls and the sum of their waits so far (the core's queue figures, or a campaign's own list). */
+  queued: { count: number; totalWaitMs: number };
+  /** The agents counted by state (the core's figures). */
+  byState: AgentFigures;
   agents: Agent[];
   /** Which services to show on an agent (inbound for an inbound point, outbound for a campaign). */
   servicesOf(agent: Agent): ServicesOf;
@@ -97,30 +100,28 @@ export interface RpSnapshotInput {
   onAgentCall(agent: Agent): 'none' | 'agent' | 'direct';
 }
 
-export function rpSnapshotNode(cc: ContactCenter, r: RpSnapshotInput): XNode {
-  const now = cc.now();
-  let ready = 0;
-  let busyOrWac = 0;
-  let notReadyOrDirect = 0;
+export function rpSnapshotNode(r: RpSnapshotInput): XNode {
+  const f = r.byState;
   let inCall = 0;
-  let loggedOff = 0;
+  // Seed "notReadyOrDirectCallAgentsCount": a logged-on agent on a direct call counts there, whatever its state.
+  let directReady = 0;
+  let directBusyOrWac = 0;
   for (const a of r.agents) {
     const call = r.onAgentCall(a);
     if (call !== 'none') inCall++;
-    if (a.state === 'loggedOff') loggedOff++;
-    else if (call === 'direct' || a.state === 'notReady') notReadyOrDirect++;
-    else if (a.state === 'busy' || a.state === 'workingAfterCall') busyOrWac++;
-    else if (a.state === 'ready') ready++;
+    if (call !== 'direct') continue;
+    if (a.state === 'busy' || a.state === 'workingAfterCall') directBusyOrWac++;
+    else if (a.state === 'ready') directReady++;
   }
   return el(
     'snapshot',
-    txt('queuedCallsCount', r.queuedSince.length),
-    txt('queuedCallsDuration', hms(r.queuedSince.reduce((sum, t) => sum + (now - t), 0))),
-    txt('readyAvailableAgentsCount', ready),
-    txt('busyOrWorkingAfterCallAgentsCount', busyOrWac),
-    txt('notReadyOrDirectCallAgentsCount', notReadyOrDirect),
+    txt('queuedCallsCount', r.queued.count),
+    txt('queuedCallsDuration', hms(r.queued.totalWaitMs)),
+    txt('readyAvailableAgentsCount', f.ready - directReady),
+    txt('busyOrWorkingAfterCallAgentsCount', f.busy + f.wrapUp - directBusyOrWac),
+    txt('notReadyOrDirectCallAgentsCount', f.notReady + directReady + directBusyOrWac),
     txt('agentsInCallCount', inCall),
-    txt('loggedOffOrClosedAgentsCount', loggedOff),
+    txt('loggedOffOrClosedAgentsCount', f.loggedOff),
     el(
       'agents',
       ...r.agents.map((a) => {

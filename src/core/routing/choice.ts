@@ -1,0 +1,71 @@
+/**
+ * Agent choice for one waiting contact, calls and items alike. In order:
+ * 1. who may take it at all: a member of the queue, working the channel, available (phone: ready, device free, no
+ *    DND; items: ready or busy), with room in their capacity for the item's channel and type, with every skill the
+ *    queue and the contact ask for, and not excluded from this contact (they declined it or let it ring out);
+ * 2. a forced agent, while forced: that agent or nobody;
+ * 3. the preferred agent, when they may take it;
+ * 4. phone: the longest-idle ready agent (the ready-agent order is kept as agents become ready, so this is the first
+ *    fit, not a scan of every agent); items: the least loaded member, the longest idle among equals.
+ */
+import type { ContactCenter } from '../center.js';
+import type { Agent, ItemChannel, Queue, RoutingInputs } from '../model.js';
+import type { Capacity } from './capacity.js';
+
+/** Every skill of the queue and of the contact at the level asked (the contact's level wins for a shared name). */
+function hasSkills(agent: Agent, queueSkills: Record<string, number>, contactSkills: Record<string, number>): boolean {
+  for (const s in contactSkills) if ((agent.skills[s] ?? 0) < (contactSkills[s] ?? 0)) return false;
+  for (const s in queueSkills) if (!(s in contactSkills) && (agent.skills[s] ?? 0) < (queueSkills[s] ?? 0)) return false;
+  return true;
+}
+
+export class AgentChoice {
+  constructor(
+    private readonly cc: ContactCenter,
+    private readonly capacity: Capacity,
+  ) {}
+
+  /** Whether the agent may be offered this contact of this queue now (rule 1). */
+  eligible(agent: Agent, queue: Queue, r: RoutingInputs): boolean {
+    const channel = queue.channel;
+    if (!agent.channels.includes(channel) || !agent.queues.includes(queue.id)) return false;
+    if (r.excluded.length > 0 && r.excluded.includes(agent.userId)) return false;
+    if (channel === 'phone') {
+      if (agent.state !== 'ready') return false;
+      const dev = this.cc.devices.get(agent.extension);
+      if (!dev || dev.dnd || this.cc.telephony.deviceBusy(agent.extension)) return false;
+    } else {
+      if (agent.state !== 'ready' && agent.state !== 'busy') return false;
+      if (!this.capacity.fits(agent, channel, r.type)) return false;
+    }
+    return hasSkills(agent, queue.skills, r.skills);
+  }
+
+  choose(queue: Queue, r: RoutingInputs): Agent | undefined {
+    if (r.forcedAgent) {
+      const forced = this.cc.agents.get(r.forcedAgent.userId);
+      return forced && this.eligible(forced, queue, r) ? forced : undefined;
+    }
+    if (r.preferredAgent !== undefined) {
+      const p = this.cc.agents.get(r.preferredAgent);
+      if (p && this.eligible(p, queue, r)) return p;
+    }
+    if (queue.channel === 'phone') {
+      for (const a of this.cc.readyAgents.values()) if (this.eligible(a, queue, r)) return a;
+      return undefined;
+    }
+    const channel = queue.channel as ItemChannel;
+    let best: Agent | undefined;
+    let bestLoad = Infinity;
+    for (const uid of queue.members) {
+      const a = this.cc.agents.get(uid);
+      if (!a || !this.eligible(a, queue, r)) continue;
+      const load = this.capacity.load(a.userId, channel, r.type);
+      if (load < bestLoad || (load === bestLoad && best !== undefined && a.idleSince < best.idleSince)) {
+        best = a;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+}
