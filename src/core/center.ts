@@ -9,6 +9,7 @@
  * | waiting lists, agent choice, capacity, queue figures for calls and items | routing/ (`routing`) |
  * | calls, their recording and monitoring state | calls/ (`telephony`) |
  * | work items (e-mail, chat, action items, open media) | items.ts (`items`) |
+ * | outbound call lists (campaigns, callbacks) | dialer/ (`dialer`) |
  * | agent state machine, ready-agent order | agents.ts |
  * | devices and their features (DND, forwards, message waiting) | devices.ts |
  * | directory, history | directory.ts, history.ts |
@@ -39,7 +40,9 @@ import type {
   RequestableAgentState,
 } from './model.js';
 import { Devices } from './devices.js';
-import { destinationOf, DIALLABLE, type Destination, type NumberingPlan } from './numbering.js';
+import { Dialer } from './dialer/dialer.js';
+import { destinationOf, type Destination, type NumberingPlan } from './numbering.js';
+import { setQueueRouting } from './queues.js';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options.js';
 import { agentStateDurations, newAgentStats, newQueueStats, type AgentStats, type QueueStats } from './stats.js';
 import { agentSnapshot, queueSnapshot, type AgentSnapshot, type QueueSnapshot } from './views.js';
@@ -57,6 +60,8 @@ export class ContactCenter {
   readonly routing: Router;
   readonly telephony: Telephony;
   readonly items: Items;
+  /** The outbound dialer: call lists whose answered customers wait in the routing module (dialer/). */
+  readonly dialer: Dialer;
 
   readonly agents = new Map<string, Agent>();
   private readonly agentsByExtension = new Map<string, Agent>();
@@ -87,6 +92,7 @@ export class ContactCenter {
     this.routing = new Router(this, this.options.defaultHandleSec);
     this.telephony = new Telephony(this);
     this.items = new Items(this);
+    this.dialer = new Dialer(this);
     this.fixture = fixture;
     loadWorld(this, fixture);
     this.directory.load(fixtureDirectory(fixture));
@@ -178,11 +184,6 @@ export class ContactCenter {
   /** System-side state change (busy on a call, wrap-up, ring-no-answer). */
   changeAgentState(agent: Agent, state: AgentState, reason?: string): void {
     this.agentStates.change(agent, state, reason);
-  }
-
-  /** Routes waiting contacts of a queue to available agents. */
-  dispatch(queue: Queue): void {
-    this.routing.dispatch(queue);
   }
 
   setDriver(userId: string, driver: AgentDriver | undefined): void {
@@ -289,20 +290,16 @@ export class ContactCenter {
     this.emitQueue(q);
   }
 
-  /**
-   * A phone queue's overflow rules (failure route, waiting limit, immediate-abandon threshold); undefined clears one.
-   * They are an interface's configuration (TelServices inbound routing points) and survive reset().
-   */
-  setQueueRouting(id: string, rules: { failureRoute?: string | undefined; maxWaiting?: number | undefined; immediateAbandonMs?: number | undefined }): void {
-    const q = this.queue(id);
-    if (rules.failureRoute !== undefined && !DIALLABLE.test(rules.failureRoute)) throw new CoreError('invalidArgument', 'failure route');
-    const { failureRoute, maxWaiting, immediateAbandonMs } = { ...q, ...rules };
-    delete q.failureRoute;
-    delete q.maxWaiting;
-    delete q.immediateAbandonMs;
-    if (failureRoute !== undefined) q.failureRoute = failureRoute;
-    if (maxWaiting !== undefined) q.maxWaiting = maxWaiting;
-    if (immediateAbandonMs !== undefined) q.immediateAbandonMs = immediateAbandonMs;
+  /** A phone queue's overflow rules (queues.ts setQueueRouting); they survive reset(). */
+  setQueueRouting(id: string, rules: Parameters<typeof setQueueRouting>[2]): void {
+    setQueueRouting(this, id, rules);
+  }
+
+  /** queues.ts removeQueue's last step: the queue is no longer found by id or address (its statistics go with it). */
+  dropQueue(q: Queue): void {
+    this.queues.delete(q.id);
+    this.queuesByAddress.delete(q.address.toLowerCase());
+    this.queueStatsById.delete(q.id);
   }
 
   emitQueue(q: Queue): void {
@@ -392,6 +389,7 @@ export class ContactCenter {
   /** Stops every timer the core owns (gateway shutdown). */
   shutdown(): void {
     for (const a of this.agents.values()) this.clock.clearTimeout(a.wrapUpTimer);
+    this.dialer.shutdown();
     this.routing.shutdown();
     this.telephony.shutdown();
     this.items.shutdown();

@@ -99,6 +99,8 @@ export interface QueueEvent {
   queueId: string;
   waiting: number;
   open: boolean;
+  /** The queue was made at run time and is now removed (queues.ts removeQueue). */
+  removed?: true;
 }
 
 export interface ItemView {

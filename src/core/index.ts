@@ -20,3 +20,6 @@ export type { RoutingRequest, ForcedAgentRequest } from './routing/inputs.js';
 export type { TypeOptions } from './routing/capacity.js';
 export type { AgentFigures, QueueFigures } from './routing/figures.js';
 export { DEFAULT_NUMBERING, DIALLABLE, type Destination, type NumberingPlan } from './numbering.js';
+export { createQueue, removeQueue, setQueueMembers, type NewQueue } from './queues.js';
+export { checkTimeZone, localParts, type LocalParts } from './local-time.js';
+export * from './dialer/index.js';

@@ -109,9 +109,27 @@ export interface Queue {
   /** Abandons within this many ms count as immediate; none: the center's immediateAbandonMs. */
   immediateAbandonMs?: number;
   tenantId?: number;
+  /** How the routing module picks among the members who may take a contact (routing/choice.ts); default `longestIdle`. */
+  distribution?: Distribution;
+  /**
+   * Seconds an agent rests after a contact of this queue ends: they are not offered this queue's contacts meanwhile,
+   * and do not wrap up (their state stays as the call left it). An outbound campaign's pause between calls.
+   */
+  restSec?: number;
+  /** Made at run time (queues.ts createQueue), not by the fixture: reset keeps it and its members. */
+  dynamic?: boolean;
   /** Waiting contacts (call ids or item ids) in routing order. */
   waiting: Waiting[];
 }
+
+/**
+ * Which member a queue offers a contact to, among those who may take it (after a forced and a preferred agent):
+ * `longestIdle` (phone: the longest-idle ready agent; items: the least loaded, longest idle among equals), `linear`
+ * (the first in the queue's member order: a linear hunt), `circular` (the next in member order after the one chosen
+ * last: a circular hunt, round robin).
+ */
+export const DISTRIBUTIONS = ['longestIdle', 'linear', 'circular'] as const;
+export type Distribution = (typeof DISTRIBUTIONS)[number];
 
 /** A contact's place in a queue's waiting list (routing/waiting.ts keeps the list ordered by these keys). */
 export interface Waiting {

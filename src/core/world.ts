@@ -77,7 +77,8 @@ export function loadWorld(cc: ContactCenter, f: CenterFixture): void {
 
 /**
  * Reset: queues and agents as the fixture configures them, each change reported (a queue that opens or closes, an
- * agent's state, every agent's configuration). Runs once no call or item is left, with routing paused.
+ * agent's state, every agent's configuration). Queues made at run time (an interface's configuration, such as a
+ * running campaign's queue) stay, with their members. Runs once no call or item is left, with routing paused.
  */
 export function restoreWorld(cc: ContactCenter, f: CenterFixture): void {
   for (const qf of f.queues) {
@@ -97,6 +98,7 @@ export function restoreWorld(cc: ContactCenter, f: CenterFixture): void {
     delete agent.password;
     Object.assign(agent, agentConfig(cc, f, af));
     for (const qid of agent.queues) cc.queues.get(qid)?.members.push(agent.userId);
+    for (const q of cc.queues.values()) if (q.dynamic && q.members.includes(agent.userId)) agent.queues.push(q.id);
     cc.changeAgentState(agent, af.state);
     agent.idleSince = cc.now();
     cc.bus.emit(cc.now(), () => ({ type: 'agentConfig', userId: agent.userId }));

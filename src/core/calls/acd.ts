@@ -1,10 +1,13 @@
 /**
  * Calls as contacts of the routing module: a call delivered to a phone queue waits there (routing/ chooses its
  * agent), rings the chosen agent for the queue's ring timeout, and goes back to its place when the agent declines or
- * lets it ring out; that agent is set not ready and never offered the call again.
+ * lets it ring out; that agent is set not ready and never offered the call again. The party that waits is the caller,
+ * or, for a call blind-transferred into the queue (Telephony.transferToQueue, divert to a queue number), the party
+ * the transferrer left behind.
  */
 import type { ContactCenter } from '../center.js';
 import type { Agent, Call, Party, Queue } from '../model.js';
+import { ACTIVE } from './registry.js';
 import type { ContactHost } from '../routing/router.js';
 import type { CallParts } from './parts.js';
 
@@ -19,10 +22,10 @@ export class CallAcd implements ContactHost {
   /** The call waits in the queue (a requeued call keeps its place and is not offered again to the queue). */
   enqueue(call: Call, queue: Queue, requeue = false): void {
     const { reg } = this.p;
-    const caller = reg.caller(call);
+    const caller = this.waitingParty(call);
     if (!caller) return;
     const qs = this.cc.queueStatsOf(queue.id);
-    const full = !requeue && queue.maxWaiting !== undefined && queue.waiting.length >= queue.maxWaiting;
+    const full = !requeue && !this.cc.routing.hasRoom(queue, call.routing);
     if (!queue.open || full) {
       if (qs) qs.routedToFailure += 1;
       return this.p.delivery.routeToFailure(call, queue, caller);
@@ -40,13 +43,18 @@ export class CallAcd implements ContactHost {
     this.cc.routing.dispatch(queue);
   }
 
+  /** Who waits in the queue: the caller, else (a blind transfer into the queue) the remaining non-agent party. */
+  waitingParty(call: Call): Party | undefined {
+    return this.p.reg.caller(call) ?? call.parties.find((p) => ACTIVE.has(p.state) && p.role !== 'supervisor' && p.state !== 'alerting');
+  }
+
   contact(id: string): Call | undefined {
     return this.p.reg.find(id);
   }
 
   offer(id: string, agent: Agent, queue: Queue): void {
     const call = this.p.reg.find(id);
-    const caller = call ? this.p.reg.caller(call) : undefined;
+    const caller = call ? this.waitingParty(call) : undefined;
     if (!call || !caller) return;
     this.cc.emitQueue(queue);
     this.p.delivery.alertDevice(call, this.cc.device(agent.extension), caller, { queue, agent });

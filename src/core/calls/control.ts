@@ -115,13 +115,38 @@ export class CallControl {
       this.p.delivery.deliver(call, target, from);
       return call;
     }
+    this.blindTransfer(call, party, number, target);
+    this.p.delivery.deliver(call, target, from);
+    return call;
+  }
+
+  /**
+   * Blind-transfers the device's connected two-party call into a phone queue (id or number; one without a number
+   * too): the device leaves, the other party waits in the queue as it would wait for a transfer's target, and the
+   * agent the routing module offers it to is reported as that target (`transferring`, `queued`, `alerting`,
+   * `transferred` on answer). An outbound dialer hands an answered customer to its agents this way. Errors:
+   * `unknownQueue`, `invalidArgument` (not a phone queue), `noCall`, `invalidState` (a conference), `pbxLinkDown`.
+   * A queue that is closed or full sends the call to its failure route, as a call arriving there would be.
+   */
+  transferToQueue(number: string, queueId: string, callId?: string): Call {
+    this.cc.assertUp('pbxLink');
+    const queue = this.cc.queue(queueId);
+    if (queue.channel !== 'phone') throw new CoreError('invalidArgument', `${queueId} is not a phone queue`);
+    const { call, party } = this.p.reg.deviceCall(number, ['connected'], callId);
+    const others = this.p.reg.activeParties(call).filter((p) => p !== party && p.role !== 'supervisor');
+    if (others.length !== 1) throw new CoreError('invalidState', 'a conference cannot be blind-transferred');
+    this.blindTransfer(call, party, number, queue.address);
+    this.p.acd.enqueue(call, queue);
+    return call;
+  }
+
+  /** The transferring device leaves its connected call; the others wait, held, for the target. */
+  private blindTransfer(call: Call, party: Party, number: string, target: string): void {
     call.lastRedirection = { number, cause: 'transfer' };
     this.p.ending.leave(call, party, 'transfer', { keepCall: true });
     for (const p of call.parties) if (p.state === 'connected') p.state = 'held';
     call.transferBy = number;
-    reg.emit('transferring', call, [party], { actor: number, cause: 'transfer', target });
-    this.p.delivery.deliver(call, target, from);
-    return call;
+    this.p.reg.emit('transferring', call, [party], { actor: number, cause: 'transfer', target });
   }
 
   /** Single-step conference: a new party is called into the device's call. */

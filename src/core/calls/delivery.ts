@@ -154,7 +154,9 @@ export class CallDelivery {
       }
     }
     const party = reg.join(call, dev.number, call.parties.some((p) => p.role === 'called' && ACTIVE.has(p.state)) ? 'added' : 'called', 'alerting');
-    if (from.state === 'queued') from.state = 'initiated';
+    // Out of the queue: a caller is dialling again; a party blind-transferred into the queue waits, held, as it
+    // waits for a transfer's target (so every interface reports the agent's ringing as a blind transfer's target).
+    if (from.state === 'queued') from.state = call.transferBy !== undefined ? 'held' : 'initiated';
     const agent = acd?.agent ?? this.cc.agentAt(dev.number);
     if (agent) this.occupy(agent);
     reg.emit('alerting', call, [party]);

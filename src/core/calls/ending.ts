@@ -44,7 +44,9 @@ export class CallEnding {
       if (!opts.silent) reg.emit('partyDropped', call, [party], { cause, actor: party.number });
       return;
     }
-    this.endCall(call, party.role === 'caller' && (wasState === 'queued' || wasState === 'initiated') ? 'abandoned' : cause, party);
+    // Leaving a queue is abandoning it, whoever waits there (the caller, or a party blind-transferred into it).
+    const abandoned = wasState === 'queued' || (party.role === 'caller' && wasState === 'initiated');
+    this.endCall(call, abandoned ? 'abandoned' : cause, party);
   }
 
   /** Marks a party ended and books its statistics and history. */
@@ -102,13 +104,18 @@ export class CallEnding {
     }
   }
 
-  /** After an agent's last call: wrap-up after an answered ACD call, else back to the state before the call. */
+  /**
+   * After an agent's last call: wrap-up after an answered ACD call (a queue with `restSec` instead rests the agent
+   * from its contacts, routing/members.ts), else back to the state before the call.
+   */
   afterAgentLeft(call: Call, party: Party): void {
     const agent = party.userId ? this.cc.agents.get(party.userId) : undefined;
+    const handled = call.acd && party.connectedAt !== undefined && party.role !== 'caller';
+    if (agent && handled) this.cc.routing.contactEnded(call.queueId, agent.userId);
     if (!agent || agent.state !== 'busy' || this.p.reg.agentOnCall(agent)) return;
     const pending = agent.pendingState;
     delete agent.pendingState;
-    if (call.acd && party.connectedAt !== undefined && party.role !== 'caller') {
+    if (handled && this.cc.queues.get(call.queueId ?? '')?.restSec === undefined) {
       this.cc.changeAgentState(agent, 'workingAfterCall');
       if (pending) agent.pendingState = pending;
       return;

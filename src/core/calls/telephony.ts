@@ -158,6 +158,11 @@ export class Telephony {
     return this.p.control.divert(number, target, callId);
   }
 
+  /** Blind-transfers the device's connected call into a phone queue (see CallControl.transferToQueue). */
+  transferToQueue(number: string, queueId: string, callId?: string): Call {
+    return this.p.control.transferToQueue(number, queueId, callId);
+  }
+
   /** Single-step conference: `added` is called into the device's call; `destinationBusy`, `destinationUnknown`. */
   addParty(number: string, added: string, callId?: string): Call {
     return this.p.control.addParty(number, added, callId);

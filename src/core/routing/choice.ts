@@ -2,15 +2,19 @@
  * Agent choice for one waiting contact, calls and items alike. In order:
  * 1. who may take it at all: a member of the queue, working the channel, available (phone: ready, device free, no
  *    DND; items: ready or busy), with room in their capacity for the item's channel and type, with every skill the
- *    queue and the contact ask for, and not excluded from this contact (they declined it or let it ring out);
+ *    queue and the contact ask for, not excluded from this contact (they declined it or let it ring out), and not
+ *    resting after a contact of this queue (Queue.restSec);
  * 2. a forced agent, while forced: that agent or nobody;
  * 3. the preferred agent, when they may take it;
- * 4. phone: the longest-idle ready agent (the ready-agent order is kept as agents become ready, so this is the first
- *    fit, not a scan of every agent); items: the least loaded member, the longest idle among equals.
+ * 4. by the queue's distribution: `linear` the first fit in member order, `circular` the first fit after the member
+ *    chosen last; `longestIdle` (default) phone: the longest-idle ready agent (the ready-agent order is kept as agents
+ *    become ready, so this is the first fit, not a scan of every agent); items: the least loaded member, the longest
+ *    idle among equals.
  */
 import type { ContactCenter } from '../center.js';
 import type { Agent, ItemChannel, Queue, RoutingInputs } from '../model.js';
 import type { Capacity } from './capacity.js';
+import type { MemberState } from './members.js';
 
 /** Every skill of the queue and of the contact at the level asked (the contact's level wins for a shared name). */
 function hasSkills(agent: Agent, queueSkills: Record<string, number>, contactSkills: Record<string, number>): boolean {
@@ -23,6 +27,7 @@ export class AgentChoice {
   constructor(
     private readonly cc: ContactCenter,
     private readonly capacity: Capacity,
+    private readonly members: MemberState,
   ) {}
 
   /** Whether the agent may be offered this contact of this queue now (rule 1). */
@@ -30,6 +35,7 @@ export class AgentChoice {
     const channel = queue.channel;
     if (!agent.channels.includes(channel) || !agent.queues.includes(queue.id)) return false;
     if (r.excluded.length > 0 && r.excluded.includes(agent.userId)) return false;
+    if (queue.restSec !== undefined && this.members.resting(queue.id, agent.userId, this.cc.now())) return false;
     if (channel === 'phone') {
       if (agent.state !== 'ready') return false;
       const dev = this.cc.devices.get(agent.extension);
@@ -49,6 +55,13 @@ export class AgentChoice {
     if (r.preferredAgent !== undefined) {
       const p = this.cc.agents.get(r.preferredAgent);
       if (p && this.eligible(p, queue, r)) return p;
+    }
+    if (queue.distribution === 'linear' || queue.distribution === 'circular') {
+      for (const uid of this.members.order(queue)) {
+        const a = this.cc.agents.get(uid);
+        if (a && this.eligible(a, queue, r)) return a;
+      }
+      return undefined;
     }
     if (queue.channel === 'phone') {
       for (const a of this.cc.readyAgents.values()) if (this.eligible(a, queue, r)) return a;

@@ -27,6 +27,11 @@ export interface RoutingRequest {
   type?: number;
 }
 
+/** The inputs of a contact that asks nothing of routing (priority 50, no skills, nobody preferred or excluded). */
+export function newRoutingInputs(): RoutingInputs {
+  return { priority: 50, skills: {}, excluded: [] };
+}
+
 /**
  * Validates a routing request, changing nothing: `invalidArgument` for a value out of range, `unknownAgent` for a
  * preferred or forced agent that does not exist, `agentLoggedOff` for a forced agent who is logged off (Open Media

@@ -9,10 +9,12 @@ import type { ContactCenter } from '../center.js';
 import type { TimerHandle } from '../clock.js';
 import { CoreError } from '../errors.js';
 import type { Agent, Channel, ItemChannel, Queue, RoutingInputs } from '../model.js';
+import { newRoutingInputs } from './inputs.js';
 import { addTally } from '../stats.js';
 import { Capacity, type TypeOptions } from './capacity.js';
 import { AgentChoice } from './choice.js';
 import { agentFigures, estimateWaitSec, HandleTimes, type AgentFigures, type QueueFigures } from './figures.js';
+import { MemberState } from './members.js';
 import { insertWaiting, removeWaiting, waitingPosition } from './waiting.js';
 
 /** A call or work item as the router sees it. */
@@ -40,10 +42,13 @@ const HANDLE_SAMPLES = 20;
 
 export class Router {
   readonly capacity = new Capacity();
+  private readonly members = new MemberState();
   private readonly choice: AgentChoice;
   private readonly hosts = new Map<Kind, ContactHost>();
   private readonly handles: HandleTimes;
   private readonly forcedTimers = new Map<string, TimerHandle>();
+  /** `queueId|userId` → the timer that ends an agent's rest after a contact of a queue with restSec. */
+  private readonly restTimers = new Map<string, TimerHandle>();
   private readonly dispatching = new Set<string>();
   private readonly again = new Set<string>();
   /** While true (a reset in progress) nothing is offered. */
@@ -55,7 +60,7 @@ export class Router {
     private readonly cc: ContactCenter,
     defaultHandleSec: number,
   ) {
-    this.choice = new AgentChoice(cc, this.capacity);
+    this.choice = new AgentChoice(cc, this.capacity, this.members);
     this.handles = new HandleTimes(HANDLE_SAMPLES, defaultHandleSec * 1000);
   }
 
@@ -193,6 +198,7 @@ export class Router {
         continue;
       }
       this.take(queue, c);
+      this.members.chosen(queue.id, agent.userId);
       const qs = this.cc.queueStatsOf(queue.id);
       if (qs) {
         if (c.routing.preferredAgent === agent.userId) qs.routedToPreferred += 1;
@@ -216,6 +222,58 @@ export class Router {
   /** Every queue (of a channel): after a fault clears or a capacity changes. */
   dispatchAll(channel?: Channel): void {
     for (const q of this.cc.queues.values()) if (channel === undefined || q.channel === channel) this.dispatch(q);
+  }
+
+  // ------------------------------------------------------------ members and room
+
+  /**
+   * An agent's contact of this queue ended (they had taken it): with the queue's `restSec`, they rest from its
+   * contacts that long, and its waiting contacts are offered again when the rest is over.
+   */
+  contactEnded(queueId: string | undefined, userId: string): void {
+    const queue = queueId !== undefined ? this.cc.queues.get(queueId) : undefined;
+    if (!queue?.restSec) return;
+    const until = this.cc.now() + queue.restSec * 1000;
+    this.members.rest(queue.id, userId, until);
+    const key = `${queue.id}|${userId}`;
+    this.cc.clock.clearTimeout(this.restTimers.get(key));
+    this.restTimers.set(
+      key,
+      this.cc.clock.setTimeout(() => {
+        this.restTimers.delete(key);
+        if (this.cc.queues.get(queue.id) === queue) this.dispatch(queue);
+      }, queue.restSec * 1000),
+    );
+  }
+
+  /**
+   * Members of the queue who may be offered a contact with these inputs now (none: a contact without routing
+   * wishes): what a dialer paces on. `unknownQueue` for an id that names none.
+   */
+  available(queueId: string, inputs?: RoutingInputs): Agent[] {
+    const q = this.cc.queue(queueId);
+    const r = inputs ?? newRoutingInputs();
+    return this.membersOf(q).filter((a) => this.choice.eligible(a, q, r));
+  }
+
+  /**
+   * Whether a contact with these inputs may enter the queue now: an agent may take it at once, or fewer contacts
+   * wait than the queue's `maxWaiting` (a call that finds an agent does not wait, so it never counts against the
+   * limit: TelServices queueLimit "the number of calls that the queue can accept").
+   */
+  hasRoom(queue: Queue, inputs: RoutingInputs): boolean {
+    if (queue.maxWaiting === undefined || queue.waiting.length < queue.maxWaiting) return true;
+    return this.choice.choose(queue, inputs) !== undefined;
+  }
+
+  /** The queue is gone (removeQueue): what the router remembered of it goes too. */
+  forgetQueue(queueId: string): void {
+    this.members.forget(queueId);
+    for (const [key, t] of this.restTimers) {
+      if (!key.startsWith(`${queueId}|`)) continue;
+      this.cc.clock.clearTimeout(t);
+      this.restTimers.delete(key);
+    }
   }
 
   // ------------------------------------------------------------ capacity
@@ -260,7 +318,7 @@ export class Router {
   queueFigures(queueId: string): QueueFigures {
     const q = this.cc.queue(queueId);
     const now = this.cc.now();
-    const members = this.members(q);
+    const members = this.membersOf(q);
     const agents = agentFigures(members);
     let longest = 0;
     let total = 0;
@@ -290,10 +348,10 @@ export class Router {
     const q = this.cc.queue(queueId);
     const position = waitingPosition(q, contactId);
     if (position === 0) return 0;
-    return estimateWaitSec(position - 1, agentFigures(this.members(q)), this.handles.average(q.id));
+    return estimateWaitSec(position - 1, agentFigures(this.membersOf(q)), this.handles.average(q.id));
   }
 
-  private members(q: Queue): Agent[] {
+  private membersOf(q: Queue): Agent[] {
     return q.members.flatMap((id) => {
       const a = this.cc.agents.get(id);
       return a ? [a] : [];
@@ -303,6 +361,7 @@ export class Router {
   /** Back to the fixture: options and handling times forgotten, no forced timer left. */
   reset(): void {
     this.shutdown();
+    this.members.clear();
     this.capacity.clearOptions();
     this.handles.clear();
   }
@@ -310,5 +369,7 @@ export class Router {
   shutdown(): void {
     for (const t of this.forcedTimers.values()) this.cc.clock.clearTimeout(t);
     this.forcedTimers.clear();
+    for (const t of this.restTimers.values()) this.cc.clock.clearTimeout(t);
+    this.restTimers.clear();
   }
 }

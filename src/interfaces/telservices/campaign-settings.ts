@@ -4,7 +4,6 @@
  */
 import { TsError } from './errors.js';
 import type { Distribution, RoutingPointConfigInput } from './requests.js';
-import { localParts } from './time.js';
 
 export interface CampaignSettings {
   serviceTimeoutSec?: number;
@@ -68,15 +67,8 @@ export function parseDays(text: string | undefined): Set<string> {
 
 export type WorkingTime = Pick<CampaignSettings, 'workingHours' | 'nonWorkingDaysOfWeek' | 'nonWorkingDays'>;
 
-/** Whether `atMs` falls in working time (seed workingHours, nonWorkingDaysOfWeek, nonWorkingDays) in `timeZone`. */
-export function isWorkingTime(s: WorkingTime, atMs: number, timeZone: string): boolean {
-  const p = localParts(atMs, timeZone);
-  if (s.nonWorkingDaysOfWeek.has(p.weekday)) return false;
-  if (s.nonWorkingDays.has(`${p.day}-${p.month}`)) return false;
-  if (s.workingHours.length === 0) return true;
-  const minute = p.hour * 60 + p.minute;
-  return s.workingHours.some((r) => minute >= r.from && minute < r.to);
-}
+/** Working time is the dialer's notion (core/dialer/schedule.ts); inbound routing points use it too. */
+export { isWorkingTime } from '../../core/dialer/schedule.js';
 
 /** `s` with the working-time fields a startRoutingPoint/updateRoutingPoint config gives parsed over it. */
 export function withWorkingTime<T extends WorkingTime>(s: T, r: RoutingPointConfigInput): T {

@@ -30,6 +30,7 @@ export interface CallLike {
   reference: number;
   parties: readonly PartyLike[];
   dialled: string;
+  direction: 'inbound' | 'outbound' | 'internal';
   firstCalled?: string;
   lastRedirection?: { number: string; cause: 'redirect' | 'transfer' };
   acd: boolean;
@@ -301,7 +302,9 @@ export class DeviceViews {
     const durationSec = leg.frozenSec ?? running;
     if (state === 'cleared' || state === 'failed') leg.frozenSec = durationSec;
     const lastRedirection = call.lastRedirection?.number;
-    const firstCalled = call.firstCalled ?? (call.acd && p.role !== 'caller' ? call.dialled : undefined);
+    // An ACD call was first called at the queue number its caller dialled; an outbound call (a campaign's, handed to
+    // its queue by the routing point) dialled a customer, never a queue.
+    const firstCalled = call.firstCalled ?? (call.acd && p.role !== 'caller' && call.direction !== 'outbound' ? call.dialled : undefined);
     const extra = call.attached['extraData'];
     if (extra !== undefined) leg.extraData = extra;
     const info: CallInfo = {

@@ -41,9 +41,9 @@ export class RoutingPoints {
     }
   }
 
+  /** Inbound points follow their agents; campaigns' call lists follow the core's events themselves (core/dialer). */
   onEvent(e: DomainEvent): void {
     for (const p of this.inbound.values()) p.onEvent(e);
-    for (const c of this.campaigns.values()) c.onEvent(e);
   }
 
   isRoutingPoint(number: string): boolean {
@@ -104,7 +104,7 @@ export class RoutingPoints {
         answerPercent: tpl.customerAnswerPercent,
         answerAfterSec: tpl.customerAnswerAfterSec,
       },
-      { cc: this.cc, log: this.log, timeZone: this.timeZone },
+      { cc: this.cc, timeZone: this.timeZone },
     );
     this.campaigns.set(service, campaign);
     this.log.info({ service, number: campaign.number, calls: calls.length, agents }, 'telservices campaign started');
@@ -152,15 +152,9 @@ export class RoutingPoints {
       return calls.some((call) => call.acd || call.attached['campaign'] !== undefined) ? 'agent' : 'direct';
     };
     if (type === 'snapshot') {
-      // An inbound point shows its queue's figures from the core; a campaign keeps its own waiting list.
-      if (!c) {
-        const f = this.cc.routing.queueFigures(this.point(service).queue.id);
-        return el('routingPointStatistics', rpSnapshotNode({ queued: { count: f.waiting, totalWaitMs: f.totalWaitMs }, byState: f, agents, servicesOf, onAgentCall }));
-      }
-      const now = this.cc.now();
-      const since = c.queuedSince();
-      const queued = { count: since.length, totalWaitMs: since.reduce((sum, t) => sum + (now - t), 0) };
-      return el('routingPointStatistics', rpSnapshotNode({ queued, byState: this.cc.routing.agentFigures(agents), agents, servicesOf, onAgentCall }));
+      // Both kinds show their queue's figures from the core: an inbound point's queue, a campaign's call list's queue.
+      const f = this.cc.routing.queueFigures(c ? c.queueId : this.point(service).queue.id);
+      return el('routingPointStatistics', rpSnapshotNode({ queued: { count: f.waiting, totalWaitMs: f.totalWaitMs }, byState: f, agents, servicesOf, onAgentCall }));
     }
     const totals = c ? campaignTotals(c) : this.inboundTotals(this.point(service));
     return el('routingPointStatistics', rpTotalNode(this.cc, { ...totals, agents, servicesOf }, this.timeZone));
@@ -287,14 +281,14 @@ export class RoutingPoints {
 
 type Totals = Omit<RpTotalsInput, 'agents' | 'servicesOf'>;
 
-/** Seed routingPointStatistics total of an outbound routing point: its campaign's counters (nothing inbound). */
+/** Seed routingPointStatistics total of an outbound routing point: its call list's counters (nothing inbound). */
 function campaignTotals(c: Campaign): Totals {
   const s = c.stats;
   return {
     since: s.since,
     workMs: c.workMs(),
     routedToAssigned: 0,
-    routedToDistribution: s.routedToDistribution,
+    routedToDistribution: s.routedToAgent,
     routedToFailure: s.routedToFailure,
     queued: { count: s.queued.count, totalMs: s.queued.totalMs, maxMs: s.queued.maxMs },
     incoming: 0,
@@ -305,7 +299,7 @@ function campaignTotals(c: Campaign): Totals {
     alerting: newTally(),
     connected: newTally(),
     outgoingOriginated: s.originated,
-    outgoingConnected: { count: s.connected, totalMs: s.connectedMs, maxMs: 0 },
+    outgoingConnected: { count: s.connected.count, totalMs: s.connected.totalMs, maxMs: 0 },
     outgoingIntended: s.intended,
     outgoingPerformed: s.performed,
     outgoingRetried: s.retried,
