@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import { describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/gateway.js';
 import { ManualClock } from '../../src/core/index.js';
+import { gatewayPerTest } from '../support/index.js';
 
-let gw: Gateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  gw = undefined;
-});
+const gateways = gatewayPerTest();
 
+/** The core and control API in virtual time, served in-process (inject), no interface. */
 async function make(): Promise<Gateway> {
-  gw = await buildGateway({
-    env: {},
-    clock: new ManualClock(),
-    config: { logLevel: 'silent', dataDir: '/tmp/ccgate-test-data', center: { seed: 1, externalAnswerMs: -1 } },
-    interfaces: [],
-  });
-  return gw;
+  return (await gateways.start({ clock: new ManualClock(), interfaces: [], listen: false, config: { center: { seed: 1 } } })).gw;
 }
 
 describe('control API', () => {

@@ -2,15 +2,12 @@
  * Generated traffic (POST/DELETE /api/v1/traffic) in virtual time: it drives the agents it needs, so a minute of it
  * ends with calls handled; stopping it leaves the world as it found it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway.js';
+import { gatewayPerTest } from '../support/index.js';
 
-let gw: Gateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  gw = undefined;
-});
+const gateways = gatewayPerTest();
 
 interface Agent {
   userId: string;
@@ -27,8 +24,7 @@ interface State {
 
 async function world(): Promise<{ g: Gateway; clock: ManualClock; call: (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: object) => Promise<{ status: number; json: Record<string, unknown> }>; state: () => Promise<State> }> {
   const clock = new ManualClock();
-  const g = await buildGateway({ env: {}, clock, config: { logLevel: 'silent', dataDir: '/tmp/ccgate-test-data', center: { seed: 3, externalAnswerMs: -1 } }, interfaces: [] });
-  gw = g;
+  const { gw: g } = await gateways.start({ clock, interfaces: [], listen: false, config: { center: { seed: 3 } } });
   const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: object) => {
     const r = await g.app.inject({ method, url, ...(body ? { payload: body } : {}) });
     return { status: r.statusCode, json: r.json() as Record<string, unknown> };

@@ -3,16 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import { gatewayPerTest } from '../support/index.js';
 
-const LISTEN = { host: '127.0.0.1', http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 } };
-let gw: Gateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  gw = undefined;
-});
+const gateways = gatewayPerTest();
 
 describe('configuration', () => {
   it('reads DESIGN.md environment variables over the config file', () => {
@@ -48,8 +43,7 @@ describe('configuration', () => {
 
 describe('gateway over real sockets', () => {
   it('answers /health with every bound port once listening', async () => {
-    gw = await buildGateway({ env: {}, config: { ...LISTEN, logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-')) } });
-    const ports = await gw.listen();
+    const { gw, ports } = await gateways.start();
     const r = await request(`${gw.baseUrl}/health`);
     expect(r.statusCode).toBe(200);
     const body = (await r.body.json()) as { status: string; listeners: Record<string, number> };
@@ -60,11 +54,7 @@ describe('gateway over real sockets', () => {
   });
 
   it('refuses clients outside an interface allow-list', async () => {
-    gw = await buildGateway({
-      env: {},
-      config: { ...LISTEN, logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-')), allow: { api: ['10.0.0.0/8'], qmi: [], ici: [], openmedia: [], telservices: [], ciscoqm: [] } },
-    });
-    await gw.listen();
+    const { gw } = await gateways.start({ config: { allow: { api: ['10.0.0.0/8'], qmi: [], ici: [], openmedia: [], telservices: [], ciscoqm: [] } } });
     const blocked = await request(`${gw.baseUrl}/api/v1/state`);
     expect(blocked.statusCode).toBe(403);
     await blocked.body.dump();
@@ -76,11 +66,7 @@ describe('gateway over real sockets', () => {
   it('serves HTTPS when a certificate and key are configured', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ccgate-tls-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    gw = await buildGateway({
-      env: {},
-      config: { ...LISTEN, logLevel: 'silent', dataDir: dir, http: { port: 0, tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } } },
-    });
-    await gw.listen();
+    const { gw } = await gateways.start({ config: { http: { tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } } } });
     expect(gw.baseUrl.startsWith('https://')).toBe(true);
     const r = await request(`${gw.baseUrl}/health`, { dispatcher: new Agent({ connect: { rejectUnauthorized: false } }) });
     expect(r.statusCode).toBe(200);
@@ -90,7 +76,7 @@ describe('gateway over real sockets', () => {
 
 describe('dashboard', () => {
   it('serves the live page at /', async () => {
-    gw = await buildGateway({ env: {}, config: { logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-')) }, interfaces: [] });
+    const { gw } = await gateways.start({ interfaces: [], listen: false });
     const r = await gw.app.inject({ method: 'GET', url: '/' });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/text\/html/);

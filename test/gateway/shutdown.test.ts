@@ -2,13 +2,9 @@
  * Shutdown order: interfaces stop and may enqueue a goodbye (ICI sends subscriptionEnded reason 1 to every
  * subscriber), the notifier drains for notify.shutdownDrainMs, and only then are connections destroyed.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildGateway } from '../../src/gateway.js';
 import type { InterfaceFactory } from '../../src/interfaces/types.js';
-import { cleanupAfterEach, ok, startReceiver } from '../notify/helpers.js';
+import { cleanupAfterEach, ok, startGateway, startReceiver } from '../support/index.js';
 
 const { track } = cleanupAfterEach();
 
@@ -26,14 +22,10 @@ function goodbyeInterface(url: string): InterfaceFactory {
   };
 }
 
+/** A gateway with only that interface; the test closes it (close() is what is under test). */
 async function gateway(url: string, shutdownDrainMs: number) {
-  const gw = await buildGateway({
-    env: {},
-    interfaces: [goodbyeInterface(url)],
-    config: { logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-shutdown-')), http: { port: 0 }, notify: { shutdownDrainMs } },
-  });
-  await gw.listen();
-  return gw;
+  const t = await startGateway({ interfaces: [goodbyeInterface(url)], config: { notify: { shutdownDrainMs } } });
+  return { close: () => t.close(), ctx: t.gw.ctx };
 }
 
 describe('gateway shutdown', () => {

@@ -2,42 +2,29 @@
  * One action, every view (DESIGN.md principles): a TelServices client drives the QMI chapter 7.1 flow and a QM tool
  * subscribed over QMI sees exactly the seed's events; a control API action shows up on both.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway.js';
 import { qmiInterface } from '../../src/interfaces/qmi/index.js';
 import { telservicesInterface } from '../../src/interfaces/telservices/index.js';
-import { api, EXTERNAL, Receiver, sleep, subscribed } from '../qmi/helpers.js';
+import { allDelivered, startGateway, type TestGateway } from '../support/index.js';
+import { api, EXTERNAL, Receiver, subscribed } from '../qmi/helpers.js';
 import { req, STANDARD, ts, udpListener, type UdpListener } from '../telservices/helpers.js';
 
+let t: TestGateway;
 let gw: Gateway;
 let tool: Receiver;
 let tsPort: number;
 let udp: UdpListener;
 
 beforeEach(async () => {
-  gw = await buildGateway({
-    env: {},
-    config: {
-      logLevel: 'silent',
-      host: '127.0.0.1',
-      dataDir: mkdtempSync(join(tmpdir(), 'ccgate-one-')),
-      http: { port: 0 },
-      telservices: { port: 0 },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
-      center: { seed: 11, externalAnswerMs: -1 },
-      notify: { retryBaseMs: 20, retryMaxMs: 80 },
-    },
-    interfaces: [qmiInterface, telservicesInterface],
-  });
-  tsPort = (await gw.listen()).telservices;
+  t = await startGateway({ interfaces: [qmiInterface, telservicesInterface], config: { center: { seed: 11 }, notify: { retryBaseMs: 20, retryMaxMs: 80 } } });
+  gw = t.gw;
+  tsPort = t.ports.telservices;
   tool = await subscribed(gw, 'one-core-tool');
   udp = await udpListener();
 });
 afterEach(async () => {
-  await gw.close();
+  await t.close();
   await tool.stop();
   await udp.close();
 });
@@ -56,7 +43,8 @@ describe('one core, every view', () => {
     await telservices('transferCall', { deviceNumber: '1101' });
 
     await tool.waitFor(() => true, 7);
-    await sleep(150);
+    // Everything queued is delivered: no eighth event is on its way.
+    await allDelivered(gw);
     const got = tool.callEvents().map((e) => [e.name, e.fields.CallID === c1 ? 'C_1' : 'C_x', e.fields.ANumber, e.fields.BNumber, e.fields.AgentNumber]);
     expect(got).toEqual([
       ['QMICallInfoNewcallEvent', 'C_1', EXTERNAL, '1101', '1101'],
@@ -68,7 +56,6 @@ describe('one core, every view', () => {
       ['QMICallinfoCallupdatedEvent', 'C_1', EXTERNAL, '1102', '1102'],
     ]);
     // TelServices saw it too: 1102 ends connected to the external caller, transferred by 1101.
-    await sleep(50);
     const last1102 = udp.callEvents().filter((e) => e.includes('<deviceNumber>1102</deviceNumber>')).pop();
     expect(last1102).toContain('<state><connected/></state>');
     expect(last1102).toContain(`<number>${EXTERNAL}</number>`);
@@ -83,7 +70,7 @@ describe('one core, every view', () => {
     expect(newcall?.fields).toMatchObject({ ANumber: '1101', BNumber: '1103', AgentNumber: '1103' });
     await api(gw, 'POST', '/api/v1/agents/HARRI/actions', { action: 'hold' });
     await tool.waitFor((e) => e.name === 'QMICallinfoCallonholdEvent');
-    await sleep(50);
+    await allDelivered(gw);
     const last = udp.callEvents().pop();
     expect(last).toContain('<state><hold/></state>');
     expect(last).toContain('<retrieveCall/>');

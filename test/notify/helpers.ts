@@ -1,56 +1,12 @@
-/** Shared fixtures for notifier tests: cleanup, a capturing logger, real local HTTP receivers, polling. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
-import { afterEach } from 'vitest';
-import type { DeliveryPolicy } from '../../src/notify/index.js';
-
 /**
- * Registers an afterEach in the calling test file that undoes, newest first, what its tests set up: `track(x)` closes
- * x (and returns it), `defer(fn)` runs fn.
+ * Shared fixtures for notifier tests. Cleanup, the capturing logger, the HTTP receivers and waiting come from the
+ * shared test support (test/support), re-exported under the names other suites import from here; what is the
+ * notifier's own (a fast delivery policy, numbered events) stays here.
  */
-export function cleanupAfterEach(): {
-  track: <T extends { close(): Promise<void> }>(x: T) => T;
-  defer: (fn: () => Promise<void>) => void;
-} {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-  return {
-    track(x) {
-      cleanup.push(() => x.close());
-      return x;
-    },
-    defer(fn) {
-      cleanup.push(fn);
-    },
-  };
-}
+import type { DeliveryPolicy } from '../../src/notify/index.js';
+import { eventually } from '../support/index.js';
 
-export interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-export const WARN = 40;
-
-/** A pino logger at debug whose JSON lines are kept in memory (pino writes synchronously to a plain write()). */
-export function captureLogger(): { logger: Logger; lines: LogLine[]; raw: string[] } {
-  const lines: LogLine[] = [];
-  const raw: string[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    {
-      write(s: string) {
-        raw.push(s);
-        lines.push(JSON.parse(s) as LogLine);
-      },
-    },
-  );
-  return { logger, lines, raw };
-}
+export { captureLogger, cleanupAfterEach, closedPort, ok, startReceiver, WARN, type Handler, type LogLine, type ReceivedRequest, type Receiver } from '../support/index.js';
 
 /** Short policy so retries and cancellations happen in milliseconds. */
 export const FAST: Partial<DeliveryPolicy> = {
@@ -62,84 +18,9 @@ export const FAST: Partial<DeliveryPolicy> = {
   cancelAfterMs: 60_000,
 };
 
-export interface ReceivedRequest {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-  at: number;
-}
-
-export interface Receiver {
-  port: number;
-  url: string;
-  requests: ReceivedRequest[];
-  /** setTimeout that close() clears, for handlers that answer late. */
-  later(ms: number, fn: () => void): void;
-  close(): Promise<void>;
-}
-
-export type Handler = (req: ReceivedRequest, res: ServerResponse, index: number) => void;
-
-/** A real HTTP receiver on 127.0.0.1; `port` 0 picks a free one, a number reopens a port a test closed earlier. */
-export async function startReceiver(handler: Handler, port = 0): Promise<Receiver> {
-  const requests: ReceivedRequest[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const received: ReceivedRequest = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-        at: Date.now(),
-      };
-      requests.push(received);
-      handler(received, res, requests.length - 1);
-    });
-    // The notifier aborting an attempt resets the connection; that is expected here.
-    res.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const actual = (server.address() as AddressInfo).port;
-  return {
-    port: actual,
-    url: `http://127.0.0.1:${actual}/callback`,
-    requests,
-    later(ms, fn) {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        fn();
-      }, ms);
-      timers.add(t);
-    },
-    async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** A port that was free a moment ago and is now closed: connecting to it is refused. */
-export async function closedPort(): Promise<number> {
-  const r = await startReceiver(() => undefined);
-  await r.close();
-  return r.port;
-}
-
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
+/** Waits for notifier state that reports no event (its counters): test/support `eventually`. */
+export function waitFor(cond: () => boolean, what: string, timeoutMs?: number): Promise<void> {
+  return eventually(cond, what, timeoutMs);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -152,10 +33,6 @@ export function seqOf(body: string): number {
   const m = /seq="(\d+)"/.exec(body);
   return m ? Number(m[1]) : -1;
 }
-
-export const ok = (res: ServerResponse): void => {
-  res.writeHead(200, { 'content-type': 'text/xml' }).end('<ok/>');
-};
 
 /** Detects a SOAP fault in any prefix: what ICI/QMI protocol checks do. */
 export const soapFaultCheck = (a: { body: string }): true | string => (/<(\w+:)?Fault[\s/>]/.test(a.body) ? 'SOAP fault' : true);

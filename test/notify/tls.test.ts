@@ -40,7 +40,9 @@ describe('client TLS for outbound callbacks', () => {
     const sub = n.addHttp({ id: 'tls', interfaceName: 'ici', url: rx.url, policy: FAST });
     sub.enqueue(event(1));
     await waitFor(() => sub.health().delivered === 1, 'delivery over mutual TLS');
-    expect(rx.peers).toEqual(['ccgate-notifier']);
+    // A loaded machine may time an attempt out after the receiver saw it and retry: every connection presents it.
+    expect(rx.peers.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(rx.peers)).toEqual(new Set(['ccgate-notifier']));
   });
 
   it('without a client certificate the receiver refuses and the attempt counts as failed', async () => {

@@ -1,19 +1,24 @@
-/** Real-socket helpers for the QMI suite: a gateway on port 0, QM-tool callback receivers, raw SOAP requests. */
+/**
+ * Real-socket helpers for the QMI suite: a gateway on port 0, QM-tool callback receivers, raw SOAP requests. The
+ * gateway, receivers, control API and waits come from the shared test support (test/support); this module keeps the
+ * names QMI tests (and other suites) import.
+ */
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterEach } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Clock } from '../../src/core/index.js';
 import { qmiInterface } from '../../src/interfaces/qmi/index.js';
 import { parseRtpHeader, type RtpPacketInfo } from '../../src/media/index.js';
 import { child, parseXml, type XmlElement } from '../../src/xml/index.js';
+import { api as supportApi, startGateway as startTestGateway, startReceiver, WAIT_MS, type Receiver as HttpReceiver } from '../support/index.js';
 
 export const QMI_NS = 'http://sap.com/bcm/qmi/qmi_schema';
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -23,26 +28,16 @@ export const EXTERNAL = '+35840111222';
 
 export type QmiConfig = NonNullable<ConfigInput['qmi']>;
 
-/** A gateway with QMI only, on free ports; `clock` runs the core in virtual time (the sockets stay real). */
+/** Delivery settings of the QMI suite: short retries, so a refused callback is retried in milliseconds. */
+export const QMI_NOTIFY: NonNullable<ConfigInput['notify']> = { retryBaseMs: 20, retryMaxMs: 80, cancelAfterFailures: 3, cancelAfterMs: 60_000, connectTimeoutMs: 500, attemptTimeoutMs: 1000 };
+
+/**
+ * A gateway with QMI only, on free ports (test/support startGateway); `clock` runs the core in virtual time (the
+ * sockets stay real). An override section replaces the default one, as before; close() also removes its data.
+ */
 export async function startGateway(overrides: Partial<ConfigInput> = {}, clock?: Clock): Promise<Gateway> {
-  const gw = await buildGateway({
-    env: {},
-    ...(clock ? { clock } : {}),
-    config: {
-      logLevel: 'silent',
-      host: '127.0.0.1',
-      dataDir: mkdtempSync(join(tmpdir(), 'ccgate-qmi-')),
-      http: { port: 0 },
-      telservices: { port: 0 },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
-      center: { seed: 7, externalAnswerMs: -1 },
-      notify: { retryBaseMs: 20, retryMaxMs: 80, cancelAfterFailures: 3, cancelAfterMs: 60_000, connectTimeoutMs: 500, attemptTimeoutMs: 1000 },
-      ...overrides,
-    },
-    interfaces: [qmiInterface],
-  });
-  await gw.listen();
-  return gw;
+  const t = await startTestGateway({ interfaces: [qmiInterface], ...(clock ? { clock } : {}), config: { notify: QMI_NOTIFY, ...overrides } });
+  return Object.create(t.gw, { close: { value: t.close } }) as Gateway;
 }
 
 /** One event as a QM tool sees it: the body element, the session header and the parameters, nil as null. */
@@ -112,32 +107,26 @@ export function xsdComplaints(wsdl: string, documents: string[]): string {
   }
 }
 
-/** A QM tool's callback web service. */
+/** A QM tool's callback web service: what it accepted, parsed (a refused delivery is retried by the gateway). */
 export class Receiver {
   readonly events: ReceivedEvent[] = [];
   /** Answer to give; a function may vary it per request. */
   answer: (raw: string) => { status: number; body: string } = () => ({ status: 200, body: SUCCESS_ANSWER });
-  private server: Server | undefined;
-  private waiters: (() => void)[] = [];
+  private rx: HttpReceiver | undefined;
   port = 0;
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const a = this.answer(raw);
-        // Only what the tool accepted counts as received; a refused delivery is retried by the gateway.
-        if (a.status < 300 && !/Fault|Successs?>0/.test(a.body)) {
-          this.events.push(parseEvent(raw, req.headers));
-          for (const w of this.waiters.splice(0)) w();
-        }
+    this.rx = await startReceiver(
+      (r, res) => {
+        const a = this.answer(r.body);
+        // Only what the tool accepted counts as received.
+        if (a.status < 300 && !/Fault|Successs?>0/.test(a.body)) this.events.push(parseEvent(r.body, r.headers));
         res.writeHead(a.status, { 'content-type': 'text/xml; charset=utf-8' }).end(a.body);
-      });
-    });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as AddressInfo).port;
+      },
+      0,
+      '/qm/events',
+    );
+    this.port = this.rx.port;
     return this;
   }
 
@@ -146,26 +135,21 @@ export class Receiver {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.rx?.close();
   }
 
   /** Resolves with the first `count` events matching, in arrival order. */
-  async waitFor(match: (e: ReceivedEvent) => boolean, count = 1, timeoutMs = 4000): Promise<ReceivedEvent[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hits = this.events.filter(match);
-      if (hits.length >= count) return hits.slice(0, count);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${count} event(s); got ${this.events.map((e) => e.name).join(', ')}`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
+  waitFor(match: (e: ReceivedEvent) => boolean, count = 1, timeoutMs = WAIT_MS): Promise<ReceivedEvent[]> {
+    if (!this.rx) throw new Error('receiver not started');
+    return this.rx.barrier.until(
+      () => {
+        const hits = this.events.filter(match);
+        return hits.length >= count ? hits.slice(0, count) : undefined;
+      },
+      `${count} event(s)`,
+      timeoutMs,
+      () => this.events.map((e) => e.name).join(', '),
+    );
   }
 
   /** The RequestResponse for `request` (and CallID, if given), waiting for it. */
@@ -266,16 +250,9 @@ export async function qmiSessions(gw: Gateway): Promise<unknown[]> {
   return ((await api(gw, 'GET', '/api/v1/state')).interfaces as { qmi: { sessions: unknown[] } }).qmi.sessions;
 }
 
-/** The control API over HTTP, as the world outside the QM tool drives calls. */
-export async function api(gw: Gateway, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${gw.baseUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
+/** The control API over HTTP, as the world outside the QM tool drives calls (test/support api). */
+export function api(gw: Gateway, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return supportApi(gw.baseUrl, method, path, body);
 }
 
 export const agentAction = (gw: Gateway, userId: string, action: string, number?: string) =>

@@ -1,17 +1,18 @@
 /**
- * A TelServices client for the tests, written against the seed rather than the project: raw node:net connections
- * (one request per connection), node:dgram event listeners, undici for HTTP, and XML compared as text with the
- * whitespace between elements removed. Only the gateway factory comes from src/.
+ * A TelServices client for the tests, written against the seed rather than the project: raw TCP connections (one
+ * request per connection), UDP event listeners, HTTP, and XML compared as text with the whitespace between elements
+ * removed. The sockets, gateway and waits come from the shared test support (test/support); this module keeps the
+ * names TelServices tests (and other suites) import.
  */
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { connect } from 'node:net';
-import { request } from 'undici';
 import type { Logger } from 'pino';
 import { afterEach, expect } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway.js';
 import { ManualClock } from '../../src/core/index.js';
 import { telservicesInterface } from '../../src/interfaces/telservices/index.js';
 import type { ConfigInput } from '../../src/config/schema.js';
+import { agentAction as apiAgentAction, allDelivered, quiesce, startGateway as startTestGateway, tcpExchange, udpListener as supportUdpListener, type UdpListener as SupportUdpListener } from '../support/index.js';
+
+export { tcpExchange };
 
 export interface TestGateway {
   gw: Gateway;
@@ -28,52 +29,21 @@ type Overrides = {
 };
 export type StartOptions = Overrides & { fixture?: unknown; clock?: ManualClock; logger?: Logger };
 
-/** A listening gateway in virtual time (ManualClock), on free ports, TelServices only. */
+/** The gateway the last startGateway() of this module built: settle() waits on its notifier. */
+let latest: Gateway | undefined;
+
+/** A listening gateway in virtual time (ManualClock), on free ports, TelServices only, times in UTC. */
 export async function startGateway(o: StartOptions = {}): Promise<TestGateway> {
   const clock = o.clock ?? new ManualClock();
-  const gw = await buildGateway({
-    env: {},
+  const t = await startTestGateway({
     clock,
+    interfaces: [telservicesInterface],
     ...(o.fixture !== undefined ? { fixture: o.fixture } : {}),
     ...(o.logger !== undefined ? { logger: o.logger } : {}),
-    config: {
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      dataDir: '/tmp/ccgate-test-data',
-      http: { port: 0, ...o.http },
-      telservices: { port: 0, timeZone: 'UTC', ...o.telservices },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
-      center: { seed: 7, externalAnswerMs: -1, ...o.center },
-    },
-    interfaces: [telservicesInterface],
+    config: { http: { ...o.http }, telservices: { timeZone: 'UTC', ...o.telservices }, center: { ...o.center } },
   });
-  const ports = await gw.listen();
-  return { gw, clock, tsPort: ports.telservices, httpUrl: gw.baseUrl, close: () => gw.close() };
-}
-
-/** Sends raw bytes on a new TCP connection and resolves with everything received until the server closes. */
-export function tcpExchange(port: number, data: string | Buffer | (string | Buffer)[], opts: { endAfterWrite?: boolean; timeoutMs?: number } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no close from the server within ${opts.timeoutMs ?? 5000} ms; got ${Buffer.concat(chunks).toString()}`));
-    }, opts.timeoutMs ?? 5000);
-    socket.on('data', (d) => chunks.push(d));
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    socket.on('connect', () => {
-      for (const part of Array.isArray(data) ? data : [data]) socket.write(part);
-      if (opts.endAfterWrite) socket.end();
-    });
-  });
+  latest = t.gw;
+  return { gw: t.gw, clock, tsPort: t.ports.telservices, httpUrl: t.baseUrl, close: () => t.close() };
 }
 
 /** One TelServices request over TCP. */
@@ -98,36 +68,15 @@ export function compact(xml: string): string {
   return xml.replace(/>\s+</g, '><').trim();
 }
 
-export interface UdpListener {
-  port: number;
-  messages: string[];
+export interface UdpListener extends SupportUdpListener {
   /** Events whose body holds `<call>`. */
   callEvents(): string[];
-  waitFor(count: number, filter?: (m: string) => boolean, timeoutMs?: number): Promise<string[]>;
-  close(): Promise<void>;
 }
 
+/** A TelServices event listener (test/support udpListener, plus the call events among what it received). */
 export async function udpListener(): Promise<UdpListener> {
-  const socket: UdpSocket = createSocket('udp4');
-  const messages: string[] = [];
-  socket.on('message', (m) => messages.push(m.toString('utf8')));
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const l: UdpListener = {
-    port: socket.address().port,
-    messages,
-    callEvents: () => messages.filter((m) => m.includes('<call>')),
-    async waitFor(count, filter = () => true, timeoutMs = 3000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const hits = messages.filter(filter);
-        if (hits.length >= count) return hits;
-        if (Date.now() > until) throw new Error(`expected ${count} datagrams, got ${hits.length}:\n${messages.join('\n')}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
-  };
-  return l;
+  const l = await supportUdpListener();
+  return Object.assign(l, { callEvents: () => l.messages.filter((m) => m.includes('<call>')) });
 }
 
 /** A test file's gateway and UDP listeners, see useGateway. */
@@ -182,20 +131,19 @@ export function useGateway(): GatewayUnderTest {
       return l;
     },
     async agentAction(userId, action, number) {
-      const r = await request(`${gw().httpUrl}/api/v1/agents/${userId}/actions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ action, ...(number ? { number } : {}) }),
-      });
-      expect(r.statusCode, `${userId} ${action}`).toBe(200);
-      await r.body.dump();
+      await apiAgentAction(gw().httpUrl, userId, action, number);
     },
   };
 }
 
-/** Gives datagrams already sent time to arrive, then checks nothing more came (for "no event" assertions). */
-export async function settle(ms = 60): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
+/**
+ * Every event datagram the latest gateway has queued is sent and read by its listeners (for "no more events"
+ * checks): waits until no UDP subscriber has anything queued, then lets the event loop read what the kernel already
+ * holds. No fixed delay; the argument of the former version is ignored.
+ */
+export async function settle(_ms?: number): Promise<void> {
+  if (latest) await allDelivered(latest);
+  else await quiesce(5);
 }
 
 /** The seed's pretty-printed event examples, split into compact single events. */

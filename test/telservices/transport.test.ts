@@ -5,6 +5,8 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { telservicesInterface } from '../../src/interfaces/telservices/index.js';
+import { startGateway as startTestGateway } from '../support/index.js';
 import { error, req, STANDARD, tcpExchange, ts, useGateway } from './helpers.js';
 
 const { startGateway, listener } = useGateway();
@@ -66,21 +68,14 @@ describe('TCP: one request per connection', () => {
   });
 
   it('closes connections from addresses outside the allow-list', async () => {
-    const { buildGateway } = await import('../../src/gateway.js');
-    const { telservicesInterface } = await import('../../src/interfaces/telservices/index.js');
-    const gw = await buildGateway({
-      env: {},
-      config: { host: '127.0.0.1', logLevel: 'silent', http: { port: 0 }, telservices: { port: 0 }, allow: { telservices: ['10.0.0.0/8'] }, ciscoqm: { desktopPort: 0, networkPort: 0 } },
-      interfaces: [telservicesInterface],
-    });
-    const ports = await gw.listen();
+    const t = await startTestGateway({ interfaces: [telservicesInterface], config: { allow: { telservices: ['10.0.0.0/8'] } } });
     try {
-      expect(await tcpExchange(ports.telservices, QUERY)).toBe('');
-      const r = await request(`${gw.baseUrl}/telservices`, { method: 'POST', body: QUERY });
+      expect(await tcpExchange(t.ports.telservices, QUERY)).toBe('');
+      const r = await request(`${t.baseUrl}/telservices`, { method: 'POST', body: QUERY });
       expect(r.statusCode).toBe(403);
       await r.body.dump();
     } finally {
-      await gw.close();
+      await t.close();
     }
   });
 });
