@@ -1,23 +1,17 @@
 /**
  * The seed's request examples, sent verbatim to a running gateway (test/golden/qmi). Each must be accepted; the
- * synchronous answer and the QMIRequestResponse that follows are compared as canonical XML.
+ * synchronous answer and the QMIRequestResponse that follows are compared as canonical XML by the golden driver
+ * (test/golden/driver.ts; UPDATE_GOLDEN=1 rewrites response.xml and event.xml).
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { checkAnswer } from '../../src/interfaces/qmi/answer.js';
-import { canonicalLines, diffLines } from '../golden/canonical.js';
+import { describeGolden } from '../golden/driver.js';
 import { ACTION, PATH, post, Receiver, req, startGateway } from './helpers.js';
 
 const DIR = new URL('../golden/qmi/', import.meta.url);
 const SEED_SESSION = '1cb65470-a2c1-11da-aa97-01143dc2e6e';
-const cases = readdirSync(DIR).filter((d) => d.includes('__')).sort();
-
-function expectSameXml(actual: string, expectedFile: URL, mask: string[] = []): void {
-  const want = canonicalLines(readFileSync(expectedFile, 'utf8'), mask);
-  const got = canonicalLines(actual, mask);
-  if (want.join('\n') !== got.join('\n')) expect.fail(`${expectedFile.pathname} differs:\n${diffLines(want, got)}`);
-}
 
 let gw: Gateway;
 let tool: Receiver;
@@ -30,34 +24,31 @@ afterAll(async () => {
   await tool.stop();
 });
 
-describe('seed request examples, verbatim', () => {
+const cases = describeGolden('seed request examples, verbatim', {
+  dir: DIR,
+  async exchange(c) {
+    // The examples' session must be subscribed to a callback this test can read (the seed's own callback,
+    // soap.abc.com, is not reachable, and not in the default allow-list).
+    await post(gw, req.subscribe(SEED_SESSION, tool.url));
+    await tool.response('QMISubscribeSession');
+    tool.clear();
+    const res = await fetch(`${gw.baseUrl}${PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: ACTION },
+      body: c.request,
+    });
+    const answer = await res.text();
+    expect(res.status, answer).toBe(200);
+    // Every case is accepted, and the QMIRequestResponse that follows is its one event.
+    const events = c.eventFiles.length === 0 ? [] : (await tool.waitFor((e) => e.name === 'QMIRequestResponseEvent', c.eventFiles.length)).map((e) => e.raw);
+    return { answer, events };
+  },
+});
+
+describe('seed request examples', () => {
   it('has every request example of the seed (14, counting the two repeated in chapter 3)', () => {
     expect(cases).toHaveLength(14);
   });
-
-  for (const name of cases) {
-    it(`${name} is accepted`, async () => {
-      const dir = new URL(`${name}/`, DIR);
-      // The examples' session must be subscribed to a callback this test can read (the seed's own callback,
-      // soap.abc.com, is not reachable, and not in the default allow-list).
-      await post(gw, req.subscribe(SEED_SESSION, tool.url));
-      await tool.response('QMISubscribeSession');
-      tool.clear();
-      const res = await fetch(`${gw.baseUrl}${PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: ACTION },
-        body: readFileSync(new URL('request.xml', dir)),
-      });
-      const text = await res.text();
-      expect(res.status, text).toBe(200);
-      expectSameXml(text, new URL('response.xml', dir));
-      const event = new URL('event.xml', dir);
-      if (existsSync(event)) {
-        const [rr] = await tool.waitFor((e) => e.name === 'QMIRequestResponseEvent');
-        expectSameXml(rr?.raw ?? '', event);
-      }
-    });
-  }
 });
 
 describe("the seed's example answers of a QM tool", () => {

@@ -1,6 +1,6 @@
 /**
- * Shared test support: what every interface's tests need, in one place (test/golden/README.md and
- * docs/ARCHITECTURE.md "Tests" describe it). The golden-case driver is `./golden.js`.
+ * Shared test support: what every interface's tests need, in one place (docs/ARCHITECTURE.md "Tests" describes
+ * it). The golden-case driver is test/golden/driver.ts (test/golden/README.md).
  */
 export * from './api.js';
 export * from './barrier.js';
