@@ -107,9 +107,9 @@ describe('HTTP delivery: ordered, exactly once, retried until it arrives', () =>
     await waitFor(() => sub.health().delivered === 1, 'delivery');
     const at = receiver.requests.map((r) => r.at);
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    // Nominal 40, 80, 160, 160 (capped), each -20 % at worst; upper bounds are loose for busy CI machines.
+    // Nominal 40, 80, 160, 160 (capped), each -20 % at worst. Timers never fire early, so lower bounds hold on any
+    // machine; the cap itself is checked without a clock in policy.test.ts.
     [40, 80, 160, 160].forEach((nominal, i) => expect(gaps[i]).toBeGreaterThanOrEqual(nominal * 0.8 - 2));
-    expect(gaps[3]!).toBeLessThan(160 * 1.2 + 150);
   });
 
   it('treats a redirect as a failure and never follows it', async () => {
@@ -147,9 +147,9 @@ describe('HTTP delivery: ordered, exactly once, retried until it arrives', () =>
     await waitFor(() => sub.health().failed === 1, 'the attempt to time out');
     const elapsed = Date.now() - receiver.requests[0]!.at;
     expect(lines.find((l) => l.msg === 'delivery attempt failed')?.reason).toBe('timeout after 300 ms');
-    // The attempt started just before the receiver saw it; the upper bound is loose for busy CI machines.
+    // The attempt started just before the receiver saw it; timers never fire early (no upper bound: a loaded
+    // machine fires late, and the reason above already names the attempt timeout).
     expect(elapsed).toBeGreaterThanOrEqual(300 - 50);
-    expect(elapsed).toBeLessThan(300 + 200);
   });
 
   it('caps an oversized (10 MB) answer and keeps delivering', async () => {

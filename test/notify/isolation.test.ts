@@ -12,17 +12,17 @@ describe('one slow subscriber never delays another', () => {
     const slow = track(await startReceiver(() => undefined)); // accepts, never answers
     const fast = track(await startReceiver((_r, res) => ok(res)));
     const notifier = track(new Notifier({ logger }));
-    const slowTimeout = 2000;
+    // The slow one's first attempt times out only after the wait below has long given up: the fast one finishing
+    // while the slow one has not failed once is the proof, with no clock read.
+    const slowTimeout = 3_600_000;
     const slowSub = notifier.addHttp({ id: 'slow', interfaceName: 'qmi', url: slow.url, policy: { ...FAST, attemptTimeoutMs: slowTimeout } });
     const fastSub = notifier.addHttp({ id: 'fast', interfaceName: 'qmi', url: fast.url, policy: FAST });
     const N = 50;
-    const start = Date.now();
     for (let i = 1; i <= N; i++) {
       slowSub.enqueue(event(i));
       fastSub.enqueue(event(i));
     }
-    await waitFor(() => fastSub.health().delivered === N, 'fast deliveries', slowTimeout);
-    expect(Date.now() - start).toBeLessThan(slowTimeout);
+    await waitFor(() => fastSub.health().delivered === N, 'fast deliveries');
     expect(slowSub.health()).toMatchObject({ failed: 0, delivered: 0, queued: N });
     expect(fast.requests.map((r) => seqOf(r.body))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     // Exactly one attempt in flight for the slow subscriber.
@@ -35,17 +35,16 @@ describe('one slow subscriber never delays another', () => {
     const flaky = track(await startReceiver((_r, res) => res.writeHead(500).end()));
     const baseline = timeouts();
     const notifier = new Notifier({ logger });
-    const inFlight = notifier.addHttp({ id: 'a', interfaceName: 'qmi', url: hung.url, policy: { attemptTimeoutMs: 10_000 } });
-    const backingOff = notifier.addHttp({ id: 'b', interfaceName: 'qmi', url: flaky.url, policy: { retryBaseMs: 10_000 } });
+    // An hour's attempt timeout and backoff: close() resolving at all within the test's timeout shows it waits for
+    // neither (no clock read).
+    const inFlight = notifier.addHttp({ id: 'a', interfaceName: 'qmi', url: hung.url, policy: { attemptTimeoutMs: 3_600_000 } });
+    const backingOff = notifier.addHttp({ id: 'b', interfaceName: 'qmi', url: flaky.url, policy: { retryBaseMs: 3_600_000, retryMaxMs: 3_600_000 } });
     inFlight.enqueue(event(1));
     backingOff.enqueue(event(1));
     await waitFor(() => hung.requests.length === 1 && backingOff.health().failed === 1, 'attempt in flight and a backoff pending');
     expect(timeouts()).toBeGreaterThan(baseline);
 
-    const start = Date.now();
     await notifier.close();
-    // Promptly: far below the 10 s attempt timeout and the 10 s backoff, even on a loaded machine.
-    expect(Date.now() - start).toBeLessThan(1000);
     // Sockets finish closing on their own tick: give them a moment, then no timer of ours may remain.
     await waitFor(() => timeouts() <= baseline, 'timers released after close');
     expect(timeouts()).toBe(baseline);
