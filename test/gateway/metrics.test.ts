@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { api, EXTERNAL, Receiver, startGateway, subscribed, agentAction } from '../qmi/helpers.js';
+import { allDelivered } from '../support/index.js';
 
 interface Family {
   type: string;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   await api(gw, 'POST', `/api/v1/calls/${answered}/hangup`, {});
   await tool.waitFor((e) => /CallendedEvent$/.test(e.name));
   // The tool has the last event; the gateway counts it once the tool's answer is read.
-  for (let i = 0; i < 200 && gw.ctx.notifier.totals().queued > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await allDelivered(gw);
   const res = await fetch(`${gw.baseUrl}/metrics`);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   families = parseExposition(await res.text());

@@ -5,6 +5,7 @@ import { CORE_ERROR_CODES, CoreError } from '../../src/core/index.js';
 import type { Gateway } from '../../src/gateway.js';
 import { CORE_TO_QMI, QMI_ERRORS, toQmiError } from '../../src/interfaces/qmi/errors.js';
 import { MediaLimitError } from '../../src/media/index.js';
+import { allDelivered } from '../support/index.js';
 import { api, envelope, establishedCall, perTest, post, qmiSessions, Receiver, req, sleep, startGateway, subscribed } from './helpers.js';
 
 describe('ErrorCode table', () => {
@@ -67,7 +68,7 @@ describe('hostile and malformed requests', () => {
       expect(a.detail).toBeTruthy();
       expect(a.text).not.toMatch(/at .*\.ts:\d+|passwd/);
     }
-    await sleep(100);
+    await allDelivered(gw); // everything queued is delivered: nothing more is on its way
     expect(await snapshot(gw)).toEqual(before);
     expect(tool.events).toHaveLength(0);
   });
@@ -133,7 +134,7 @@ describe('hostile and malformed requests', () => {
       const a = await post(gw, xml);
       expect(a, detail).toMatchObject({ status: 500, faultcode: 'soap:Client', faultstring: 'Parsing error', detail, success: '0' });
     }
-    await sleep(100);
+    await allDelivered(gw); // everything queued is delivered: nothing more is on its way
     expect(tool.events.filter((e) => e.name === 'QMIRequestResponseEvent')).toHaveLength(0);
     expect(gw.ctx.rtp.active()).toBe(0);
   });
@@ -169,7 +170,7 @@ describe('callback allow-list (qmi.callbackAllow)', () => {
     expect(sessions[0]).toMatchObject({ id: 'named', callback: 'refused' });
     expect(sessions[0]?.refusal).toMatch(/^callback host localhost resolves to (127\.0\.0\.1|::1), not in qmi\.callbackAllow$/);
     await establishedCall(gw);
-    await sleep(150);
+    await allDelivered(gw); // everything queued is delivered: nothing more is on its way
     expect(r.events).toHaveLength(0);
     await r.stop();
   });

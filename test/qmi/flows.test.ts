@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
-import { agentAction, api, EXTERNAL, Receiver, sleep, startGateway, subscribed, type ReceivedEvent } from './helpers.js';
+import { allDelivered } from '../support/index.js';
+import { agentAction, api, EXTERNAL, Receiver, startGateway, subscribed, type ReceivedEvent } from './helpers.js';
 
 const A = '1101'; // HARRI
 const B = '1102'; // MAIJA
@@ -33,7 +34,7 @@ interface Expected {
 /** Waits for `expected.length` call events, then checks nothing else came, and compares each field named. */
 async function expectFlow(expected: Expected[]): Promise<ReceivedEvent[]> {
   await tool.waitFor(() => true, expected.length);
-  await sleep(150);
+  await allDelivered(gw); // everything queued is delivered: nothing more is on its way
   const got = tool.callEvents();
   expect(got.map((e) => `${e.name} ${e.fields.CallID}`)).toEqual(expected.map((e) => `${e.name} ${e.CallID}`));
   expected.forEach((want, i) => {

@@ -1,6 +1,7 @@
 /** QMI 3.2.1 sessions over real sockets: subscribe, refresh, move, unsubscribe, multicast, automatic cancellation. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
+import { allDelivered } from '../support/index.js';
 import { api, establishedCall, post, Receiver, req, sleep, startGateway, subscribed } from './helpers.js';
 
 let gw: Gateway | undefined;
@@ -54,7 +55,7 @@ describe('QMISubscribeSession', () => {
     await second.response('QMISubscribeSession');
     await establishedCall(gw);
     await second.waitFor((e) => e.name === 'QMICallInfoNewcallEvent');
-    await sleep(100);
+    await allDelivered(gw); // everything queued is delivered: nothing more is on its way
     expect(first.callEvents()).toHaveLength(0);
   });
 
@@ -85,7 +86,7 @@ describe('QMISubscribeSession', () => {
     expect(q.status).toBe(500);
     expect(q.success).toBe('0');
     expect(q.faultstring).toBe('Session not subscribed');
-    await sleep(150);
+    await allDelivered(gw); // everything queued is delivered: nothing more is on its way
     expect(r.events).toHaveLength(0);
     expect(await qmiSessions(gw)).toEqual([]);
     // Unsubscribing again changes nothing and is not an error.
@@ -139,7 +140,7 @@ describe('session header and refusals', () => {
     const stranger = await post(gw, req.call('QMIBCMRecordingStart', 'stranger', 'any'));
     expect(stranger).toMatchObject({ status: 500, faultstring: 'Session not subscribed' });
     expect(await qmiSessions(gw)).toEqual([]);
-    await sleep(50);
+    await allDelivered(gw); // everything queued is delivered: nothing more is on its way
     expect(r.events).toHaveLength(0);
   });
 });

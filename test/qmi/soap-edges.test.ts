@@ -6,7 +6,8 @@
 import { gzipSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
-import { agentAction, api, envelope, establishedCall, perTest, post, QMI_NS, qmiSessions, readAnswer, Receiver, req, sleep, startGateway, subscribed, XSI } from './helpers.js';
+import { allDelivered } from '../support/index.js';
+import { agentAction, api, envelope, establishedCall, perTest, post, QMI_NS, qmiSessions, readAnswer, Receiver, req, startGateway, subscribed, XSI } from './helpers.js';
 
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
 const WSA = 'http://www.w3.org/2005/08/addressing';
@@ -37,7 +38,7 @@ describe('mustUnderstand (SOAP 1.1 §4.2.3, SOAP 1.2 Part 1 §5.2.3)', () => {
       const a = await post(gw, withHeaders('mu', block, subscribeBody(tool.url)));
       expect(a, name).toMatchObject({ status: 500, faultcode: 'soap:MustUnderstand', faultstring: `SOAP header ${name} was not understood.`, success: '0' });
     }
-    await sleep(100);
+    await allDelivered(gw); // everything queued is delivered: nothing more is on its way
     expect(await qmiSessions(gw)).toEqual([]);
     expect(tool.events).toHaveLength(0);
   });
@@ -166,7 +167,7 @@ describe('SOAP 1.2 Sender faults are HTTP 400 on every path (SOAP 1.2 Part 2 §7
       expect(a, name).toMatchObject({ status: 400, faultcode: 'soap:Sender', faultstring: reason, success: '0' });
       if (detail !== undefined) expect(a.detail, name).toBe(detail);
     }
-    await sleep(100);
+    await allDelivered(gw); // everything queued is delivered: nothing more is on its way
     // Only the good query produced anything.
     expect(tool.events.filter((e) => e.name === 'QMIRequestResponseEvent')).toHaveLength(1);
   });
