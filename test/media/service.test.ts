@@ -6,7 +6,8 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMulaw, MediaService, parseRtpHeader, readWavInfo, RtpSender } from '../../src/media/index.js';
 import { makeCenter } from '../core/helpers.js';
-import { listen, sleep, tonePower } from './helpers.js';
+import { listen, tonePower } from './helpers.js';
+import { eventually } from '../support/index.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -34,7 +35,8 @@ describe('MediaService', () => {
     cleanups.push(rx.close);
     cc.telephony.startMonitor(call.id, 'tool', 'mixed', [{ host: '127.0.0.1', port: rx.port }]);
     expect(media.streamsOf(call.id)).toHaveLength(1);
-    await sleep(300);
+    // The twelve packets payloads() reads, however long they take.
+    await eventually(() => rx.received.length >= 12, 'twelve RTP packets');
     const pcm = payloads(rx);
     expect(tonePower(pcm, 660)).toBeGreaterThan(100 * tonePower(pcm, 440));
   });
