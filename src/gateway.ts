@@ -2,15 +2,15 @@
  * buildGateway(): the one factory that wires config, core, notifier, media, interfaces and the HTTP server.
  * Nothing starts on import; tests build a gateway per case and use inject() or listen on port 0.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { registerControlApi } from './api/index.js';
-import { underKey } from './config/errors.js';
+import { ConfigError, underKey } from './config/errors.js';
+import { ensureWritableDir, readCertificates, readJsonSetting, readKeyPair } from './config/files.js';
 import { ENV_KEYS, loadConfig } from './config/load.js';
 import type { Config, ConfigInput } from './config/schema.js';
-import { ContactCenter, loadFixture, parseFixture, type CenterFixture, type Clock } from './core/index.js';
+import { ContactCenter, parseFixture, type CenterFixture, type Clock } from './core/index.js';
 import { defaultInterfaces } from './interfaces/registry.js';
 import type { GatewayContext, InterfaceFactory, InterfaceModule, InterfaceName, Ports } from './interfaces/types.js';
 import { MediaService, RtpSender } from './media/index.js';
@@ -28,6 +28,8 @@ export interface GatewayOptions {
   config?: ConfigInput;
   /** Environment to read (default process.env); tests pass {} to ignore the caller's environment. */
   env?: Record<string, string | undefined>;
+  /** A config file named on the command line (`--config`), read instead of CCGATE_CONFIG. */
+  configFile?: string;
   clock?: Clock;
   logger?: Logger;
   /** A contact center in code instead of the fixture file. */
@@ -79,7 +81,11 @@ function portSettings(config: Config): Record<'http' | InterfaceName, PortSettin
 }
 
 export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> {
-  const config = loadConfig({ env: opts.env ?? process.env, ...(opts.config ? { overrides: opts.config } : {}) });
+  const config = loadConfig({
+    env: opts.env ?? process.env,
+    ...(opts.config ? { overrides: opts.config } : {}),
+    ...(opts.configFile !== undefined ? { configFile: opts.configFile } : {}),
+  });
   const logger =
     opts.logger ??
     pino({
@@ -88,14 +94,16 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       // No secrets in logs: credentials in headers and bodies never get logged.
       redact: ['req.headers.authorization', 'password', '*.password', 'userPassword'],
     });
+  // Every start-up failure below that a setting or the fixture causes is a ConfigError naming it (src/config/errors.ts);
+  // files and directories settings name are read and checked by src/config/files.ts.
   const dataDir = resolve(config.dataDir);
-  underKey('dataDir', () => mkdirSync(dataDir, { recursive: true }));
-
-  // Every start-up failure below that a setting or the fixture causes is a ConfigError naming it (src/config/errors.ts).
+  ensureWritableDir('dataDir', dataDir);
+  const fixtureKey = config.center.fixture ? 'center.fixture' : 'fixture';
+  const fixturePath = config.center.fixture ?? DEFAULT_CENTER_FIXTURE;
   const fixture =
     opts.fixture !== undefined
       ? underKey('fixture', () => parseFixture(opts.fixture))
-      : underKey(config.center.fixture ? 'center.fixture' : 'fixture', () => loadFixture(config.center.fixture ?? DEFAULT_CENTER_FIXTURE));
+      : underKey(fixtureKey, () => parseFixture(readJsonSetting(fixtureKey, fixturePath), fixturePath));
   const center = new ContactCenter(fixture, {
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(config.center.seed !== undefined ? { seed: config.center.seed } : {}),
@@ -108,13 +116,14 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   });
 
   const n = config.notify;
+  // A client certificate needs its key and the other way round; each file is checked now, not at the first callback.
+  if ((n.clientCert === undefined) !== (n.clientKey === undefined)) {
+    throw new ConfigError(n.clientCert === undefined ? 'notify.clientCert' : 'notify.clientKey', `is needed with ${n.clientCert === undefined ? 'notify.clientKey' : 'notify.clientCert'}`);
+  }
+  const clientPair = n.clientCert && n.clientKey ? readKeyPair('notify.clientCert', n.clientCert, 'notify.clientKey', n.clientKey) : undefined;
   const tls =
-    n.clientCert || n.clientKey || n.ca
-      ? {
-          ...(n.clientCert ? { cert: underKey('notify.clientCert', () => readFileSync(n.clientCert!)) } : {}),
-          ...(n.clientKey ? { key: underKey('notify.clientKey', () => readFileSync(n.clientKey!)) } : {}),
-          ...(n.ca ? { ca: underKey('notify.ca', () => readFileSync(n.ca!)) } : {}),
-        }
+    clientPair || n.ca
+      ? { ...(clientPair ?? {}), ...(n.ca ? { ca: readCertificates('notify.ca', n.ca).pem } : {}) }
       : undefined;
   const notifier = new Notifier({
     logger: logger.child({ component: 'notify' }),
@@ -155,9 +164,7 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   };
 
   const tlsFiles = config.http.tls;
-  const https = tlsFiles
-    ? { key: underKey('http.tls.key', () => readFileSync(tlsFiles.key)), cert: underKey('http.tls.cert', () => readFileSync(tlsFiles.cert)) }
-    : null;
+  const https = tlsFiles ? readKeyPair('http.tls.cert', tlsFiles.cert, 'http.tls.key', tlsFiles.key) : null;
   // HTTP and HTTPS instances differ only in the raw server type; every route is the same, so one type serves both.
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
