@@ -19,6 +19,7 @@ import { Notifier } from './notify/index.js';
 import { compileCidrs } from './net/cidr.js';
 import { listenError, type PortSetting } from './net/listen.js';
 import { endpointUrls } from './endpoints.js';
+import { clientErrorHandler, frameworkErrors, interfaceOfPath, trackRequestHeads } from './http-errors.js';
 import { DEFAULT_CENTER_FIXTURE } from './paths.js';
 import { VERSION } from './version.js';
 import { registerDashboard } from './web/dashboard.js';
@@ -51,17 +52,7 @@ export interface Gateway {
   readonly baseUrl: string;
 }
 
-/** Which interface's allow-list guards an HTTP path. */
-export function interfaceOfPath(url: string): InterfaceName | 'api' | undefined {
-  const p = url.toLowerCase();
-  if (p.startsWith('/bcm/')) return 'qmi';
-  if (p.startsWith('/oii/')) return 'ici';
-  if (p.startsWith('/openmediaservice')) return 'openmedia';
-  if (p.startsWith('/serverapi/')) return 'ciscoqm';
-  if (p.startsWith('/telservices') || p.startsWith('/makecall')) return 'telservices';
-  if (p.startsWith('/api/')) return 'api';
-  return undefined;
-}
+export { interfaceOfPath };
 
 /** Each listener's port settings, for naming the one that failed (environment variable names from ENV_KEYS). */
 function portSettings(config: Config): Record<'http' | InterfaceName, PortSetting[]> {
@@ -166,6 +157,11 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   const tlsFiles = config.http.tls;
   const https = tlsFiles ? readKeyPair('http.tls.cert', tlsFiles.cert, 'http.tls.key', tlsFiles.key) : null;
   // HTTP and HTTPS instances differ only in the raw server type; every route is the same, so one type serves both.
+  const serverTimeouts = {
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(config.http.headersTimeoutMs / 4))),
+  };
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -173,9 +169,14 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     requestTimeout: config.http.requestTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
     connectionTimeout: config.http.requestTimeoutMs,
-    ...(https ? { https } : {}),
+    // Node checks header and request deadlines every connectionsCheckingInterval (30 s by default), which would let a
+    // client hold a connection for 30 s past http.headersTimeoutMs: checked at a quarter of it (at most every second).
+    http: serverTimeouts,
+    ...(https ? { https: { ...https, ...serverTimeouts } } : {}),
+    clientErrorHandler,
+    frameworkErrors,
   }) as unknown as FastifyInstance;
-  app.server.headersTimeout = config.http.headersTimeoutMs;
+  trackRequestHeads(app.server, https !== null);
 
   app.addHook('onRequest', async (request, reply) => {
     const iface = interfaceOfPath(request.url);
