@@ -13,5 +13,7 @@ function newest(dir) {
   return t;
 }
 if (!existsSync(out) || statSync(out).mtimeMs < newest('src')) {
+  // The first build takes a while on a small machine: say what is happening instead of sitting silent.
+  process.stderr.write(`ccgate: building dist/ from src/ (${existsSync(out) ? 'src/ changed' : 'first start'}; this can take a minute or two)\n`);
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }

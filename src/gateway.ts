@@ -2,15 +2,15 @@
  * buildGateway(): the one factory that wires config, core, notifier, media, interfaces and the HTTP server.
  * Nothing starts on import; tests build a gateway per case and use inject() or listen on port 0.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { registerControlApi } from './api/index.js';
-import { underKey } from './config/errors.js';
+import { ConfigError, underKey } from './config/errors.js';
+import { ensureWritableDir, readCertificates, readJsonSetting, readKeyPair } from './config/files.js';
 import { ENV_KEYS, loadConfig } from './config/load.js';
 import type { Config, ConfigInput } from './config/schema.js';
-import { ContactCenter, loadFixture, parseFixture, type CenterFixture, type Clock } from './core/index.js';
+import { ContactCenter, parseFixture, type CenterFixture, type Clock } from './core/index.js';
 import { defaultInterfaces } from './interfaces/registry.js';
 import type { GatewayContext, InterfaceFactory, InterfaceModule, InterfaceName, Ports } from './interfaces/types.js';
 import { MediaService, RtpSender } from './media/index.js';
@@ -19,6 +19,7 @@ import { Notifier } from './notify/index.js';
 import { compileCidrs } from './net/cidr.js';
 import { listenError, type PortSetting } from './net/listen.js';
 import { endpointUrls } from './endpoints.js';
+import { clientErrorHandler, frameworkErrors, interfaceOfPath, trackRequestHeads } from './http-errors.js';
 import { DEFAULT_CENTER_FIXTURE } from './paths.js';
 import { VERSION } from './version.js';
 import { registerDashboard } from './web/dashboard.js';
@@ -28,6 +29,8 @@ export interface GatewayOptions {
   config?: ConfigInput;
   /** Environment to read (default process.env); tests pass {} to ignore the caller's environment. */
   env?: Record<string, string | undefined>;
+  /** A config file named on the command line (`--config`), read instead of CCGATE_CONFIG. */
+  configFile?: string;
   clock?: Clock;
   logger?: Logger;
   /** A contact center in code instead of the fixture file. */
@@ -49,17 +52,7 @@ export interface Gateway {
   readonly baseUrl: string;
 }
 
-/** Which interface's allow-list guards an HTTP path. */
-export function interfaceOfPath(url: string): InterfaceName | 'api' | undefined {
-  const p = url.toLowerCase();
-  if (p.startsWith('/bcm/')) return 'qmi';
-  if (p.startsWith('/oii/')) return 'ici';
-  if (p.startsWith('/openmediaservice')) return 'openmedia';
-  if (p.startsWith('/serverapi/')) return 'ciscoqm';
-  if (p.startsWith('/telservices') || p.startsWith('/makecall')) return 'telservices';
-  if (p.startsWith('/api/')) return 'api';
-  return undefined;
-}
+export { interfaceOfPath };
 
 /** Each listener's port settings, for naming the one that failed (environment variable names from ENV_KEYS). */
 function portSettings(config: Config): Record<'http' | InterfaceName, PortSetting[]> {
@@ -79,7 +72,11 @@ function portSettings(config: Config): Record<'http' | InterfaceName, PortSettin
 }
 
 export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> {
-  const config = loadConfig({ env: opts.env ?? process.env, ...(opts.config ? { overrides: opts.config } : {}) });
+  const config = loadConfig({
+    env: opts.env ?? process.env,
+    ...(opts.config ? { overrides: opts.config } : {}),
+    ...(opts.configFile !== undefined ? { configFile: opts.configFile } : {}),
+  });
   const logger =
     opts.logger ??
     pino({
@@ -88,14 +85,16 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       // No secrets in logs: credentials in headers and bodies never get logged.
       redact: ['req.headers.authorization', 'password', '*.password', 'userPassword'],
     });
+  // Every start-up failure below that a setting or the fixture causes is a ConfigError naming it (src/config/errors.ts);
+  // files and directories settings name are read and checked by src/config/files.ts.
   const dataDir = resolve(config.dataDir);
-  underKey('dataDir', () => mkdirSync(dataDir, { recursive: true }));
-
-  // Every start-up failure below that a setting or the fixture causes is a ConfigError naming it (src/config/errors.ts).
+  ensureWritableDir('dataDir', dataDir);
+  const fixtureKey = config.center.fixture ? 'center.fixture' : 'fixture';
+  const fixturePath = config.center.fixture ?? DEFAULT_CENTER_FIXTURE;
   const fixture =
     opts.fixture !== undefined
       ? underKey('fixture', () => parseFixture(opts.fixture))
-      : underKey(config.center.fixture ? 'center.fixture' : 'fixture', () => loadFixture(config.center.fixture ?? DEFAULT_CENTER_FIXTURE));
+      : underKey(fixtureKey, () => parseFixture(readJsonSetting(fixtureKey, fixturePath), fixturePath));
   const center = new ContactCenter(fixture, {
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(config.center.seed !== undefined ? { seed: config.center.seed } : {}),
@@ -108,13 +107,14 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   });
 
   const n = config.notify;
+  // A client certificate needs its key and the other way round; each file is checked now, not at the first callback.
+  if ((n.clientCert === undefined) !== (n.clientKey === undefined)) {
+    throw new ConfigError(n.clientCert === undefined ? 'notify.clientCert' : 'notify.clientKey', `is needed with ${n.clientCert === undefined ? 'notify.clientKey' : 'notify.clientCert'}`);
+  }
+  const clientPair = n.clientCert && n.clientKey ? readKeyPair('notify.clientCert', n.clientCert, 'notify.clientKey', n.clientKey) : undefined;
   const tls =
-    n.clientCert || n.clientKey || n.ca
-      ? {
-          ...(n.clientCert ? { cert: underKey('notify.clientCert', () => readFileSync(n.clientCert!)) } : {}),
-          ...(n.clientKey ? { key: underKey('notify.clientKey', () => readFileSync(n.clientKey!)) } : {}),
-          ...(n.ca ? { ca: underKey('notify.ca', () => readFileSync(n.ca!)) } : {}),
-        }
+    clientPair || n.ca
+      ? { ...(clientPair ?? {}), ...(n.ca ? { ca: readCertificates('notify.ca', n.ca).pem } : {}) }
       : undefined;
   const notifier = new Notifier({
     logger: logger.child({ component: 'notify' }),
@@ -155,10 +155,13 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   };
 
   const tlsFiles = config.http.tls;
-  const https = tlsFiles
-    ? { key: underKey('http.tls.key', () => readFileSync(tlsFiles.key)), cert: underKey('http.tls.cert', () => readFileSync(tlsFiles.cert)) }
-    : null;
+  const https = tlsFiles ? readKeyPair('http.tls.cert', tlsFiles.cert, 'http.tls.key', tlsFiles.key) : null;
   // HTTP and HTTPS instances differ only in the raw server type; every route is the same, so one type serves both.
+  const serverTimeouts = {
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(config.http.headersTimeoutMs / 4))),
+  };
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -166,9 +169,14 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     requestTimeout: config.http.requestTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
     connectionTimeout: config.http.requestTimeoutMs,
-    ...(https ? { https } : {}),
+    // Node checks header and request deadlines every connectionsCheckingInterval (30 s by default), which would let a
+    // client hold a connection for 30 s past http.headersTimeoutMs: checked at a quarter of it (at most every second).
+    http: serverTimeouts,
+    ...(https ? { https: { ...https, ...serverTimeouts } } : {}),
+    clientErrorHandler,
+    frameworkErrors,
   }) as unknown as FastifyInstance;
-  app.server.headersTimeout = config.http.headersTimeoutMs;
+  trackRequestHeads(app.server, https !== null);
 
   app.addHook('onRequest', async (request, reply) => {
     const iface = interfaceOfPath(request.url);

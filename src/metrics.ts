@@ -22,6 +22,10 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // prom-client's totals of active handles, requests and resources are gauges named `_total`, which Prometheus
+    // reserves for counters (https://prometheus.io/docs/practices/naming/): dropped; `nodejs_active_handles{type}`,
+    // `nodejs_active_requests{type}` and `nodejs_active_resources{type}` carry the same values by type.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
     this.requests = new Counter({
       name: 'ccgate_requests_total',
       help: 'Requests handled, by interface, operation and outcome (ok, fault, error)',

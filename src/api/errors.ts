@@ -13,6 +13,13 @@ export class ApiError extends Error {
   }
 }
 
+/** Longest message written: messages may quote what the client sent (an id, a queue). */
+const MAX_MESSAGE = 300;
+
+function clip(text: string): string {
+  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE)}…`;
+}
+
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const r = schema.safeParse(body ?? {});
   if (!r.success) {
@@ -22,12 +29,94 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   return r.data;
 }
 
+/**
+ * A query string's parameters, each decoded strictly (RFC 3986 percent-encoding of UTF-8, `+` a space): an escape
+ * that is not UTF-8 (`%FF`, an encoded surrogate `%ED%A0%80`) is refused naming the parameter, where a lenient
+ * decoder would keep `%FF` as text or make it U+FFFD. A repeated parameter gives a list.
+ */
+export function decodeQuery(url: string): Record<string, string | string[]> {
+  const q = url.indexOf('?');
+  const out: Record<string, string | string[]> = {};
+  if (q < 0) return out;
+  for (const pair of url.slice(q + 1).split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const [rawKey, rawValue] = eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
+    const decode = (s: string, what: string): string => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, ' '));
+      } catch {
+        throw new ApiError(400, 'invalidArgument', clip(`query parameter ${what}: not valid percent-encoded UTF-8`));
+      }
+    };
+    const key = decode(rawKey, JSON.stringify(rawKey));
+    const value = decode(rawValue, key);
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+/**
+ * The query of `url` validated with `schema` (a strict object: an unknown parameter is refused, never ignored).
+ * Errors name the parameter and its rule: `query parameter limit: Too small: expected number to be >=1`.
+ */
+export function parseQuery<T extends z.ZodType>(schema: T, url: string): z.infer<T> {
+  const r = schema.safeParse(decodeQuery(url));
+  if (r.success) return r.data;
+  const i = r.error.issues[0];
+  if (i?.code === 'unrecognized_keys') {
+    throw new ApiError(400, 'invalidArgument', clip(`query parameter ${i.keys.join(', ')}: unknown (this route reads ${Object.keys(shapeOf(schema)).join(', ') || 'none'})`));
+  }
+  throw new ApiError(400, 'invalidArgument', clip(`query parameter ${i?.path.join('.') || '?'}: ${i?.message ?? 'invalid'}`));
+}
+
+function shapeOf(schema: z.ZodType): Record<string, unknown> {
+  return (schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+}
+
+/**
+ * A JSON request body: empty means none; a syntax error says where, without quoting the text; a key that would
+ * reach an object's prototype (`__proto__`, or `constructor` holding `prototype`) is refused naming its path, as
+ * Fastify's own parser refuses them (but with a reason the client can act on). Iterative: a deeply nested body
+ * cannot exhaust the stack.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const at = /at position (\d+)/.exec(err instanceof Error ? err.message : '');
+    throw new ApiError(400, 'invalidArgument', `body is not valid JSON${at ? ` (at character ${Number(at[1]) + 1})` : ''}`);
+  }
+  const stack: [unknown, string][] = [[value, 'body']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop() as [unknown, string];
+    if (typeof node !== 'object' || node === null) continue;
+    for (const key of Object.keys(node)) {
+      const child = (node as Record<string, unknown>)[key];
+      const forbidden = key === '__proto__' || (key === 'constructor' && typeof child === 'object' && child !== null && 'prototype' in child);
+      if (forbidden) throw new ApiError(400, 'invalidArgument', clip(`${path}.${key}: the key "${key}" is refused (it could change an object's prototype)`));
+      stack.push([child, `${path}.${key}`]);
+    }
+  }
+  return value;
+}
+
+/** Fastify's own 4xx codes, in the API's terms. */
+const FASTIFY_CODES: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'tooLarge',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupportedMediaType',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'badRequest',
+};
+
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof ApiError) return reply.code(err.status).send({ error: err.code, message: err.message });
-  if (isCoreError(err)) return reply.code(err.status).send({ error: err.code, message: err.message });
+  if (err instanceof ApiError) return reply.code(err.status).send({ error: err.code, message: clip(err.message) });
+  if (isCoreError(err)) return reply.code(err.status).send({ error: err.code, message: clip(err.message) });
   const fe = err as { statusCode?: number; code?: string; message?: string };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return reply.code(fe.statusCode).send({ error: fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'tooLarge' : 'badRequest', message: fe.message ?? 'bad request' });
+    return reply.code(fe.statusCode).send({ error: FASTIFY_CODES[fe.code ?? ''] ?? 'badRequest', message: clip(fe.message ?? 'bad request') });
   }
   reply.log.error({ err }, 'control API failure');
   return reply.code(500).send({ error: 'internal', message: `internal error (request ${reply.request.id})` });

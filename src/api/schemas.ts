@@ -84,3 +84,24 @@ const ScenarioStep = z.object({
 export const Scenario = z.object({ name: z.string().max(128).optional(), steps: z.array(ScenarioStep).min(1).max(10_000) });
 
 export type ScenarioStep = z.infer<typeof ScenarioStep>;
+
+/** A whole number in a query string (`?limit=10`), with its range. */
+const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+
+export const HistoryQuery = z.strictObject({
+  deviceNumber: z.string().min(1).max(32).optional(),
+  userId: z.string().min(1).max(64).optional(),
+  recordType: z.enum(['call', 'agent', 'all']).optional().describe('call, agent or all (default all)'),
+  limit: queryInt(1, 10_000).optional(),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const RecordingsQuery = z.strictObject({
+  limit: queryInt(1, 1000).optional().describe('at most this many, newest last (default all)'),
+});
+export type RecordingsQuery = z.infer<typeof RecordingsQuery>;

@@ -4,6 +4,7 @@
  * one line on stderr and exit code 1.
  */
 import { readFileSync } from 'node:fs';
+import { request } from 'undici';
 
 /** The control API of a gateway on this machine with the default or CCGATE_HTTP_PORT's port. */
 export function defaultUrl(env: Record<string, string | undefined> = process.env): string {
@@ -12,7 +13,31 @@ export function defaultUrl(env: Record<string, string | undefined> = process.env
 
 export class CliError extends Error {}
 
-/** One control API call; resolves with the JSON answer, throws CliError with a one-line reason. */
+/** What went wrong connecting to `origin`, in words (undici's error codes; a name for anything else). */
+function connectionProblem(err: unknown, origin: string): string {
+  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused at ${origin}: is the gateway running there? (--url)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the host of ${origin} does not resolve (--url)`;
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `${origin} did not answer within 10 s`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return `${origin} closed the connection without an answer`;
+    default:
+      return `no gateway answers at ${origin} (${code ?? (err as Error).message}); is it running? (--url)`;
+  }
+}
+
+/**
+ * One control API call; resolves with the JSON answer, throws CliError with a one-line reason. undici's request
+ * rather than fetch: fetch refuses the "bad ports" of the Fetch standard (1, 9, …) with a bare TypeError.
+ */
 export async function callApi(base: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
   let url: URL;
   try {
@@ -20,28 +45,31 @@ export async function callApi(base: string, method: 'GET' | 'POST' | 'DELETE', p
   } catch {
     throw new CliError(`--url must be an absolute http(s) URL, got "${base}"`);
   }
-  let res: Response;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--url must be an absolute http(s) URL, got "${base}"`);
+  let status: number;
+  let text: string;
   try {
-    res = await fetch(url, {
+    const res = await request(url, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
     });
+    status = res.statusCode;
+    text = await res.body.text();
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    throw new CliError(`no gateway answers at ${url.origin} (${cause}); is it running? (--url)`);
+    throw new CliError(connectionProblem(err, url.origin));
   }
-  const text = await res.text();
   let json: unknown;
   try {
     json = text === '' ? null : JSON.parse(text);
   } catch {
-    throw new CliError(`${method} ${url.pathname}: HTTP ${res.status}, not a JSON answer`);
+    throw new CliError(`${method} ${url.pathname}: HTTP ${status}, not a JSON answer`);
   }
-  if (!res.ok) {
+  if (status >= 300) {
     const e = json as { error?: string; message?: string } | null;
-    throw new CliError(`${method} ${url.pathname}: HTTP ${res.status} ${e?.error ?? ''}${e?.message ? `: ${e.message}` : ''}`.trim());
+    throw new CliError(`${method} ${url.pathname}: HTTP ${status} ${e?.error ?? ''}${e?.message ? `: ${e.message}` : ''}`.trim());
   }
   return json;
 }

@@ -42,8 +42,18 @@ export function buildProgram(): Command {
     .description('run the gateway until SIGTERM or SIGINT (the default command)')
     .option('-c, --config <file>', 'JSON config file (as CCGATE_CONFIG; see config/example.json)')
     .addHelpText('after', '\nSettings: the config file, then CCGATE_* environment variables (README, "Settings").\nExit codes: 0 stopped by a signal, 2 invalid configuration (one line names the key or port), 1 anything else.')
+    // As the default command, start receives any word that names no command (`ccgate frobnicate`): say that, not
+    // "too many arguments for 'start'".
+    .allowExcessArguments(true)
     // Imported on use: --help, --version and the API subcommands never load the gateway.
-    .action(async (opts: { config?: string }) => (await import('./start.js')).startCommand(opts));
+    .action(async (opts: { config?: string }, cmd: Command) => {
+      const [word] = cmd.args;
+      if (word !== undefined) {
+        const names = program.commands.map((c) => c.name()).join(', ');
+        program.error(`error: unknown command '${word}' (commands: ${names}; ccgate --help)`);
+      }
+      return (await import('./start.js')).startCommand(opts);
+    });
 
   const urlOption = ['--url <url>', 'control API base URL of the running gateway', url] as const;
 

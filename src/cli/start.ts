@@ -25,18 +25,19 @@ export interface StartOptions {
 }
 
 function configFailure(err: ConfigError): never {
-  process.stderr.write(`ccgate: invalid configuration: ${err.message}\n`);
+  process.stderr.write(`ccgate: invalid configuration: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(EXIT_CONFIG);
 }
 
 export async function startCommand(opts: StartOptions): Promise<void> {
-  const env = opts.config ? { ...process.env, CCGATE_CONFIG: opts.config } : process.env;
+  // --config wins over CCGATE_CONFIG, and an error about the file names the option the user typed.
+  const file = opts.config !== undefined ? { configFile: opts.config } : {};
   let gateway: Gateway;
   try {
     // Settings first, before the gateway's modules load: a mistake in them is reported at once.
-    loadConfig({ env });
+    loadConfig(file);
     const { buildGateway } = await import('../gateway.js');
-    gateway = await buildGateway({ env });
+    gateway = await buildGateway(file);
   } catch (err) {
     if (err instanceof ConfigError) configFailure(err);
     throw err;

@@ -14,10 +14,12 @@ export class ConfigError extends Error {
   readonly problem: string;
 
   constructor(key: string, problem: string, options?: { cause?: unknown }) {
-    super(`${key}: ${problem}`, options);
+    // Printed as one line whatever the problem quotes.
+    const line = problem.replace(/\s*\n\s*/g, ' ');
+    super(`${key}: ${line}`, options);
     this.name = 'ConfigError';
     this.key = key;
-    this.problem = problem;
+    this.problem = line;
   }
 }
 
@@ -38,17 +40,30 @@ export function underKey<T>(key: string, fn: () => T): T {
   }
 }
 
-/** The reason of a Node error in words, without a path to a stack: `ENOENT` becomes "no such file". */
-export function plainReason(err: unknown): string {
+/**
+ * The reason of a Node error in words, without a stack: `ENOENT` becomes "no such file: <path>". `path` is the file
+ * the caller was working on (Node leaves it out of some errors, e.g. reading a directory).
+ */
+export function plainReason(err: unknown, path?: string): string {
   const e = err as NodeJS.ErrnoException;
+  const p = e?.path ?? path;
+  const on = (what: string) => (p ? `${what}: ${p}` : what);
   switch (e?.code) {
     case 'ENOENT':
-      return `no such file: ${e.path ?? ''}`.trim();
+      return on('no such file');
     case 'EACCES':
-      return e.syscall === 'listen' || e.syscall === 'bind' ? 'permission denied' : `permission denied: ${e.path ?? ''}`.trim();
+    case 'EPERM':
+      return e.syscall === 'listen' || e.syscall === 'bind' ? 'permission denied' : on('permission denied');
     case 'EISDIR':
-      return `is a directory, not a file: ${e.path ?? ''}`.trim();
+      return on('is a directory, not a file');
+    case 'EEXIST':
+      return on('is a file, not a directory');
+    case 'ENOTDIR':
+      return on('a part of the path is a file, not a directory');
+    case 'EROFS':
+      return on('is on a read-only file system');
     default:
-      return err instanceof Error ? err.message : String(err);
+      // One line: some messages (OpenSSL's, JSON's) span several.
+      return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
   }
 }

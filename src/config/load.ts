@@ -1,20 +1,20 @@
 /** Builds the effective configuration; a bad setting stops start-up with one line naming the key and the problem. */
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { ConfigError, plainReason } from './errors.js';
-import { ConfigSchema, type Config, type ConfigInput } from './schema.js';
+import { ConfigError } from './errors.js';
+import { readJsonSetting } from './files.js';
+import { ConfigSchema, PORT_RULE, type Config, type ConfigInput } from './schema.js';
 
 export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
 /** DESIGN.md's environment variables and where each lands in the schema. */
-export const ENV_KEYS: { env: string; path: string[]; kind: 'string' | 'int' }[] = [
+export const ENV_KEYS: { env: string; path: string[]; kind: 'string' | 'port' }[] = [
   { env: 'CCGATE_HOST', path: ['host'], kind: 'string' },
-  { env: 'CCGATE_HTTP_PORT', path: ['http', 'port'], kind: 'int' },
-  { env: 'CCGATE_TELSERVICES_PORT', path: ['telservices', 'port'], kind: 'int' },
-  { env: 'CCGATE_QM_DESKTOP_PORT', path: ['ciscoqm', 'desktopPort'], kind: 'int' },
-  { env: 'CCGATE_QM_NETWORK_PORT', path: ['ciscoqm', 'networkPort'], kind: 'int' },
+  { env: 'CCGATE_HTTP_PORT', path: ['http', 'port'], kind: 'port' },
+  { env: 'CCGATE_TELSERVICES_PORT', path: ['telservices', 'port'], kind: 'port' },
+  { env: 'CCGATE_QM_DESKTOP_PORT', path: ['ciscoqm', 'desktopPort'], kind: 'port' },
+  { env: 'CCGATE_QM_NETWORK_PORT', path: ['ciscoqm', 'networkPort'], kind: 'port' },
   { env: 'CCGATE_DATA_DIR', path: ['dataDir'], kind: 'string' },
   { env: 'CCGATE_LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { env: 'CCGATE_SMTP_URL', path: ['smtpUrl'], kind: 'string' },
@@ -48,24 +48,29 @@ function merge(base: Obj, over: Obj): Obj {
   return out;
 }
 
+export interface LoadOptions {
+  env?: Env;
+  /** Settings in code, over file and environment. */
+  overrides?: ConfigInput;
+  /** A config file named on the command line (`--config`): read instead of CCGATE_CONFIG, and named `--config` in errors. */
+  configFile?: string;
+}
+
 /**
- * The settings from the config file named by CCGATE_CONFIG (JSON), environment variables over it, then `overrides`
- * (code). Throws ConfigError naming the key of the first problem: the config-file key (`http.port`) for a value from
- * the file or code, the variable (`CCGATE_HTTP_PORT`) for one from the environment, `CCGATE_CONFIG` when the file
- * cannot be read or is not a JSON object. An unknown key is an error too (the schema is strict).
+ * The settings from the config file (`configFile`, else CCGATE_CONFIG; JSON), environment variables over it, then
+ * `overrides` (code). Throws ConfigError naming the key of the first problem: the config-file key (`http.port`) for
+ * a value from the file or code, the variable (`CCGATE_HTTP_PORT`) for one from the environment, `--config` or
+ * `CCGATE_CONFIG` (whichever named it) when the file cannot be read or is not a JSON object. An unknown key is an
+ * error too (the schema is strict).
  */
-export function loadConfig(opts: { env?: Env; overrides?: ConfigInput } = {}): Config {
+export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   let input: Obj = {};
-  const file = env['CCGATE_CONFIG'];
+  const file = opts.configFile ?? env['CCGATE_CONFIG'];
+  const fileKey = opts.configFile !== undefined ? '--config' : 'CCGATE_CONFIG';
   if (file) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new ConfigError('CCGATE_CONFIG', `cannot read ${file}: ${plainReason(e)}`);
-    }
-    if (!isObj(raw)) throw new ConfigError('CCGATE_CONFIG', `${file} must hold a JSON object`);
+    const raw = readJsonSetting(fileKey, file);
+    if (!isObj(raw)) throw new ConfigError(fileKey, `${file} must hold a JSON object`);
     input = raw;
   }
   /** Dotted paths whose value came from an environment variable, and which. */
@@ -73,9 +78,10 @@ export function loadConfig(opts: { env?: Env; overrides?: ConfigInput } = {}): C
   for (const k of ENV_KEYS) {
     const v = env[k.env];
     if (v === undefined || v === '') continue;
-    if (k.kind === 'int') {
-      if (!/^\d+$/.test(v.trim())) throw new ConfigError(k.env, `expected a whole number, got "${v}"`);
-      setPath(input, k.path, Number(v.trim()));
+    if (k.kind === 'port') {
+      const n = /^\d{1,5}$/.test(v.trim()) ? Number(v.trim()) : NaN;
+      if (!(n <= 65535)) throw new ConfigError(k.env, `${PORT_RULE}, got "${v}"`);
+      setPath(input, k.path, n);
     } else {
       setPath(input, k.path, v);
     }

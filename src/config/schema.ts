@@ -12,7 +12,9 @@ import { LOCAL_NETWORKS } from '../net/callback.js';
 
 export { LOCAL_NETWORKS };
 
-const port = z.number().int().min(0).max(65535);
+/** What a port setting must be, as the error says it. */
+export const PORT_RULE = 'must be a port number from 0 to 65535 (0 picks a free port)';
+const port = z.number().int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE);
 /** CIDR ranges or single addresses (src/net/cidr.ts); an empty list means everyone. */
 const cidrs = z.array(z.string().min(1).refine(isCidr, { error: (i) => `"${String(i.input)}" is not an address or CIDR range` }));
 const cidrList = cidrs.default([]);
@@ -53,6 +55,12 @@ export const ConfigSchema = z.strictObject({
       keepAliveTimeoutMs: z.number().int().positive().default(5_000),
       /** Largest SOAP/JSON body accepted. */
       bodyLimit: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    })
+    // Node refuses a headers timeout longer than the request timeout (the request's deadline includes its headers).
+    .superRefine((h, ctx) => {
+      if (h.headersTimeoutMs > h.requestTimeoutMs) {
+        ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: `must not exceed http.requestTimeoutMs (${h.requestTimeoutMs})` });
+      }
     })
     .prefault({}),
   telservices: z

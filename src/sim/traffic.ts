@@ -8,7 +8,7 @@
  * clears what it left: its calls are hung up, the drivers it installed removed, and the agents it put out of
  * service (wrap-up after its calls, notReady after a ring-no-answer during it) made ready again.
  */
-import type { AgentDriver, ContactCenter, DomainEvent, TimerHandle } from '../core/index.js';
+import { CoreError, type AgentDriver, type ContactCenter, type DomainEvent, type TimerHandle } from '../core/index.js';
 
 export interface TrafficSettings {
   /** Calls per minute, spread evenly. */
@@ -49,6 +49,7 @@ export class TrafficGenerator {
   /** Agents a generated call rang out to notReady (ringNoAnswer) and nobody has changed since. */
   private readonly rungOut = new Set<string>();
   private serial = 0;
+  /** Calls placed by the running traffic (or the last one, until the next start). */
   generated = 0;
 
   constructor(private readonly cc: ContactCenter) {}
@@ -59,11 +60,21 @@ export class TrafficGenerator {
 
   /**
    * Starts generated traffic, or changes the settings of the running one (its calls go on, its drivers take the new
-   * settings). Throws CoreError unknownQueue for a bad queue, before anything changes.
+   * settings; `generated` counts on). Throws, before anything changes, CoreError unknownQueue for a queue that does
+   * not exist and invalidArgument for one that is not a phone queue (an e-mail, chat or open media queue, which calls
+   * cannot reach), each naming the queue.
    */
   start(settings: TrafficSettings): void {
-    const queues = settings.queues ?? [...this.cc.queues.values()].filter((q) => q.channel === 'phone').map((q) => q.address);
+    const phone = [...this.cc.queues.values()].filter((q) => q.channel === 'phone');
+    const queues = settings.queues ?? phone.map((q) => q.address);
+    for (const id of queues) {
+      const q = this.cc.queue(id);
+      if (q.channel !== 'phone') {
+        throw new CoreError('invalidArgument', `queue ${id} is not a phone queue (channel ${q.channel}); traffic calls phone queues: ${phone.map((p) => p.address).join(', ')}`);
+      }
+    }
     const members = new Set(queues.flatMap((q) => this.cc.queue(q).members));
+    if (this.settings === undefined) this.generated = 0;
     this.halt();
     this.settings = { ...settings, queues };
     this.unsubscribe = this.cc.bus.subscribe((e) => this.onEvent(e));

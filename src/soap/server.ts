@@ -12,6 +12,7 @@ import { parseSoap, type SoapRequest } from './envelope.js';
 import { faultHttpStatus, SoapFault, type SoapFaultKind } from './fault.js';
 import { checkMustUnderstand, UnderstoodHeaders } from './must-understand.js';
 import { routeAnyCase } from './paths.js';
+import { checkStrict } from './strict.js';
 import { contentTypeFor, requestAction, soapVersionFromContentType, type SoapVersion } from './version.js';
 import type { PlatformWording, SoapOperation } from './wording.js';
 import { isValidHost, loadWsdlDocuments, rewriteAddresses, type SoapWsdlOptions } from './wsdl.js';
@@ -79,6 +80,11 @@ export interface SoapEndpointOptions<Op extends string = string> {
   wording?: 'asmx' | 'wcf' | 'plain' | PlatformWording;
   /** Header blocks the endpoint understands (`{ns}local` or `local`); others marked mustUnderstand are refused. */
   understoodHeaders?: readonly string[];
+  /**
+   * Enforce SOAP's rules instead of reading tolerantly (strict.ts): the version's Content-Type (else 415), one Body,
+   * the request element in its operation's `ns` (else a Client/Sender fault). Default false.
+   */
+  strict?: boolean;
   /** Match `path` (and its WSDL) without regard to case, as IIS does for .asmx services. Default false. */
   caseInsensitivePath?: boolean;
   /** Largest request in bytes, after content decoding (default 256 KiB). */
@@ -175,6 +181,7 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
       checkMustUnderstand(soap.header, version, understood, dispatcher.wording);
       const route = dispatcher.dispatch(soap, requestAction(request.headers));
       operation = route.operation.name;
+      if (opts.strict) checkStrict(soap, contentType, route.element, route.operation.ns);
       dispatched = true;
       const pending = opts.handle({
         request,

@@ -119,4 +119,30 @@ describe('generated traffic', () => {
     const s = await state();
     expect(s.agents.every((a) => a.driver === undefined)).toBe(true);
   });
+
+  it('refuses a queue calls cannot reach (e-mail, chat, open media), naming it, without starting anything', async () => {
+    const { clock, call, state } = await world();
+    for (const queue of ['support@example.com', 'chat@example.com', '10']) {
+      const r = await call('POST', '/api/v1/traffic', { callsPerMinute: 60, handleSeconds: 3, queues: ['2001', queue] });
+      expect(r.status, queue).toBe(400);
+      expect(r.json['error']).toBe('invalidArgument');
+      expect(r.json['message']).toContain(`queue ${queue} is not a phone queue`);
+    }
+    clock.advance(60_000);
+    const s = await state();
+    expect(s.agents.every((a) => a.driver === undefined)).toBe(true);
+    expect(offered(s)).toBe(0);
+    expect((await state()).calls).toEqual([]);
+  });
+
+  it('counts the calls of each run: a stop with nothing running generated nothing', async () => {
+    const { clock, call } = await world();
+    await call('POST', '/api/v1/traffic', { callsPerMinute: 6, handleSeconds: 5 });
+    clock.advance(30_000);
+    expect((await call('DELETE', '/api/v1/traffic')).json).toMatchObject({ generated: 3 });
+    expect((await call('DELETE', '/api/v1/traffic')).json).toMatchObject({ generated: 0 });
+    await call('POST', '/api/v1/traffic', { callsPerMinute: 6, handleSeconds: 5 });
+    clock.advance(10_000);
+    expect((await call('DELETE', '/api/v1/traffic')).json).toMatchObject({ generated: 1 });
+  });
 });

@@ -23,6 +23,13 @@ describe('ccgate --help and --version answer without starting anything', { timeo
     }
   });
 
+  it('an unknown command is named as such, with the commands, and starts nothing', async () => {
+    const run = await ccgate(['frobnicate'], baseEnv());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: unknown command 'frobnicate' \(commands: start, state, traffic, scenario; ccgate --help\)\n/);
+    expect(run.stdout).toBe('');
+  });
+
   it('--version prints the package version', async () => {
     const run = await ccgate(['--version'], baseEnv());
     expect(run).toMatchObject({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
@@ -86,6 +93,9 @@ describe('subcommands against a running gateway', { timeout: 60_000 }, () => {
     await held.close();
     const run = await ccgate(['state', '--url', `http://127.0.0.1:${held.port}`], baseEnv());
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`ccgate: no gateway answers at http://127.0.0.1:${held.port} (ECONNREFUSED); is it running? (--url)\n`);
+    expect(run.stderr).toBe(`ccgate: connection refused at http://127.0.0.1:${held.port}: is the gateway running there? (--url)\n`);
+    // Port 1 is one of the Fetch standard's "bad ports": still a refused connection, not a bare TypeError.
+    const low = await ccgate(['state', '--url', 'http://127.0.0.1:1'], baseEnv());
+    expect(low).toMatchObject({ code: 1, stderr: 'ccgate: connection refused at http://127.0.0.1:1: is the gateway running there? (--url)\n' });
   });
 });

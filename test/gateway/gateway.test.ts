@@ -23,7 +23,7 @@ describe('configuration', () => {
   });
 
   it('names the key and the problem of an invalid setting', () => {
-    expect(() => loadConfig({ env: { CCGATE_HTTP_PORT: 'eighty' } })).toThrow(/^CCGATE_HTTP_PORT: expected a whole number/);
+    expect(() => loadConfig({ env: { CCGATE_HTTP_PORT: 'eighty' } })).toThrow(/^CCGATE_HTTP_PORT: must be a port number from 0 to 65535/);
     expect(() => loadConfig({ env: { CCGATE_TELSERVICES_PORT: '70000' } })).toThrow(ConfigError);
     expect(() => loadConfig({ env: { CCGATE_TELSERVICES_PORT: '70000' } })).toThrow(/^CCGATE_TELSERVICES_PORT: /);
     expect(() => loadConfig({ env: { CCGATE_LOG_LEVEL: 'loud' } })).toThrow(/^CCGATE_LOG_LEVEL: /);
@@ -37,7 +37,7 @@ describe('configuration', () => {
       timeout: 20_000,
     });
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('ccgate: invalid configuration: CCGATE_HTTP_PORT: expected a whole number, got "eighty"');
+    expect(r.stderr.trim()).toBe('ccgate: invalid configuration: CCGATE_HTTP_PORT: must be a port number from 0 to 65535 (0 picks a free port), got "eighty"');
   });
 });
 

@@ -218,3 +218,27 @@ describe('callbacks (issue 8 point 3)', () => {
     expect(new Set(tool.events.map((e) => e.headers.soapaction))).toEqual(new Set([`"${QMI_ACTION}"`]));
   });
 });
+
+describe('SOAP rules QMI enforces, as an .asmx service does', () => {
+  it('refuses a wrong Content-Type with 415, a second Body or a foreign request element with a Client fault; nothing subscribes', async () => {
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
+    const ok = withHeaders('strict', '', subscribeBody(tool.url));
+    for (const contentType of ['application/json', 'text/plain', 'application/xml', 'application/soap+xml']) {
+      const a = await post(gw, ok, { soapaction: `"${QMI_ACTION}"`, 'content-type': contentType });
+      expect(a, contentType).toMatchObject({ status: 415, faultcode: 'soap:Client', faultstring: 'Parsing error', success: '0' });
+      expect(a.detail, contentType).toBe(`A SOAP 1.1 envelope is sent as text/xml, not ${contentType}`);
+    }
+    const soap12AsXml = await post(gw, withHeaders('strict', '', subscribeBody(tool.url), '1.2'), { 'content-type': 'text/xml' });
+    expect(soap12AsXml).toMatchObject({ status: 415, faultcode: 'soap:Sender', detail: 'A SOAP 1.2 envelope is sent as application/soap+xml, not text/xml' });
+
+    const twoBodies = ok.replace('</e:Envelope>', `<e:Body>${subscribeBody(tool.url)}</e:Body></e:Envelope>`);
+    expect(await post(gw, twoBodies, { soapaction: `"${QMI_ACTION}"` })).toMatchObject({ status: 500, faultcode: 'soap:Client', detail: 'The Envelope has more than one Body' });
+    const foreign = withHeaders('strict', '', subscribeBody(tool.url).replaceAll('qmi:', 'f:').replace('<f:QMISubscribeSessionRequest>', '<f:QMISubscribeSessionRequest xmlns:f="urn:foreign">'));
+    const f = await post(gw, foreign, { soapaction: `"${QMI_ACTION}"` });
+    expect(f).toMatchObject({ status: 500, faultcode: 'soap:Client', detail: `The request element QMISubscribeSessionRequest is in namespace 'urn:foreign', not '${QMI_NS}'` });
+
+    expect(await qmiSessions(gw)).toEqual([]);
+    expect(await post(gw, ok, { soapaction: `"${QMI_ACTION}"` })).toMatchObject({ status: 200, success: '1' });
+  });
+});

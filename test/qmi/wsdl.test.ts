@@ -100,7 +100,7 @@ describe('QMI WSDL', () => {
       const names = new Set(tool.events.map((e) => e.name));
       expect([...names].sort()).toEqual(Object.values(EVENT_ELEMENTS.examples).map((e) => e.root).sort());
       const docs = tool.events.map((e) => bodyDocument(e.raw));
-      docs.push(bodyDocument(await (await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', body: readFileSync(new URL('../golden/qmi/QMISubscribeSession__accepted-s4.1.1/request.xml', import.meta.url)) })).text()));
+      docs.push(bodyDocument(await (await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: readFileSync(new URL('../golden/qmi/QMISubscribeSession__accepted-s4.1.1/request.xml', import.meta.url)) })).text()));
       for (const golden of ['QMICallMonitoringStartEx__accepted-s4.3.2', 'QMIQueryCallInfo__accepted-s4.3.6', 'QMISubscribeSession__accepted-s4.1.1']) {
         docs.push(bodyDocument(readFileSync(new URL(`../golden/qmi/${golden}/request.xml`, import.meta.url), 'utf8')));
       }

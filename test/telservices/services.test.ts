@@ -292,6 +292,18 @@ describe('snapshot', () => {
     expect(tcp).toContain('<snapshot><calls/>');
     expect(tcp).not.toContain('snapshotSeq');
   });
+
+  it('caps a long poll at telservices.snapshotMaxWaitSec, whatever timeout (up to 24 h) the request asks for', async () => {
+    const g = await startGateway({ telservices: { snapshotMaxWaitSec: 5 } });
+    await send(req('openSession', { deviceNumber: '1102' }));
+    const post = async (xml: string) => (await request(`${gw().httpUrl}/telservices`, { method: 'POST', body: xml })).body.text();
+    const seq = /<snapshotSeq>(\d+)<\/snapshotSeq>/.exec(await post(req('snapshot', { deviceNumber: '1102' })))?.[1] ?? '';
+    const day = post(req('snapshot', { deviceNumber: '1102', resultOnEvent: `<timeout>86400</timeout><snapshotSeq>${seq}</snapshotSeq>` }));
+    await settle(50);
+    g.clock.advance(5_000);
+    expect(await day).toContain(`<snapshotSeq>${seq}</snapshotSeq>`);
+    expect(await post(req('snapshot', { deviceNumber: '1102', resultOnEvent: `<timeout>86401</timeout><snapshotSeq>${seq}</snapshotSeq>` }))).toContain('<reject/>');
+  });
 });
 
 describe('errors a real TelServer answers', () => {

@@ -246,5 +246,11 @@ describe('what clients send on the wire', () => {
     const garbage = await tcpExchange(g.tsPort, 'POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n');
     expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
     expect(garbage.endsWith(REJECT)).toBe(true);
+    // Invalid percent-encoding, in the query (a bad value: reject) or in the path (the router refuses it: 400 reject).
+    for (const path of ['/makeCall?deviceNumber=%FF&calledDeviceNumber=1102', '/makeCall?deviceNumber=%', '/makeCall%zz', '/make%Call']) {
+      const answer = await tcpExchange(g.tsPort, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(answer, path).toMatch(/^HTTP\/1\.1 (200|400) /);
+      expect(answer.endsWith(REJECT), path).toBe(true);
+    }
   });
 });

@@ -98,12 +98,16 @@ export class CallRegistry {
     return false;
   }
 
-  /** The device's call with its party in one of `states` (the first state that has one), or the named call. */
+  /**
+   * The device's call with its party in one of `states` (the first state that has one), or the named call. A named
+   * call that never existed is `unknownCall`, one that ended `callGone`, one the device is not in or not in those
+   * states `noCall`.
+   */
   deviceCall(number: string, states: readonly PartyState[], callId?: string): { call: Call; party: Party } {
     this.cc.device(number);
     if (callId !== undefined) {
       const call = this.calls.get(callId);
-      if (!call) throw new CoreError(this.ended.has(callId) ? 'callGone' : 'noCall', callId);
+      if (!call) throw new CoreError(this.ended.has(callId) ? 'callGone' : 'unknownCall', callId);
       const party = this.partyOf(call, number);
       if (!party || !states.includes(party.state)) throw new CoreError('noCall', `call ${callId} is not ${states.join('/')} at ${number}`);
       return { call, party };

@@ -63,6 +63,9 @@ class QmiInterface implements InterfaceModule {
       // QMI is an .asmx service (QMI 3.1): ASP.NET's wording for what it cannot dispatch, and IIS's path matching.
       wording: 'asmx',
       caseInsensitivePath: true,
+      // As ASP.NET does: text/xml for SOAP 1.1, application/soap+xml for 1.2 (else 415), one Body, request elements
+      // in the QMI namespace (else a Client fault, "Parsing error").
+      strict: true,
       understoodHeaders: ['QMISessID'],
       wsdl: { file: 'qmi.wsdl', transform: (text) => wsdlForSpelling(text, this.ctx.config.qmi.eventNames) },
       handle: (c) => this.handle(c),

@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { cachedErrorXml } from './codec.js';
 import type { RequestHandler } from './handler.js';
@@ -106,6 +106,10 @@ export class PortHttp {
       routerOptions: { caseSensitive: false },
       // Unparseable HTTP gets a TelServiceReturn too, never Fastify's JSON.
       clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => closeWithReject(socket, err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400),
+      // So does a path the router refuses (bad percent-encoding 400, a parameter too long 414).
+      frameworkErrors: (err: Error & { statusCode?: number }, _request: FastifyRequest, reply: FastifyReply) => {
+        void reply.code(err.statusCode ?? 400).type('text/xml; charset=utf-8').send(cachedErrorXml('reject'));
+      },
     });
     app.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
     await app.register(telservicesRoutes(this.o.handler, this.o.sessions, this.o.maxBytes, { anyPostPath: true }));

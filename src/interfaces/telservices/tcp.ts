@@ -57,11 +57,13 @@ export class TcpTransport {
     // allowHalfOpen: a client that half-closes after its request (or in the middle of one) still gets its answer.
     const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server = server;
-    server.on('error', (err) => this.o.log.error({ err }, 'telservices listener error'));
     return new Promise((resolve, reject) => {
+      // A port that cannot be opened is the caller's start-up error (one line naming the setting), not a log line
+      // with a stack: errors are logged only once the port is open.
       server.once('error', reject);
       server.listen({ port: this.o.port, host: this.o.host, backlog: 1024 }, () => {
         server.off('error', reject);
+        server.on('error', (err) => this.o.log.error({ err }, 'telservices listener error'));
         const addr = server.address();
         resolve(typeof addr === 'object' && addr ? addr.port : this.o.port);
       });

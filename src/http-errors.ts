@@ -1,0 +1,111 @@
+/**
+ * The protocol's own error for an HTTP request refused before any route ran: by Node's parser (a header block too
+ * large, 431; a malformed request, 400; headers or body too slow, 408) or by Fastify's router (a path parameter over
+ * `maxParamLength`, 414; a path that is not valid percent-encoding, 400). Fastify answers those with its own JSON,
+ * which no client of a protocol path can read, so they are answered here by path, as the route would have:
+ * - SOAP paths (QMI, ICI, Open Media, Cisco QM): a SOAP 1.1 `Client` fault (SOAP 1.2 `Sender` when the request said
+ *   `application/soap+xml`), SOAP 1.1 §4.4.1 / SOAP 1.2 Part 1 §5.4.6;
+ * - TelServices over the main port (`/telservices`, `/makeCall`): a `TelServiceReturn` with `reject` (seed 003);
+ * - anything else, the control API included: the control API's `{ error, message }` (README "Control API").
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { buildFault, SoapFault, contentTypeFor, type SoapVersion } from './soap/index.js';
+import { cachedErrorXml } from './interfaces/telservices/codec.js';
+import type { InterfaceName } from './interfaces/types.js';
+
+/** Which interface's allow-list guards an HTTP path. */
+export function interfaceOfPath(url: string): InterfaceName | 'api' | undefined {
+  const p = url.toLowerCase();
+  if (p.startsWith('/bcm/')) return 'qmi';
+  if (p.startsWith('/oii/')) return 'ici';
+  if (p.startsWith('/openmediaservice')) return 'openmedia';
+  if (p.startsWith('/serverapi/')) return 'ciscoqm';
+  if (p.startsWith('/telservices') || p.startsWith('/makecall')) return 'telservices';
+  if (p.startsWith('/api/')) return 'api';
+  return undefined;
+}
+
+export interface ProtocolError {
+  contentType: string;
+  body: string;
+}
+
+/** The control API's code for each status answered here (also documented in README "Control API"). */
+const API_CODES: Readonly<Record<number, string>> = { 400: 'badRequest', 408: 'requestTimeout', 414: 'uriTooLong', 431: 'headersTooLarge' };
+
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  414: 'URI Too Long',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * The body answering `status` on `path` (undefined when the request line never arrived): see the module comment.
+ * `soap12` chooses SOAP 1.2 for a SOAP path. `message` may quote the client; it is bounded here.
+ */
+export function protocolError(path: string | undefined, status: number, message: string, soap12 = false): ProtocolError {
+  const iface = path === undefined ? undefined : interfaceOfPath(path);
+  const text = message.slice(0, 200);
+  if (iface === 'telservices') return { contentType: 'text/xml; charset=utf-8', body: cachedErrorXml('reject') };
+  if (iface === 'qmi' || iface === 'ici' || iface === 'openmedia' || iface === 'ciscoqm') {
+    const version: SoapVersion = soap12 ? '1.2' : '1.1';
+    return { contentType: contentTypeFor(version), body: buildFault(version, new SoapFault({ code: soap12 ? 'Sender' : 'Client', reason: text })) };
+  }
+  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: API_CODES[status] ?? 'badRequest', message: text }) };
+}
+
+/** Fastify's `frameworkErrors`: errors of its router (FST_ERR_BAD_URL 400, FST_ERR_MAX_PARAM_LENGTH 414). */
+export function frameworkErrors(err: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode ?? 400;
+  const soap12 = /application\/soap\+xml/i.test(String(request.headers['content-type'] ?? ''));
+  const e = protocolError(request.url, status, status === 414 ? 'a path parameter is too long' : 'the path is not valid percent-encoding', soap12);
+  void reply.code(status).type(e.contentType).send(e.body);
+}
+
+/** The start of the request each connection is reading (its request line, when it came), for clientErrorHandler. */
+const heads = new WeakMap<Socket, string>();
+const HEAD_MAX = 4096;
+const METHOD = /^[A-Z]+ /;
+
+/**
+ * Keeps, per connection, the first bytes of the request being read, so an error Node raises before the request is
+ * parsed (no path known to Fastify) can still be answered in the protocol of its path. A new request starts after
+ * each complete one ('request' event); bytes that do not start with a method (a body) are not a request line.
+ */
+export function trackRequestHeads(server: Server, tls: boolean): void {
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    heads.set(socket, '');
+    // Ahead of the parser's own listener: a chunk that makes it fail is seen before its clientError.
+    socket.prependListener('data', (chunk: Buffer) => {
+      const head = heads.get(socket);
+      if (head === undefined || head.includes('\n')) return;
+      const next = head + chunk.toString('latin1', 0, Math.min(chunk.length, HEAD_MAX - head.length));
+      heads.set(socket, METHOD.test(next) || next.length < 8 ? next : '');
+    });
+  });
+  server.on('request', (req: IncomingMessage) => heads.set(req.socket, ''));
+}
+
+/** Node's clientError codes, as HTTP statuses (Fastify's own default handler's table). */
+function statusOf(err: Error & { code?: string }): number {
+  if (err.code === 'HPE_HEADER_OVERFLOW') return 431;
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
+  return 400;
+}
+
+/** Fastify's `clientErrorHandler`: writes the protocol error for the connection's request path, then closes. */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const head = heads.get(socket) ?? '';
+  const path = /^[A-Z]+ (\S+)/.exec(head)?.[1];
+  const status = statusOf(err);
+  const e = protocolError(path, status, REASONS[status] ?? 'Bad Request', /application\/soap\+xml/i.test(head));
+  const length = Buffer.byteLength(e.body);
+  socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\nContent-Type: ${e.contentType}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${e.body}`, () => socket.destroy());
+}

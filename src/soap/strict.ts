@@ -1,0 +1,44 @@
+/**
+ * SOAP's rules for an endpoint that enforces them instead of reading tolerantly (option `strict`): the transport's
+ * media type is the envelope version's, the Envelope has one Body, and the request element is in its operation's
+ * namespace. An .asmx service (QMI) refuses each of these, so a client that gets them wrong learns it here rather than
+ * from a real server.
+ */
+import type { XmlElement } from '../xml/index.js';
+import type { SoapRequest } from './envelope.js';
+import { SoapFault } from './fault.js';
+import type { SoapVersion } from './version.js';
+
+/** SOAP 1.1 §6.1.1 (text/xml); SOAP 1.2 Part 2 §7.1.4 and RFC 3902 (application/soap+xml). */
+const MEDIA_TYPE: Readonly<Record<SoapVersion, string>> = { '1.1': 'text/xml', '1.2': 'application/soap+xml' };
+
+/**
+ * Throws the fault for the first rule `soap` breaks: 415 with a Client/Sender fault for a Content-Type that is not its
+ * version's (`contentType` as received, parameters ignored); a Client/Sender fault (kind `request`) for a second Body
+ * (SOAP 1.1 §4.3, SOAP 1.2 Part 1 §5.1: Header, then exactly one Body) or for a request element outside `ns`, the
+ * namespace the operation's elements are declared in (SOAP 1.1 §4.3.1: body entries are namespace-qualified).
+ */
+export function checkStrict(soap: SoapRequest, contentType: string | undefined, element: XmlElement, ns: string | undefined): void {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const expected = MEDIA_TYPE[soap.version];
+  if (mediaType !== expected) {
+    throw new SoapFault({
+      code: 'Client',
+      reason: `A SOAP ${soap.version} envelope is sent as ${expected}, not ${mediaType === '' ? 'without a Content-Type' : mediaType.slice(0, 64)}`,
+      httpStatus: 415,
+      kind: 'request',
+      reasonCode: 'contentType',
+    });
+  }
+  if (soap.envelope.children.filter((c) => c.name === 'Body').length > 1) {
+    throw new SoapFault({ code: 'Client', reason: 'The Envelope has more than one Body', kind: 'request', reasonCode: 'twoBodies' });
+  }
+  if (ns !== undefined && element.ns !== ns) {
+    throw new SoapFault({
+      code: 'Client',
+      reason: `The request element ${element.name} is in namespace '${element.ns.slice(0, 128)}', not '${ns}'`,
+      kind: 'request',
+      reasonCode: 'namespace',
+    });
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The control API answers what it cannot use with its documented `{ error, message }` and a 4xx, naming what was
+ * wrong: query parameters (history, recordings), JSON bodies with prototype keys, a call id nobody knows.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildGateway, type Gateway } from '../../src/gateway.js';
+
+let gw: Gateway | undefined;
+afterEach(async () => {
+  await gw?.close();
+  gw = undefined;
+});
+
+async function api() {
+  const g = await buildGateway({ env: {}, config: { logLevel: 'silent', dataDir: '/tmp/ccgate-test-data' }, interfaces: [] });
+  gw = g;
+  return async (method: 'GET' | 'POST', url: string, payload?: string) => {
+    const r = await g.app.inject({ method, url, ...(payload === undefined ? {} : { payload, headers: { 'content-type': 'application/json' } }) });
+    return { status: r.statusCode, json: r.json() as Record<string, unknown> };
+  };
+}
+
+describe('control API hostile input', () => {
+  it('validates history and recordings query parameters, naming the parameter', async () => {
+    const call = await api();
+    const cases: [string, RegExp][] = [
+      ['/api/v1/history?limit=abc', /^query parameter limit: must be a whole number from 1 to 10000$/],
+      ['/api/v1/history?limit=0', /^query parameter limit: /],
+      ['/api/v1/history?limit=1e3', /^query parameter limit: /],
+      ['/api/v1/history?limit=%FF', /^query parameter limit: not valid percent-encoded UTF-8$/],
+      ['/api/v1/history?recordType=bogus', /^query parameter recordType: /],
+      ['/api/v1/history?colour=blue', /^query parameter colour: unknown \(this route reads deviceNumber, userId, recordType, limit\)$/],
+      ['/api/v1/recordings?limit=-1', /^query parameter limit: must be a whole number from 1 to 1000$/],
+      ['/api/v1/recordings?offset=1', /^query parameter offset: unknown/],
+    ];
+    for (const [url, message] of cases) {
+      const r = await call('GET', url);
+      expect(r.status, url).toBe(400);
+      expect(r.json['error'], url).toBe('invalidArgument');
+      expect(r.json['message'], url).toMatch(message);
+    }
+    expect((await call('GET', '/api/v1/history?limit=5&recordType=call')).status).toBe(200);
+    expect((await call('GET', '/api/v1/recordings?limit=5')).json).toEqual({ recordings: [] });
+  });
+
+  it('refuses a JSON body with a __proto__ or constructor.prototype key, naming its path', async () => {
+    const call = await api();
+    const a = await call('POST', '/api/v1/agents/HARRI/actions', '{"action":"answer","__proto__":{"callId":"x"}}');
+    expect(a.status).toBe(400);
+    expect(a.json).toEqual({ error: 'invalidArgument', message: 'body.__proto__: the key "__proto__" is refused (it could change an object\'s prototype)' });
+    const b = await call('POST', '/api/v1/calls', '{"from":"0401234567","to":"2001","attachedData":{"constructor":{"prototype":{}}}}');
+    expect(b.status).toBe(400);
+    expect(b.json['message']).toMatch(/^body\.attachedData\.constructor: /);
+    const c = await call('POST', '/api/v1/calls', '{"from":');
+    expect(c.json).toEqual({ error: 'invalidArgument', message: 'body is not valid JSON' });
+    expect(((await call('GET', '/api/v1/state')).json['calls'] as unknown[]).length).toBe(0);
+  });
+
+  it('answers an agent action naming a call nobody knows 404 unknownCall', async () => {
+    const call = await api();
+    const r = await call('POST', '/api/v1/agents/HARRI/actions', '{"action":"answer","callId":"no-such-call"}');
+    expect(r.status).toBe(404);
+    expect(r.json).toMatchObject({ error: 'unknownCall' });
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Requests Node or Fastify refuse before any route runs (too slow, headers too large, malformed, a path parameter
+ * too long, a path that is not valid percent-encoding) are answered in the protocol of their path, over a real socket:
+ * a SOAP fault on SOAP paths, a TelServices `reject` on its paths, the control API's `{ error, message }` elsewhere.
+ */
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildGateway, type Gateway } from '../../src/gateway.js';
+
+let gw: Gateway | undefined;
+afterEach(async () => {
+  await gw?.close();
+  gw = undefined;
+});
+
+async function start(http: Record<string, number> = {}): Promise<number> {
+  gw = await buildGateway({ env: {}, config: { logLevel: 'silent', host: '127.0.0.1', dataDir: '/tmp/ccgate-test-data', http: { port: 0, ...http }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 } } });
+  return (await gw.listen()).http;
+}
+
+/** Writes `parts` (each after the previous is sent) and resolves with everything the server sent until it closed. */
+function raw(port: number, ...parts: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    let got = '';
+    s.on('data', (d) => (got += d.toString('utf8')));
+    s.on('error', reject);
+    s.on('close', () => resolve(got));
+    s.on('connect', () => {
+      for (const p of parts) s.write(p);
+    });
+  });
+}
+
+const status = (answer: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
+const body = (answer: string) => answer.slice(answer.indexOf('\r\n\r\n') + 4);
+
+describe('errors raised before any route, in the protocol of the path', () => {
+  it('http.headersTimeoutMs closes a client whose headers never end, long before http.requestTimeoutMs', async () => {
+    // requestTimeoutMs is far beyond the test's own timeout: only the headers deadline can end this request.
+    const port = await start({ headersTimeoutMs: 200, requestTimeoutMs: 600_000 });
+    const qmi = await raw(port, 'POST /BCM/QMIInterface.asmx HTTP/1.1\r\nHost: x\r\n', 'Content-Type: text/xml\r\n');
+    expect(status(qmi)).toBe(408);
+    expect(qmi).toMatch(/Content-Type: text\/xml/);
+    expect(body(qmi)).toMatch(/<soap:Fault>.*<faultcode>soap:Client<\/faultcode><faultstring>Request Timeout<\/faultstring>/s);
+
+    const ts = await raw(port, 'POST /telservices HTTP/1.1\r\nHost: x\r\n');
+    expect(status(ts)).toBe(408);
+    expect(body(ts)).toMatch(/<TelServiceReturn[^>]*>.*<reject\s*\/>/s);
+
+    const api = await raw(port, 'GET /api/v1/state HTTP/1.1\r\nHost: x\r\n');
+    expect(status(api)).toBe(408);
+    expect(JSON.parse(body(api))).toEqual({ error: 'requestTimeout', message: 'Request Timeout' });
+  });
+
+  it('answers headers too large (431) and a malformed request (400) by path', async () => {
+    const port = await start();
+    const big = `X-Big: ${'a'.repeat(20_000)}\r\n`;
+    const soap12 = await raw(port, `POST /OpenMediaService HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\n${big}\r\n`);
+    expect(status(soap12)).toBe(431);
+    expect(body(soap12)).toMatch(/<soap:Code><soap:Value>soap:Sender<\/soap:Value>/);
+    const ts = await raw(port, `GET /makeCall?callingDevice=1 HTTP/1.1\r\nHost: x\r\n${big}\r\n`);
+    expect(status(ts)).toBe(431);
+    expect(body(ts)).toMatch(/<reject\s*\/>/);
+    const api = await raw(port, `GET /api/v1/state HTTP/1.1\r\nHost: x\r\n${big}\r\n`);
+    expect(status(api)).toBe(431);
+    expect(JSON.parse(body(api))).toMatchObject({ error: 'headersTooLarge' });
+    const bad = await raw(port, 'POST /oii/ICI HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n');
+    expect(status(bad)).toBe(400);
+    expect(body(bad)).toMatch(/<faultcode>soap:Client<\/faultcode>/);
+  });
+
+  it('answers a path parameter over maxParamLength (414) and a bad percent-escape (400) by path', async () => {
+    const port = await start();
+    const long = await raw(port, `GET /api/v1/calls/${'x'.repeat(300)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(status(long)).toBe(414);
+    expect(JSON.parse(body(long))).toEqual({ error: 'uriTooLong', message: 'a path parameter is too long' });
+    const api = await raw(port, 'GET /api/v1/st%zzate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(status(api)).toBe(400);
+    expect(JSON.parse(body(api))).toMatchObject({ error: 'badRequest' });
+    const soap = await raw(port, 'POST /bcm/qmi%zz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    expect(status(soap)).toBe(400);
+    expect(body(soap)).toMatch(/<faultcode>soap:Client<\/faultcode>/);
+    const ts = await raw(port, 'GET /makeCall%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(status(ts)).toBe(400);
+    expect(body(ts)).toMatch(/<reject\s*\/>/);
+  });
+});
