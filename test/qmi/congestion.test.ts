@@ -86,5 +86,6 @@ describe('a QM tool querying QMIQueryCallInfo as fast as it can', () => {
     expect(queries().every((a) => a === 'QMIQueryCallInfo:1')).toBe(true);
     expect((await post(g, req.call('QMIQueryCallInfo', 'TOOL', callId))).success).toBe('1');
     await until(() => queries().length === outcomes.success + 1, 'the later query answered');
-  });
+    // A fixed amount of work, not a time window: on a loaded machine it takes longer, which is no failure.
+  }, 120_000);
 });
