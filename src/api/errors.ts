@@ -2,6 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isCoreError } from '../core/index.js';
+import { ControlRouteError } from '../interfaces/types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -23,7 +24,7 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 }
 
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof ApiError) return reply.code(err.status).send({ error: err.code, message: err.message });
+  if (err instanceof ApiError || err instanceof ControlRouteError) return reply.code(err.status).send({ error: err.code, message: err.message });
   if (isCoreError(err)) return reply.code(err.status).send({ error: err.code, message: err.message });
   const fe = err as { statusCode?: number; code?: string; message?: string };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

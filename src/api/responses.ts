@@ -223,4 +223,5 @@ export const RESPONSES: Readonly<Record<string, z.ZodType>> = {
   }),
   'GET /api/v1/history': z.looseObject({ records: z.array(HistoryRecord) }),
   'GET /api/v1/recordings': z.looseObject({ recordings: z.array(Recording) }),
+  'PUT /api/v1/queues/:queueId': QueueSnapshot,
 };
