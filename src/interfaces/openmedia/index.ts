@@ -57,6 +57,8 @@ class OpenMediaInterface implements InterfaceModule {
       interfaceName: 'openmedia',
       operations: OPERATIONS,
       wording: 'wcf',
+      // WCF dispatches on SOAPAction alone: a missing or empty one is ActionNotSupported, whatever the Body holds.
+      dispatchBy: 'actionRequired',
       versions: cfg.acceptSoap12 ? ['1.1', '1.2'] : ['1.1'],
       understoodHeaders: [`{${AUTH_NS}}LogonID`, `{${AUTH_NS}}Password`],
       maxBytes: this.gw.config.http.bodyLimit,
