@@ -1,5 +1,5 @@
 /** Real-socket helpers for the Open Media suite: a gateway on free ports, raw SOAP requests, answers read back. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import type { ConfigInput } from '../../src/config/schema.js';
 import type { Clock } from '../../src/core/index.js';
 import { openmediaInterface } from '../../src/interfaces/openmedia/index.js';
 import type { InterfaceFactory } from '../../src/interfaces/types.js';
+import { DEFAULT_CENTER_FIXTURE } from '../../src/paths.js';
 import { child, parseXml, type XmlElement } from '../../src/xml/index.js';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
@@ -18,11 +19,12 @@ export const DC = 'http://schemas.datacontract.org/2004/07/Solidus.OpenMedia.Con
 export const ACTION = (op: string): string => `"http://tempuri.org/IOpenMediaService/${op}"`;
 
 /** A gateway with Open Media (and any other interfaces asked for) on free ports; `clock` runs the core in virtual time. */
-export async function startGateway(overrides: Partial<ConfigInput> = {}, clock?: Clock, interfaces: InterfaceFactory[] = [openmediaInterface]): Promise<Gateway> {
+export async function startGateway(overrides: Partial<ConfigInput> = {}, clock?: Clock, interfaces: InterfaceFactory[] = [openmediaInterface], fixture?: unknown): Promise<Gateway> {
   const { openmedia, ...rest } = overrides;
   const gw = await buildGateway({
     env: {},
     ...(clock ? { clock } : {}),
+    ...(fixture === undefined ? {} : { fixture }),
     config: {
       logLevel: 'silent',
       host: '127.0.0.1',
@@ -38,6 +40,14 @@ export async function startGateway(overrides: Partial<ConfigInput> = {}, clock?:
   });
   await gw.listen();
   return gw;
+}
+
+/** The default center with a second service group, 11 "Escalations" (tenant 1), served by ANNA. */
+export function twoGroupCenter(): unknown {
+  const f = JSON.parse(readFileSync(DEFAULT_CENTER_FIXTURE, 'utf8')) as { queues: unknown[]; agents: { userId: string; queues: string[] }[] };
+  f.queues.push({ id: '11', name: 'Escalations', channel: 'openmedia', address: '11', tenantId: 1 });
+  f.agents.find((a) => a.userId === 'ANNA')?.queues.push('11');
+  return f;
 }
 
 /** http://127.0.0.1:<Open Media's own port>/OpenMediaService */
