@@ -145,7 +145,7 @@ export function requestItem(ctx: OmContext, id: number | null | undefined): Work
   ctx.cache.expire();
   const entry = id === null || id === undefined ? undefined : ctx.cache.get(id);
   const item = entry ? ctx.cc.items.find(entry.itemId) : undefined;
-  if (!entry || !item) throw new OmFault('InvalidOpenMediaIDFault', `OpenMediaID ${id ?? ''} is not a known Open Media request`);
+  if (!entry || !item) throw new OmFault('InvalidOpenMediaIDFault', `OpenMediaID ${id ?? 0} is not a known Open Media request`);
   return item;
 }
 

@@ -127,7 +127,8 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
   void app.register(async (scope) => {
     scope.setErrorHandler((err, _req, reply) => {
       const status = (err as { statusCode?: number }).statusCode ?? 500;
-      if (status >= 400 && status < 500) return reply.code(status).send({ error: 'badRequest', message: err instanceof Error ? err.message : 'bad request' });
+      // Fastify's own refusals (unreadable or prototype-polluting JSON, a body over the limit): the twin's fault shape.
+      if (status >= 400 && status < 500) return reply.code(status).send({ error: 'InvalidDataException', message: err instanceof Error ? err.message : 'bad request' });
       return sendFault(reply, err);
     });
     const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, run: (req: FastifyRequest) => unknown) => {
