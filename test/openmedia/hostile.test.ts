@@ -66,7 +66,7 @@ describe('the SOAP endpoint refuses bad input with a SOAP fault and changes noth
     expect(await world()).toBe(before);
   });
 
-  it('a missing SOAPAction header is WCF's ActionNotSupported; a Body without the operation is DeserializationFailed', async () => {
+  it("a missing SOAPAction header is WCF's ActionNotSupported; a Body without the operation is DeserializationFailed", async () => {
     const before = await world();
     const missing = await soap(endpoint(gw), 'AddRequest', GOOD, { action: null });
     expect(missing.fault?.code).toBe('a:ActionNotSupported');
