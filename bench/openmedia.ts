@@ -13,7 +13,6 @@
  *
  * It prints figures and asserts nothing.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -21,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { buildGateway, type Gateway } from '../src/gateway.js';
 import { openmediaInterface } from '../src/interfaces/openmedia/index.js';
 import { DEFAULT_CENTER_FIXTURE, PROJECT_ROOT } from '../src/paths.js';
+import { soapLoad, type Load } from './_soap-load.js';
 
 const CONTRACT = join(PROJECT_ROOT, 'test', 'openmedia', 'contract');
 const ACTION = '"http://tempuri.org/IOpenMediaService/AddRequest"';
@@ -36,40 +36,9 @@ const addBody = (members: string): string =>
   `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AddRequest xmlns="http://tempuri.org/"><request xmlns:a="${DC}">` +
   `<a:IVRInfo><a:IVRInformation><a:Data>https://tickets.example.com/4711</a:Data><a:Label>URL</a:Label></a:IVRInformation></a:IVRInfo>${members}</request></AddRequest></s:Body></s:Envelope>`;
 
-/** Plain JS for a child process: `concurrency` loops posting `body` with undici for `ms`; counts Success answers. */
-const LOADER = `
-const { origin, path, concurrency, ms, body, action } = JSON.parse(process.env.BENCH_LOAD);
-const { Pool } = require('undici');
-const pool = new Pool(origin, { connections: concurrency });
-const headers = { 'content-type': 'text/xml; charset=utf-8', soapaction: action };
-let ok = 0, other = 0, sample = '';
-const started = performance.now();
-const end = started + ms;
-Promise.all(Array.from({ length: concurrency }, async () => {
-  while (performance.now() < end) {
-    try {
-      const r = await pool.request({ path, method: 'POST', headers, body });
-      const text = await r.body.text();
-      if (r.statusCode === 200 && text.includes('>Success<')) ok++; else { other++; sample = sample || r.statusCode + ' ' + text.slice(0, 300); }
-    } catch (e) { other++; sample = sample || String(e); }
-  }
-})).then(async () => { const seconds = (performance.now() - started) / 1000; await pool.close(); process.send({ ok, other, seconds, sample }, () => process.exit(0)); });
-`;
-
-interface Load {
-  ok: number;
-  other: number;
-  seconds: number;
-  sample: string;
-}
-
-function load(origin: string, path: string, body: string, concurrency: number, ms: number): Promise<Load> {
-  const proc = spawn(process.execPath, ['-e', LOADER], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, BENCH_LOAD: JSON.stringify({ origin, path, concurrency, ms, body, action: ACTION }) },
-  });
-  return new Promise((resolve) => proc.once('message', (m) => resolve(m as Load)));
-}
+/** AddRequest load from a process of its own; a success is RequestStatus Success. */
+const load = (origin: string, path: string, body: string, concurrency: number, ms: number): Promise<Load> =>
+  soapLoad({ origin, path, concurrency, ms, body, action: ACTION, success: '>Success<' });
 
 const cpu = (): number => {
   const u = process.cpuUsage();
