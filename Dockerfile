@@ -32,7 +32,7 @@ COPY wsdl ./wsdl
 COPY config ./config
 RUN mkdir -p /var/lib/ccgate && chown node:node /var/lib/ccgate
 USER node
-EXPOSE 8080 7001 65001/udp 65002/udp
+EXPOSE 8080 7001 12615 65001/udp 65002/udp
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.CCGATE_HTTP_PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # node is PID 1 and handles SIGTERM itself (docker stop): interfaces say goodbye, events drain, ports close.

@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { buildGateway, type Gateway } from '../src/gateway.js';
 import { qmiInterface, SEQ_HEADER } from '../src/interfaces/qmi/index.js';
 import { WSDL_DIR } from '../src/paths.js';
+import { soapLoad, type Load } from './_soap-load.js';
 
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -60,35 +61,6 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** Plain JS for a child process: \`concurrency\` loops posting \`body\` with undici for \`ms\`; counts successes and others. */
-const QUERIER = `
-const workerData = JSON.parse(process.env.BENCH_LOAD);
-const parentPort = { postMessage: (m) => process.send(m, () => process.exit(0)) };
-const { Pool } = require('undici');
-const { origin, path, concurrency, ms, body } = workerData;
-const pool = new Pool(origin, { connections: concurrency });
-const headers = { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://sap.com/BCM/QMIInterface"' };
-let ok = 0, other = 0, sample = '';
-const started = performance.now();
-const end = started + ms;
-Promise.all(Array.from({ length: concurrency }, async () => {
-  while (performance.now() < end) {
-    try {
-      const r = await pool.request({ path, method: 'POST', headers, body });
-      const text = await r.body.text();
-      if (r.statusCode === 200 && /Success>1</.test(text)) ok++; else { other++; sample = sample || r.statusCode + ' ' + text.slice(0, 300); }
-    } catch (e) { other++; sample = sample || String(e); }
-  }
-})).then(async () => { const seconds = (performance.now() - started) / 1000; await pool.close(); parentPort.postMessage({ ok, other, seconds, sample }); });
-`;
-
-interface Load {
-  ok: number;
-  other: number;
-  seconds: number;
-  sample: string;
-}
-
 interface Count {
   total: number;
   seqCount: number;
@@ -108,9 +80,9 @@ function ask<T>(proc: ChildProcess, msg: string): Promise<T> {
   });
 }
 
-async function load(origin: string, path: string, body: string, concurrency: number, ms: number): Promise<Load> {
-  const proc = child(QUERIER, { BENCH_LOAD: JSON.stringify({ origin, path, concurrency, ms, body }) });
-  return new Promise<Load>((resolve) => proc.once('message', (m) => resolve(m as Load)));
+/** QMIQueryCallInfo load from a process of its own; a success is `Success` 1. */
+function load(origin: string, path: string, body: string, concurrency: number, ms: number): Promise<Load> {
+  return soapLoad({ origin, path, concurrency, ms, body, action: '"http://sap.com/BCM/QMIInterface"', success: 'Success>1<' });
 }
 
 /** This process's CPU time (user + system) in microseconds. */

@@ -64,10 +64,10 @@ function portSettings(config: Config): Record<'http' | InterfaceName, PortSettin
     http: [setting('http.port', config.http.port)],
     telservices: [setting('telservices.port', config.telservices.port)],
     ciscoqm: [setting('ciscoqm.desktopPort', config.ciscoqm.desktopPort), setting('ciscoqm.networkPort', config.ciscoqm.networkPort)],
-    // These serve on the HTTP server (Open Media's own port will be added with that interface).
+    openmedia: [setting('openmedia.port', config.openmedia.port)],
+    // These serve on the HTTP server only.
     qmi: [],
     ici: [],
-    openmedia: [],
   };
 }
 
@@ -140,7 +140,7 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
 
   const allowLists = new Map<string, (ip: string) => boolean>();
   for (const [k, cidrs] of Object.entries(config.allow)) if (cidrs.length > 0) allowLists.set(k, compileCidrs(cidrs, `allow.${k}`));
-  const ports: Ports = { http: 0, telservices: 0, qmDesktop: 0, qmNetwork: 0 };
+  const ports: Ports = { http: 0, telservices: 0, qmDesktop: 0, qmNetwork: 0, openMedia: 0 };
   const ctx: GatewayContext = {
     center,
     config,

@@ -2,6 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isCoreError } from '../core/index.js';
+import { ControlRouteError } from '../interfaces/types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -112,7 +113,7 @@ const FASTIFY_CODES: Readonly<Record<string, string>> = {
 };
 
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof ApiError) return reply.code(err.status).send({ error: err.code, message: clip(err.message) });
+  if (err instanceof ApiError || err instanceof ControlRouteError) return reply.code(err.status).send({ error: err.code, message: clip(err.message) });
   if (isCoreError(err)) return reply.code(err.status).send({ error: err.code, message: clip(err.message) });
   const fe = err as { statusCode?: number; code?: string; message?: string };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -329,5 +329,36 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
       const all = t.listRecordings();
       return { recordings: limit === undefined ? all : all.slice(-limit) };
     }, S.RecordingsQuery);
+    route('PUT', '/api/v1/queues/:queueId', 'Open or close a queue (an Open Media service group: GroupClosed while closed)', S.QueueChange, 200, (req) => {
+      const id = param(req, 'queueId');
+      cc.setQueueOpen(id, parseBody(S.QueueChange, req.body).open);
+      return cc.queueSnapshot(cc.queue(id));
+    });
+
+    // Routes an interface adds for its own part of the world, documented like the others.
+    for (const m of modules()) {
+      for (const r of m.controlRoutes?.() ?? []) {
+        const response = RESPONSES[`${r.method} ${r.url}`] ?? r.response;
+        api.route({
+          method: r.method,
+          url: r.url,
+          schema: {
+            tags: ['control'],
+            summary: r.summary,
+            ...(r.body ? { body: toSchema(r.body, 'input') } : {}),
+            response: { [r.status ?? 200]: toSchema(response, 'output'), '4xx': ErrorSchema, '5xx': ErrorSchema },
+          },
+          handler: async (request, reply) => {
+            try {
+              const body = r.body ? parseBody(r.body, request.body) : undefined;
+              const result = r.handler(request.params as Record<string, string | undefined>, body);
+              return reply.code(r.status ?? 200).send(result ?? {});
+            } catch (err) {
+              return sendError(reply, err);
+            }
+          },
+        });
+      }
+    }
   });
 }

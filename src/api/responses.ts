@@ -33,6 +33,7 @@ export const AgentSnapshot = z.looseObject({
   channels: z.array(z.enum(CHANNELS)),
   skills: z.record(z.string(), z.number()),
   driver: Driver.optional().describe('present while the agent has an automatic driver'),
+  workItems: z.number().describe('work items of any channel the agent holds now (allocated, accepted or in wrap-up)'),
 });
 
 const QueueSnapshot = z.looseObject({
@@ -222,4 +223,5 @@ export const RESPONSES: Readonly<Record<string, z.ZodType>> = {
   }),
   'GET /api/v1/history': z.looseObject({ records: z.array(HistoryRecord) }),
   'GET /api/v1/recordings': z.looseObject({ recordings: z.array(Recording) }),
+  'PUT /api/v1/queues/:queueId': QueueSnapshot,
 };

@@ -22,6 +22,8 @@ export const NewCall = z.object({
   skills: z.record(z.string().max(64), z.number().int().min(0).max(100)).optional(),
 });
 
+export const QueueChange = z.object({ open: z.boolean() });
+
 export const Hangup = z.object({ number: number.optional() }).default({});
 export const ExternalAnswer = z.object({ number: number.optional() }).default({});
 export const Prompt = z.object({ name: z.string().min(1).max(128) });

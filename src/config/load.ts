@@ -15,6 +15,7 @@ export const ENV_KEYS: { env: string; path: string[]; kind: 'string' | 'port' }[
   { env: 'CCGATE_TELSERVICES_PORT', path: ['telservices', 'port'], kind: 'port' },
   { env: 'CCGATE_QM_DESKTOP_PORT', path: ['ciscoqm', 'desktopPort'], kind: 'port' },
   { env: 'CCGATE_QM_NETWORK_PORT', path: ['ciscoqm', 'networkPort'], kind: 'port' },
+  { env: 'CCGATE_OPENMEDIA_PORT', path: ['openmedia', 'port'], kind: 'port' },
   { env: 'CCGATE_DATA_DIR', path: ['dataDir'], kind: 'string' },
   { env: 'CCGATE_LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { env: 'CCGATE_SMTP_URL', path: ['smtpUrl'], kind: 'string' },

@@ -119,6 +119,26 @@ export const ConfigSchema = z.strictObject({
       timeZone: timeZone.default('UTC'),
     })
     .prefault({}),
+  openmedia: z
+    .strictObject({
+      /** Open Media SOAP and REST on their own port as well (12615, as every public client of the real service uses; the seed's 12620 is a setting away). */
+      port: port.default(12615),
+      /** Seed "Data cache" (DataExpiration): minutes a terminated request stays in the cache. */
+      dataExpirationMin: z.number().int().min(1).max(10_080).default(30),
+      /** Concurrent requests the site license allows; one more is NoLicenseFault (0: no license, every licensed operation faults). */
+      licenses: z.number().int().min(0).max(1_000_000).default(10_000),
+      /** Seed "Authentication": every message must carry the LogonID and Password headers of a host administrator. */
+      authentication: z.boolean().default(false),
+      /** The host administrators authentication accepts. */
+      administrators: z.array(z.strictObject({ logonId: z.string().min(1).max(64), password: z.string().max(256) })).default([]),
+      /** Request members in `any` order (tolerant), or as WCF reads them (`wcf`: a member out of alphabetical order is silently ignored). */
+      memberOrder: z.enum(['any', 'wcf']).default('any'),
+      /** SetOptions' fault for out-of-range input: the contract's InvalidDataException, or the vendor document's InvalidDataFault. */
+      setOptionsFault: z.enum(['InvalidDataException', 'InvalidDataFault']).default('InvalidDataException'),
+      /** Answer SOAP 1.2 too; false (default) refuses it with HTTP 415, as WCF's BasicHttpBinding does. */
+      acceptSoap12: z.boolean().default(false),
+    })
+    .prefault({}),
   /** Per-interface client IP allow-lists (CIDR); empty = everyone. The seeds ask operators to protect these interfaces at the IP level. */
   allow: z
     .strictObject({

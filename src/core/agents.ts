@@ -56,7 +56,7 @@ export class AgentStates {
     const timeoutSec = state === 'workingAfterCall' ? this.armWrapUp(agent) : undefined;
     if (previous !== state) cc.addHistory({ recordType: 'agent', deviceNumber: agent.extension, userId: agent.userId, agentState: state });
     cc.bus.emit(now, () => {
-      const e = { type: 'agent' as const, userId: agent.userId, extension: agent.extension, state, previous };
+      const e = { type: 'agent' as const, userId: agent.userId, extension: agent.extension, state, previous, workItems: cc.routing.capacity.heldBy(agent.userId) };
       return {
         ...e,
         ...(reason !== undefined ? { reason } : {}),
@@ -64,6 +64,23 @@ export class AgentStates {
       };
     });
     if (state === 'ready') this.cc.routing.dispatchAgent(agent);
+  }
+
+  /**
+   * The work items the agent holds changed (one allocated, completed, cancelled, rejected or diverted): an agent event
+   * with the state unchanged (`previous` = `state`) and the new `workItems` count.
+   */
+  announceItems(agent: Agent): void {
+    const { cc } = this;
+    cc.bus.emit(cc.now(), () => ({
+      type: 'agent' as const,
+      userId: agent.userId,
+      extension: agent.extension,
+      state: agent.state,
+      previous: agent.state,
+      workItems: cc.routing.capacity.heldBy(agent.userId),
+      ...(agent.reason !== undefined ? { reason: agent.reason } : {}),
+    }));
   }
 
   /** Reset: the ready-agent order becomes this order (longest idle first), for the agents who are ready. */

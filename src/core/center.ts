@@ -186,6 +186,22 @@ export class ContactCenter {
     this.agentStates.change(agent, state, reason);
   }
 
+  /** Work items of any channel the agent holds now (allocated, accepted or in wrap-up). */
+  workItemsOf(userId: string): number {
+    return this.routing.capacity.heldBy(userId);
+  }
+
+  /** The items an agent holds changed: every interface that shows agent state hears of it (AgentEvent.workItems). */
+  itemsChanged(userId: string | undefined): void {
+    const agent = userId === undefined ? undefined : this.agents.get(userId);
+    if (agent) this.agentStates.announceItems(agent);
+  }
+
+  /** Routes waiting contacts of a queue to available agents. */
+  dispatch(queue: Queue): void {
+    this.routing.dispatch(queue);
+  }
+
   setDriver(userId: string, driver: AgentDriver | undefined): void {
     const agent = this.agent(userId);
     if (driver) agent.driver = { ...driver };
@@ -347,7 +363,7 @@ export class ContactCenter {
   // ---------------------------------------------------------------- snapshot
 
   agentSnapshot(a: Agent): AgentSnapshot {
-    return agentSnapshot(a);
+    return agentSnapshot(a, this.routing.capacity.heldBy(a.userId));
   }
 
   queueSnapshot(q: Queue): QueueSnapshot {

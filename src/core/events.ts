@@ -78,6 +78,12 @@ export interface AgentEvent {
   reason?: string;
   /** Seconds until the system changes the state by itself (wrap-up end). */
   timeoutSec?: number;
+  /**
+   * Work items of any channel the agent holds now (allocated, accepted or in wrap-up). An agent event whose `state`
+   * equals `previous` reports only a change of this count (an item allocated to the agent or leaving them), so every
+   * interface that reports agent state can show the agent's item load (Open Media issue 10 point 8).
+   */
+  workItems: number;
 }
 
 export interface AgentConfigEvent {

@@ -158,6 +158,7 @@ export class Items implements ContactHost {
     const stats = this.cc.statsOf(agent.userId);
     if (stats) stats.itemsOffered += 1;
     this.emit('allocated', item);
+    this.cc.itemsChanged(agent.userId);
     this.cc.emitQueue(queue);
     this.setTimer(item, 'offer', queue.ringTimeoutSec * 1000, () => {
       if (item.state === 'allocated' && item.userId === agent.userId) this.reject(item.id, agent.userId);
@@ -216,6 +217,7 @@ export class Items implements ContactHost {
     this.cc.routing.capacity.release(item.id);
     if (previousUserId) this.cc.routing.exclude(item.routing, previousUserId);
     this.emit('rejected', item, previousUserId ? { previousUserId } : {});
+    this.cc.itemsChanged(previousUserId);
     this.enqueue(item, this.cc.queue(item.queueId), item.queuedAt ?? this.cc.now(), false);
     return item;
   }
@@ -279,6 +281,7 @@ export class Items implements ContactHost {
     if (state === 'completed' && item.answeredAt !== undefined) this.cc.routing.recordHandle(item.queueId, now - item.answeredAt);
     this.setState(item, state);
     this.emit(state, item);
+    this.cc.itemsChanged(holder);
     // The agent has room again: their queues of the channel may have an item for them.
     const agent = holder !== undefined ? this.cc.agents.get(holder) : undefined;
     if (agent) for (const qid of agent.queues) {
@@ -295,7 +298,7 @@ export class Items implements ContactHost {
     if (!target.open) throw new CoreError('queueClosed', target.id);
     this.clearTimers(item);
     if (item.state === 'queued') this.cc.routing.remove(item.queueId, item.id);
-    this.cc.routing.capacity.release(item.id);
+    const holder = this.cc.routing.capacity.release(item.id);
     const previousQueueId = item.queueId;
     const previousUserId = item.userId;
     const from = this.cc.queueStatsOf(previousQueueId);
@@ -303,6 +306,7 @@ export class Items implements ContactHost {
     const to = this.cc.queueStatsOf(target.id);
     if (to) to.overflowIn += 1;
     this.emit('diverted', item, { previousQueueId, ...(previousUserId ? { previousUserId } : {}) });
+    if (holder !== undefined) this.cc.itemsChanged(holder);
     this.enqueue(item, target, this.cc.now());
     return item;
   }

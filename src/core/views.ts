@@ -83,6 +83,8 @@ export interface AgentSnapshot {
   channels: Channel[];
   skills: Record<string, number>;
   driver?: AgentDriver;
+  /** Work items of any channel the agent holds now (allocated, accepted or in wrap-up). */
+  workItems: number;
 }
 
 /** A queue as the control API's snapshot shows it. */
@@ -96,7 +98,7 @@ export interface QueueSnapshot {
   members: string[];
 }
 
-export function agentSnapshot(a: Agent): AgentSnapshot {
+export function agentSnapshot(a: Agent, workItems = 0): AgentSnapshot {
   const s: AgentSnapshot = {
     userId: a.userId,
     extension: a.extension,
@@ -106,6 +108,7 @@ export function agentSnapshot(a: Agent): AgentSnapshot {
     queues: [...a.queues],
     channels: [...a.channels],
     skills: { ...a.skills },
+    workItems,
   };
   if (a.reason !== undefined) s.reason = a.reason;
   if (a.driver) s.driver = { ...a.driver };

@@ -11,10 +11,11 @@ import { ASMX_WORDING, PLAIN_WORDING, WCF_WORDING, type DispatchFailure, type Pl
 
 /**
  * `action`: the action decides when one is sent, the Body element confirms it (a mismatch is refused); without one the
- * Body element decides. `body`: the Body element alone, the SOAPAction header and the `action=` parameter are ignored
- * (Cisco QM's SOAP 1.2 Server API).
+ * Body element decides. `actionRequired`: the same, but a request without an action is refused as naming none (WCF's
+ * BasicHttpBinding dispatches on SOAPAction alone: an empty or missing one is ActionNotSupported). `body`: the Body
+ * element alone, the SOAPAction header and the `action=` parameter are ignored (Cisco QM's SOAP 1.2 Server API).
  */
-export type DispatchBy = 'action' | 'body';
+export type DispatchBy = 'action' | 'actionRequired' | 'body';
 
 export interface DispatcherOptions {
   by?: DispatchBy;
@@ -105,6 +106,7 @@ export class SoapDispatcher<Op extends string = string> {
     const fromBody = element === undefined ? undefined : this.byElement.get(element.name);
     const considered = this.by === 'body' ? undefined : action;
     if (considered === undefined) {
+      if (this.by === 'actionRequired') throw this.fail({ cause: 'unknownAction', soap });
       if (fromBody === undefined || element === undefined) throw this.fail({ cause: 'unknownElement', soap });
       return { operation: fromBody, element };
     }

@@ -97,6 +97,12 @@ export interface SoapEndpointOptions<Op extends string = string> {
   handle: (ctx: SoapContext<Op>) => string | SoapReply | Promise<string | SoapReply>;
   faults?: SoapFaultHooks;
   onRequest?: (info: SoapRequestInfo) => void;
+  /**
+   * The SOAP versions the endpoint speaks (default both). A request in another is refused as the platform refuses
+   * it: by content type with HTTP 415 and WCF's reason phrase (WCF's BasicHttpBinding speaks SOAP 1.1 only), an
+   * Envelope of another version with a VersionMismatch fault in the first version spoken.
+   */
+  versions?: readonly SoapVersion[];
   /** GET on `path` that asks for no document (e.g. an ASMX help page); default 404. */
   onGet?: (request: FastifyRequest, reply: FastifyReply) => unknown;
 }
@@ -171,11 +177,21 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
     let version: SoapVersion = soapVersionFromContentType(contentType) ?? '1.1';
     let operation = '-';
     let dispatched = false;
+    const versions = opts.versions;
+    const claimed = soapVersionFromContentType(contentType);
+    if (versions !== undefined && claimed !== undefined && !versions.includes(claimed)) {
+      return unsupportedMediaType(request, reply, contentType ?? '', versions);
+    }
     try {
       const received = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const raw = decodeContentCoding(received, request.headers['content-encoding'], maxBytes, version);
       const soap = parseSoap(raw, { ...limits, ...(contentType === undefined ? {} : { contentType }) });
       version = soap.version;
+      if (versions !== undefined && !versions.includes(version)) {
+        const spoken = versions[0] ?? '1.1';
+        version = spoken;
+        throw new SoapFault({ code: 'VersionMismatch', reason: `The SOAP envelope version of the message is not ${spoken}`, version: spoken, kind: 'request', reasonCode: 'versionMismatch' });
+      }
       operation = soap.operation?.name ?? '-';
       // SOAP 1.2 Part 1 §5.2.3: before anything is processed.
       checkMustUnderstand(soap.header, version, understood, dispatcher.wording);
@@ -237,15 +253,31 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
         return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
       }
       let text = wanted.text;
-      if (wanted.isWsdl) {
+      const base = opts.wsdl?.locationBase;
+      if (wanted.isWsdl || base !== undefined) {
         const host = request.host;
         if (!isValidHost(host)) return reply.code(400).type('text/plain; charset=utf-8').send('Bad Host header\n');
-        text = rewriteAddresses(text, `${request.protocol}://${host}${opts.path}`);
+        const endpoint = `${request.protocol}://${host}${opts.path}`;
+        if (wanted.isWsdl) text = rewriteAddresses(text, endpoint);
+        if (base !== undefined) text = text.split(base).join(endpoint);
       }
       return reply.code(200).type('text/xml; charset=utf-8').send(text);
     };
     routeAnyCase(scope, { method: 'GET', url: opts.path, handler: get }, anyCase);
   });
+}
+
+/**
+ * WCF's answer to a content type its binding does not speak: HTTP 415 with the reason phrase "Cannot process the
+ * message because the content type '…' was not the expected type '…'." and no body.
+ */
+function unsupportedMediaType(request: FastifyRequest, reply: FastifyReply, contentType: string, versions: readonly SoapVersion[]): FastifyReply {
+  const expected = contentTypeFor(versions[0] ?? '1.1');
+  // A reason phrase is latin-1 text on one line (RFC 9112 §4): the client's content type is cut to printable ASCII.
+  const got = contentType.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+  request.log.debug({ contentType: got }, 'soap version not spoken');
+  reply.raw.statusMessage = `Cannot process the message because the content type '${got}' was not the expected type '${expected}'.`;
+  return reply.code(415).header('content-length', 0).send();
 }
 
 function internalFault(request: FastifyRequest, err: unknown): SoapFault {

@@ -52,6 +52,12 @@ export interface SoapWsdlOptions {
   dir?: string;
   /** Applied once to the loaded WSDL (an interface's settings may change what it describes). */
   transform?: (wsdl: string) => string;
+  /**
+   * The endpoint URL the documents are written with (e.g. `http://localhost/OpenMediaService`): every occurrence, in
+   * the WSDL and in every extra document, is replaced by the URL the client used, as a WCF service writes its
+   * `?xsd=xsdN` schema locations and its `?disco` references with the address it was reached at.
+   */
+  locationBase?: string;
 }
 
 /** The documents an endpoint serves on GET, read once at registration. */

@@ -28,7 +28,7 @@ async function tick(){
   const s=await (await fetch('/api/v1/state')).json();
   document.getElementById('err').textContent='';
   document.getElementById('faults').textContent=s.faults.length?('faults: '+s.faults.join(', ')):'';
-  fill('agents',s.agents.map(a=>[cell(a.userId),cell(a.extension),cell(a.name),cell(a.state,'s-'+a.state),cell(a.queues.join(', '))]));
+  fill('agents',s.agents.map(a=>[cell(a.userId),cell(a.extension),cell(a.name),cell(a.state+(a.workItems?' ('+a.workItems+(a.workItems>1?' items)':' item)'):''),'s-'+a.state),cell(a.queues.join(', '))]));
   fill('queues',s.queues.map(q=>[cell(q.id),cell(q.name),cell(q.channel),cell(q.waiting),cell(q.open?'yes':'no')]));
   fill('calls',s.calls.map(c=>[cell(c.callId.slice(0,8)),cell(c.parties.map(p=>p.number+' '+p.state).join(' · ')),cell(c.recording),cell(c.monitoring.length)]));
   fill('items',s.items.map(i=>[cell(i.itemId.slice(0,8)),cell(i.channel),cell(i.queueId),cell(i.state),cell(i.userId)]));

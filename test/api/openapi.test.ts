@@ -121,6 +121,8 @@ describe('real answers against the document', () => {
     await call('GET /api/v1/history', '/api/v1/history?limit=50');
     await call('GET /api/v1/recordings', '/api/v1/recordings');
     await call('GET /api/v1/statistics', '/api/v1/statistics');
+    await call('PUT /api/v1/queues/:queueId', '/api/v1/queues/2003', { open: false });
+    await call('PUT /api/v1/queues/:queueId', '/api/v1/queues/2003', { open: true });
     await call('POST /api/v1/reset', '/api/v1/reset', {});
 
     // Errors: bad input, unknown things, a state that forbids the action, a route that does not exist.

@@ -50,7 +50,7 @@ describe('gateway over real sockets', () => {
     expect(body.status).toBe('ok');
     expect(body.listeners.http).toBe(ports.http);
     expect(ports.http).toBeGreaterThan(0);
-    expect(Object.keys(body.listeners).sort()).toEqual(['http', 'qmDesktop', 'qmNetwork', 'telservices']);
+    expect(Object.keys(body.listeners).sort()).toEqual(['http', 'openMedia', 'qmDesktop', 'qmNetwork', 'telservices']);
   });
 
   it('refuses clients outside an interface allow-list', async () => {

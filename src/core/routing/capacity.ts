@@ -88,6 +88,11 @@ export class Capacity {
     return true;
   }
 
+  /** Work items of every channel the agent holds now (allocated, accepted or in wrap-up). */
+  heldBy(userId: string): number {
+    return this.byAgent.get(userId)?.size ?? 0;
+  }
+
   /** The item is allocated to the agent: it counts against their capacity until released. */
   assign(itemId: string, userId: string, channel: ItemChannel, type: number | undefined): void {
     this.release(itemId);

@@ -47,6 +47,19 @@ export class AgentChoice {
     return hasSkills(agent, queue.skills, r.skills);
   }
 
+  /**
+   * Whether any member of the queue could take some contact now (works the channel and is in an available state): a
+   * pass over the waiting list is pointless without one, and costs a choice per waiting contact.
+   */
+  anyAvailable(queue: Queue): boolean {
+    for (const uid of queue.members) {
+      const a = this.cc.agents.get(uid);
+      if (!a || !a.channels.includes(queue.channel)) continue;
+      if (a.state === 'ready' || (queue.channel !== 'phone' && a.state === 'busy')) return true;
+    }
+    return false;
+  }
+
   choose(queue: Queue, r: RoutingInputs): Agent | undefined {
     if (r.forcedAgent) {
       const forced = this.cc.agents.get(r.forcedAgent.userId);

@@ -166,7 +166,7 @@ export class Router {
 
   /** Offers waiting contacts of a queue, in order, to the agents chosen for them. */
   dispatch(queue: Queue): void {
-    if (this.paused || queue.waiting.length === 0 || this.blocked(queue)) return;
+    if (this.paused || queue.waiting.length === 0 || this.blocked(queue) || !this.choice.anyAvailable(queue)) return;
     if (this.dispatching.has(queue.id)) {
       // Re-entered while offering (a listener acted): the running pass starts over when it is done.
       this.again.add(queue.id);

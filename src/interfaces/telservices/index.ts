@@ -150,7 +150,7 @@ class TelServicesModule implements InterfaceModule {
     if (!agent) return { state: 'null', inbound: [], outbound: [] };
     const cc = this.ctx.center;
     const svc = this.rps.servicesOf(agent);
-    const info: AgentInfo = { userId: agent.userId, state: wireAgentState(agent.state, agent.reason), inbound: svc.inbound, outbound: svc.outbound };
+    const info: AgentInfo = { userId: agent.userId, state: wireAgentState(agent.state, agent.reason, cc.workItemsOf(agent.userId)), inbound: svc.inbound, outbound: svc.outbound };
     if (timeoutSec !== undefined) info.timeoutSec = timeoutSec;
     else if (agent.state === 'workingAfterCall' && agent.wrapUpTimer !== undefined) {
       // Seed AgentInfo timeout: the time left before the server moves the agent on by itself.

@@ -114,7 +114,13 @@ export const AGENT_STATE_TO_WIRE: Record<AgentState, TsAgentState> = {
   workingAfterCall: 'workingAfterCall',
 };
 
-export function wireAgentState(state: AgentState, reason: string | undefined): TsAgentState {
+/**
+ * The agent's seed state; `workItems` is how many work items (an Open Media request, an e-mail …) the agent holds:
+ * a ready agent holding one is `busy` (working, as on a call), so a TelServices client sees the item as the agent's
+ * state (issue 10 point 8). TelServices has no element of its own for work items.
+ */
+export function wireAgentState(state: AgentState, reason: string | undefined, workItems = 0): TsAgentState {
+  if (state === 'ready' && workItems > 0) return 'busy';
   return state === 'notReady' && reason === LOGGED_ON_REASON ? 'loggedOn' : AGENT_STATE_TO_WIRE[state];
 }
 

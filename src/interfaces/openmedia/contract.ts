@@ -1,0 +1,131 @@
+/**
+ * Reading data contracts as WCF's DataContractSerializer reads them, from a parsed request element. Members are
+ * matched by local name in any namespace (tolerant reader). Two orders:
+ * - `any` (default): a member is found wherever it is among its siblings;
+ * - `wcf`: as the real service reads them. DataContractSerializer reads the members of a contract in order (the
+ *   WSDL's `xs:sequence`, alphabetical): after reading member n it looks only at members after n, so an element for
+ *   an earlier member, arriving out of order, is skipped without an error and the member keeps its default. A
+ *   client that writes members in another order loses that data against a real server, and with this setting here.
+ * A value that is not of the member's type is refused as WCF refuses it (ContractError → `a:DeserializationFailed`).
+ */
+import type { XmlElement } from '../../xml/index.js';
+import { parseXsdDateTime } from './dates.js';
+import { CONTRACTS, DATA_NS, TEMPURI, type ContractName, type Members, type MemberType } from './protocol.js';
+
+export type MemberOrder = 'any' | 'wcf';
+
+export interface IvrInformation {
+  Label: string | null;
+  Data: string | null;
+}
+
+/** A member's value: absent (undefined), nil (null), or of its type; dateTime as epoch ms. */
+export type MemberValue = number | boolean | string | IvrInformation[] | null | undefined;
+export type Values = Record<string, MemberValue>;
+
+/** A value WCF could not deserialize; the message names the parameter, the contract and the value as WCF does. */
+export class ContractError extends Error {
+  constructor(
+    readonly parameter: string,
+    readonly contract: string | undefined,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'ContractError';
+  }
+}
+
+const INT = /^\s*[+-]?\d+\s*$/;
+const CLR_TYPE: Readonly<Record<MemberType, string>> = { int: 'Int32', boolean: 'Boolean', dateTime: 'DateTime', string: 'String', ivr: 'ArrayOfIVRInformation' };
+
+function isNil(el: XmlElement): boolean {
+  const v = el.attributes['nil'];
+  return v === 'true' || v === '1';
+}
+
+function scalar(el: XmlElement, type: MemberType, where: { parameter: string; contract?: string }): MemberValue {
+  const text = el.text;
+  const bad = (): ContractError =>
+    new ContractError(where.parameter, where.contract, `The value '${text.trim().slice(0, 64)}' cannot be parsed as the type '${CLR_TYPE[type]}'.`);
+  switch (type) {
+    case 'string':
+      return text;
+    case 'int': {
+      if (!INT.test(text)) throw bad();
+      const n = Number(text.trim());
+      if (n < -2147483648 || n > 2147483647) throw bad();
+      return n;
+    }
+    case 'boolean': {
+      const t = text.trim();
+      if (t === 'true' || t === '1') return true;
+      if (t === 'false' || t === '0') return false;
+      throw bad();
+    }
+    case 'dateTime': {
+      const ms = parseXsdDateTime(text);
+      if (ms === undefined) throw bad();
+      return ms;
+    }
+    default:
+      throw bad();
+  }
+}
+
+/** Children matched to members in the given order rule: member name → its element (the first one for `any`). */
+function match(el: XmlElement, members: Members, order: MemberOrder): Map<string, XmlElement> {
+  const found = new Map<string, XmlElement>();
+  if (order === 'wcf') {
+    let index = -1;
+    for (const c of el.children) {
+      let j = index + 1;
+      while (j < members.length && members[j]?.[0] !== c.name) j++;
+      // WCF: a member name not found after the current one is skipped (an earlier member, or unknown).
+      if (j >= members.length) continue;
+      found.set(c.name, c);
+      index = j;
+    }
+    return found;
+  }
+  for (const [name] of members) {
+    const exact = el.children.find((c) => c.name === name);
+    const hit = exact ?? el.children.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (hit) found.set(name, hit);
+  }
+  return found;
+}
+
+function ivrArray(el: XmlElement, order: MemberOrder, where: { parameter: string; contract?: string }): IvrInformation[] {
+  return el.children
+    .filter((c) => c.name.toLowerCase() === 'ivrinformation')
+    .map((c) => {
+      if (isNil(c)) return { Label: null, Data: null };
+      const v = readMembers(c, CONTRACTS.IVRInformation, order, where);
+      return { Label: (v['Label'] as string | null | undefined) ?? null, Data: (v['Data'] as string | null | undefined) ?? null };
+    });
+}
+
+/** The members of one element (a contract's object, or an operation wrapper's bare parameters). */
+export function readMembers(el: XmlElement, members: Members, order: MemberOrder, where: { parameter?: string; contract?: string }): Values {
+  const out: Values = {};
+  const found = match(el, members, order);
+  for (const [name, type] of members) {
+    const m = found.get(name);
+    if (m === undefined) continue;
+    const at = where.contract === undefined || where.parameter === undefined ? { parameter: `${TEMPURI}:${name}` } : { parameter: where.parameter, contract: where.contract };
+    if (isNil(m)) out[name] = null;
+    else if (type === 'ivr') out[name] = ivrArray(m, order, at);
+    else out[name] = scalar(m, type, at);
+  }
+  return out;
+}
+
+/**
+ * The `request` object of an operation wrapper: null when absent or nil (WCF passes null), else its members. Its
+ * qualified name for WCF's message is `http://tempuri.org/:request`.
+ */
+export function readRequest(wrapper: XmlElement, contract: ContractName, order: MemberOrder): Values | null {
+  const found = match(wrapper, [['request', 'string']], order).get('request');
+  if (!found || isNil(found)) return null;
+  return readMembers(found, CONTRACTS[contract], order, { parameter: `${TEMPURI}:request`, contract: `${DATA_NS.replace(/^.*\/2004\/07\//, '')}.${contract}` });
+}

@@ -1,0 +1,172 @@
+/**
+ * Open Media, the Mitel MiCC Enterprise Open Media Service (seed 004, and the contract a real installation publishes):
+ * SOAP at /OpenMediaService as WCF's BasicHttpBinding speaks it, the REST twin at /OpenMediaServiceRest, both on the
+ * gateway's HTTP server and on a port of their own (`openmedia.port`, 12615). Requests are the core's open media work
+ * items, routed by its routing module; their status events are kept in the service's cache (status.ts).
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { DomainEvent } from '../../core/index.js';
+import { registerSoapEndpoint } from '../../soap/index.js';
+import { ControlRouteError, type ControlRoute, type GatewayContext, type InterfaceFactory, type InterfaceModule } from '../types.js';
+import type { OmContext } from './context.js';
+import { OmDirectory, parseOpenMediaFixture } from './directory.js';
+import { faultHooks } from './faults.js';
+import { OptionsStore } from './options.js';
+import { AUTH_NS, OPERATIONS, PATH, type Operation } from './protocol.js';
+import { registerRest } from './rest.js';
+import { OmSoap, type AuthSettings } from './soap.js';
+import { STATE_STATUS, StatusCache } from './status.js';
+import { WSDL_DOCUMENTS } from './wsdl.js';
+
+class OpenMediaInterface implements InterfaceModule {
+  readonly name = 'openmedia' as const;
+  private readonly ctx: OmContext;
+  private readonly options = new OptionsStore();
+  private readonly auth: AuthSettings;
+  private readonly soap: OmSoap;
+  private readonly unsubscribe: () => void;
+  private own: FastifyInstance | undefined;
+
+  constructor(private readonly gw: GatewayContext) {
+    const cfg = gw.config.openmedia;
+    const cc = gw.center;
+    const dir = new OmDirectory(cc, parseOpenMediaFixture(gw.fixture?.openmedia));
+    const cache = new StatusCache(cc, dir, cfg.dataExpirationMin * 60_000);
+    this.ctx = { cc, dir, cache, settings: { licenses: cfg.licenses, setOptionsFault: cfg.setOptionsFault } };
+    this.auth = { enabled: cfg.authentication, administrators: cfg.administrators };
+    this.soap = new OmSoap(this.ctx, this.options, this.auth, () => cfg.memberOrder);
+    this.unsubscribe = cc.bus.subscribe((e) => this.onEvent(e));
+  }
+
+  private onEvent(e: DomainEvent): void {
+    if (e.type === 'item' && e.item.channel === 'openmedia') this.ctx.cache.onItemEvent(e);
+    else if (e.type === 'reset') {
+      // The world is back to its fixture: tenants as configured, no options, an empty cache.
+      this.ctx.cache.clear();
+      this.ctx.dir.restoreTenants();
+      this.options.clear();
+    }
+  }
+
+  /** The SOAP endpoint and the REST twin on one Fastify instance. */
+  private routes(app: FastifyInstance): void {
+    const cfg = this.gw.config.openmedia;
+    registerSoapEndpoint<Operation>(app, {
+      path: PATH,
+      interfaceName: 'openmedia',
+      operations: OPERATIONS,
+      wording: 'wcf',
+      // WCF dispatches on SOAPAction alone: a missing or empty one is ActionNotSupported, whatever the Body holds.
+      dispatchBy: 'actionRequired',
+      versions: cfg.acceptSoap12 ? ['1.1', '1.2'] : ['1.1'],
+      understoodHeaders: [`{${AUTH_NS}}LogonID`, `{${AUTH_NS}}Password`],
+      maxBytes: this.gw.config.http.bodyLimit,
+      wsdl: WSDL_DOCUMENTS,
+      handle: (c) => this.soap.handle(c),
+      faults: faultHooks(),
+      onRequest: (info) => this.gw.metrics.observe('openmedia', info.operation, info.outcome, info.ms),
+    });
+    registerRest(app, this.ctx, this.options, this.auth, this.gw.config.http.bodyLimit);
+  }
+
+  register(app: FastifyInstance): void {
+    this.routes(app);
+  }
+
+  /** Seed "Service information": the service on its own port too (0: any free one), reported by /health. */
+  async start(): Promise<void> {
+    const gw = this.gw;
+    const app = Fastify({
+      loggerInstance: gw.logger.child({ component: 'http', interface: 'openmedia' }) as FastifyBaseLogger,
+      logController: new LogController({ disableRequestLogging: true }),
+      bodyLimit: gw.config.http.bodyLimit,
+      requestTimeout: gw.config.http.requestTimeoutMs,
+      keepAliveTimeout: gw.config.http.keepAliveTimeoutMs,
+      connectionTimeout: gw.config.http.requestTimeoutMs,
+    }) as unknown as FastifyInstance;
+    app.server.headersTimeout = gw.config.http.headersTimeoutMs;
+    app.addHook('onRequest', async (request, reply) => {
+      if (gw.allowed('openmedia', request.ip)) return;
+      request.log.warn({ interface: 'openmedia', ip: request.ip }, 'client address not in allow-list');
+      return reply.code(403).type('text/plain').send('Forbidden');
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    });
+    this.routes(app);
+    this.own = app;
+    await app.listen({ port: gw.config.openmedia.port, host: gw.config.host });
+    const addr = app.server.address();
+    gw.ports.openMedia = typeof addr === 'object' && addr ? addr.port : gw.config.openmedia.port;
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    await this.own?.close();
+    this.own = undefined;
+  }
+
+  /**
+   * Seed "Error handling": "If the Open Media Service restarts, all requests in the history will be cleared, and all
+   * requests in the MiCC Enterprise system will be removed, even if they are currently being handled by an agent."
+   */
+  restart(): { removed: number } {
+    const { cc, cache } = this.ctx;
+    let removed = 0;
+    for (const e of cache.all()) {
+      const item = cc.items.find(e.itemId);
+      if (item && !['completed', 'failed', 'cancelled'].includes(item.state)) {
+        cc.items.cancel(item.id, { ifAllocated: true, report: false });
+        removed++;
+      }
+    }
+    cache.clear();
+    return { removed };
+  }
+
+  controlRoutes(): ControlRoute[] {
+    const Tenant = z.object({ enabled: z.boolean() });
+    const TenantView = z.looseObject({ id: z.number(), enabled: z.boolean() });
+    return [
+      {
+        method: 'PUT',
+        url: '/api/v1/openmedia/tenants/:tenantId',
+        summary: 'Enable or disable an Open Media tenant (AddRequest answers TenantDisabled while it is disabled)',
+        body: Tenant,
+        response: TenantView,
+        handler: (params, body) => {
+          const id = Number(params['tenantId']);
+          const b = Tenant.parse(body);
+          if (!Number.isInteger(id) || !this.ctx.dir.setTenant(id, b.enabled)) throw new ControlRouteError(404, 'unknownTenant', `no tenant ${params['tenantId'] ?? ''}`);
+          return { id, enabled: b.enabled };
+        },
+      },
+      {
+        method: 'POST',
+        url: '/api/v1/openmedia/restart',
+        summary: 'Restart the Open Media service: its history is cleared and its requests leave the system',
+        response: z.looseObject({ removed: z.number().describe('requests removed from the system') }),
+        handler: () => this.restart(),
+      },
+    ];
+  }
+
+  snapshot(): unknown {
+    const { cc, cache, dir } = this.ctx;
+    cache.expire();
+    return {
+      port: this.gw.ports.openMedia,
+      tenants: dir.tenantList(),
+      options: { desktop: this.options.snapshot() },
+      cached: cache.size,
+      live: cache.live,
+      requests: cache.all().slice(-200).map((e) => {
+        const item = cc.items.find(e.itemId);
+        return { openMediaId: e.id, itemId: e.itemId, status: e.events.at(-1)?.status ?? (item ? STATE_STATUS[item.state] : 'Unknown') };
+      }),
+    };
+  }
+}
+
+export const openmediaInterface: InterfaceFactory = (ctx) => new OpenMediaInterface(ctx);
