@@ -11,6 +11,7 @@ import type { GatewayContext, InterfaceModule } from '../interfaces/types.js';
 import { ScenarioRunner } from '../sim/scenario.js';
 import { TrafficGenerator } from '../sim/traffic.js';
 import { ApiError, parseBody, sendError } from './errors.js';
+import { listRecordings, oneRecording, recordCall, RecordingAction } from './recordings.js';
 import { ErrorBody, RESPONSES } from './responses.js';
 import * as S from './schemas.js';
 
@@ -40,8 +41,9 @@ function callView(cc: ContactCenter, c: Call): Record<string, unknown> {
       legId: p.legId,
     })),
     attached: c.attached,
-    recording: c.recording.state,
-    recordingId: c.recording.recordingId ?? null,
+    // `on` while any recording runs, `paused` while all are paused; `recordings` says which (the archive has the rest).
+    recording: c.recordings.length === 0 ? 'off' : c.recordings.some((r) => r.state === 'recording') ? 'on' : 'paused',
+    recordings: c.recordings.map((r) => ({ id: r.id, source: r.source, state: r.state, ...(r.userId !== undefined ? { userId: r.userId } : {}) })),
     monitoring: c.monitors.map((m) => ({ owner: m.owner, mode: m.mode, state: m.state, targets: m.targets })),
     createdAt: new Date(c.createdAt).toISOString(),
   };
@@ -316,6 +318,10 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
       if (!q.success) throw new ApiError(400, 'invalidArgument', 'query');
       return { records: cc.history({ recordType: 'all', ...q.data }) };
     });
-    route('GET', '/api/v1/recordings', 'Recordings made by any interface', undefined, 200, () => ({ recordings: t.listRecordings() }));
+    route('GET', '/api/v1/recordings', 'The recordings archive (every source; survives restarts), one page in id order', undefined, 200, (req) => listRecordings(cc, req.query));
+    route('GET', '/api/v1/recordings/:recordingId', 'One recording of the archive', undefined, 200, (req) => oneRecording(cc, param(req, 'recordingId')));
+    route('POST', '/api/v1/calls/:callId/recording', "Start, pause, resume or stop the operator's recording of a call (source api)", RecordingAction, 200, (req) =>
+      recordCall(cc, param(req, 'callId'), parseBody(RecordingAction, req.body)),
+    );
   });
 }

@@ -7,7 +7,8 @@
  * | part | file |
  * | --- | --- |
  * | waiting lists, agent choice, capacity, queue figures for calls and items | routing/ (`routing`) |
- * | calls, their recording and monitoring state | calls/ (`telephony`) |
+ * | calls, their monitoring state | calls/ (`telephony`) |
+ * | recordings (on the archive) and the recording policy | recording/ (`recordings`) |
  * | work items (e-mail, chat, action items, open media) | items.ts (`items`) |
  * | agent state machine, ready-agent order | agents.ts |
  * | devices and their features (DND, forwards, message waiting) | devices.ts |
@@ -16,6 +17,7 @@
  */
 import { AgentStates } from './agents.js';
 import { Telephony } from './calls/telephony.js';
+import type { Recordings } from './recording/recordings.js';
 import { SystemClock, type Clock } from './clock.js';
 import { Directory, type DirectoryInput } from './directory.js';
 import { CoreError } from './errors.js';
@@ -57,6 +59,8 @@ export class ContactCenter {
   readonly routing: Router;
   readonly telephony: Telephony;
   readonly items: Items;
+  /** Recording commands, the recordings archive and the recording policy (recording/). */
+  readonly recordings: Recordings;
 
   readonly agents = new Map<string, Agent>();
   private readonly agentsByExtension = new Map<string, Agent>();
@@ -86,6 +90,7 @@ export class ContactCenter {
     this.agentStates = new AgentStates(this);
     this.routing = new Router(this, this.options.defaultHandleSec);
     this.telephony = new Telephony(this);
+    this.recordings = this.telephony.recordings;
     this.items = new Items(this);
     this.fixture = fixture;
     loadWorld(this, fixture);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 import { ManualClock } from '../../src/core/index.js';
@@ -12,7 +15,7 @@ async function make(): Promise<Gateway> {
   gw = await buildGateway({
     env: {},
     clock: new ManualClock(),
-    config: { logLevel: 'silent', dataDir: '/tmp/ccgate-test-data', center: { seed: 1, externalAnswerMs: -1 } },
+    config: { logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-test-')), center: { seed: 1, externalAnswerMs: -1 } },
     interfaces: [],
   });
   return gw;

@@ -2,6 +2,9 @@
  * Generated traffic (POST/DELETE /api/v1/traffic) in virtual time: it drives the agents it needs, so a minute of it
  * ends with calls handled; stopping it leaves the world as it found it.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
@@ -27,7 +30,7 @@ interface State {
 
 async function world(): Promise<{ g: Gateway; clock: ManualClock; call: (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: object) => Promise<{ status: number; json: Record<string, unknown> }>; state: () => Promise<State> }> {
   const clock = new ManualClock();
-  const g = await buildGateway({ env: {}, clock, config: { logLevel: 'silent', dataDir: '/tmp/ccgate-test-data', center: { seed: 3, externalAnswerMs: -1 } }, interfaces: [] });
+  const g = await buildGateway({ env: {}, clock, config: { logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-test-')), center: { seed: 3, externalAnswerMs: -1 } }, interfaces: [] });
   gw = g;
   const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: object) => {
     const r = await g.app.inject({ method, url, ...(body ? { payload: body } : {}) });

@@ -3,6 +3,9 @@
  * (one request per connection), node:dgram event listeners, undici for HTTP, and XML compared as text with the
  * whitespace between elements removed. Only the gateway factory comes from src/.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { request } from 'undici';
@@ -39,7 +42,7 @@ export async function startGateway(o: StartOptions = {}): Promise<TestGateway> {
     config: {
       host: '127.0.0.1',
       logLevel: 'silent',
-      dataDir: '/tmp/ccgate-test-data',
+      dataDir: mkdtempSync(join(tmpdir(), 'ccgate-test-')),
       http: { port: 0, ...o.http },
       telservices: { port: 0, timeZone: 'UTC', ...o.telservices },
       ciscoqm: { desktopPort: 0, networkPort: 0 },
