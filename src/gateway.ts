@@ -246,8 +246,6 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         );
         for (const [name, list] of Object.entries(urls)) logger.info({ interface: name, urls: list }, `${name}: ${list.join(' ')}`);
         logger.info({ version: VERSION, ports, host: config.host }, `ccgate ${VERSION} listening on ${gateway.baseUrl}`);
-        // Cisco QM's start() will warn while its archive user qmadmin keeps the default password (ciscoqm.adminPassword,
-        // CCGATE_QM_ADMIN_PASSWORD): the warning belongs to that interface and waits until it exists.
         return { ...ports };
       },
       async close() {
