@@ -68,6 +68,8 @@ export class RecordingApi {
     try {
       const d = parseDatagram(msg, port);
       if (!d.ok) {
+        // The command's name when it is one of the six (the label stays bounded), else `unknown`.
+        if (d.reason !== 'unknownCommand' && d.command !== undefined) command = d.command;
         result = { outcome: 'rejected', reason: d.reason };
       } else {
         command = d.command;

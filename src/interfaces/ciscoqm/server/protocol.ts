@@ -43,7 +43,8 @@ export function leaf(parent: XMLBuilder, name: string, text: string | number | b
  * appear more than once"); `required` faults when it is absent or empty.
  */
 export function single(el: XmlElement, names: readonly string[], required: boolean): string | undefined {
-  const found = names.flatMap((n) => el.children.filter((c) => c.name.toLowerCase() === n.toLowerCase()));
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  const found = el.children.filter((c) => wanted.has(c.name.toLowerCase()));
   if (found.length > 1) throw senderFault(`${names[0]} appears more than once`);
   const text = found[0]?.text.trim();
   if (required && (text === undefined || text === '')) throw senderFault(`${names[0]} is required`);
