@@ -40,6 +40,7 @@ export function qmWorld(): QmWorld {
     commands: { center: cc, calls, fields: settings.fields },
     registry,
     logger: pino({ level: 'silent' }),
+    batch: (fn) => cc.recordings.archive.batch(fn),
   });
   return {
     cc,

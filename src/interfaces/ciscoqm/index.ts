@@ -53,6 +53,7 @@ class CiscoQmInterface implements InterfaceModule {
       commands: this.commands,
       registry: ctx.metrics.registry,
       logger: this.log,
+      batch: (fn) => ctx.center.recordings.archive.batch(fn),
     });
     this.exports = new Exports({
       dir: join(ctx.dataDir, 'exports'),
