@@ -30,6 +30,19 @@ describe('Metadata command', () => {
     expect(w.network('command=metadata&sender_id=HARRI&balance=.30&orderDate=2008-04-19&customer=Acme')).toMatchObject({ outcome: 'applied' });
   });
 
+  it('holds at most 10 items: an 11th key is refused and changes nothing; updating one of the 10 is fine', () => {
+    const w = qmWorld(Array.from({ length: 11 }, (_, i) => ({ key: `f${i}`, type: 'text' as const })));
+    const callId = w.answered('1101');
+    const ten = Array.from({ length: 10 }, (_, i) => `f${i}=v${i}`).join('&');
+    expect(w.network(`command=metadata&sender_id=HARRI&${ten}`)).toMatchObject({ outcome: 'applied' });
+    expect(w.network('command=metadata&sender_id=HARRI&f10=x')).toEqual({ outcome: 'rejected', reason: 'tooManyMetadata' });
+    expect(w.network('command=metadata&sender_id=HARRI&f3=new')).toMatchObject({ outcome: 'applied' });
+    const items = metadataOf(w, callId);
+    expect(Object.keys(items)).toHaveLength(10);
+    expect(items['f3']).toBe('new');
+    expect(items['f10']).toBeUndefined();
+  });
+
   it('is valid for the last call until the next call begins; the last call is reset at logon', () => {
     const w = qmWorld();
     const first = w.answered('1101');

@@ -25,9 +25,11 @@ export interface QmWorld {
   answered(extension: string): string;
 }
 
-export function qmWorld(): QmWorld {
+/** The default center; `metadata` replaces its metadata fields (fixture `ciscoqm.metadata`). */
+export function qmWorld(metadata?: { key: string; type: 'number' | 'text' | 'date' }[]): QmWorld {
   const { cc, clock } = makeCenter();
-  const settings = loadSettings(loadFixture(DEFAULT_CENTER_FIXTURE).ciscoqm, cc, 'qmadmin');
+  const section = loadFixture(DEFAULT_CENTER_FIXTURE).ciscoqm as Record<string, unknown>;
+  const settings = loadSettings(metadata ? { ...section, metadata } : section, cc, 'qmadmin');
   for (const a of settings.agents) cc.recordings.setPolicy(a.userId, a.workflow);
   const calls = new AgentCalls(cc);
   cc.bus.subscribe((e) => calls.onEvent(e));
