@@ -20,6 +20,10 @@ RUN npx tsc -p tsconfig.build.json \
 # Runtime stage: the compiled code and the production node_modules built above (native modules included, so no
 # compiler here), as a non-root user.
 FROM node:24-bookworm-slim
+# ffmpeg (Debian) encodes Cisco QM's WMA and WMV exports.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     CCGATE_HOST=0.0.0.0 \
     CCGATE_DATA_DIR=/var/lib/ccgate

@@ -30,8 +30,8 @@ function random(seed: number): () => number {
   };
 }
 
-const agentId = (i: number): string => `AGENT${String(i).padStart(3, '0')}`;
-const caller = (i: number): string => `+3584${String(i).padStart(7, '0')}`;
+export const agentId = (i: number): string => `AGENT${String(i).padStart(3, '0')}`;
+export const caller = (i: number): string => `+3584${String(i).padStart(7, '0')}`;
 
 /** The `i`th recording of the synthetic catalogue: created, stopped, and (one in ten) its audio deleted. */
 function addRecording(archive: RecordingArchive, i: number, spacing: number, rnd: () => number): void {
@@ -75,7 +75,7 @@ const perSecond = (n: number, ms: number): number => Math.round(n / (ms / 1000))
  * Builds `count` recordings in batches of 1,000 (one commit each), then adds `single` more one commit per change,
  * as the gateway does. @returns rates per second.
  */
-function build(archive: RecordingArchive, count: number, single: number): void {
+export function build(archive: RecordingArchive, count: number, single: number): void {
   const rnd = random(1);
   const spacing = Math.floor((90 * DAY) / count);
   const bulk = timed(() => {
@@ -89,6 +89,7 @@ function build(archive: RecordingArchive, count: number, single: number): void {
     `archive build: ${count} recordings (3–5 metadata items each; create, stop, 1 in 10 audio deleted), ` +
       `1,000 per commit: ${perSecond(count, bulk.wallMs)}/s (cpu ${perSecond(count, bulk.cpuMs)}/s)\n`,
   );
+  if (single === 0) return;
   const rec = timed(() => {
     for (let i = count; i < count + single; i++) addRecording(archive, i, spacing, rnd);
   });

@@ -2,7 +2,7 @@
  * buildGateway(): the one factory that wires config, core, notifier, media, interfaces and the HTTP server.
  * Nothing starts on import; tests build a gateway per case and use inject() or listen on port 0.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { registerControlApi } from './api/index.js';
@@ -10,7 +10,7 @@ import { ConfigError, underKey } from './config/errors.js';
 import { ensureWritableDir, readCertificates, readJsonSetting, readKeyPair } from './config/files.js';
 import { ENV_KEYS, loadConfig } from './config/load.js';
 import type { Config, ConfigInput } from './config/schema.js';
-import { ContactCenter, parseFixture, type CenterFixture, type Clock } from './core/index.js';
+import { ContactCenter, parseFixture, SystemClock, type CenterFixture, type Clock } from './core/index.js';
 import { defaultInterfaces } from './interfaces/registry.js';
 import type { GatewayContext, InterfaceFactory, InterfaceModule, InterfaceName, Ports } from './interfaces/types.js';
 import { MediaService, RtpSender } from './media/index.js';
@@ -21,6 +21,7 @@ import { listenError, type PortSetting } from './net/listen.js';
 import { endpointUrls } from './endpoints.js';
 import { clientErrorHandler, frameworkErrors, interfaceOfPath, trackRequestHeads } from './http-errors.js';
 import { DEFAULT_CENTER_FIXTURE } from './paths.js';
+import { RecordingArchive } from './store/index.js';
 import { VERSION } from './version.js';
 import { registerDashboard } from './web/dashboard.js';
 
@@ -95,180 +96,192 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     opts.fixture !== undefined
       ? underKey('fixture', () => parseFixture(opts.fixture))
       : underKey(fixtureKey, () => parseFixture(readJsonSetting(fixtureKey, fixturePath), fixturePath));
-  const center = new ContactCenter(fixture, {
-    ...(opts.clock ? { clock: opts.clock } : {}),
-    ...(config.center.seed !== undefined ? { seed: config.center.seed } : {}),
-    ringTimeoutSec: config.center.ringTimeoutSec,
-    noAnswerSec: config.center.noAnswerSec,
-    wrapUpSec: config.center.wrapUpSec,
-    externalAnswerMs: config.center.externalAnswerMs,
-    deliveryDelayMs: config.center.deliveryDelayMs,
-    onListenerError: (err, event) => logger.error({ err, eventType: event.type, seq: event.seq }, 'event listener failed'),
-  });
+  const clock = opts.clock ?? new SystemClock();
+  // The recordings archive persists under the data directory (src/store); a catalogue that cannot be opened is a
+  // start-up error naming dataDir. Recordings survive restarts; the core's recording commands work on it.
+  const archive = underKey('dataDir', () => RecordingArchive.open({ dir: join(dataDir, 'recordings'), now: () => clock.now() }));
+  // Anything below that fails (a TLS file, an interface's settings) closes the archive again before it propagates.
+  let built = false;
+  try {
+    const center = new ContactCenter(fixture, {
+      clock,
+      archive,
+      onRecordingError: (err, callId) => logger.warn({ err, callId }, 'recording policy: recording not started'),
+      ...(config.center.seed !== undefined ? { seed: config.center.seed } : {}),
+      ringTimeoutSec: config.center.ringTimeoutSec,
+      noAnswerSec: config.center.noAnswerSec,
+      wrapUpSec: config.center.wrapUpSec,
+      externalAnswerMs: config.center.externalAnswerMs,
+      deliveryDelayMs: config.center.deliveryDelayMs,
+      onListenerError: (err, event) => logger.error({ err, eventType: event.type, seq: event.seq }, 'event listener failed'),
+    });
 
-  const n = config.notify;
-  // A client certificate needs its key and the other way round; each file is checked now, not at the first callback.
-  if ((n.clientCert === undefined) !== (n.clientKey === undefined)) {
-    throw new ConfigError(n.clientCert === undefined ? 'notify.clientCert' : 'notify.clientKey', `is needed with ${n.clientCert === undefined ? 'notify.clientKey' : 'notify.clientCert'}`);
-  }
-  const clientPair = n.clientCert && n.clientKey ? readKeyPair('notify.clientCert', n.clientCert, 'notify.clientKey', n.clientKey) : undefined;
-  const tls =
-    clientPair || n.ca
-      ? { ...(clientPair ?? {}), ...(n.ca ? { ca: readCertificates('notify.ca', n.ca).pem } : {}) }
-      : undefined;
-  const notifier = new Notifier({
-    logger: logger.child({ component: 'notify' }),
-    ...(tls ? { tls } : {}),
-    defaults: {
-      retryBaseMs: n.retryBaseMs,
-      retryMaxMs: n.retryMaxMs,
-      cancelAfterFailures: n.cancelAfterFailures,
-      cancelAfterMs: n.cancelAfterMs,
-      queueLimit: n.queueLimit,
-      queueLimitBytes: n.queueLimitBytes,
-      ...(n.highWaterEvents !== undefined ? { highWaterEvents: n.highWaterEvents } : {}),
-      ...(n.highWaterBytes !== undefined ? { highWaterBytes: n.highWaterBytes } : {}),
-      connectTimeoutMs: n.connectTimeoutMs,
-      attemptTimeoutMs: n.attemptTimeoutMs,
-    },
-  });
-  const rtp = new RtpSender({ maxStreams: config.qmi.maxRtpStreams, logger: logger.child({ component: 'rtp' }) });
-  // Monitoring streams and recording files follow the core's call state, whichever interface asked for them.
-  const media = new MediaService({ center, rtp, dataDir, logger });
-  const metrics = new Metrics();
-  metrics.watch(center, notifier);
-
-  const allowLists = new Map<string, (ip: string) => boolean>();
-  for (const [k, cidrs] of Object.entries(config.allow)) if (cidrs.length > 0) allowLists.set(k, compileCidrs(cidrs, `allow.${k}`));
-  const ports: Ports = { http: 0, telservices: 0, qmDesktop: 0, qmNetwork: 0, openMedia: 0 };
-  const ctx: GatewayContext = {
-    center,
-    config,
-    logger,
-    notifier,
-    rtp,
-    metrics,
-    dataDir,
-    ports,
-    allowed: (iface, ip) => allowLists.get(iface)?.(ip) ?? true,
-    fixture,
-  };
-
-  const tlsFiles = config.http.tls;
-  const https = tlsFiles ? readKeyPair('http.tls.cert', tlsFiles.cert, 'http.tls.key', tlsFiles.key) : null;
-  // HTTP and HTTPS instances differ only in the raw server type; every route is the same, so one type serves both.
-  const serverTimeouts = {
-    headersTimeout: config.http.headersTimeoutMs,
-    requestTimeout: config.http.requestTimeoutMs,
-    connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(config.http.headersTimeoutMs / 4))),
-  };
-  const app = Fastify({
-    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.http.bodyLimit,
-    requestTimeout: config.http.requestTimeoutMs,
-    keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    connectionTimeout: config.http.requestTimeoutMs,
-    // Node checks header and request deadlines every connectionsCheckingInterval (30 s by default), which would let a
-    // client hold a connection for 30 s past http.headersTimeoutMs: checked at a quarter of it (at most every second).
-    http: serverTimeouts,
-    ...(https ? { https: { ...https, ...serverTimeouts } } : {}),
-    clientErrorHandler,
-    frameworkErrors,
-  }) as unknown as FastifyInstance;
-  trackRequestHeads(app.server, https !== null);
-
-  app.addHook('onRequest', async (request, reply) => {
-    const iface = interfaceOfPath(request.url);
-    if (iface && !ctx.allowed(iface, request.ip)) {
-      request.log.warn({ interface: iface, ip: request.ip }, 'client address not in allow-list');
-      return reply.code(403).type('text/plain').send('Forbidden');
+    const n = config.notify;
+    // A client certificate needs its key and the other way round; each file is checked now, not at the first callback.
+    if ((n.clientCert === undefined) !== (n.clientKey === undefined)) {
+      throw new ConfigError(n.clientCert === undefined ? 'notify.clientCert' : 'notify.clientKey', `is needed with ${n.clientCert === undefined ? 'notify.clientKey' : 'notify.clientCert'}`);
     }
-  });
-  // One line per request at debug (no bodies, no query strings: they can carry credentials).
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.debug(
-      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
-  });
+    const clientPair = n.clientCert && n.clientKey ? readKeyPair('notify.clientCert', n.clientCert, 'notify.clientKey', n.clientKey) : undefined;
+    const tls =
+      clientPair || n.ca
+        ? { ...(clientPair ?? {}), ...(n.ca ? { ca: readCertificates('notify.ca', n.ca).pem } : {}) }
+        : undefined;
+    const notifier = new Notifier({
+      logger: logger.child({ component: 'notify' }),
+      ...(tls ? { tls } : {}),
+      defaults: {
+        retryBaseMs: n.retryBaseMs,
+        retryMaxMs: n.retryMaxMs,
+        cancelAfterFailures: n.cancelAfterFailures,
+        cancelAfterMs: n.cancelAfterMs,
+        queueLimit: n.queueLimit,
+        queueLimitBytes: n.queueLimitBytes,
+        ...(n.highWaterEvents !== undefined ? { highWaterEvents: n.highWaterEvents } : {}),
+        ...(n.highWaterBytes !== undefined ? { highWaterBytes: n.highWaterBytes } : {}),
+        connectTimeoutMs: n.connectTimeoutMs,
+        attemptTimeoutMs: n.attemptTimeoutMs,
+      },
+    });
+    const rtp = new RtpSender({ maxStreams: config.qmi.maxRtpStreams, logger: logger.child({ component: 'rtp' }) });
+    // Monitoring streams and recording files follow the core's call state, whichever interface asked for them.
+    const media = new MediaService({ center, rtp, logger });
+    const metrics = new Metrics();
+    metrics.watch(center, notifier);
 
-  let up = false;
-  app.get('/health', async (_req, reply) => {
-    if (!up) return reply.code(503).send({ status: 'starting', listeners: ports });
-    return { status: 'ok', listeners: ports };
-  });
-  app.get('/metrics', async (_req, reply) => {
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+    const allowLists = new Map<string, (ip: string) => boolean>();
+    for (const [k, cidrs] of Object.entries(config.allow)) if (cidrs.length > 0) allowLists.set(k, compileCidrs(cidrs, `allow.${k}`));
+    const ports: Ports = { http: 0, telservices: 0, qmDesktop: 0, qmNetwork: 0, openMedia: 0 };
+    const ctx: GatewayContext = {
+      center,
+      config,
+      logger,
+      notifier,
+      rtp,
+      metrics,
+      dataDir,
+      ports,
+      allowed: (iface, ip) => allowLists.get(iface)?.(ip) ?? true,
+      fixture,
+    };
 
-  registerDashboard(app);
+    const tlsFiles = config.http.tls;
+    const https = tlsFiles ? readKeyPair('http.tls.cert', tlsFiles.cert, 'http.tls.key', tlsFiles.key) : null;
+    // HTTP and HTTPS instances differ only in the raw server type; every route is the same, so one type serves both.
+    const serverTimeouts = {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(config.http.headersTimeoutMs / 4))),
+    };
+    const app = Fastify({
+      loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+      logController: new LogController({ disableRequestLogging: true }),
+      bodyLimit: config.http.bodyLimit,
+      requestTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      connectionTimeout: config.http.requestTimeoutMs,
+      // Node checks header and request deadlines every connectionsCheckingInterval (30 s by default), which would let a
+      // client hold a connection for 30 s past http.headersTimeoutMs: checked at a quarter of it (at most every second).
+      http: serverTimeouts,
+      ...(https ? { https: { ...https, ...serverTimeouts } } : {}),
+      clientErrorHandler,
+      frameworkErrors,
+    }) as unknown as FastifyInstance;
+    trackRequestHeads(app.server, https !== null);
 
-  const modules = (opts.interfaces ?? defaultInterfaces).map((f) => f(ctx));
-  await registerControlApi(app, ctx, () => modules);
-  for (const m of modules) await m.register(app);
-
-  let closed = false;
-  const gateway: Gateway = {
-    app,
-    center,
-    ctx,
-    config,
-    interfaces: modules,
-    get baseUrl() {
-      return `${https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${ports.http}`;
-    },
-    async listen() {
-      const settings = portSettings(config);
-      try {
-        await app.listen({ port: config.http.port, host: config.host });
-      } catch (err) {
-        throw listenError(err, settings.http, config.host) ?? err;
+    app.addHook('onRequest', async (request, reply) => {
+      const iface = interfaceOfPath(request.url);
+      if (iface && !ctx.allowed(iface, request.ip)) {
+        request.log.warn({ interface: iface, ip: request.ip }, 'client address not in allow-list');
+        return reply.code(403).type('text/plain').send('Forbidden');
       }
-      const addr = app.server.address();
-      ports.http = typeof addr === 'object' && addr ? addr.port : config.http.port;
-      for (const m of modules) {
-        try {
-          await m.start?.();
-        } catch (err) {
-          throw listenError(err, settings[m.name], config.host) ?? err;
-        }
-      }
-      up = true;
-      const urls = endpointUrls(
-        modules.map((m) => m.name),
-        gateway.baseUrl,
-        config.host,
-        ports,
+    });
+    // One line per request at debug (no bodies, no query strings: they can carry credentials).
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug(
+        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
       );
-      for (const [name, list] of Object.entries(urls)) logger.info({ interface: name, urls: list }, `${name}: ${list.join(' ')}`);
-      logger.info({ version: VERSION, ports, host: config.host }, `ccgate ${VERSION} listening on ${gateway.baseUrl}`);
-      // Cisco QM's start() will warn while its archive user qmadmin keeps the default password (ciscoqm.adminPassword,
-      // CCGATE_QM_ADMIN_PASSWORD): the warning belongs to that interface and waits until it exists.
-      return { ...ports };
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      up = false;
-      // Interfaces stop first and may enqueue a goodbye (ICI: subscriptionEnded reason 1); the notifier then gets
-      // notify.shutdownDrainMs to deliver what is queued, while the HTTP server finishes its requests, before any
-      // subscriber's connection is destroyed.
-      for (const m of [...modules].reverse()) {
+    });
+
+    let up = false;
+    app.get('/health', async (_req, reply) => {
+      if (!up) return reply.code(503).send({ status: 'starting', listeners: ports });
+      return { status: 'ok', listeners: ports };
+    });
+    app.get('/metrics', async (_req, reply) => {
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+
+    registerDashboard(app);
+
+    const modules = (opts.interfaces ?? defaultInterfaces).map((f) => f(ctx));
+    await registerControlApi(app, ctx, () => modules);
+    for (const m of modules) await m.register(app);
+
+    let closed = false;
+    const gateway: Gateway = {
+      app,
+      center,
+      ctx,
+      config,
+      interfaces: modules,
+      get baseUrl() {
+        return `${https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${ports.http}`;
+      },
+      async listen() {
+        const settings = portSettings(config);
         try {
-          await m.stop?.();
+          await app.listen({ port: config.http.port, host: config.host });
         } catch (err) {
-          logger.error({ err, interface: m.name }, 'interface stop failed');
+          throw listenError(err, settings.http, config.host) ?? err;
         }
-      }
-      const [, drained] = await Promise.all([app.close(), notifier.drain(config.notify.shutdownDrainMs)]);
-      if (!drained) logger.warn({ queued: notifier.totals().queued, waitedMs: config.notify.shutdownDrainMs }, 'shutdown: undelivered events dropped');
-      await media.stop();
-      rtp.closeAll();
-      await notifier.close();
-      center.shutdown();
-    },
-  };
-  return gateway;
+        const addr = app.server.address();
+        ports.http = typeof addr === 'object' && addr ? addr.port : config.http.port;
+        for (const m of modules) {
+          try {
+            await m.start?.();
+          } catch (err) {
+            throw listenError(err, settings[m.name], config.host) ?? err;
+          }
+        }
+        up = true;
+        const urls = endpointUrls(
+          modules.map((m) => m.name),
+          gateway.baseUrl,
+          config.host,
+          ports,
+        );
+        for (const [name, list] of Object.entries(urls)) logger.info({ interface: name, urls: list }, `${name}: ${list.join(' ')}`);
+        logger.info({ version: VERSION, ports, host: config.host }, `ccgate ${VERSION} listening on ${gateway.baseUrl}`);
+        return { ...ports };
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        up = false;
+        // Interfaces stop first and may enqueue a goodbye (ICI: subscriptionEnded reason 1); the notifier then gets
+        // notify.shutdownDrainMs to deliver what is queued, while the HTTP server finishes its requests, before any
+        // subscriber's connection is destroyed.
+        for (const m of [...modules].reverse()) {
+          try {
+            await m.stop?.();
+          } catch (err) {
+            logger.error({ err, interface: m.name }, 'interface stop failed');
+          }
+        }
+        const [, drained] = await Promise.all([app.close(), notifier.drain(config.notify.shutdownDrainMs)]);
+        if (!drained) logger.warn({ queued: notifier.totals().queued, waitedMs: config.notify.shutdownDrainMs }, 'shutdown: undelivered events dropped');
+        await media.stop();
+        rtp.closeAll();
+        await notifier.close();
+        center.shutdown();
+        archive.close();
+      },
+    };
+    built = true;
+    return gateway;
+  } finally {
+    if (!built) archive.close();
+  }
 }

@@ -11,6 +11,7 @@ import type { GatewayContext, InterfaceModule } from '../interfaces/types.js';
 import { ScenarioRunner } from '../sim/scenario.js';
 import { TrafficGenerator } from '../sim/traffic.js';
 import { ApiError, parseBody, parseJsonBody, parseQuery, sendError } from './errors.js';
+import { listRecordings, oneRecording, recordCall, RecordingAction, RecordingsQuery } from './recordings.js';
 import { ErrorBody, RESPONSES } from './responses.js';
 import * as S from './schemas.js';
 
@@ -40,8 +41,9 @@ function callView(cc: ContactCenter, c: Call): Record<string, unknown> {
       legId: p.legId,
     })),
     attached: c.attached,
-    recording: c.recording.state,
-    recordingId: c.recording.recordingId ?? null,
+    // `on` while any recording runs, `paused` while all are paused; `recordings` says which (the archive has the rest).
+    recording: c.recordings.length === 0 ? 'off' : c.recordings.some((r) => r.state === 'recording') ? 'on' : 'paused',
+    recordings: c.recordings.map((r) => ({ id: r.id, source: r.source, state: r.state, ...(r.userId !== undefined ? { userId: r.userId } : {}) })),
     monitoring: c.monitors.map((m) => ({ owner: m.owner, mode: m.mode, state: m.state, targets: m.targets })),
     createdAt: new Date(c.createdAt).toISOString(),
   };
@@ -324,16 +326,16 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
       return cc.reset();
     });
     route('GET', '/api/v1/history', 'Call and agent history', undefined, 200, (_req, _reply, q) => ({ records: cc.history({ recordType: 'all', ...(q as S.HistoryQuery) }) }), S.HistoryQuery);
-    route('GET', '/api/v1/recordings', 'Recordings made by any interface', undefined, 200, (_req, _reply, q) => {
-      const { limit } = q as S.RecordingsQuery;
-      const all = t.listRecordings();
-      return { recordings: limit === undefined ? all : all.slice(-limit) };
-    }, S.RecordingsQuery);
+    route('GET', '/api/v1/recordings', 'The recordings archive (every source; survives restarts), one page in id order', undefined, 200, (_req, _reply, q) => listRecordings(cc, q), RecordingsQuery);
     route('PUT', '/api/v1/queues/:queueId', 'Open or close a queue (an Open Media service group: GroupClosed while closed)', S.QueueChange, 200, (req) => {
       const id = param(req, 'queueId');
       cc.setQueueOpen(id, parseBody(S.QueueChange, req.body).open);
       return cc.queueSnapshot(cc.queue(id));
     });
+    route('GET', '/api/v1/recordings/:recordingId', 'One recording of the archive', undefined, 200, (req) => oneRecording(cc, param(req, 'recordingId')));
+    route('POST', '/api/v1/calls/:callId/recording', "Start, pause, resume or stop the operator's recording of a call (source api)", RecordingAction, 200, (req) =>
+      recordCall(cc, param(req, 'callId'), parseBody(RecordingAction, req.body)),
+    );
 
     // Routes an interface adds for its own part of the world, documented like the others.
     for (const m of modules()) {

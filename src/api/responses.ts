@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { AGENT_STATES, CALL_CAUSES, CHANNELS, FAULT_COMPONENTS, FORWARD_TYPES, ITEM_STATES, PARTY_STATES } from '../core/index.js';
+import { REASON_CODES, RECORDING_SOURCES, RECORDING_STATES, RETENTION_STATES } from '../store/index.js';
 import { Driver, Traffic } from './schemas.js';
 
 const iso = z.string().describe('ISO 8601 date-time');
@@ -64,8 +65,15 @@ export const CallView = z.looseObject({
     }),
   ),
   attached: z.record(z.string(), z.string()),
-  recording: z.enum(['off', 'on', 'paused']),
-  recordingId: nullableString,
+  recording: z.enum(['off', 'on', 'paused']).describe('on while any of its recordings runs, paused while all are paused'),
+  recordings: z.array(
+    z.looseObject({
+      id: z.number().describe('archive id (GET /api/v1/recordings/{id})'),
+      source: z.enum(RECORDING_SOURCES),
+      state: z.enum(['recording', 'paused']),
+      userId: z.string().optional().describe("the agent whose recording it is"),
+    }),
+  ),
   monitoring: z.array(
     z.looseObject({
       owner: z.string(),
@@ -174,12 +182,23 @@ const HistoryRecord = z.looseObject({
 });
 
 const Recording = z.looseObject({
-  id: z.string(),
+  id: z.number().describe('ordered id, never reused'),
+  source: z.enum(RECORDING_SOURCES).describe('qmi: QMI BCM recording; ciscoqm: recording policy; tag: agent tag; api: control API'),
   callId: z.string(),
-  state: z.enum(['recording', 'paused', 'stopped']),
-  startedAt: ms,
-  source: z.string().describe('who started it: qmi, ciscoqm, api …'),
-  file: z.string().optional().describe('WAV file under the data directory, once written'),
+  ani: z.string().optional(),
+  dnis: z.string().optional(),
+  agent: z.looseObject({ userId: z.string(), extension: z.string().optional() }).optional(),
+  startTime: ms,
+  endTime: ms.optional(),
+  segments: z.array(z.looseObject({ startMs: ms, endMs: ms.optional() })).describe('active intervals; pauses are the gaps'),
+  state: z.enum(RECORDING_STATES),
+  reasons: z.array(z.enum(REASON_CODES)),
+  metadata: z.array(z.looseObject({ key: z.string(), value: z.string() })),
+  retention: z.enum(RETENTION_STATES),
+  audio: z
+    .looseObject({ file: z.string().describe('relative to <dataDir>/recordings'), bytes: z.number(), format: z.string(), durationMs: z.number(), writtenAt: ms })
+    .optional()
+    .describe('absent until written, and once deleted'),
 });
 
 /** The 2xx body of every control API route, by `METHOD /path`. */
@@ -222,6 +241,11 @@ export const RESPONSES: Readonly<Record<string, z.ZodType>> = {
     }),
   }),
   'GET /api/v1/history': z.looseObject({ records: z.array(HistoryRecord) }),
-  'GET /api/v1/recordings': z.looseObject({ recordings: z.array(Recording) }),
+  'GET /api/v1/recordings': z.looseObject({
+    recordings: z.array(Recording),
+    nextAfterId: z.number().optional().describe('present when more match: pass it as afterId for the next page'),
+  }),
+  'GET /api/v1/recordings/:recordingId': Recording,
+  'POST /api/v1/calls/:callId/recording': Recording,
   'PUT /api/v1/queues/:queueId': QueueSnapshot,
 };

@@ -103,7 +103,3 @@ export const HistoryQuery = z.strictObject({
 });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
-export const RecordingsQuery = z.strictObject({
-  limit: queryInt(1, 1000).optional().describe('at most this many, newest last (default all)'),
-});
-export type RecordingsQuery = z.infer<typeof RecordingsQuery>;

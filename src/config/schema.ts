@@ -99,9 +99,20 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   ciscoqm: z
     .strictObject({
+      /** QM Recording API, desktop recording (UDP): commands act for the agent of the sending desktop. */
       desktopPort: port.default(65001),
+      /** QM Recording API, network recording (UDP): commands name the agent by sender_id. */
       networkPort: port.default(65002),
+      /** Password of the Server API users the fixture lists without one (qmadmin in the default center). */
       adminPassword: z.string().min(1).default('qmadmin'),
+      /** Server API search: contacts per page before truncationBoundaryId. */
+      pageSize: z.number().int().min(1).max(1000).default(100),
+      /** Seconds a finished export stays retrievable (seed 001: at least one hour). */
+      exportTtlSec: z.number().int().min(3600).max(7 * 86_400).default(3600),
+      /** The ffmpeg program that encodes WMA and WMV exports (Debian package ffmpeg). */
+      ffmpegPath: z.string().min(1).default('ffmpeg'),
+      /** Exports encoded at once; more wait their turn. */
+      maxConcurrentExports: z.number().int().min(1).max(16).default(2),
     })
     .prefault({}),
   qmi: z

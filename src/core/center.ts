@@ -7,7 +7,8 @@
  * | part | file |
  * | --- | --- |
  * | waiting lists, agent choice, capacity, queue figures for calls and items | routing/ (`routing`) |
- * | calls, their recording and monitoring state | calls/ (`telephony`) |
+ * | calls, their monitoring state | calls/ (`telephony`) |
+ * | recordings (on the archive) and the recording policy | recording/ (`recordings`) |
  * | work items (e-mail, chat, action items, open media) | items.ts (`items`) |
  * | outbound call lists (campaigns, callbacks) | dialer/ (`dialer`) |
  * | agent state machine, ready-agent order | agents.ts |
@@ -17,6 +18,7 @@
  */
 import { AgentStates } from './agents.js';
 import { Telephony } from './calls/telephony.js';
+import type { Recordings } from './recording/recordings.js';
 import { SystemClock, type Clock } from './clock.js';
 import { Directory, type DirectoryInput } from './directory.js';
 import { CoreError } from './errors.js';
@@ -62,6 +64,8 @@ export class ContactCenter {
   readonly items: Items;
   /** The outbound dialer: call lists whose answered customers wait in the routing module (dialer/). */
   readonly dialer: Dialer;
+  /** Recording commands, the recordings archive and the recording policy (recording/). */
+  readonly recordings: Recordings;
 
   readonly agents = new Map<string, Agent>();
   private readonly agentsByExtension = new Map<string, Agent>();
@@ -91,6 +95,7 @@ export class ContactCenter {
     this.agentStates = new AgentStates(this);
     this.routing = new Router(this, this.options.defaultHandleSec);
     this.telephony = new Telephony(this);
+    this.recordings = this.telephony.recordings;
     this.items = new Items(this);
     this.dialer = new Dialer(this);
     this.fixture = fixture;

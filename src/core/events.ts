@@ -3,6 +3,7 @@
  * Interfaces subscribe to the bus and project events onto their protocols. Events carry snapshots (views), never
  * live objects, so a subscriber may keep them after the next change.
  */
+import type { RecordingSource } from '../store/index.js';
 import type { AgentState, Call, CallCause, FaultComponent, Forward, ItemChannel, ItemState, Party } from './model.js';
 
 /** A party as events and the API show it: the live Party's plain data. */
@@ -37,8 +38,15 @@ export type CallChange =
   | 'monitoring' // a monitoring session of the call changed (field `monitoring`)
   | 'prompt'; // a prompt is being played to the call (QMI CallState 4)
 
-/** What happened to a call's recording (QMI 3.2.4 BcmRecordingEn follows it). */
+/** What happened to one of a call's recordings (QMI 3.2.4 BcmRecordingEn follows its own, source `qmi`). */
 export type RecordingChange = 'started' | 'paused' | 'resumed' | 'stopped';
+
+/** Which recording an event is about: the archive's id, its source and, for an agent's own recording, the agent. */
+export interface RecordingRef {
+  recordingId: number;
+  source: RecordingSource;
+  userId?: string;
+}
 /** What happened to one of a call's monitoring sessions (QMI 3.2.3). */
 export type MonitoringChange = 'started' | 'paused' | 'resumed' | 'stopped';
 
@@ -63,8 +71,10 @@ export interface CallEvent {
   queueId?: string;
   /** prompt: the name of the prompt being played. */
   prompt?: string;
-  /** recording: what happened to the call's recording; ended, merged: set when the end stopped a recording. */
-  recording?: { change: RecordingChange; recordingId: string };
+  /** recording: what happened to which of the call's recordings (one recording per event). */
+  recording?: RecordingRef & { change: RecordingChange };
+  /** ended, merged: the recordings the call's end stopped (the end of a call stays one event). */
+  stoppedRecordings?: RecordingRef[];
   /** monitoring: which monitoring session changed, and how. */
   monitoring?: { change: MonitoringChange; monitorId: string; owner: string };
 }
@@ -139,13 +149,14 @@ export interface ItemEvent {
 }
 
 /**
- * A change of a recording that is not a change of its call: its file was written, it was deleted, its metadata
- * changed. Starting, pausing, resuming and stopping are changes of the call (CallEvent `recording`).
+ * A change of a recording that is not a change of its call: its audio file was written (`fileReady`), its audio and
+ * metadata were deleted (`deleted`), its metadata (`metadata`) or reason codes (`reasons`) changed, or it was
+ * discarded altogether (`removed`, a restarted recording). Starting, pausing, resuming and stopping are changes of the
+ * call (CallEvent `recording`). The archive holds the recording's new state.
  */
-export interface RecordingEvent {
+export interface RecordingEvent extends RecordingRef {
   type: 'recording';
-  change: 'fileReady' | 'deleted' | 'metadata';
-  recordingId: string;
+  change: 'fileReady' | 'deleted' | 'metadata' | 'reasons' | 'removed';
   callId: string;
 }
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CHANNELS, ITEM_CHANNELS } from './model.js';
+import { RecordingPolicySchema } from './recording/policy.js';
 
 const skills = z.record(z.string().min(1).max(64), z.number().int().min(0).max(100));
 /** Work items of each channel one agent may hold at once (see core/routing/capacity.ts). */
@@ -26,6 +27,8 @@ export const AgentFixture = z.strictObject({
   driver: z
     .strictObject({ answerAfterSec: z.number().min(0), talkSec: z.number().min(0), wrapUpSec: z.number().min(0) })
     .optional(),
+  /** Which of the agent's calls are recorded when answered: none (default), all, or { percent } (recording/policy.ts). */
+  recordingPolicy: RecordingPolicySchema.optional(),
 });
 
 export const QueueFixture = z.strictObject({

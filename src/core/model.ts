@@ -3,6 +3,7 @@
  * projects these onto its protocol's codes (see src/interfaces/<name>/projection.ts).
  */
 import type { TimerHandle } from './clock.js';
+import type { RecordingSource } from '../store/index.js';
 
 export const AGENT_STATES = ['loggedOff', 'ready', 'notReady', 'busy', 'workingAfterCall'] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
@@ -214,9 +215,18 @@ export type CallCause = (typeof CALL_CAUSES)[number];
 
 export type CallDirection = 'inbound' | 'outbound' | 'internal';
 
-export interface RecordingState {
-  state: 'off' | 'on' | 'paused';
-  recordingId?: string;
+/**
+ * One of the call's recordings that is running or paused; the archive (src/store) holds every recording, stopped ones
+ * included, with its segments, reasons, metadata and audio. A call may carry several at once: one per source for a
+ * call-wide source (`qmi`, `api`), one per source and agent for an agent's own (`ciscoqm` policy, `tag`).
+ */
+export interface CallRecording {
+  /** The archive's id of the recording. */
+  id: number;
+  source: RecordingSource;
+  /** The agent whose recording it is (the agent on the call when a call-wide recording started). */
+  userId?: string;
+  state: 'recording' | 'paused';
 }
 
 export interface MonitorSession {
@@ -254,7 +264,8 @@ export interface Call {
   gateway: { ip: string; port: number };
   mrs: { ip: string; port: number };
   codec: string;
-  recording: RecordingState;
+  /** Recordings running or paused now, oldest first (stopped ones leave this list; the archive keeps them). */
+  recordings: CallRecording[];
   monitors: MonitorSession[];
   state: 'active' | 'ended';
   createdAt: number;
@@ -313,27 +324,6 @@ export interface WorkItem {
   /** Whether the item leaves statistics (Open Media DoNotReport). */
   report: boolean;
   timers: Map<string, TimerHandle>;
-}
-
-export interface Recording {
-  id: string;
-  callId: string;
-  sipCallId: string;
-  userId?: string;
-  agentNumber?: string;
-  parties: string[];
-  startedAt: number;
-  endedAt?: number;
-  /** Active (not paused) intervals. */
-  segments: { startMs: number; endMs?: number }[];
-  state: 'recording' | 'paused' | 'stopped';
-  file?: string;
-  bytes?: number;
-  /** Who started it: 'qmi', 'ciscoqm', 'api' … */
-  source: string;
-  metadata: Record<string, string>;
-  tagged: boolean;
-  deleted: boolean;
 }
 
 export interface DirectoryEntry {

@@ -1,4 +1,5 @@
 /** The core's run-time options (timings, limits, simulated media addresses) and their defaults. */
+import type { RecordingArchive } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { DomainEvent } from './events.js';
 
@@ -25,6 +26,13 @@ export interface CoreOptions {
   /** Simulated media addresses. */
   media?: { gatewayIp?: string; gatewayPort?: number; mrsIp?: string; mrsPort?: number; phoneNet?: string };
   onListenerError?: (err: unknown, event: DomainEvent) => void;
+  /**
+   * The recordings archive (the gateway's, under CCGATE_DATA_DIR); its opener closes it. Without one the core opens
+   * an in-memory archive on first use and closes it at shutdown (unit tests).
+   */
+  archive?: RecordingArchive;
+  /** A recording the policy could not start (the archive failed); the answer it followed stands. */
+  onRecordingError?: (err: unknown, callId: string) => void;
 }
 
 export interface ResolvedCoreOptions {
@@ -41,6 +49,8 @@ export interface ResolvedCoreOptions {
   mrsIp: string;
   mrsPort: number;
   phoneNet: string;
+  archive: RecordingArchive | undefined;
+  onRecordingError: (err: unknown, callId: string) => void;
 }
 
 export function resolveCoreOptions(opts: CoreOptions): ResolvedCoreOptions {
@@ -58,5 +68,7 @@ export function resolveCoreOptions(opts: CoreOptions): ResolvedCoreOptions {
     mrsIp: opts.media?.mrsIp ?? '10.0.0.2',
     mrsPort: opts.media?.mrsPort ?? 40000,
     phoneNet: opts.media?.phoneNet ?? '10.0.1.',
+    archive: opts.archive,
+    onRecordingError: opts.onRecordingError ?? (() => {}),
   };
 }

@@ -35,7 +35,7 @@ export function viewCall(c: Call): CallView {
     gateway: { ...c.gateway },
     mrs: { ...c.mrs },
     codec: c.codec,
-    recording: { ...c.recording },
+    recordings: c.recordings.map((r) => ({ ...r })),
     monitors: c.monitors.map((m) => ({ ...m, targets: m.targets.map((t) => ({ ...t })) })),
     state: c.state,
     createdAt: c.createdAt,

@@ -72,6 +72,7 @@ export function loadWorld(cc: ContactCenter, f: CenterFixture): void {
     agent.stateSince = now;
     agent.idleSince = now;
     cc.addAgent(agent, newAgentStats(now));
+    if (a.recordingPolicy !== undefined) cc.recordings.setPolicy(agent.userId, a.recordingPolicy);
   }
 }
 

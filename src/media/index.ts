@@ -16,7 +16,6 @@ export {
   type RtpTarget,
 } from './rtp.js';
 export { MediaService, type MediaServiceOptions } from './service.js';
-export { CallRecorder, type CallRecorderOptions, type CallRecorderState } from './recorder.js';
 export {
   readWavInfo,
   writeWav,

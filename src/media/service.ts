@@ -1,14 +1,14 @@
 /**
  * The media server side of the core (generic, not tied to one interface): RTP monitoring streams follow each call's
- * `monitors`, and every stopped recording becomes a WAV file registered back in the core.
+ * `monitors`, and every stopped recording becomes a WAV file, written where the recordings archive says
+ * (`audioTarget`) and attached to its entry (`Recordings.fileReady`).
  *
  * Audio is synthetic (audio.ts): the call's parties talk in turns, each at its own pitch, as a pure function of the
  * call's timeline (sample 0 = the call's creation). A stream opened mid-call starts at the call's current position,
  * and a recording holds the same conversation a monitoring tool heard.
  */
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { CallView, ContactCenter, DomainEvent } from '../core/index.js';
+import type { CallView, ContactCenter, DomainEvent, RecordingRef } from '../core/index.js';
 import { mix, partyVoice, SAMPLE_RATE, shift, type AudioSource } from './audio.js';
 import type { RtpSender } from './rtp.js';
 import { writeWav, type RecordingSegment } from './wav.js';
@@ -16,8 +16,6 @@ import { writeWav, type RecordingSegment } from './wav.js';
 export interface MediaServiceOptions {
   center: ContactCenter;
   rtp: RtpSender;
-  /** Recordings go to `<dataDir>/recordings/<recordingId>.wav`. */
-  dataDir: string;
   logger: Logger;
 }
 
@@ -78,8 +76,10 @@ export class MediaService {
 
   private onEvent(e: DomainEvent): void {
     if (e.type !== 'call') return;
-    // A recording stops by itself (change `recording`) or with its call (`ended`/`merged` carry it).
-    if (e.recording?.change === 'stopped') this.writeRecording(e.recording.recordingId, e.call.createdAt);
+    // A recording stops by itself or as its agent leaves (change `recording`), or with its call (`ended`/`merged`
+    // list them).
+    if (e.recording?.change === 'stopped') this.writeRecording(e.recording, e.call);
+    for (const r of e.stoppedRecordings ?? []) this.writeRecording(r, e.call);
     if (e.change === 'ended' || e.change === 'merged') {
       this.closeCall(e.call.id);
       return;
@@ -153,31 +153,36 @@ export class MediaService {
     this.calls.delete(callId);
   }
 
-  /** `origin`: when the call began (epoch ms); segments are placed on the call's timeline. */
-  private writeRecording(recordingId: string, origin: number): void {
-    const t = this.opts.center.telephony;
-    let rec;
+  /**
+   * Writes a stopped recording's audio: its segments placed on the call's timeline (sample 0 = the call's creation),
+   * every party that took part talking. An archive without an audio directory (in-memory tests) gets no file.
+   */
+  private writeRecording(ref: RecordingRef, call: CallView): void {
+    const recordings = this.opts.center.recordings;
+    const id = ref.recordingId;
+    let target: { file: string; path: string };
+    let segments: RecordingSegment[];
     try {
-      rec = t.recording(recordingId);
-    } catch {
+      const rec = recordings.get(id);
+      target = recordings.archive.audioTarget(id);
+      segments = rec.segments.flatMap((s) => {
+        if (s.endMs === undefined) return [];
+        const startMs = Math.max(0, s.startMs - call.createdAt);
+        const endMs = Math.max(startMs, s.endMs - call.createdAt);
+        return endMs > startMs ? [{ startMs, endMs }] : [];
+      });
+    } catch (err) {
+      this.log.debug({ err, recordingId: id }, 'recording has no audio file');
       return;
     }
-    const segments: RecordingSegment[] = [];
-    for (const s of rec.segments) {
-      if (s.endMs === undefined) continue;
-      const startMs = Math.max(0, s.startMs - origin);
-      const endMs = Math.max(startMs, s.endMs - origin);
-      if (endMs > startMs) segments.push({ startMs, endMs });
-    }
-    const parties = Math.max(2, rec.parties.length);
+    const parties = Math.max(2, call.parties.filter((p) => p.role !== 'supervisor').length);
     const source = mix(...Array.from({ length: parties }, (_, i) => voice(i)));
-    const path = join(this.opts.dataDir, 'recordings', `${recordingId}.wav`);
-    const write = writeWav(path, source, segments, { format: 'pcm16' })
+    const write = writeWav(target.path, source, segments, { format: 'pcm16' })
       .then((r) => {
-        t.recordingFileReady(recordingId, path, r.bytes);
-        this.log.info({ recordingId, callId: rec.callId, path, durationMs: r.durationMs }, 'recording written');
+        const kept = recordings.fileReady(id, { file: target.file, bytes: r.bytes, format: 'pcm16', durationMs: r.durationMs, writtenAt: this.opts.center.now() });
+        this.log.info({ recordingId: id, callId: call.id, path: target.path, durationMs: r.durationMs, kept }, 'recording written');
       })
-      .catch((err: unknown) => this.log.error({ err, recordingId }, 'recording could not be written'))
+      .catch((err: unknown) => this.log.error({ err, recordingId: id }, 'recording could not be written'))
       .finally(() => this.writes.delete(write));
     this.writes.add(write);
   }

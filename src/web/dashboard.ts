@@ -1,6 +1,6 @@
 /**
  * GET /: a live view of the simulated center for the person running it. A static page that polls
- * /api/v1/state every second; no framework, no build step, no inline data from requests (nothing to inject).
+ * /api/v1/state and the latest recordings (/api/v1/recordings) every second; no framework, no build step, no inline data from requests (nothing to inject).
  */
 import type { FastifyInstance } from 'fastify';
 
@@ -19,6 +19,7 @@ const PAGE = `<!doctype html>
 <h2>Queues</h2><table id="queues"><thead><tr><th>Id</th><th>Name</th><th>Channel</th><th>Waiting</th><th>Open</th></tr></thead><tbody></tbody></table>
 <h2>Calls</h2><table id="calls"><thead><tr><th>Call</th><th>Parties</th><th>Recording</th><th>Monitors</th></tr></thead><tbody></tbody></table>
 <h2>Work items</h2><table id="items"><thead><tr><th>Item</th><th>Channel</th><th>Queue</th><th>State</th><th>Agent</th></tr></thead><tbody></tbody></table>
+<h2>Recordings <small>(latest 20 of the archive)</small></h2><table id="recs"><thead><tr><th>Id</th><th>Source</th><th>Call</th><th>Agent</th><th>ANI</th><th>DNIS</th><th>Start</th><th>State</th><th>Retention</th><th>Audio</th><th>Metadata</th></tr></thead><tbody></tbody></table>
 <h2>Subscribers</h2><table id="subs"><thead><tr><th>Interface</th><th>Target</th><th>State</th><th>Queued</th><th>Delivered</th><th>Failed</th><th>Last error</th></tr></thead><tbody></tbody></table>
 <script>
 function cell(text, cls){const td=document.createElement('td');td.textContent=text==null?'':String(text);if(cls)td.className=cls;return td}
@@ -30,8 +31,10 @@ async function tick(){
   document.getElementById('faults').textContent=s.faults.length?('faults: '+s.faults.join(', ')):'';
   fill('agents',s.agents.map(a=>[cell(a.userId),cell(a.extension),cell(a.name),cell(a.state+(a.workItems?' ('+a.workItems+(a.workItems>1?' items)':' item)'):''),'s-'+a.state),cell(a.queues.join(', '))]));
   fill('queues',s.queues.map(q=>[cell(q.id),cell(q.name),cell(q.channel),cell(q.waiting),cell(q.open?'yes':'no')]));
-  fill('calls',s.calls.map(c=>[cell(c.callId.slice(0,8)),cell(c.parties.map(p=>p.number+' '+p.state).join(' · ')),cell(c.recording),cell(c.monitoring.length)]));
+  fill('calls',s.calls.map(c=>[cell(c.callId.slice(0,8)),cell(c.parties.map(p=>p.number+' '+p.state).join(' · ')),cell(c.recordings.map(r=>r.source+' '+r.state).join(', ')||'off'),cell(c.monitoring.length)]));
   fill('items',s.items.map(i=>[cell(i.itemId.slice(0,8)),cell(i.channel),cell(i.queueId),cell(i.state),cell(i.userId)]));
+  const r=await (await fetch('/api/v1/recordings?order=desc&limit=20')).json();
+  fill('recs',r.recordings.map(x=>[cell(x.id),cell(x.source),cell(x.callId.slice(0,8)),cell(x.agent?x.agent.userId:''),cell(x.ani),cell(x.dnis),cell(new Date(x.startTime).toISOString()),cell(x.state),cell(x.retention),cell(x.audio?Math.round(x.audio.durationMs/100)/10+' s':''),cell(x.metadata.map(m=>m.key+'='+m.value).join(' '))]));
   fill('subs',s.subscriptions.map(x=>[cell(x.interface),cell(x.target),cell(x.state),cell(x.queued),cell(x.delivered),cell(x.failed),cell(x.lastError)]));
  }catch(e){document.getElementById('err').textContent='state unavailable: '+e}
 }

@@ -95,6 +95,7 @@ describe('real answers against the document', () => {
     const { callId } = (await call('POST /api/v1/calls', '/api/v1/calls', { from: EXTERNAL, to: '1101' })) as { callId: string };
     await call('GET /api/v1/calls/:callId', `/api/v1/calls/${callId}`);
     await call('POST /api/v1/agents/:userId/actions', '/api/v1/agents/HARRI/actions', { action: 'answer' });
+    const { id: recordingId } = (await call('POST /api/v1/calls/:callId/recording', `/api/v1/calls/${callId}/recording`, { action: 'start' })) as { id: number };
     await call('POST /api/v1/calls/:callId/prompt', `/api/v1/calls/${callId}/prompt`, { name: 'welcome' });
     await call('POST /api/v1/calls/:callId/supervise', `/api/v1/calls/${callId}/supervise`, { number: '1104' });
     await call('GET /api/v1/state', '/api/v1/state');
@@ -120,6 +121,8 @@ describe('real answers against the document', () => {
     await call('DELETE /api/v1/traffic', '/api/v1/traffic');
     await call('GET /api/v1/history', '/api/v1/history?limit=50');
     await call('GET /api/v1/recordings', '/api/v1/recordings');
+    await call('GET /api/v1/recordings/:recordingId', `/api/v1/recordings/${recordingId}`);
+    await call('GET /api/v1/recordings', '/api/v1/recordings?source=api&limit=1&order=desc');
     await call('GET /api/v1/statistics', '/api/v1/statistics');
     await call('PUT /api/v1/queues/:queueId', '/api/v1/queues/2003', { open: false });
     await call('PUT /api/v1/queues/:queueId', '/api/v1/queues/2003', { open: true });
@@ -130,6 +133,8 @@ describe('real answers against the document', () => {
     await call('GET /api/v1/calls/:callId', '/api/v1/calls/no-such-call', undefined, 404);
     await call('POST /api/v1/agents/:userId/actions', '/api/v1/agents/NOBODY/actions', { action: 'answer' }, 404);
     await call('POST /api/v1/traffic', '/api/v1/traffic', { callsPerMinute: 0 }, 400);
+    await call('GET /api/v1/recordings', '/api/v1/recordings?limit=0', undefined, 400);
+    await call('POST /api/v1/calls/:callId/recording', `/api/v1/calls/${callId}/recording`, { action: 'pause' }, 404);
 
     const documented = operations();
     expect([...checked].sort()).toEqual([...documented].sort());

@@ -2,7 +2,7 @@
  * Every start-up problem a setting, the fixture or a listener causes is one line on stderr naming the key (and the
  * port), exit code 2, never a stack trace. Each case runs the real process.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,13 @@ describe('start-up errors: one line naming the key, exit code 2', { timeout: 60_
   it('a fixture error', async () => {
     const file = badFixture();
     await expectConfigFailure({ CCGATE_CONFIG: configFile({ center: { fixture: file } }) }, `center.fixture: ${file}: (root): agent A names unknown queue nope`);
+  });
+
+  it('a recordings archive that cannot be opened names dataDir', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-bad-archive-'));
+    mkdirSync(join(dataDir, 'recordings'));
+    writeFileSync(join(dataDir, 'recordings', 'archive.sqlite'), 'not a database: plain text where the catalogue should be');
+    await expectConfigFailure({ CCGATE_DATA_DIR: dataDir }, /^ccgate: invalid configuration: dataDir: The catalogue cannot be opened: /);
   });
 
   it('a config-file key of the wrong type, named by its file key', async () => {

@@ -160,7 +160,7 @@ describe('device operations', () => {
     const call = cc.telephony.makeCall('1101', '1102');
     cc.telephony.drop('1101');
     try {
-      cc.telephony.startRecording(call.id, 'test');
+      cc.telephony.startRecording(call.id, 'api');
       expect.unreachable();
     } catch (e) {
       expect((e as CoreError).code).toBe('callGone');

@@ -7,7 +7,7 @@ describe('event order', () => {
   it('a listener that starts a recording on answered does not make later listeners see its events first', () => {
     const { cc } = makeCenter();
     cc.bus.subscribe((e) => {
-      if (e.type === 'call' && e.change === 'answered') cc.telephony.startRecording(e.call.id, 'test');
+      if (e.type === 'call' && e.change === 'answered') cc.telephony.startRecording(e.call.id, 'api');
     });
     const seen: number[] = [];
     cc.bus.subscribe((e) => seen.push(e.seq));

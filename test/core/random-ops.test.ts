@@ -152,7 +152,7 @@ describe('the core under random operations', () => {
         },
         () => {
           const call = pick(t.activeCalls());
-          return call && (call.recording.state === 'off' ? t.startRecording(call.id, 'test') : t.pauseRecording(call.id));
+          return call && (call.recordings.length === 0 ? t.startRecording(call.id, 'api') : t.pauseRecording(call.id, 'api'));
         },
         () => cc.setAgentState(pick(USERS), pick(['ready', 'notReady', 'workingAfterCall', 'loggedOff'] as const)),
         () => cc.setForward(pick(EXTENSIONS), pick(['immediate', 'busy', 'noAnswer'] as const), pick(EXTENSIONS), rnd.next32() % 2 === 0),

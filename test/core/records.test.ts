@@ -2,41 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { CORE_ERROR_CODES, CORE_ERRORS } from '../../src/core/index.js';
 import { makeCenter } from './helpers.js';
 
-describe('recordings', () => {
-  it('keeps start, end and the active segments of a paused recording, and stops with the call', () => {
-    const { cc, clock, events } = makeCenter();
-    const call = cc.telephony.inbound('+35840111222', '1101');
-    cc.telephony.answer('1101');
-    const rec = cc.telephony.startRecording(call.id, 'test');
-    expect(call.recording).toEqual({ state: 'on', recordingId: rec.id });
-    clock.advance(2000);
-    cc.telephony.pauseRecording(call.id);
-    clock.advance(1000);
-    cc.telephony.resumeRecording(call.id);
-    clock.advance(3000);
-    cc.telephony.hangup(call.id);
-    expect(rec.state).toBe('stopped');
-    const active = rec.segments.reduce((ms, s) => ms + ((s.endMs ?? 0) - s.startMs), 0);
-    expect(active).toBe(5000);
-    expect(rec.userId).toBe('HARRI');
-    expect(rec.parties).toEqual(['+35840111222', '1101']);
-    // One state change, one event: the call's own events say what happened to its recording (the last one is the
-    // call's end, which stopped it); no second 'recording' domain event repeats them.
-    expect(events.flatMap((e) => (e.type === 'call' && e.recording ? [`${e.change}:${e.recording.change}:${e.recording.recordingId === rec.id}`] : []))).toEqual([
-      'recording:started:true', 'recording:paused:true', 'recording:resumed:true', 'ended:stopped:true',
-    ]);
-    expect(events.filter((e) => e.type === 'recording')).toEqual([]);
-    expect(cc.telephony.listRecordings({ userId: 'harri' })).toHaveLength(1);
-  });
-
-  it('refuses to pause what is not recording, changing nothing', () => {
-    const { cc } = makeCenter();
-    const call = cc.telephony.makeCall('1101', '1102');
-    expect(() => cc.telephony.pauseRecording(call.id)).toThrow(/not being recorded/);
-    expect(call.recording.state).toBe('off');
-  });
-});
-
 describe('history and statistics', () => {
   it('records both sides of a call with durations and direction', () => {
     const { cc, clock } = makeCenter();
@@ -121,19 +86,5 @@ describe('error catalogue', () => {
       expect(CORE_ERRORS[code].status).toBeGreaterThanOrEqual(400);
       expect(CORE_ERRORS[code].message.length).toBeGreaterThan(5);
     }
-  });
-});
-
-describe('recordings across a conference', () => {
-  it('stops the consultation recording when the consultation is merged', () => {
-    const { cc } = makeCenter();
-    cc.telephony.inbound('+35840111222', '1101');
-    cc.telephony.answer('1101');
-    const consult = cc.telephony.consult('1101', '1102');
-    cc.telephony.answer('1102');
-    const rec = cc.telephony.startRecording(consult.id, 'test');
-    cc.telephony.conference('1101');
-    expect(rec.state).toBe('stopped');
-    expect(rec.endedAt).toBeDefined();
   });
 });

@@ -71,12 +71,12 @@ describe('reset', () => {
     cc.bus.subscribe((e) => got.push(e));
     const call = cc.telephony.inbound('+35840111222', '1101');
     cc.telephony.answer('1101');
-    const rec = cc.telephony.startRecording(call.id, 'test');
+    const rec = cc.telephony.startRecording(call.id, 'api');
     cc.reset();
-    expect(rec.state).toBe('stopped');
-    expect(cc.telephony.listRecordings()).toHaveLength(1);
+    expect(cc.recordings.get(rec.id).state).toBe('stopped');
+    expect(cc.recordings.count()).toBe(1);
     const ended = got.find((e) => e.type === 'call' && e.change === 'ended');
-    expect(ended?.type === 'call' && ended.recording).toEqual({ change: 'stopped', recordingId: rec.id });
+    expect(ended?.type === 'call' && ended.stoppedRecordings).toEqual([{ recordingId: rec.id, source: 'api', userId: 'HARRI' }]);
     cc.telephony.inbound('+35840111222', '1102');
     expect(got.at(-1)?.type).toBe('call');
   });

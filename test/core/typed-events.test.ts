@@ -60,10 +60,10 @@ describe('typed call event fields', () => {
     cc.telephony.answer('1101');
     const consult = cc.telephony.consult('1101', '1102');
     cc.telephony.answer('1102');
-    const rec = cc.telephony.startRecording(consult.id, 'test');
+    const rec = cc.telephony.startRecording(consult.id, 'api');
     cc.telephony.conference('1101');
     const merged = one(events, 'merged');
-    expect(merged).toMatchObject({ related: call.id, cause: 'conference', actor: '1101', recording: { change: 'stopped', recordingId: rec.id } });
+    expect(merged).toMatchObject({ related: call.id, cause: 'conference', actor: '1101', stoppedRecordings: [{ recordingId: rec.id, source: 'api' }] });
     expect(merged.call.id).toBe(consult.id);
     expect(callEvents(events).filter((e) => e.call.id === consult.id && e.change === 'ended')).toEqual([]);
     expect(cc.telephony.findCall(consult.id)).toBeUndefined();

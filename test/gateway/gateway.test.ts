@@ -81,5 +81,10 @@ describe('dashboard', () => {
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/text\/html/);
     expect(r.body).toContain("fetch('/api/v1/state')");
+    // The recordings archive: the page reads the route it polls, and the route answers the page's query.
+    expect(r.body).toContain("fetch('/api/v1/recordings?order=desc&limit=20')");
+    const recs = await gw.app.inject({ method: 'GET', url: '/api/v1/recordings?order=desc&limit=20' });
+    expect(recs.statusCode).toBe(200);
+    expect(recs.json()).toEqual({ recordings: [] });
   });
 });

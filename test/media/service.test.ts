@@ -1,10 +1,11 @@
-/** MediaService: RTP streams follow the core's monitors; stopped recordings become WAV files registered in the core. */
+/** MediaService: RTP streams follow the core's monitors; stopped recordings become WAV files attached in the archive. */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMulaw, MediaService, parseRtpHeader, readWavInfo, RtpSender } from '../../src/media/index.js';
+import { RecordingArchive } from '../../src/store/index.js';
 import { makeCenter } from '../core/helpers.js';
 import { listen, tonePower } from './helpers.js';
 import { eventually } from '../support/index.js';
@@ -15,12 +16,13 @@ afterEach(async () => {
 });
 
 function setup() {
-  const { cc, clock } = makeCenter();
-  const rtp = new RtpSender({ maxStreams: 8 });
   const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-media-'));
-  const media = new MediaService({ center: cc, rtp, dataDir, logger: pino({ level: 'silent' }) });
-  cleanups.push(() => rtp.closeAll(), () => media.stop());
-  return { cc, clock, rtp, media, dataDir };
+  const archive = RecordingArchive.open({ dir: join(dataDir, 'recordings') });
+  const { cc, clock, events } = makeCenter({ archive });
+  const rtp = new RtpSender({ maxStreams: 8 });
+  const media = new MediaService({ center: cc, rtp, logger: pino({ level: 'silent' }) });
+  cleanups.push(() => archive.close(), () => rtp.closeAll(), () => media.stop());
+  return { cc, clock, rtp, media, dataDir, events };
 }
 
 const payloads = (rx: Awaited<ReturnType<typeof listen>>) => decodeMulaw(Buffer.concat(rx.received.slice(2, 12).map((r) => parseRtpHeader(r.msg)?.payload ?? Buffer.alloc(0))));
@@ -59,22 +61,38 @@ describe('MediaService', () => {
     expect(media.streamsOf(call.id)).toEqual([]);
   });
 
-  it('writes a stopped recording as an 8 kHz WAV of its segments and registers the file', async () => {
-    const { cc, clock, dataDir, media } = setup();
+  it('writes a stopped recording as an 8 kHz WAV of its segments where the archive says, and attaches it', async () => {
+    const { cc, clock, dataDir, media, events } = setup();
     const call = cc.telephony.inbound('+35840111222', '1101');
     cc.telephony.answer('1101');
-    const rec = cc.telephony.startRecording(call.id, 'test');
+    const rec = cc.telephony.startRecording(call.id, 'qmi');
     clock.advance(2000);
-    cc.telephony.pauseRecording(call.id);
+    cc.telephony.pauseRecording(call.id, 'qmi');
     clock.advance(5000);
-    cc.telephony.resumeRecording(call.id);
+    cc.telephony.resumeRecording(call.id, 'qmi');
     clock.advance(1500);
     cc.telephony.hangup(call.id);
     await media.stop();
-    const r = cc.telephony.recording(rec.id);
-    expect(r.file).toBe(join(dataDir, 'recordings', `${rec.id}.wav`));
-    const info = readWavInfo(readFileSync(r.file ?? ''));
+    const r = cc.recordings.get(rec.id);
+    expect(r.audio).toMatchObject({ file: `${rec.id}.wav`, format: 'pcm16', durationMs: 3500, bytes: 44 + 3500 * 16 });
+    expect(cc.recordings.archive.audioPath(rec.id)).toBe(join(dataDir, 'recordings', `${rec.id}.wav`));
+    const info = readWavInfo(readFileSync(join(dataDir, 'recordings', `${rec.id}.wav`)));
     expect(info).toMatchObject({ sampleRate: 8000, channels: 1, durationMs: 3500 });
-    expect(r.bytes).toBe(44 + 3500 * 16);
+    expect(events.filter((e) => e.type === 'recording').map((e) => e.type === 'recording' && [e.change, e.recordingId])).toEqual([['fileReady', rec.id]]);
+  });
+
+  it('writes every recording a call\'s end stops, and discards the audio of one deleted before it was written', async () => {
+    const { cc, media } = setup();
+    cc.recordings.setPolicy('HARRI', 'all');
+    const call = cc.telephony.inbound('+35840111222', '1101');
+    cc.telephony.answer('1101');
+    const qmi = cc.telephony.startRecording(call.id, 'qmi');
+    const [policy] = call.recordings;
+    cc.telephony.hangup(call.id);
+    cc.recordings.deleteAudio(policy!.id, 'audioDeleted');
+    await media.stop();
+    expect(cc.recordings.get(qmi.id).audio?.file).toBe(`${qmi.id}.wav`);
+    expect(cc.recordings.get(policy!.id).audio).toBeUndefined();
+    expect(cc.recordings.archive.audioPath(policy!.id)).toBeUndefined();
   });
 });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mix, partyVoice } from '../../src/media/audio.js';
 import { decodeMulaw, encodeMulaw } from '../../src/media/g711.js';
-import { CallRecorder } from '../../src/media/recorder.js';
 import { readWavInfo, writeWav } from '../../src/media/wav.js';
 
 const call = mix(partyVoice(0), partyVoice(1));
@@ -99,55 +98,5 @@ describe('writeWav', () => {
   it('readWavInfo refuses what is not a WAVE file', () => {
     expect(() => readWavInfo(Buffer.from('RIFF\0\0\0\0AVI '))).toThrow();
     expect(() => readWavInfo(Buffer.from('RIFF\x04\0\0\0WAVE'))).toThrow(/fmt or data/);
-  });
-});
-
-describe('CallRecorder', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ccgate-rec-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('records start→pause, resume→stop as segments relative to the start and writes them', async () => {
-    const path = join(dir, 'rec.wav');
-    const rec = new CallRecorder({ path, source: call });
-    expect(rec.state).toBe('idle');
-    rec.pause(500); // ignored: not recording
-    rec.start(10_000);
-    expect(rec.state).toBe('recording');
-    rec.resume(10_500); // ignored: not paused
-    expect(rec.segments(11_000)).toEqual([{ startMs: 0, endMs: 1000 }]);
-    rec.pause(12_000);
-    rec.pause(12_500); // ignored: already paused
-    expect(rec.state).toBe('paused');
-    rec.resume(13_000);
-    const done = rec.stop(14_000);
-    expect(rec.stop(99_000)).toBe(done);
-    expect(rec.state).toBe('stopped');
-    expect(rec.segments()).toEqual(segments);
-    expect(await done).toEqual({ bytes: 44 + 48000, samples: 24000, durationMs: 3000 });
-    expect(readWavInfo(await readFile(path)).durationMs).toBe(3000);
-  });
-
-  it('takes segment times from the call origin and can record μ-law', async () => {
-    const path = join(dir, 'origin.wav');
-    const rec = new CallRecorder({ path, source: call, originMs: 1_000, format: 'mulaw' });
-    rec.start(3_000);
-    const res = await rec.stop(4_000);
-    expect(rec.segments()).toEqual([{ startMs: 2000, endMs: 3000 }]);
-    expect(res.durationMs).toBe(1000);
-    const buf = await readFile(path);
-    expect(readWavInfo(buf).formatTag).toBe(7);
-    expect([...buf.subarray(58, 218)]).toEqual([...encodeMulaw(call.samples(16000, 160))]);
-  });
-
-  it('stopping a recording that never started writes a valid empty file', async () => {
-    const path = join(dir, 'empty.wav');
-    const res = await new CallRecorder({ path, source: call }).stop(5);
-    expect(res).toEqual({ bytes: 44, samples: 0, durationMs: 0 });
-    expect(readWavInfo(await readFile(path)).dataBytes).toBe(0);
   });
 });

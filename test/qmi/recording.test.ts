@@ -1,4 +1,4 @@
-/** Server-side recording (QMI 4.4): a WAV file in the data dir, registered in the core's recordings. */
+/** Server-side recording (QMI 4.4): a WAV file in the data dir, attached to its entry in the recordings archive. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,29 +18,42 @@ afterEach(async () => {
 });
 
 interface Rec {
-  id: string;
+  id: number;
   callId: string;
-  userId: string;
-  agentNumber: string;
-  parties: string[];
-  startedAt: number;
-  endedAt: number;
+  agent: { userId: string; extension: string };
+  ani: string;
+  dnis: string;
+  startTime: number;
+  endTime: number;
   segments: { startMs: number; endMs: number }[];
   state: string;
-  file?: string;
-  bytes?: number;
+  audio?: { file: string; bytes: number };
   source: string;
 }
 
+/** The call's QMI recording once its audio file is attached (the archive's fileReady event), as the control API lists it. */
 async function recordingFile(callId: string): Promise<Rec> {
-  for (let i = 0; i < 100; i++) {
-    const { recordings } = (await api(gw, 'GET', '/api/v1/recordings')) as { recordings: Rec[] };
-    const r = recordings.find((x) => x.callId === callId);
-    if (r?.file) return r;
-    await sleep(20);
-  }
-  throw new Error('recording file never registered');
+  const attached = new Promise<void>((resolve) => {
+    const off = gw.center.bus.subscribe((e) => {
+      if (e.type === 'recording' && e.change === 'fileReady' && e.callId === callId && e.source === 'qmi') {
+        off();
+        resolve();
+      }
+    });
+    // Already attached before we listened: the archive says so.
+    if (gw.center.recordings.search({ callId, source: 'qmi', hasAudio: true }).recordings.length > 0) {
+      off();
+      resolve();
+    }
+  });
+  await attached;
+  const { recordings } = (await api(gw, 'GET', `/api/v1/recordings?callId=${callId}&source=qmi`)) as { recordings: Rec[] };
+  const r = recordings[0];
+  if (!r?.audio) throw new Error('recording file not attached');
+  return r;
 }
+
+const fileOf = (rec: Rec): string => join(gw.ctx.dataDir, 'recordings', rec.audio?.file ?? '');
 
 async function request(op: string, callId: string): Promise<Record<string, string | null>> {
   expect((await post(gw, req.call(op, 'rec', callId))).success).toBe('1');
@@ -68,11 +81,11 @@ describe('QMIBCMRecordingStart, Pause, Resume, Stop', () => {
     await sleep(300);
     const hungUp = await around(() => api(gw, 'POST', `/api/v1/calls/${callId}/hangup`, {}));
     const rec = await recordingFile(callId);
-    expect(rec).toMatchObject({ callId, userId: 'HARRI', agentNumber: '1101', parties: [EXTERNAL, '1101'], state: 'stopped', source: 'qmi' });
+    expect(rec).toMatchObject({ callId, agent: { userId: 'HARRI', extension: '1101' }, ani: EXTERNAL, state: 'stopped', source: 'qmi' });
     expect(rec.segments).toHaveLength(2);
-    expect(rec.file).toBe(join(gw.ctx.dataDir, 'recordings', `${rec.id}.wav`));
-    const wav = readFileSync(rec.file ?? '');
-    expect(wav.length).toBe(rec.bytes);
+    expect(rec.audio?.file).toBe(`${rec.id}.wav`);
+    const wav = readFileSync(fileOf(rec));
+    expect(wav.length).toBe(rec.audio?.bytes);
     const info = readWavInfo(wav);
     expect(info).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16, formatTag: 1 });
     const recorded = rec.segments.reduce((n, s) => n + s.endMs - s.startMs, 0);
@@ -111,7 +124,7 @@ describe('QMIBCMRecordingStart, Pause, Resume, Stop', () => {
     expect(states).toEqual(['1', '0', '1', '1', '0']);
     // Stopped while the call goes on: the file is there already.
     const rec = await recordingFile(callId);
-    expect(readWavInfo(readFileSync(rec.file ?? '')).sampleRate).toBe(8000);
+    expect(readWavInfo(readFileSync(fileOf(rec))).sampleRate).toBe(8000);
     expect(gw.center.telephony.findCall(callId)).toBeDefined();
   });
 
@@ -125,14 +138,14 @@ describe('QMIBCMRecordingStart, Pause, Resume, Stop', () => {
     await api(gw, 'POST', `/api/v1/calls/${callId}/hangup`, {});
     expect(await request('QMIBCMRecordingStart', callId)).toMatchObject({ CallID: callId, Success: '0', ErrorCode: '1002' });
     expect(await request('QMIBCMRecordingStart', 'cd80d000-0e2a-11de-8c30-0800200c9a66')).toMatchObject({ Success: '0', ErrorCode: '1001' });
-    const { recordings } = (await api(gw, 'GET', '/api/v1/recordings')) as { recordings: Rec[] };
-    expect(recordings).toHaveLength(1);
+    const { recordings } = (await api(gw, 'GET', '/api/v1/recordings?source=qmi')) as { recordings: Rec[] };
+    expect(recordings.filter((r) => r.callId === callId)).toHaveLength(1);
   });
 
   it('refuses recording and monitoring while the Call Dispatcher is down (QMS forwards them to it)', async () => {
     const callId = await establishedCall(gw);
     await api(gw, 'POST', '/api/v1/faults', { component: 'callDispatcher', state: 'down' });
     expect(await request('QMIBCMRecordingStart', callId)).toMatchObject({ Success: '0', ErrorCode: '1023', ErrorPhrase: 'Call Dispatcher is not available' });
-    expect(gw.center.telephony.findCall(callId)?.recording.state).toBe('off');
+    expect(gw.center.telephony.findCall(callId)?.recordings).toEqual([]);
   });
 });

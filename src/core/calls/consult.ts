@@ -86,6 +86,7 @@ export class CallConsult {
     // The transferring device leaves the held call; the moved legs join it.
     ending.closeParty(held, heldParty, 'transfer', this.cc.now());
     reg.untrack(number, held);
+    this.p.recordings.leftCall(held, heldParty);
     for (const p of moved) {
       p.role = 'called';
       held.parties.push(p);
@@ -98,6 +99,7 @@ export class CallConsult {
     ending.afterAgentLeft(held, heldParty);
     if (!targetConnected) held.transferBy = number;
     reg.emit('transferred', held, moved, { actor: number, cause: 'transfer', target: moved[0]?.number ?? '', related: active.id });
+    this.p.recordings.applyPolicy(held);
     return held;
   }
 
@@ -126,6 +128,7 @@ export class CallConsult {
     for (const p of held.parties) if (p.state === 'held') p.state = 'connected';
     held.conference = true;
     reg.emit('conferenced', held, [heldParty, ...moved], { actor: number, cause: 'conference', related: active.id });
+    this.p.recordings.applyPolicy(held);
     return held;
   }
 

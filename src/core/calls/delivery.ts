@@ -240,5 +240,6 @@ export class CallDelivery {
     } else {
       reg.emit('answered', call, [party]);
     }
+    this.p.recordings.applyPolicy(call);
   }
 }

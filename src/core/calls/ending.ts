@@ -34,13 +34,17 @@ export class CallEnding {
     if (party.internal) reg.untrack(party.number, call);
     if (wasState === 'queued') this.p.acd.removeFromQueue(call);
     if (!opts.agentStays) this.afterAgentLeft(call, party);
-    if (opts.keepCall) return;
+    if (opts.keepCall) {
+      this.p.recordings.leftCall(call, party);
+      return;
+    }
     const rest = reg.activeParties(call);
     const realParties = rest.filter((p) => p.role !== 'supervisor');
     if (realParties.length >= 2) {
       if (realParties.length === 2) call.conference = false;
       // The party that left had the others on hold: nobody can retrieve them now.
       if (wasState === 'hold' && !rest.some((p) => p.state === 'hold')) for (const p of rest) if (p.state === 'held') p.state = 'connected';
+      this.p.recordings.leftCall(call, party);
       if (!opts.silent) reg.emit('partyDropped', call, [party], { cause, actor: party.number });
       return;
     }
@@ -151,7 +155,7 @@ export class CallEnding {
       this.afterAgentLeft(call, p);
     }
     reg.clearTimers(call);
-    const recording = this.p.recordings.finishWithCall(call);
+    const stoppedRecordings = this.p.recordings.finishWithCall(call);
     call.monitors = [];
     call.state = 'ended';
     call.endedAt = now;
@@ -162,7 +166,7 @@ export class CallEnding {
       cause,
       ...(by ? { actor: by.number } : {}),
       ...(mergedInto !== undefined ? { related: mergedInto } : {}),
-      ...(recording ? { recording } : {}),
+      ...(stoppedRecordings.length > 0 ? { stoppedRecordings } : {}),
     });
   }
 }

@@ -7,7 +7,7 @@ import type { CallControl } from './control.js';
 import type { CallDelivery } from './delivery.js';
 import type { CallEnding } from './ending.js';
 import type { Monitors } from './monitoring.js';
-import type { Recordings } from './recording.js';
+import type { Recordings } from '../recording/recordings.js';
 import type { CallRegistry } from './registry.js';
 
 export interface CallParts {

@@ -148,7 +148,7 @@ export class CallRegistry {
       gateway: { ip: o.gatewayIp, port: o.gatewayPort },
       mrs: { ip: o.mrsIp, port: o.mrsPort + ((this.calls.size * 2) % 20000) },
       codec: 'G711',
-      recording: { state: 'off' },
+      recordings: [],
       monitors: [],
       state: 'active',
       createdAt: now,

@@ -11,10 +11,14 @@
  * | control.ts | answer, hold, retrieve, drop, divert, add/drop party, supervisor, prompt, attached data |
  * | consult.ts | consultation, transfer, conference, alternate, reconnect |
  * | ending.ts | a party leaving, statistics and history, agent state after a call, ending a call |
- * | recording.ts, monitoring.ts | the recording and monitoring state calls carry |
+ * | monitoring.ts | the monitoring sessions calls carry |
+ * | ../recording/ | the recordings calls carry, on the recordings archive, and the recording policy |
  */
 import type { ContactCenter } from '../center.js';
-import type { Call, MonitorSession, Party, Recording } from '../model.js';
+import type { RecordingRecord, RecordingSource } from '../../store/index.js';
+import type { Call, MonitorSession, Party } from '../model.js';
+import type { StartRecording } from '../recording/entry.js';
+import { Recordings } from '../recording/recordings.js';
 import { CallAcd } from './acd.js';
 import { CallConsult, type TwoCalls } from './consult.js';
 import { CallControl } from './control.js';
@@ -23,7 +27,6 @@ import { CallEnding } from './ending.js';
 import { Monitors } from './monitoring.js';
 import type { CallOptions } from './options.js';
 import type { CallParts } from './parts.js';
-import { Recordings, type RecordingFilter } from './recording.js';
 import { CallRegistry } from './registry.js';
 
 export class Telephony {
@@ -37,7 +40,7 @@ export class Telephony {
     p.acd = new CallAcd(cc, p);
     p.ending = new CallEnding(cc, p);
     p.control = new CallControl(cc, p);
-    p.recordings = new Recordings(cc, p);
+    p.recordings = new Recordings(cc, p, cc.options.archive);
     p.monitors = new Monitors(cc, p);
     this.p = p;
     this.consults = new CallConsult(cc, p);
@@ -195,46 +198,32 @@ export class Telephony {
 
   // ------------------------------------------------------------ recording and monitoring
 
-  get recordings(): ReadonlyMap<string, Recording> {
-    return this.p.recordings.byId;
+  /** The recording commands and the archive (core/recording/). */
+  get recordings(): Recordings {
+    return this.p.recordings;
   }
 
-  /** Starts the call's recording (`source`: who asked, e.g. 'qmi'); `invalidState` when it is recorded already. */
-  startRecording(callId: string, source: string): Recording {
-    return this.p.recordings.start(callId, source);
+  /**
+   * Starts recording the call for `source` (e.g. 'qmi'); `invalidState` when that source records it already (for an
+   * agent's own source: for that agent). See Recordings.start.
+   */
+  startRecording(callId: string, source: RecordingSource, opts: StartRecording = {}): RecordingRecord {
+    return this.p.recordings.start(callId, source, opts);
   }
 
-  pauseRecording(callId: string): Recording {
-    return this.p.recordings.pause(callId);
+  /** Pauses the call's recording of `source`; `invalidState` unless it is running. */
+  pauseRecording(callId: string, source: RecordingSource): RecordingRecord {
+    return this.p.recordings.pauseCall(callId, source);
   }
 
-  resumeRecording(callId: string): Recording {
-    return this.p.recordings.resume(callId);
+  /** Resumes the call's recording of `source`; `invalidState` unless it is paused. */
+  resumeRecording(callId: string, source: RecordingSource): RecordingRecord {
+    return this.p.recordings.resumeCall(callId, source);
   }
 
-  stopRecording(callId: string): Recording {
-    return this.p.recordings.stop(callId);
-  }
-
-  /** The media layer wrote the recording's file. */
-  recordingFileReady(recordingId: string, file: string, bytes: number): void {
-    this.p.recordings.fileReady(recordingId, file, bytes);
-  }
-
-  recording(recordingId: string): Recording {
-    return this.p.recordings.get(recordingId);
-  }
-
-  listRecordings(f: RecordingFilter = {}): Recording[] {
-    return this.p.recordings.list(f);
-  }
-
-  deleteRecording(recordingId: string): boolean {
-    return this.p.recordings.delete(recordingId);
-  }
-
-  setRecordingMetadata(recordingId: string, metadata: Record<string, string | null>, tagged?: boolean): Recording {
-    return this.p.recordings.setMetadata(recordingId, metadata, tagged);
+  /** Stops the call's recording of `source`; `invalidState` when there is none. */
+  stopRecording(callId: string, source: RecordingSource): RecordingRecord {
+    return this.p.recordings.stopCall(callId, source);
   }
 
   /** A monitoring session of `owner` (replacing its previous one) sending RTP to `targets`; `invalidArgument` without one. */
@@ -265,5 +254,6 @@ export class Telephony {
 
   shutdown(): void {
     this.p.reg.shutdown();
+    this.p.recordings.shutdown();
   }
 }

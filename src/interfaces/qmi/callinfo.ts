@@ -18,7 +18,7 @@ import type { CallInfoParams } from './messages.js';
 import { timeStampWriter, type TimeStampFormat } from './timestamp.js';
 
 /** What CallInfo reads of a call: a CallView from an event, or the core's live call (same fields). */
-export type CallLike = Pick<CallView, 'id' | 'sipCallId' | 'dialled' | 'direction' | 'mrs' | 'codec' | 'recording'> & {
+export type CallLike = Pick<CallView, 'id' | 'sipCallId' | 'dialled' | 'direction' | 'mrs' | 'codec' | 'recordings'> & {
   parties: Pick<PartyView, 'legId' | 'number' | 'userId' | 'internal' | 'role' | 'state' | 'ip' | 'port'>[];
 };
 type Party = CallLike['parties'][number];
@@ -105,7 +105,8 @@ export function callInfo(call: CallLike, qmiId: string, leg: Leg, at: number, ct
     MRSPort: call.mrs.port,
     Codec: call.codec,
     TimeStamp: ctx.timeStamp(at),
-    // Enabled while the server records; a paused recording is not recording (QMI 5.2.1: 0 disabled, 1 enabled).
-    BcmRecordingEn: call.recording.state === 'on' ? 1 : 0,
+    // Enabled while the server records; a paused recording is not recording (QMI 5.2.1: 0 disabled, 1 enabled). Only
+    // BCM's own recording counts (QMIBCMRecordingStart, source `qmi`): another system's recording of the call is not it.
+    BcmRecordingEn: call.recordings.some((r) => r.source === 'qmi' && r.state === 'recording') ? 1 : 0,
   };
 }

@@ -65,6 +65,8 @@ export interface ProjectionDeps {
 export function projectCallEvent(e: CallEvent & { at: number }, deps: ProjectionDeps): QmiEvent[] {
   const rule = CALL_RULES[e.change];
   if (rule === 'ignore') return [];
+  // BcmRecordingEn follows BCM's own recording only: another source's recording changes nothing QMI reports.
+  if (e.change === 'recording' && e.recording?.source !== 'qmi') return [];
   const { ids } = deps;
   switch (rule) {
     case 'queue':

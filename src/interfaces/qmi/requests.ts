@@ -120,13 +120,13 @@ export function parseCallRequest(op: CallRequest, body: XmlElement, deps: Reques
     case 'QMICallMonitoringResume':
       return viaDispatcher((coreId, sessionId) => t.setMonitorState(coreId, sessionId, 'running'));
     case 'QMIBCMRecordingStart':
-      return viaDispatcher((coreId) => t.startRecording(coreId, 'qmi'));
+      return viaDispatcher((coreId) => t.startRecording(coreId, 'qmi', { reasons: ['requested'] }));
     case 'QMIBCMRecordingStop':
-      return viaDispatcher((coreId) => t.stopRecording(coreId));
+      return viaDispatcher((coreId) => t.stopRecording(coreId, 'qmi'));
     case 'QMIBCMRecordingPause':
-      return viaDispatcher((coreId) => t.pauseRecording(coreId));
+      return viaDispatcher((coreId) => t.pauseRecording(coreId, 'qmi'));
     case 'QMIBCMRecordingResume':
-      return viaDispatcher((coreId) => t.resumeRecording(coreId));
+      return viaDispatcher((coreId) => t.resumeRecording(coreId, 'qmi'));
   }
 }
 

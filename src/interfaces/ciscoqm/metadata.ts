@@ -1,0 +1,60 @@
+/**
+ * Metadata fields and their value formats (seed 001, Metadata Command): dates `yyyy-mm-dd`; numbers that may start
+ * with and contain a decimal point but not end with one nor contain a comma (`.30`, `10.7`, `2500` are valid, `30.`
+ * and `2,500` are not); text without the reserved characters `&` and `=`. An empty value is always valid: it zeros
+ * out the field (`key=`) or, in editMetadata, removes it. Keys are matched without regard to case, as every part of a
+ * Recording API command is, and stored with the configured spelling.
+ */
+
+export type FieldType = 'number' | 'text' | 'date';
+
+export interface MetadataField {
+  /** The key as configured (QM Administrator's "Key Name"). */
+  key: string;
+  display: string;
+  type: FieldType;
+  /** Encrypted fields are kept and edited like the others but can never be searched (Server API search). */
+  encrypted: boolean;
+}
+
+/** The longest value kept (the archive's limit). */
+export const MAX_VALUE_LENGTH = 1024;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// An optional sign is accepted (a balance can be negative); the seed's rules are about the decimal point and commas.
+const NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/;
+// The reserved characters, and control characters no desktop field holds.
+const NOT_TEXT = /[&=\u0000-\u001f\u007f]/;
+
+/** Whether `value` has the field's format. */
+export function validValue(type: FieldType, value: string): boolean {
+  if (value === '') return true;
+  if (value.length > MAX_VALUE_LENGTH) return false;
+  switch (type) {
+    case 'number':
+      return NUMBER.test(value);
+    case 'date': {
+      const m = DATE.exec(value);
+      if (!m) return false;
+      // A calendar date: 2008-02-30 is not one.
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const date = new Date(Date.UTC(y, mo - 1, d));
+      return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+    }
+    case 'text':
+      return !NOT_TEXT.test(value);
+  }
+}
+
+export class MetadataFields {
+  private readonly byKey = new Map<string, MetadataField>();
+
+  constructor(readonly list: readonly MetadataField[]) {
+    for (const f of list) this.byKey.set(f.key.toLowerCase(), f);
+  }
+
+  /** The configured field a key names (any case), or undefined: an unknown key. */
+  find(key: string): MetadataField | undefined {
+    return this.byKey.get(key.toLowerCase());
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The QM Server API's operations (seed 001 "API Operations") for an authenticated user: search, exportRecording,
+ * exportProgressRequest, deleteRecording and editMetadata, each on the contacts in the user's scope. Requests are read
+ * tolerantly (any prefix, `ccrid` for `ccrId`, any element order); answers are written as the seed's examples are.
+ */
+import type { ContactCenter } from '../../../core/index.js';
+import type { MetadataChange, RecordingRecord } from '../../../store/index.js';
+import type { SoapVersion } from '../../../soap/index.js';
+import { children, type XmlElement } from '../../../xml/index.js';
+import { validValue } from '../metadata.js';
+import type { QmSettings, QmUser } from '../settings.js';
+import { inScope } from './auth.js';
+import type { Exports } from './exports.js';
+import { ccrIdOf, leaf, metadataItems, QM_NS, response, senderFault, single, type Operation } from './protocol.js';
+import { search, writeCcr } from './search.js';
+
+/** Export ids asked about in one exportProgressRequest, at most. */
+const MAX_PROGRESS_IDS = 1000;
+
+export interface OperationDeps {
+  center: ContactCenter;
+  settings: QmSettings;
+  exports: Exports;
+  /** Page size of a search (ciscoqm.pageSize). */
+  pageSize: number;
+}
+
+export type MetadataState = 'success' | 'fieldDoesNotExist' | 'badFormat' | 'error';
+
+/** Runs one operation for `user` and writes its response. @throws SoapFault (Sender) for a request it cannot serve. */
+export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, el: XmlElement, version: SoapVersion): string {
+  switch (op) {
+    case 'search': {
+      const page = search(deps.center, deps.settings, user, el, deps.pageSize);
+      return response(version, 'searchResponse', (r) => {
+        for (const rec of page.contacts) writeCcr(r, deps.settings, rec);
+        if (page.truncationBoundaryId !== undefined) leaf(r, 'truncationBoundaryId', page.truncationBoundaryId);
+      });
+    }
+    case 'exportRecording': {
+      const rec = contact(deps, user, ccrIdOf(el));
+      const mediatype = single(el, ['mediatype', 'mediaType'], true) ?? '';
+      const still = rec.state !== 'stopped' ? 'the contact is still being recorded' : undefined;
+      const id = deps.exports.begin(rec.id, deps.center.recordings.archive.audioPath(rec.id), mediatype, still);
+      return response(version, 'exportRecordingResponse', (r) => leaf(r, 'id', id));
+    }
+    case 'exportProgress': {
+      const ids = children(el, 'id').map((c) => c.text.trim());
+      if (ids.length === 0) throw senderFault('exportProgressRequest needs at least one id');
+      if (ids.length > MAX_PROGRESS_IDS) throw senderFault(`at most ${MAX_PROGRESS_IDS} ids at once`);
+      return response(version, 'exportProgressResponse', (r) => {
+        for (const id of ids) {
+          const p = deps.exports.progress(id);
+          const progress = r.ele(QM_NS, 'progress');
+          leaf(progress, 'id', id);
+          leaf(progress, 'finished', p.finished);
+          if (p.error !== undefined) leaf(progress, 'error', p.error);
+        }
+      });
+    }
+    case 'deleteRecording': {
+      const rec = contact(deps, user, ccrIdOf(el));
+      // Seed 001: "Only contacts where all recording elements … have been uploaded can be deleted".
+      if (rec.state !== 'stopped') throw senderFault(`contact ${rec.id} is still being recorded: it can be deleted once its recording is complete`);
+      const fileDeleted = deps.center.recordings.deleteAudio(rec.id, 'audioDeleted');
+      return response(version, 'deleteRecordingResponse', (r) => leaf(r, 'fileDeleted', fileDeleted));
+    }
+    case 'editMetadata': {
+      const rec = contact(deps, user, ccrIdOf(el));
+      const states = editMetadata(deps, rec, metadataItems(el));
+      return response(version, 'editMetadataResponse', (r) => {
+        for (const s of states) {
+          const state = r.ele(QM_NS, 'metadataState');
+          leaf(state, 'key', s.key);
+          leaf(state, 'state', s.state);
+        }
+      });
+    }
+  }
+}
+
+/**
+ * The contact `id` if the user may see it. A contact outside the scope, or deleted by its agent ("not viewable"), is
+ * answered as one that does not exist.
+ */
+function contact(deps: OperationDeps, user: QmUser, id: number): RecordingRecord {
+  const rec = deps.center.recordings.archive.get(id);
+  if (!rec || rec.retention === 'deleted' || !inScope(user, rec.agent?.userId)) throw senderFault(`no contact with id ${id}`);
+  return rec;
+}
+
+/**
+ * Seed 001 editMetadata: per item `success` (changed), `fieldDoesNotExist` (no such configured field), `badFormat`
+ * (the field's format), or `error` (the contact's metadata was deleted, or the change would exceed 10 items). Empty
+ * data removes the field. The successful changes are made together; data changes only where the state is success.
+ */
+export function editMetadata(deps: OperationDeps, rec: RecordingRecord, items: { key: string; data: string }[]): { key: string; state: MetadataState }[] {
+  const states: { key: string; state: MetadataState }[] = [];
+  const changes = new Map<string, MetadataChange>();
+  const pending: number[] = [];
+  for (const { key, data } of items) {
+    const field = deps.settings.fields.find(key);
+    if (!field) states.push({ key, state: 'fieldDoesNotExist' });
+    else if (!validValue(field.type, data)) states.push({ key, state: 'badFormat' });
+    else {
+      changes.set(field.key, { key: field.key, value: data === '' ? null : data });
+      pending.push(states.push({ key, state: 'success' }) - 1);
+    }
+  }
+  if (changes.size > 0) {
+    let ok = rec.retention === 'retained';
+    if (ok) {
+      try {
+        deps.center.recordings.setMetadata(rec.id, [...changes.values()]);
+      } catch {
+        // More than ten items, or the metadata was deleted meanwhile: nothing changed.
+        ok = false;
+      }
+    }
+    if (!ok) for (const i of pending) (states[i] as { state: MetadataState }).state = 'error';
+  }
+  return states;
+}

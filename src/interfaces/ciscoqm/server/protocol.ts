@@ -1,0 +1,81 @@
+/**
+ * The QM Server API's names (seed 001, "Data Model" and "API Operations"): SOAP 1.2 over HTTP POST at
+ * `/serverapi/api`, every message body one element of the schema in `http://www.calabrio.com/qm/serverapi/schema`,
+ * dispatched by that element (the SOAP action is not read), responses without a header; failures are SOAP faults.
+ */
+import { buildEnvelope, SoapFault, type SoapOperation, type SoapVersion, type XMLBuilder } from '../../../soap/index.js';
+import { child, children, type XmlElement } from '../../../xml/index.js';
+
+export const QM_NS = 'http://www.calabrio.com/qm/serverapi/schema';
+export const SERVER_API_PATH = '/serverapi/api';
+/** Seed 001 "Downloading the Exported Recording": plain GET, `?id=<export id>`. */
+export const RETRIEVE_PATH = '/serverapi/retrieve';
+
+export const OPERATIONS = ['search', 'exportRecording', 'exportProgress', 'deleteRecording', 'editMetadata'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** The request element of each operation (the "Export Progress" operation's is `exportProgressRequest`). */
+export const QM_OPERATIONS: readonly SoapOperation<Operation>[] = [
+  { name: 'search', elements: ['search'], ns: QM_NS },
+  { name: 'exportRecording', elements: ['exportRecording'], ns: QM_NS },
+  { name: 'exportProgress', elements: ['exportProgressRequest'], ns: QM_NS },
+  { name: 'deleteRecording', elements: ['deleteRecording'], ns: QM_NS },
+  { name: 'editMetadata', elements: ['editMetadata'], ns: QM_NS },
+];
+
+/** A Sender fault: the request cannot be served as it is (Part 2 §7.5.2.2: HTTP 400). */
+export function senderFault(reason: string): SoapFault {
+  return new SoapFault({ code: 'Sender', reason });
+}
+
+/** The response envelope: no header (seed 001 "SOAP Header"), one element in the API namespace as default namespace. */
+export function response(version: SoapVersion, name: string, fill: (el: XMLBuilder) => void): string {
+  return buildEnvelope(version, { body: (body) => fill(body.ele(QM_NS, name)) });
+}
+
+/** Writes `<name>text</name>` in the API namespace (a child of an element already in it). */
+export function leaf(parent: XMLBuilder, name: string, text: string | number | boolean): void {
+  parent.ele(QM_NS, name).txt(String(text));
+}
+
+/**
+ * The one child `name` of a request element, or a fault when it repeats (seed 001: "Only the metadata element can
+ * appear more than once"); `required` faults when it is absent or empty.
+ */
+export function single(el: XmlElement, names: readonly string[], required: boolean): string | undefined {
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  const found = el.children.filter((c) => wanted.has(c.name.toLowerCase()));
+  if (found.length > 1) throw senderFault(`${names[0]} appears more than once`);
+  const text = found[0]?.text.trim();
+  if (required && (text === undefined || text === '')) throw senderFault(`${names[0]} is required`);
+  return text === '' ? undefined : text;
+}
+
+/** A ccr id: `ccrId`, or `ccrid` as the seed's examples spell it (a positive whole number). */
+export function ccrIdOf(el: XmlElement): number {
+  const text = single(el, ['ccrId', 'ccrid'], true) ?? '';
+  return positiveId(text, 'ccrId');
+}
+
+export function positiveId(text: string, what: string): number {
+  if (!/^[0-9]{1,15}$/.test(text) || Number(text) < 1) throw senderFault(`${what} must be a positive whole number`);
+  return Number(text);
+}
+
+/** The `metadata` children (`key`, `data`), in order. */
+export function metadataItems(el: XmlElement): { key: string; data: string }[] {
+  return children(el, 'metadata').map((m) => ({ key: child(m, 'key')?.text.trim() ?? '', data: child(m, 'data')?.text ?? '' }));
+}
+
+/** xs:dateTime (with or without a zone: without one it is UTC, as the seed's examples always give +00:00) → ms. */
+export function dateTime(text: string, what: string): number {
+  const m = /^(-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.exec(text);
+  const ms = m ? Date.parse(`${m[1]}${(m[2] ?? '').slice(0, 4)}${m[3] ?? 'Z'}`) : NaN;
+  if (Number.isNaN(ms)) throw senderFault(`${what} is not an xs:dateTime`);
+  return ms;
+}
+
+/** ms → xs:dateTime as the seed writes it: `2008-05-01T20:04:01+00:00`. */
+export function writeDateTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}

@@ -1,0 +1,56 @@
+/**
+ * Tagging from Finesse (issue 11 point 5): the workflow action's JSON at POST /serverapi/finesse/metadata, with the
+ * Recording API's rules; a workflow that fires while the next call rings tags the previous recording.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/gateway.js';
+import { QmServerClient } from './client.js';
+import { CUSTOMER, startQm, World } from './gateway.js';
+
+let gw: Gateway;
+let world: World;
+let qm: QmServerClient;
+
+async function finesse(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${gw.baseUrl}/serverapi/finesse/metadata`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  gw = await startQm();
+  world = new World(gw.baseUrl);
+  qm = new QmServerClient(gw.baseUrl, 'qmadmin', 'qmadmin');
+});
+afterAll(async () => {
+  await gw?.close();
+});
+
+describe('Finesse workflow metadata as JSON', () => {
+  it('attaches metadata to the active call, and at the next call\'s start to the previous recording', async () => {
+    const first = await world.answeredCall('1102', 'MAIJA');
+    expect(await finesse({ peripheral_id: '1', sender_id: 'MAIJA', metadata: { custID: '1000', customer: 'Acme' } })).toMatchObject({ status: 200, json: { applied: true } });
+    await world.hangup(first);
+    await world.ready('MAIJA');
+    // The next call rings: no active call yet, so the workflow's data goes to the last call.
+    await world.json('POST', '/api/v1/calls', { from: CUSTOMER, to: '1102' });
+    expect(await finesse({ peripheral_id: 1, sender_id: 'maija', metadata: { balance: 12.5 } })).toMatchObject({ status: 200, json: { applied: true } });
+    const { ccrs } = await qm.searchAll('<metadata><key>custID</key><data>1000</data></metadata><metadata><key>balance</key><data>12.5</data></metadata>');
+    expect(ccrs).toHaveLength(1);
+    expect(gw.center.recordings.get(Number(ccrs[0]?.id)).callId).toBe(first);
+  });
+
+  it('runs another command when one is named, with the same rules', async () => {
+    expect(await finesse({ sender_id: 'PEKKA', command: 'tag' })).toEqual({ status: 200, json: { applied: false, reason: 'noCall' } });
+  });
+
+  it('refuses bad input and changes nothing; an unknown sender_id is 404', async () => {
+    expect((await finesse({ sender_id: 'MAIJA', metadata: { balance: '2,500' } })).json).toMatchObject({ error: 'badFormat' });
+    expect((await finesse({ sender_id: 'MAIJA', metadata: { balance: '2,500' } })).status).toBe(400);
+    expect((await finesse({ sender_id: 'MAIJA' })).status).toBe(400);
+    expect((await finesse({ sender_id: 'MAIJA', metadata: { custID: { nested: 1 } } })).status).toBe(400);
+    expect((await finesse('{"sender_id":"MAIJA","metadata":{"__proto__":{"x":"1"}}}')).status).toBe(400);
+    expect((await finesse('not json')).status).toBe(400);
+    expect(await finesse({ sender_id: 'NOBODY', metadata: { custID: '1' } })).toMatchObject({ status: 404, json: { error: 'unknownSender' } });
+    expect((await qm.searchAll('<metadata><key>balance</key><data>2,500</data></metadata>')).ccrs).toEqual([]);
+  });
+});
