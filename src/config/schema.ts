@@ -145,7 +145,6 @@ export const ConfigSchema = z.strictObject({
       /** CEM ExtraDataWhenAllocated: optional CAD keys (GUID, CALL_ID, FirstANumber, SIP_CALL_ID) besides the automatic ones. */
       extraDataWhenAllocated: z.string().max(512).regex(/^[A-Za-z_, ]*$/).default('XML,FirstBName,FirstBNumber'),
       callRecordingCad: z.boolean().default(false),
-      afterwork: z.boolean().default(true),
       showBusyStatus: z.boolean().default(false),
       busyStatusDurationMs: z.number().int().min(0).max(3_600_000).default(5000),
       requestedWrapUp: z.boolean().default(false),
