@@ -22,7 +22,7 @@ import { Oii } from './oii.js';
 import { Projection } from './projection.js';
 import { BEANS, OII_PATH, operation, PART2_SCOPE, soapTable, type Bean, type BeanOperation } from './protocol.js';
 
-const HANDLERS: Readonly<Record<string, BeanHandler>> = { ...SYSTEM_HANDLERS, ...USER_HANDLERS, ...ITEM_HANDLERS, ...PHONE_HANDLERS };
+export const ICI_HANDLERS: Readonly<Record<string, BeanHandler>> = { ...SYSTEM_HANDLERS, ...USER_HANDLERS, ...ITEM_HANDLERS, ...PHONE_HANDLERS };
 /** Served while the agent server is down: leaving keeps working while the contact center is paused. */
 const WHILE_PAUSED = new Set(['IciUser.unsubscribe', 'IciContainer.unsubscribe']);
 
@@ -91,7 +91,7 @@ class IciInterface implements InterfaceModule {
     this.oii.assertRunning();
     // §9.3.2 reason 2: while the agent server is down the contact center is paused.
     if (!WHILE_PAUSED.has(op.id)) this.ctx.center.assertUp('agentServer');
-    const handler = HANDLERS[op.id];
+    const handler = ICI_HANDLERS[op.id];
     if (handler === undefined) throw unavailable({ ...op, availability: 'notImplemented' });
     return handler(this.oii, { op, element: c.element, version: c.soap.version });
   }
