@@ -280,3 +280,14 @@ export async function onlyReady(gw: Gateway, userId: string): Promise<void> {
     if (other !== userId) await api(gw, 'PUT', `/api/v1/agents/${other}/state`, { state: 'notReady' });
   }
 }
+
+/**
+ * Waits until every event the CRM's URL had queued before now has arrived: a userChanged it triggers (workmode 3, then
+ * back to 2) comes after them, since events to one URL go in order.
+ */
+export async function drained(gw: Gateway, c: Crm, userId: string): Promise<void> {
+  const before = c.events.filter((e) => e.name === 'userChanged').length;
+  await ici(gw, 'IciUser', 'setCurrentWorkmode', `<userId>${userId}</userId><workmode>3</workmode>`);
+  await ici(gw, 'IciUser', 'setCurrentWorkmode', `<userId>${userId}</userId><workmode>2</workmode>`);
+  await c.waitFor((e) => e.name === 'userChanged', before + 2);
+}

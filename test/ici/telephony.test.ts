@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
-import { api, crm, EXTERNAL, ici, inboundCall, items, onlyReady, perTest, phoneCall, startGateway, subscribeUser, text, type Crm } from './helpers.js';
+import { api, crm, drained, EXTERNAL, ici, inboundCall, items, onlyReady, perTest, phoneCall, startGateway, subscribeUser, text, type Crm } from './helpers.js';
 
 const t = perTest();
 
@@ -70,6 +70,7 @@ describe('outbound calls', () => {
     expect(await harri.call(handle, 104)).toMatchObject({ remote: ['+1102'], internal: 'true' });
     await api(gw, 'POST', '/api/v1/agents/MAIJA/actions', { action: 'answer' });
     await harri.call(handle, 101);
+    await drained(gw, maija, 'MAIJA');
     expect(maija.calls()).toEqual([]);
   });
 

@@ -86,6 +86,8 @@ export const USER_HANDLERS: Record<string, BeanHandler> = {
     const mode = reqChoice<Workmode>(req.element, 'workmode', WORKMODE_IDS);
     const { state, reason } = WORKMODE_REQUESTS[mode];
     oii.center.setAgentState(agent.userId, state, reason);
+    // A state asked for during a call waits for its end (no core event yet), but it is the user's workmode now.
+    oii.notifyUser(agent.userId);
     return answer(req, null);
   },
 
