@@ -43,11 +43,11 @@ interface CaseMeta {
 }
 
 /**
- * The seed's subscribe examples post to `http://ip:50000/…`; OII.MapSubscribeUrl (seed 4.4.1) maps that address to
- * the test's CRM, so the examples run verbatim. Typed loosely until the `ici` settings land on this branch.
+ * The seed's subscribe examples post to `http://ip:50000/…`; OII.MapSubscribeUrl (seed 4.4.1, `ici.mapSubscribeUrl`)
+ * maps that address to the test's CRM, so the examples run verbatim.
  */
 function goldenConfig(crmPort: number): ConfigInput {
-  return { ici: { mapSubscribeUrl: `ip:50000, 127.0.0.1:${crmPort}` } } as Record<string, unknown> as ConfigInput;
+  return { ici: { mapSubscribeUrl: `ip:50000, 127.0.0.1:${crmPort}` } };
 }
 
 /** The bean a seed example is for: the namespace of the Body's first element (seed 7.1 names bean and namespace alike). */
