@@ -15,19 +15,14 @@
  * measure themselves); latency is measured on the machine's one wall clock (performance.timeOrigin + now()). It
  * prints figures and asserts nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGateway, type Gateway } from '../src/gateway.js';
+import { ask, child, option } from './_processes.js';
+import type { Gateway } from '../src/gateway.js';
 import { WSDL_DIR } from '../src/paths.js';
+import { startIciGateway } from '../test/ici-contract/support.js';
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
 const wallMs = (): number => performance.timeOrigin + performance.now();
 
@@ -82,15 +77,6 @@ Promise.all(Array.from({ length: w.concurrency }, async () => {
 })).then(async () => { const seconds = (performance.now() - started) / 1000; await pool.close(); process.send({ ok, other, seconds, sample }, () => process.exit(0)); });
 `;
 
-function child(code: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
-}
-function ask<T>(proc: ChildProcess, msg: string): Promise<T> {
-  return new Promise((resolve) => {
-    proc.once('message', (m) => resolve(m as T));
-    proc.send(msg);
-  });
-}
 
 interface Load {
   ok: number;
@@ -116,26 +102,17 @@ async function ici(gw: Gateway, bean: string, op: string, inner: string): Promis
 const userId = (i: number): string => `U${String(i).padStart(3, '0')}`;
 const extension = (i: number): string => String(4000 + i);
 
-async function gateway(users: number): Promise<Gateway> {
-  const gw = await buildGateway({
-    env: {},
+function gateway(users: number): Promise<Gateway> {
+  return startIciGateway({
     fixture: {
       agents: Array.from({ length: users }, (_, i) => ({ userId: userId(i), extension: extension(i), name: `Agent ${i}`, queues: ['2001'], channels: ['phone'] })),
       queues: [{ id: '2001', name: 'Sales', channel: 'phone', address: '2001' }],
     },
     config: {
-      logLevel: 'silent',
-      host: '127.0.0.1',
-      dataDir: mkdtempSync(join(tmpdir(), 'ccgate-bench-ici-')),
-      http: { port: 0 },
-      telservices: { port: 0 },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
-      center: { externalAnswerMs: -1, wrapUpSec: 0, ringTimeoutSec: 3600 },
+      center: { wrapUpSec: 0, ringTimeoutSec: 3600 },
       notify: { queueLimit: 100_000, queueLimitBytes: 512 * 1024 * 1024 },
     },
   });
-  await gw.listen();
-  return gw;
 }
 
 /** Every user's line (User.addresses, channel 1) subscribed at an appUrl of its own. */
