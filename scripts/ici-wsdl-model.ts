@@ -7,7 +7,7 @@
  * that element of another schema (the real IciSystem WSDL's `userId` of `urn:IciUserInterface`).
  *
  * Occurrences: IciSystem copies the real WSDL an OII installation serves (shared/spec/oii-wsdl, kept as test data in
- * test/ici-contract/data/); the chapter-10 types keep the seed's minOccurs/nillable, written as `xs:sequence` in the
+ * test/ici-contract/real-oii/); the chapter-10 types keep the seed's minOccurs/nillable, written as `xs:sequence` in the
  * seed's order (ASP.NET never writes `xs:all`); request parameters are optional strings and required value types, as
  * ASP.NET declares a method's string and int/bool parameters.
  */

@@ -4,7 +4,7 @@
  * beans: the npm `soap` package (in process, SOAP 1.1), PHP SoapClient (SOAP 1.1), gSOAP (wsdl2h + soapcpp2 + g++,
  * SOAP 1.1, and SOAP 1.2 for a few calls) and python zeep (every bean's SOAP 1.2 port, which sends no SOAPAction
  * header, only the `action` parameter). A client generated from the IciSystem WSDL a real OII installation serves
- * (data/IciSystemService.wsdl) calls ccgate on its SOAP 1.1 and SOAP 1.2 ports (zeep and PHP). One process per tool,
+ * (real-oii/IciSystemService.wsdl) calls ccgate on its SOAP 1.1 and SOAP 1.2 ports (zeep and PHP). One process per tool,
  * driven a request per line; every gateway runs in virtual time, so nothing here waits on a clock.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -21,7 +21,7 @@ import { runScenario, SCENARIO, SCENARIO_OPS, type Ctx, type Params, type Result
 import { beanPath, GOLDEN_FIXTURE, ISSUE9_BEANS, startIciGateway, TOOLS } from './support.js';
 
 const HERE = fileURLToPath(new URL('./clients/', import.meta.url));
-const REAL_SYSTEM_WSDL = fileURLToPath(new URL('./data/IciSystemService.wsdl', import.meta.url));
+const REAL_SYSTEM_WSDL = fileURLToPath(new URL('./real-oii/IciSystemService.wsdl', import.meta.url));
 
 /** A client process answering one JSON (or tab-separated) line per request line. */
 class LineProcess {
@@ -185,7 +185,7 @@ describe('standard SOAP clients generated from ?WSDL', () => {
   });
 });
 
-describe('a client generated from the real IciSystem WSDL (data/IciSystemService.wsdl)', () => {
+describe('a client generated from the real IciSystem WSDL (real-oii/IciSystemService.wsdl)', () => {
   const systemSteps = SCENARIO.filter((s) => 'op' in s && s.bean === 'System');
   for (const [tool, port] of [
     ['zeep', 'IciSystemServiceSoap'],
