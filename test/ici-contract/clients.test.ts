@@ -135,8 +135,9 @@ describe('standard SOAP clients generated from ?WSDL', () => {
         try {
           return { ok: (await c[`${op}Async`]!(params))[0] };
         } catch (err) {
-          const e = err as { root?: { Envelope?: { Body?: { Fault?: { faultstring?: string } } } }; message: string };
-          return { fault: e.root?.Envelope?.Body?.Fault?.faultstring ?? e.message };
+          const e = err as { root?: { Envelope?: { Body?: { Fault?: { faultstring?: string; detail?: { IciErrorCodes?: { errorText?: string } } } } } }; message: string };
+          const fault = e.root?.Envelope?.Body?.Fault;
+          return { fault: fault === undefined ? e.message : `${fault.faultstring ?? ''}: ${fault.detail?.IciErrorCodes?.errorText ?? ''}` };
         }
       };
       expect(await runScenario(call, api, ctx)).toHaveLength(SCENARIO.filter((s) => 'op' in s).length);

@@ -37,7 +37,7 @@ describe('an inbound queue call as SAP CRM sees it', () => {
       internal: 'false',
     });
     expect(alerting.attached).toBe(
-      '<ItemAttachedData><Application id="SAP_BCM/OII"><FirstBNumber>+2001</FirstBNumber><FirstBName>Sales</FirstBName>' +
+      '<ItemAttachedData><Application id="SAP_BCM/OII"><FirstBNumber>2001</FirstBNumber><FirstBName>Sales</FirstBName>' +
         '<BNumberName>Sales</BNumberName><OrigQueue>Sales</OrigQueue></Application></ItemAttachedData>',
     );
 

@@ -29,7 +29,7 @@ describe('attached data (§7.2, §9.4.7–9.4.9)', () => {
     const first = await ici(gw, 'IciItem', 'getAttachedData', `<itemId>${handle}</itemId>`);
     const sip = gw.center.telephony.findCall(CALL)?.sipCallId ?? '';
     expect(first.response?.text).toBe(
-      `<ItemAttachedData><Application id="CRM_IC/BUPA"><FirstBNumber>+2001</FirstBNumber><FirstBName>Sales</FirstBName><BNumberName>Sales</BNumberName>` +
+      `<ItemAttachedData><Application id="CRM_IC/BUPA"><FirstBNumber>2001</FirstBNumber><FirstBName>Sales</FirstBName><BNumberName>Sales</BNumberName>` +
         `<OrigQueue>Sales</OrigQueue><GUID>${CALL.toUpperCase()}</GUID><SIP_CALL_ID>${sip}</SIP_CALL_ID></Application></ItemAttachedData>`,
     );
     const mine = '<ItemAttachedData><Application id="SAP-IC"><X>1 &amp; 2</X></Application></ItemAttachedData>';

@@ -40,7 +40,11 @@ export const SYSTEM_HANDLERS: Record<string, BeanHandler> = {
   'IciSystem.getUserPresence': (oii, req) => {
     const el = req.element;
     const users = arrayTexts(el, 'users').filter((u) => u !== '');
-    const inner = userPresence(oii.center, oii.cfg, oii.plan, users, optText(el, 'searchterm'), optCount(el, 'maxhits', 10_000));
+    // §9.1.4: maxhits is "used only when searchterm is used", so with users given (the seed's example, which also
+    // sends the placeholder `<maxhits>string</maxhits>`) it is not read at all.
+    const searchterm = users.length === 0 ? optText(el, 'searchterm') : undefined;
+    const maxhits = users.length === 0 ? optCount(el, 'maxhits', 10_000) : undefined;
+    const inner = userPresence(oii.center, oii.cfg, oii.plan, users, searchterm, maxhits);
     return answer(req, inner === '' ? null : inner);
   },
 };

@@ -43,8 +43,10 @@ export function generatedCad(call: CallView, trail: QueueTrail, s: CadSettings, 
   const current = trail[trail.length - 1];
   if (first === undefined || current === undefined) return recordingFile === undefined ? '' : wrap(s, leaf('CallRecording', recordingFile));
   const previous = trail.length > 1 ? trail[trail.length - 2] : current;
+  // FirstBNumber is the queue's internal number as dialled (§7.2.1's examples: 101, 600), not the canonical form of
+  // the event's number fields: the CAD is CRM's application data, which IC WebClient does not read as a number.
   let inner =
-    leaf('FirstBNumber', canonical(first.address, s.plan)) +
+    leaf('FirstBNumber', first.address) +
     leaf('FirstBName', first.name) +
     leaf('BNumberName', current.name) +
     leaf('OrigQueue', (previous ?? current).name);
