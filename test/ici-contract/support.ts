@@ -3,10 +3,11 @@
  * SOAPActions of seed 7.1, raw ICI requests, and which standard SOAP tools this machine has.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
+import type { TestContext } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Clock } from '../../src/core/index.js';
 
@@ -103,6 +104,23 @@ export const TOOLS = {
   python: '/usr/bin/python3',
   zeep: runs('/usr/bin/python3', ['-c', 'import zeep']),
   php: runs('php', ['-r', 'exit(class_exists("SoapClient") ? 0 : 1);']),
-  gsoap: runs('wsdl2h', ['-V']) || runs('soapcpp2', ['-V']),
+  gsoap: (runs('wsdl2h', ['-V']) || runs('soapcpp2', ['-V'])) && existsSync('/usr/include/stdsoap2.h') && runs('g++', ['--version']),
   xmllint: runs('xmllint', ['--version']),
 };
+
+/** The Debian packages that provide each tool (what .ci/run installs when it is missing). */
+const PACKAGES: Record<Exclude<keyof typeof TOOLS, 'python'>, string> = {
+  zeep: 'python3-zeep',
+  php: 'php-cli and php-soap',
+  gsoap: 'gsoap, libgsoap-dev and g++',
+  xmllint: 'libxml2-utils',
+};
+
+/**
+ * Skips the running test, naming the missing Debian packages, when one of `tools` is not installed on this machine,
+ * and only then: an installed tool that fails fails the test.
+ */
+export function needs(test: TestContext, ...tools: (keyof typeof PACKAGES)[]): void {
+  const missing = tools.filter((t) => !TOOLS[t]).map((t) => PACKAGES[t]);
+  if (missing.length > 0) test.skip(`not installed here: ${missing.join('; ')} (Debian packages; .ci/run installs them)`);
+}

@@ -120,7 +120,11 @@ export class QmiTool {
         const doc = parser.parse(raw) as { Envelope?: { Body?: Record<string, Record<string, unknown>> } };
         const [name, content] = Object.entries(doc.Envelope?.Body ?? {})[0] ?? ['', {}];
         const params: Record<string, string> = {};
-        for (const v of Object.values(content ?? {})) if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) params[k] = String(x);
+        // Fields are direct children (Callonhold: `<CallID>`) or one level down (Newcall: `<CallInfo><CallID>`).
+        for (const [k, v] of Object.entries(content ?? {})) {
+          if (v && typeof v === 'object') for (const [k2, x] of Object.entries(v)) params[k2] = String(x);
+          else params[k] = String(v);
+        }
         res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
         res.end('<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:qmi="http://sap.com/bcm/qmi/qmi_schema"><soapenv:Body><qmi:Response><qmi:Success>1</qmi:Success></qmi:Response></soapenv:Body></soapenv:Envelope>');
         this.events.push({ name, params });

@@ -64,7 +64,9 @@ export function presenceQueueInfo(center: ContactCenter, cfg: IciSettings, plan:
         leaf('paused', '0'),
     );
   }
-  const group = '<item><id>1</id><description>*</description><parentId /><queuesId xsi:nil="true" /></item>';
+  // The seed's example writes `<queuesId xsi:nil="true" />`, but the real IciSystem WSDL does not declare queuesId
+  // nillable, so schema-checking clients refuse nil: an empty ArrayOfString says the same (no queue list) validly.
+  const group = '<item><id>1</id><description>*</description><parentId /><queuesId /></item>';
   return `<groupInfo>${group}</groupInfo>${array('queueInfo', items, true)}`;
 }
 
