@@ -129,21 +129,23 @@ async function subscribeAll(gw: Gateway, users: number, port: number): Promise<v
 /** Status → the traffic step that causes it (the second Connected of a call is the resume). */
 const STEP_OF: Record<string, number> = { '3': 0, '101': 1, '106': 2, '4': 4 };
 
+/** Call ids stay unique across runs on one gateway (the warm-up's calls are still known to the core). */
+let callSerial = 0;
+
 /** Generated traffic: about `rate` call changes per second for `seconds`, users in turn; the emit time of each step. */
 async function traffic(gw: Gateway, users: number, rate: number, seconds: number): Promise<Map<string, number[]>> {
   const t = gw.center.telephony;
   const emitted = new Map<string, number[]>();
   const calls: { id: string; step: number }[] = Array.from({ length: users }, () => ({ id: '', step: 0 }));
   let next = 0;
-  let serial = 0;
   const act = (): void => {
     const i = next;
     next = (next + 1) % users;
     const c = calls[i]!;
     const ext = extension(i);
     if (c.step === 0) {
-      c.id = `b0000000-0000-4000-8000-${String(++serial).padStart(12, '0')}`;
-      t.inbound(`+3584${String(serial % 1e7).padStart(7, '0')}`, '2001', { callId: c.id, preferredAgent: userId(i) });
+      c.id = `b0000000-0000-4000-8000-${String(++callSerial).padStart(12, '0')}`;
+      t.inbound(`+3584${String(callSerial % 1e7).padStart(7, '0')}`, '2001', { callId: c.id, preferredAgent: userId(i) });
     } else if (c.step === 1) t.answer(ext, c.id);
     else if (c.step === 2) t.hold(ext, c.id);
     else if (c.step === 3) t.retrieve(ext, c.id);
@@ -183,6 +185,7 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
     const started = wallMs();
     const emitted = await traffic(gw, users, rate, seconds);
     const trafficMs = wallMs() - started;
+    const made = [...emitted.values()].reduce((n, times) => n + times.filter((x) => x !== undefined).length, 0);
     const drained = await gw.ctx.notifier.drain(120_000);
     const { pcc } = await ask<{ total: number; pcc: [string, string, number][] }>(receiver, 'dump');
     const after = gw.ctx.notifier.totalsByInterface().get('ici');
@@ -201,7 +204,7 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
     // Lost: given up by the notifier (dropped), or still undelivered once the queues had two minutes to drain.
     const lost = (after?.dropped ?? 0) - (before?.dropped ?? 0) + (after?.queued ?? 0);
     const cancelled = (after?.cancelled ?? 0) - (before?.cancelled ?? 0);
-    line(`ccgate phoneCallChanged, ${users} subscribed users, traffic ~${rate} changes/s for ${seconds} s: ${Math.round((inWindow * 1000) / trafficMs)} deliveries/s while it ran, ${pcc.length} received in all`);
+    line(`ccgate phoneCallChanged, ${users} subscribed users, traffic ~${rate} changes/s asked for ${seconds} s, ${made} made (${Math.round((made * 1000) / trafficMs)}/s): ${Math.round((inWindow * 1000) / trafficMs)} deliveries/s while it ran, ${pcc.length} received in all`);
     line(`  latency core change → CRM receipt: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${percentile(latencies, 100).toFixed(1)} ms (${latencies.length} matched)`);
     line(`  events lost: ${lost} (must be 0)${drained ? '' : ', queues not empty 120 s after the traffic'}; delivered by the notifier ${delivered}, subscribers cancelled ${cancelled}, failed attempts ${(after?.failed ?? 0) - (before?.failed ?? 0)}`);
   } finally {
