@@ -1,6 +1,6 @@
 /** OII's admin and status pages (seed 002 §3.4): local-only functions, Stop/Start for subscribers, default.aspx. */
 import { describe, expect, it } from 'vitest';
-import { api, crm, ici, inboundCall, perTest, startGateway, subscribeUser, text } from './helpers.js';
+import { alertingCall, api, crm, ici, inboundCall, perTest, startGateway, subscribeUser, text } from './helpers.js';
 import { ADMIN_FUNCTIONS } from '../../src/interfaces/ici/admin.js';
 
 const t = perTest();
@@ -33,12 +33,7 @@ describe('OII.asmx admin functions', () => {
   });
 
   it('GetState, EnumClients, EnumItems, EnumUsers, SetLogLevel answer with live values', async () => {
-    t.gw = await startGateway();
-    const gw = t.gw;
-    const c = await crm(t);
-    await subscribeUser(gw, c, 'HARRI');
-    const handle = await inboundCall(gw);
-    await c.call(handle, 3);
+    const { gw, c, handle } = await alertingCall(t);
     expect(value((await fn(gw.baseUrl, 'GetState')).body)).toBe('Connected');
     expect(value((await fn(gw.baseUrl, 'EnumClients')).body)).toContain('1101 HARRI Logged on - ready');
     expect(value((await fn(gw.baseUrl, 'EnumItems')).body)).toContain(`${handle} line=1101 status=Alerting`);

@@ -269,6 +269,17 @@ export async function api(gw: Gateway, method: string, path: string, body?: unkn
 }
 
 /** A customer calls a queue (caller-chosen GUID); returns the call handle. */
+/** A gateway (in `t`) with HARRI subscribed at a CRM and the queue call of `inboundCall` alerting on his line (+1101). */
+export async function alertingCall(t: { gw?: Gateway; crms: Crm[] }): Promise<{ gw: Gateway; c: Crm; handle: string }> {
+  t.gw = await startGateway();
+  const gw = t.gw;
+  const c = await crm(t);
+  await subscribeUser(gw, c, 'HARRI');
+  const handle = await inboundCall(gw);
+  await c.call(handle, 3);
+  return { gw, c, handle };
+}
+
 export async function inboundCall(gw: Gateway, to = '2001', callId = 'a163fdac-ee7a-476b-ab59-e15c81b6d4f2', from = EXTERNAL): Promise<string> {
   await api(gw, 'POST', '/api/v1/calls', { from, to, callId });
   return callId.replace(/-/g, '').toUpperCase();

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
-import { api, crm, EXTERNAL, ici, inboundCall, onlyReady, perTest, subscribeUser } from './helpers.js';
+import { alertingCall, api, crm, EXTERNAL, ici, inboundCall, onlyReady, perTest, subscribeUser } from './helpers.js';
 import { startGateway } from './helpers.js';
 
 const t = perTest();
@@ -104,12 +104,7 @@ describe('an inbound queue call as SAP CRM sees it', () => {
   });
 
   it('reroute sends the call back to the queue and never to the same user again', async () => {
-    t.gw = await startGateway();
-    const gw = t.gw;
-    const c = await crm(t);
-    await subscribeUser(gw, c, 'HARRI');
-    const handle = await inboundCall(gw);
-    await c.call(handle, 3);
+    const { gw, c, handle } = await alertingCall(t);
     await ici(gw, 'IciItem', 'reroute', `<itemId>${handle}</itemId><containerId>+1101</containerId>`);
     expect(await c.call(handle, 4)).toMatchObject({ processing: 1 });
     const state = await api(gw, 'GET', '/api/v1/state');
@@ -124,12 +119,7 @@ describe('an inbound queue call as SAP CRM sees it', () => {
   });
 
   it('forward: a ringing call to another queue, a connected one to a line', async () => {
-    t.gw = await startGateway();
-    const gw = t.gw;
-    const c = await crm(t);
-    await subscribeUser(gw, c, 'HARRI');
-    const handle = await inboundCall(gw);
-    await c.call(handle, 3);
+    const { gw, c, handle } = await alertingCall(t);
     await ici(gw, 'IciItem', 'forward', `<itemId>${handle}</itemId><containerId>+1101</containerId><destType>12</destType><destination>2003</destination>`);
     expect(await c.call(handle, 4)).toMatchObject({ processing: 1 });
     const state = await api(gw, 'GET', '/api/v1/state');

@@ -1,6 +1,6 @@
 /** IciUser (seed 002 §9.2) and IciSystem (§9.1): login, workmodes, queues, addresses, presence. */
 import { describe, expect, it } from 'vitest';
-import { api, crm, ici, inboundCall, items, perTest, startGateway, subscribeUser, text } from './helpers.js';
+import { alertingCall, api, crm, ici, inboundCall, items, perTest, startGateway, subscribeUser, text } from './helpers.js';
 
 const t = perTest();
 
@@ -25,12 +25,7 @@ describe('IciUser', () => {
   });
 
   it('getAttributes at login ends the user\'s old subscriptions and drops their calls (the seed\'s defaults)', async () => {
-    t.gw = await startGateway();
-    const gw = t.gw;
-    const c = await crm(t);
-    await subscribeUser(gw, c, 'HARRI');
-    const handle = await inboundCall(gw);
-    await c.call(handle, 3);
+    const { gw, c, handle } = await alertingCall(t);
     await ici(gw, 'IciUser', 'getAttributes', '<userId>HARRI</userId>');
     const s = (await api(gw, 'GET', '/api/v1/state')) as { interfaces: { ici: { subscriptions: unknown[] } }; calls: { parties: { number: string; state: string }[] }[] };
     expect(s.interfaces.ici.subscriptions).toEqual([]);
