@@ -17,18 +17,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { ask, child, option } from './_processes.js';
 import { performance } from 'node:perf_hooks';
 import { buildGateway, type Gateway } from '../src/gateway.js';
 import { qmiInterface, SEQ_HEADER } from '../src/interfaces/qmi/index.js';
 import { WSDL_DIR } from '../src/paths.js';
 import { soapLoad, type Load } from './_soap-load.js';
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 /** Plain JS for a child process: the QM tool's callback. Counts events, records x-ccgate-seq order and arrival times. */
 const RECEIVER = `
@@ -68,17 +64,7 @@ interface Count {
   spanMs: number;
 }
 
-/** `code` (plain JS) in a node process of its own, talking over IPC; undici resolves from this project. */
-function child(code: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
-}
 
-function ask<T>(proc: ChildProcess, msg: string): Promise<T> {
-  return new Promise((resolve) => {
-    proc.once('message', (m) => resolve(m as T));
-    proc.send(msg);
-  });
-}
 
 /** QMIQueryCallInfo load from a process of its own; a success is `Success` 1. */
 function load(origin: string, path: string, body: string, concurrency: number, ms: number): Promise<Load> {

@@ -31,6 +31,13 @@ const timeZone = z.string().min(1).refine(
   { error: (i) => `unknown time zone "${String(i.input)}"` },
 );
 
+/** OII.MapSubscribeUrl (seed 4.4.1): an even number of comma-separated `host:port` entries, or nothing. */
+function validUrlMap(value: string): boolean {
+  if (value.trim() === '') return true;
+  const parts = value.split(',').map((p) => p.trim());
+  return parts.length % 2 === 0 && parts.every((p) => /^[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$/.test(p));
+}
+
 /**
  * An optional setting: absent, or null in a config file (config/example.json lists every key, null meaning "not
  * set"), both become undefined.
@@ -148,6 +155,55 @@ export const ConfigSchema = z.strictObject({
       setOptionsFault: z.enum(['InvalidDataException', 'InvalidDataFault']).default('InvalidDataException'),
       /** Answer SOAP 1.2 too; false (default) refuses it with HTTP 415, as WCF's BasicHttpBinding does. */
       acceptSoap12: z.boolean().default(false),
+    })
+    .prefault({}),
+  /**
+   * ICI/OII (seed 002): the OII module parameters of its chapter 4.3 (`OII.X` → `ici.x`, 0/1 as false/true) and the
+   * registry settings of 4.2 that apply, with the seed's defaults; README "ICI settings" documents each.
+   */
+  ici: z
+    .strictObject({
+      /** appUrl hosts must resolve into these networks (the shared callback-address check); [] allows any address. */
+      appUrlAllow: cidrs.default([...LOCAL_NETWORKS]),
+      /** OII.MapSubscribeUrl: "<subscribed host:port>, <real host:port>[, …]" rewrites an appUrl before it is used. */
+      mapSubscribeUrl: z.string().max(4096).refine(validUrlMap, { error: 'must be pairs "host:port, host:port[, …]"' }).default(''),
+      /** OII.ReverseDnsSubscribeUrl: an IP address in an appUrl is replaced by its reverse-DNS name. */
+      reverseDnsSubscribeUrl: z.boolean().default(false),
+      /** SOAP_TIMEOUT_MS: how long an event waits for the CRM's answer. */
+      soapTimeoutMs: z.number().int().positive().default(100_000),
+      /** subscriptionEnded reason 3 after this many seconds without a request about the subscription's user or line; 0 = never. */
+      subscriptionTimeoutSec: z.number().int().min(0).default(0),
+      /** OII.IDD, OII.Country: international and country prefixes of number normalisation. */
+      idd: z.string().regex(/^[0-9]{1,4}$/).default('00'),
+      country: z.string().regex(/^[1-9][0-9]{0,3}$/).default('49'),
+      /** OII.RemovePlusPrefix: numbers are dialled without their `+` (national or international prefix instead). */
+      removePlusPrefix: z.boolean().default(false),
+      ignoreOperDirect: z.boolean().default(true),
+      ignoreCdtOutbound: z.boolean().default(true),
+      cadApplicationId: z.string().min(1).max(128).default('SAP_BCM/OII'),
+      /** CEM ExtraDataWhenAllocated: optional CAD keys (GUID, CALL_ID, FirstANumber, SIP_CALL_ID) besides the automatic ones. */
+      extraDataWhenAllocated: z.string().max(512).regex(/^[A-Za-z_, ]*$/).default('XML,FirstBName,FirstBNumber'),
+      callRecordingCad: z.boolean().default(false),
+      showBusyStatus: z.boolean().default(false),
+      busyStatusDurationMs: z.number().int().min(0).max(3_600_000).default(5000),
+      requestedWrapUp: z.boolean().default(false),
+      wrapUpEndedFromCdt: z.boolean().default(false),
+      wrapUpOutbound: z.boolean().default(false),
+      phoneMultiSession: z.boolean().default(false),
+      forwardAndEnd: z.boolean().default(false),
+      transferAndEnd: z.boolean().default(false),
+      getPresenceQueueInfoAll: z.boolean().default(false),
+      getPresenceQueueInfoFilter: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+      getUserPresenceEmail: z.boolean().default(false),
+      getUserPresenceChat: z.boolean().default(true),
+      /** OII.LoginDropCalls (registry ICIUSER_AUTOMATIC_DROP). */
+      loginDropCalls: z.boolean().default(true),
+      /** Registry ICIUSER_AUTOMATIC_UNSUBSCRIBE. */
+      automaticUnsubscribe: z.boolean().default(true),
+      setCurrentQueues: z.boolean().default(false),
+      setExtraData: z.boolean().default(true),
+      /** cmsHostId (the OII module GUID, 32 hex digits); default: derived from the data directory. */
+      cmsHostId: unset(z.string().regex(/^[0-9A-Fa-f]{32}$/)),
     })
     .prefault({}),
   /** Per-interface client IP allow-lists (CIDR); empty = everyone. The seeds ask operators to protect these interfaces at the IP level. */

@@ -83,6 +83,21 @@ export class AgentStates {
     }));
   }
 
+  /**
+   * Holds a wrapping-up agent in wrap-up until released (its timer is cleared); releasing ends the wrap-up now, as
+   * its timer would: the state asked for meanwhile, else ready. false (nothing changed) when not wrapping up.
+   */
+  holdWrapUp(agent: Agent, hold: boolean): boolean {
+    if (agent.state !== 'workingAfterCall') return false;
+    this.cc.clock.clearTimeout(agent.wrapUpTimer);
+    agent.wrapUpTimer = undefined;
+    if (hold) return true;
+    const next = agent.pendingState ?? 'ready';
+    delete agent.pendingState;
+    this.change(agent, next);
+    return true;
+  }
+
   /** Reset: the ready-agent order becomes this order (longest idle first), for the agents who are ready. */
   reorder(userIds: string[]): void {
     this.ready.clear();

@@ -186,6 +186,11 @@ export class ContactCenter {
     this.agentStates.request(userId, state, reason);
   }
 
+  /** Keeps a wrapping-up agent in wrap-up until released (`hold` false: ends it now, as its timer would); see AgentStates. */
+  holdWrapUp(userId: string, hold = true): boolean {
+    return this.agentStates.holdWrapUp(this.agent(userId), hold);
+  }
+
   /** System-side state change (busy on a call, wrap-up, ring-no-answer). */
   changeAgentState(agent: Agent, state: AgentState, reason?: string): void {
     this.agentStates.change(agent, state, reason);

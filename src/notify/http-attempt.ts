@@ -22,6 +22,8 @@ export type AttemptOutcome =
    * kept-alive connection this is the peer having closed it already, so the request was never read).
    */
   | { kind: 'failed'; reason: string; closedBeforeAnswer?: boolean }
+  /** The receiver answered that this message must not be sent again (AnswerRefusal). */
+  | { kind: 'refused'; reason: string }
   /** Stopped from outside (cancel, remove, close): neither a delivery nor a failure. */
   | { kind: 'aborted' };
 
@@ -162,7 +164,9 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
       return;
     }
     const verdict = runCheck(this.req.check, { status, body, headers: this.headers });
-    if (status < 200 || status >= 300) {
+    if (typeof verdict === 'object' && verdict !== null) {
+      this.finish({ kind: 'refused', reason: status >= 200 && status < 300 ? verdict.reason : `HTTP ${status}: ${verdict.reason}` });
+    } else if (status < 200 || status >= 300) {
       const reason = verdict === true || verdict === null ? `HTTP ${status}` : `HTTP ${status}: ${verdict}`;
       this.finish({ kind: 'failed', reason });
     } else if (verdict === true || verdict === null) {
@@ -194,7 +198,7 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
 }
 
 /** null = no check configured (status decides); a throwing check is a failure, not a crash of the delivery loop. */
-function runCheck(check: AnswerCheck | undefined, answer: Parameters<AnswerCheck>[0]): true | string | null {
+function runCheck(check: AnswerCheck | undefined, answer: Parameters<AnswerCheck>[0]): ReturnType<AnswerCheck> | null {
   if (!check) return null;
   try {
     return check(answer);

@@ -211,14 +211,22 @@ export class HttpSubscriber implements Subscriber {
         this.log.debug({ event: head.label, reason: outcome.reason }, 'kept-alive connection was closed by the receiver; resending on a new one');
         continue;
       }
-      if (outcome.kind === 'delivered') {
+      if (outcome.kind === 'delivered' || outcome.kind === 'refused') {
         this.queue.shift();
         this.queuedBytes -= head.bytes;
         if (this.queue.length === 0) this.settleDrain();
-        this.stats.delivered += 1;
-        this.stats.lastLatencyMs = this.deps.now() - head.enqueuedAt;
+        // The receiver answered either way: it is reachable, so no streak towards cancellation.
         this.streakFailures = 0;
         this.streakStartedAt = null;
+        if (outcome.kind === 'refused') {
+          this.stats.failed += 1;
+          this.stats.dropped += 1;
+          this.stats.lastError = outcome.reason;
+          this.log.warn({ event: head.label, attempt: head.attempts, reason: outcome.reason }, 'delivery refused by the receiver, not retried');
+          continue;
+        }
+        this.stats.delivered += 1;
+        this.stats.lastLatencyMs = this.deps.now() - head.enqueuedAt;
         this.log.debug({ event: head.label, attempt: head.attempts, latencyMs: this.stats.lastLatencyMs }, 'delivered');
         continue;
       }

@@ -6,4 +6,4 @@ export type { UdpSubscriberOptions } from './udp-subscriber.js';
 export { DEFAULT_POLICY, resolvePolicy, backoffDelay } from './policy.js';
 export type { DeliveryPolicy } from './policy.js';
 export { redactUrl } from './target.js';
-export type { Answer, AnswerCheck, HttpMessage, Subscriber, SubscriberHealth, SubscriberState } from './types.js';
+export type { Answer, AnswerCheck, AnswerRefusal, HttpMessage, Subscriber, SubscriberHealth, SubscriberState } from './types.js';

@@ -18,8 +18,20 @@ export interface Answer {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** true = delivered; a string = why the answer is a failure (e.g. 'SOAP fault', 'Success=0'). */
-export type AnswerCheck = (answer: Answer) => true | string;
+/**
+ * A failure the receiver itself says must not be retried (ICI: an IciErrorCodes fault with `errorRetry` false): the
+ * message counts as failed and dropped, and the queue moves on to the next one; the subscriber is not cancelled.
+ */
+export interface AnswerRefusal {
+  reason: string;
+  retry: false;
+}
+
+/**
+ * true = delivered; a string = why the answer is a failure (e.g. 'SOAP fault', 'Success=0'), retried with backoff;
+ * an AnswerRefusal = a failure not to retry, whatever the HTTP status.
+ */
+export type AnswerCheck = (answer: Answer) => true | string | AnswerRefusal;
 
 export type SubscriberState = 'active' | 'retrying' | 'cancelled';
 

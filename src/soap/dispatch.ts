@@ -52,18 +52,43 @@ class NameMap<V> {
   }
 }
 
+/** Names mapped to every operation claiming them: exactly, else case-insensitively. */
+class ClaimMap<Op extends string> {
+  private readonly exact = new Map<string, SoapOperation<Op>[]>();
+  private readonly loose = new Map<string, SoapOperation<Op>[]>();
+
+  add(key: string, op: SoapOperation<Op>): void {
+    for (const [map, k] of [[this.exact, key], [this.loose, key.toLowerCase()]] as const) {
+      const list = map.get(k);
+      if (list === undefined) map.set(k, [op]);
+      else if (!list.includes(op)) list.push(op);
+    }
+  }
+
+  get(key: string): readonly SoapOperation<Op>[] | undefined {
+    return this.exact.get(key) ?? this.loose.get(key.toLowerCase());
+  }
+}
+
 /**
  * An endpoint's operations table, compiled into maps: by request element (local name, exact then case-insensitive)
  * and by action (`actionKey` form, exact then case-insensitive), so `dispatch` costs the same whatever the table's size.
+ *
+ * Several operations may claim one element when their actions tell them apart (one endpoint serving several services
+ * by SOAPAction, as ICI's OII.asmx does with `subscribe` of IciUser and of IciContainer): with an action, the action
+ * decides among them; without one, the element's namespace (each operation's `ns`) must single one out.
  */
 export class SoapDispatcher<Op extends string = string> {
   readonly wording: PlatformWording;
   private readonly by: DispatchBy;
-  private readonly byElement = new NameMap<SoapOperation<Op>>();
+  private readonly byElement = new ClaimMap<Op>();
   private readonly byAction = new NameMap<ReadonlySet<SoapOperation<Op>>>();
   private readonly byName = new Map<Op, SoapOperation<Op>>();
 
-  /** Throws (a programming error, at start-up) when two operations claim one element or one name. */
+  /**
+   * Throws (a programming error, at start-up) when one name is listed twice, or two operations claim one element and
+   * an action (or the absence of one) does not tell them apart.
+   */
   constructor(operations: readonly SoapOperation<Op>[], opts: DispatcherOptions = {}) {
     this.by = opts.by ?? 'action';
     this.wording = typeof opts.wording === 'object' ? opts.wording : WORDINGS[opts.wording ?? 'plain'];
@@ -73,9 +98,10 @@ export class SoapDispatcher<Op extends string = string> {
       this.byName.set(op.name, op);
       if (op.elements.length === 0) throw new Error(`SoapDispatcher: operation ${op.name} has no request element`);
       for (const el of op.elements) {
-        const other = this.byElement.get(el);
-        if (other !== undefined && other !== op) throw new Error(`SoapDispatcher: element ${el} is claimed by ${other.name} and ${op.name}`);
-        this.byElement.set(el, op);
+        for (const other of this.byElement.get(el) ?? []) {
+          if (other !== op && !distinctActions(other, op)) throw new Error(`SoapDispatcher: element ${el} is claimed by ${other.name} and ${op.name}`);
+        }
+        this.byElement.add(el, op);
       }
       for (const action of op.actions ?? []) {
         const key = actionKey(action);
@@ -92,9 +118,10 @@ export class SoapDispatcher<Op extends string = string> {
     return this.byName.get(name as Op);
   }
 
-  /** The operation a request element means, if any. */
+  /** The operation a request element means, if exactly one claims it. */
   operationOfElement(localName: string): SoapOperation<Op> | undefined {
-    return this.byElement.get(localName);
+    const ops = this.byElement.get(localName);
+    return ops?.length === 1 ? ops[0] : undefined;
   }
 
   /**
@@ -103,21 +130,23 @@ export class SoapDispatcher<Op extends string = string> {
    */
   dispatch(soap: SoapRequest, action: RequestAction | undefined): Dispatched<Op> {
     const element = soap.operation;
-    const fromBody = element === undefined ? undefined : this.byElement.get(element.name);
+    const candidates = element === undefined ? undefined : this.byElement.get(element.name);
     const considered = this.by === 'body' ? undefined : action;
     if (considered === undefined) {
       if (this.by === 'actionRequired') throw this.fail({ cause: 'unknownAction', soap });
+      const fromBody = candidates === undefined || element === undefined ? undefined : single(candidates, element.ns);
       if (fromBody === undefined || element === undefined) throw this.fail({ cause: 'unknownElement', soap });
       return { operation: fromBody, element };
     }
     const named = this.byAction.get(considered.key);
     if (named === undefined) throw this.fail({ cause: 'unknownAction', soap, action: considered });
-    if (fromBody !== undefined && element !== undefined && named.has(fromBody)) return { operation: fromBody, element, action: considered };
+    const fromBody = candidates?.find((op) => named.has(op));
+    if (fromBody !== undefined && element !== undefined) return { operation: fromBody, element, action: considered };
     if (named.size === 1) {
       const [expected] = named;
       throw this.fail({ cause: 'mismatch', soap, action: considered, ...(expected === undefined ? {} : { expected }) });
     }
-    throw this.fail({ cause: fromBody === undefined ? 'unknownElement' : 'mismatch', soap, action: considered });
+    throw this.fail({ cause: candidates === undefined ? 'unknownElement' : 'mismatch', soap, action: considered });
   }
 
   private fail(f: { cause: DispatchFailure['cause']; soap: SoapRequest; action?: RequestAction; expected?: SoapOperation<Op> }): SoapFault {
@@ -130,4 +159,18 @@ export class SoapDispatcher<Op extends string = string> {
     };
     return new SoapFault({ ...this.wording.dispatch(failure), version: f.soap.version, kind: 'dispatch', reasonCode: f.cause });
   }
+}
+
+/** Two operations claiming one element can be told apart: each names actions, and none they share. */
+function distinctActions(a: SoapOperation, b: SoapOperation): boolean {
+  const keys = new Set((a.actions ?? []).map(actionKey));
+  const other = (b.actions ?? []).map(actionKey);
+  return keys.size > 0 && other.length > 0 && !other.some((k) => keys.has(k));
+}
+
+/** The one operation among those claiming an element, without an action: the only one, else the one in its namespace. */
+function single<Op extends string>(ops: readonly SoapOperation<Op>[], ns: string): SoapOperation<Op> | undefined {
+  if (ops.length === 1) return ops[0];
+  const inNs = ops.filter((op) => op.ns === ns);
+  return inNs.length === 1 ? inNs[0] : undefined;
 }

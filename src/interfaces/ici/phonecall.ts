@@ -1,0 +1,70 @@
+/**
+ * ici.PhoneCall (seed 002 §10.12) of one item: the call as its line sees it, every number canonical. The same
+ * element is written for phoneCallChanged (§9.3.4), getCalls (§9.6.1.3) and IciPhoneCall.getAttributes (§9.7.1.3), in
+ * the schema's order and spelling (§10.12.4 `dialedNumber`; the examples' `dialledNumber` and `dialNumber` are typos,
+ * INVENTORY 3.13.7: one spelling is written, as the WSDLs declare it).
+ */
+import type { CallView, PartyView } from '../../core/index.js';
+import { CALL_STATUS, lineStatus, partyOfLine, PROCESSING_STATUS, type CallStatus } from './call-status.js';
+import type { LineItem } from './items.js';
+import { canonical, type NumberPlan } from './numbers.js';
+import { array, esc, leaf, textElement } from './xml-out.js';
+
+export interface PhoneCallView {
+  status: CallStatus;
+  remoteNumbers: string[];
+  dialledNumber: string;
+  inbound: boolean;
+  internal: boolean;
+  attachedData: string;
+  trunkId: string;
+}
+
+/** The other parties still in the call (supervisors listen silently and are not parties to CRM). */
+export function remoteParties(call: CallView, line: string): PartyView[] {
+  return call.parties.filter((p) => p.number !== line && p.state !== 'ended' && p.role !== 'supervisor');
+}
+
+/** Everything a PhoneCall says about an item, from its last snapshot; `attached` is the call's ICI attached data. */
+export function phoneCallView(item: LineItem, plan: NumberPlan, attached: string): PhoneCallView {
+  const call = item.call;
+  if (call === undefined) {
+    return { status: 'created', remoteNumbers: [], dialledNumber: '', inbound: false, internal: false, attachedData: attached, trunkId: '' };
+  }
+  const party = partyOfLine(call, item.line);
+  let status = lineStatus(item.state === 'ended' ? { ...call, state: 'ended' } : call, party, item.conferenceOwner);
+  if (status === 'ended' && item.failedBusy) status = 'busy';
+  const live = remoteParties(call, item.line);
+  const remote = live.length > 0 ? live.map((p) => p.number) : item.remote.length > 0 ? item.remote : item.outbound ? [call.dialled] : [];
+  const outsiders = live.length > 0 ? live : call.parties.filter((p) => p.number !== item.line && p.role !== 'supervisor');
+  const internal = outsiders.length > 0 && outsiders.every((p) => p.internal);
+  return {
+    status,
+    remoteNumbers: remote.map((n) => canonical(n, plan)),
+    dialledNumber: canonical(item.outbound ? call.dialled : (call.firstCalled ?? call.dialled), plan),
+    inbound: !item.outbound,
+    internal,
+    attachedData: attached,
+    // §10.12.1 "Identifies the trunk ID the call is routed through": the gateway of an outside party.
+    trunkId: internal || outsiders.length === 0 ? '' : call.gateway.ip,
+  };
+}
+
+/** The PhoneCall's children, in §10.12.4's order (`message` is nil/absent in every example and left out). */
+export function phoneCallXml(item: LineItem, v: PhoneCallView, plan: NumberPlan): string {
+  const st = CALL_STATUS[v.status];
+  const ps = PROCESSING_STATUS[item.processing];
+  return (
+    leaf('lineNumber', canonical(item.line, plan)) +
+    leaf('callHandle', item.handle) +
+    textElement('processingStatus', ps.id, ps.description) +
+    array('remoteNumbers', v.remoteNumbers) +
+    leaf('dialedNumber', v.dialledNumber) +
+    textElement('callStatus', st.id, st.description) +
+    array('capabilityList', st.capabilities.map(String)) +
+    leaf('inbound', v.inbound) +
+    leaf('internal', v.internal) +
+    `<attachedData>${esc(v.attachedData)}</attachedData>` +
+    leaf('trunkId', v.trunkId)
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * ICI subscriptions (seed 002 §9.2.6, §9.5.1). The key is appUrl + appId: several appIds may subscribe at one URL, and
+ * an event for them goes to that URL once, naming them all. A user subscription (IciUser.subscribe) hears userChanged
+ * and the phoneCallChanged of the user's line; a container subscription (IciContainer.subscribe, channelType 1) hears
+ * containerChanged and phoneCallChanged of its line. Both hear subscriptionEnded. Events go to the subscription's
+ * target: its appUrl after OII.MapSubscribeUrl / OII.ReverseDnsSubscribeUrl, grouped by target.
+ */
+import type { Clock, TimerHandle } from '../../core/index.js';
+
+export interface Subscription {
+  kind: 'user' | 'container';
+  appUrl: string;
+  appId: string;
+  /** Where events are posted (appUrl, mapped). */
+  target: string;
+  /** user: the user (canonical userId); container: the line's agent, if any. */
+  userId?: string;
+  /** The line whose calls it hears (the user's extension, or the container). */
+  line: string;
+  since: number;
+  timer?: TimerHandle;
+}
+
+/** target → the appIds subscribed there for an event. */
+export type Recipients = Map<string, string[]>;
+
+/** Adds a subscription's appId under its target. */
+export function addRecipient(to: Recipients, s: Subscription): void {
+  const ids = to.get(s.target);
+  if (ids === undefined) to.set(s.target, [s.appId]);
+  else if (!ids.includes(s.appId)) ids.push(s.appId);
+}
+
+export interface SubscriptionsDeps {
+  clock: Clock;
+  /** `ici.subscriptionTimeoutSec` in ms; 0 = subscriptions never time out. */
+  timeoutMs: number;
+  /** A subscription timed out (subscriptionEnded reason 3). */
+  onTimeout(s: Subscription): void;
+}
+
+export class Subscriptions {
+  private readonly users = new Map<string, Subscription>();
+  private readonly containers = new Map<string, Subscription>();
+  private readonly byLine = new Map<string, Set<Subscription>>();
+  private readonly byTarget = new Map<string, Set<Subscription>>();
+
+  constructor(private readonly deps: SubscriptionsDeps) {}
+
+  private static key(appUrl: string, appId: string, line = ''): string {
+    return `${appUrl}\u0000${appId}\u0000${line}`;
+  }
+
+  get size(): number {
+    return this.users.size + this.containers.size;
+  }
+
+  /** Adds or replaces (same key) a subscription; returns it and the one it replaced. */
+  subscribe(s: Omit<Subscription, 'since' | 'timer'>, now: number): { sub: Subscription; replaced?: Subscription } {
+    const map = s.kind === 'user' ? this.users : this.containers;
+    const key = Subscriptions.key(s.appUrl, s.appId, s.kind === 'container' ? s.line : '');
+    const replaced = map.get(key);
+    if (replaced) this.drop(map, key, replaced);
+    const sub: Subscription = { ...s, since: now };
+    map.set(key, sub);
+    this.index(this.byLine, sub.line, sub);
+    this.index(this.byTarget, sub.target, sub);
+    this.arm(sub);
+    return replaced === undefined ? { sub } : { sub, replaced };
+  }
+
+  /** IciUser.unsubscribe / IciContainer.unsubscribe: every subscription of that kind with the key. */
+  unsubscribe(kind: 'user' | 'container', appUrl: string, appId: string): Subscription[] {
+    const map = kind === 'user' ? this.users : this.containers;
+    const gone: Subscription[] = [];
+    for (const [key, s] of map) if (s.appUrl === appUrl && s.appId === appId) gone.push(this.drop(map, key, s));
+    return gone;
+  }
+
+  /** Removes the given subscriptions (a user's, at getAttributes; a URL's, when it was cancelled). */
+  remove(subs: Iterable<Subscription>): Subscription[] {
+    const gone: Subscription[] = [];
+    for (const s of [...subs]) {
+      const map = s.kind === 'user' ? this.users : this.containers;
+      const key = Subscriptions.key(s.appUrl, s.appId, s.kind === 'container' ? s.line : '');
+      if (map.get(key) === s) gone.push(this.drop(map, key, s));
+    }
+    return gone;
+  }
+
+  /** Every subscription of a user: theirs and their line's (§9.2.1 "all user subscriptions are unsubscribed"). */
+  ofUser(userId: string, line: string): Subscription[] {
+    return this.all().filter((s) => s.userId === userId || s.line === line);
+  }
+
+  atTarget(target: string): Subscription[] {
+    return [...(this.byTarget.get(target) ?? [])];
+  }
+
+  hasTarget(target: string): boolean {
+    return (this.byTarget.get(target)?.size ?? 0) > 0;
+  }
+
+  all(): Subscription[] {
+    return [...this.users.values(), ...this.containers.values()];
+  }
+
+  /** Whether a CRM is integrated with the line (OII rule 1: some subscription hears it). */
+  integrated(line: string): boolean {
+    return (this.byLine.get(line)?.size ?? 0) > 0;
+  }
+
+  /** Who hears a line's phone calls: its container subscriptions and its user's subscriptions. */
+  forLine(line: string): Recipients {
+    const out: Recipients = new Map();
+    for (const s of this.byLine.get(line) ?? []) addRecipient(out, s);
+    return out;
+  }
+
+  /** Who hears a user's userChanged: the user subscriptions for them. */
+  forUser(userId: string): Recipients {
+    const out: Recipients = new Map();
+    for (const s of this.users.values()) if (s.userId === userId) addRecipient(out, s);
+    return out;
+  }
+
+  /** Everyone, grouped by target (subscriptionEnded to all). */
+  everyone(): Recipients {
+    const out: Recipients = new Map();
+    for (const s of this.all()) addRecipient(out, s);
+    return out;
+  }
+
+  /** A request named the user or the line: their subscriptions' timeouts start again. */
+  touch(line: string): void {
+    if (this.deps.timeoutMs <= 0) return;
+    for (const s of this.byLine.get(line) ?? []) this.arm(s);
+  }
+
+  clear(): Subscription[] {
+    const all = this.all();
+    this.remove(all);
+    return all;
+  }
+
+  private arm(s: Subscription): void {
+    if (this.deps.timeoutMs <= 0) return;
+    this.deps.clock.clearTimeout(s.timer);
+    s.timer = this.deps.clock.setTimeout(() => {
+      delete s.timer;
+      if (this.remove([s]).length > 0) this.deps.onTimeout(s);
+    }, this.deps.timeoutMs);
+  }
+
+  private drop(map: Map<string, Subscription>, key: string, s: Subscription): Subscription {
+    map.delete(key);
+    this.deps.clock.clearTimeout(s.timer);
+    delete s.timer;
+    this.unindex(this.byLine, s.line, s);
+    this.unindex(this.byTarget, s.target, s);
+    return s;
+  }
+
+  private index(m: Map<string, Set<Subscription>>, k: string, s: Subscription): void {
+    let set = m.get(k);
+    if (!set) m.set(k, (set = new Set()));
+    set.add(s);
+  }
+
+  private unindex(m: Map<string, Set<Subscription>>, k: string, s: Subscription): void {
+    const set = m.get(k);
+    set?.delete(s);
+    if (set?.size === 0) m.delete(k);
+  }
+}

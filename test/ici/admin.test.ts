@@ -1,0 +1,101 @@
+/** OII's admin and status pages (seed 002 §3.4): local-only functions, Stop/Start for subscribers, default.aspx. */
+import { describe, expect, it } from 'vitest';
+import { alertingCall, api, crm, ici, inboundCall, perTest, startGateway, subscribeUser, text } from './helpers.js';
+import { ADMIN_FUNCTIONS } from '../../src/interfaces/ici/admin.js';
+
+const t = perTest();
+
+async function fn(base: string, name: string, query = ''): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${base}/OII/OII.asmx/${name}${query}`);
+  return { status: res.status, body: await res.text() };
+}
+
+const value = (body: string) => /<string xmlns="[^"]*">([\s\S]*)<\/string>/.exec(body)?.[1] ?? '';
+
+describe('OII.asmx admin functions', () => {
+  it('GET /OII/OII.asmx lists the operations of §3.4.1', async () => {
+    t.gw = await startGateway();
+    const res = await fetch(`${t.gw.baseUrl}/oii/oii.asmx`);
+    const page = await res.text();
+    expect(res.status).toBe(200);
+    for (const f of ADMIN_FUNCTIONS) expect(page).toContain(`>${f}<`);
+  });
+
+  it('run only for the local host; others get 403', async () => {
+    t.gw = await startGateway();
+    for (const f of ADMIN_FUNCTIONS.filter((f) => !['Stop', 'Unload'].includes(f))) {
+      const remote = await t.gw.app.inject({ method: 'GET', url: `/OII/OII.asmx/${f}`, remoteAddress: '10.1.2.3' });
+      expect(remote.statusCode, f).toBe(403);
+      const local = await t.gw.app.inject({ method: 'GET', url: `/OII/OII.asmx/${f}`, remoteAddress: '127.0.0.1' });
+      expect(local.statusCode, f).toBe(200);
+      expect(local.body, f).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<string xmlns="http:\/\/wicom.com\/ws\/OII\/">/);
+    }
+  });
+
+  it('GetState, EnumClients, EnumItems, EnumUsers, SetLogLevel answer with live values', async () => {
+    const { gw, c, handle } = await alertingCall(t);
+    expect(value((await fn(gw.baseUrl, 'GetState')).body)).toBe('Connected');
+    expect(value((await fn(gw.baseUrl, 'EnumClients')).body)).toContain('1101 HARRI Logged on - ready');
+    expect(value((await fn(gw.baseUrl, 'EnumItems')).body)).toContain(`${handle} line=1101 status=Alerting`);
+    expect(value((await fn(gw.baseUrl, 'EnumUsers')).body)).toBe('HARRI subscriptions=1');
+    expect(value((await fn(gw.baseUrl, 'SetLogLevel', '?level=trace')).body)).toBe('TRC (3)');
+    const form = await fetch(`${gw.baseUrl}/OII/OII.asmx/SetLogLevel`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'level=warning' });
+    expect(value(await form.text())).toBe('INF (2)');
+    await api(gw, 'POST', '/api/v1/faults', { component: 'agentServer', state: 'down' });
+    expect(value((await fn(gw.baseUrl, 'GetState')).body)).toBe('Not connected');
+  });
+
+  it('Stop sends subscriptionEnded 1 and refuses requests; Start serves again (CRM subscribes anew)', async () => {
+    t.gw = await startGateway();
+    const gw = t.gw;
+    const c = await crm(t);
+    await subscribeUser(gw, c, 'HARRI');
+    expect(value((await fn(gw.baseUrl, 'Stop')).body)).toBe('Stopped');
+    const [ended] = await c.waitFor((e) => e.name === 'subscriptionEnded');
+    expect(text(ended?.el, 'reason', 'id')).toBe('1');
+    const refused = await ici(gw, 'IciUser', 'getAttributes', '<userId>HARRI</userId>', { fault: true });
+    expect(refused.fault).toMatchObject({ area: 4, error: 6, retry: true });
+    const page = await (await fetch(`${gw.baseUrl}/OII/default.aspx`)).text();
+    expect(page).toContain('<td id="Applicationstate">Stopped</td>');
+    expect(value((await fn(gw.baseUrl, 'Start')).body)).toBe('Connected');
+    await subscribeUser(gw, c, 'HARRI', 'again');
+    const handle = await inboundCall(gw);
+    expect((await c.call(handle, 3)).line).toBe('+1101');
+  });
+
+  it('Unload ends the subscriptions and OII starts again on use; UpdateSettings re-reads', async () => {
+    t.gw = await startGateway();
+    const gw = t.gw;
+    const c = await crm(t);
+    await subscribeUser(gw, c, 'HARRI');
+    expect(value((await fn(gw.baseUrl, 'Unload')).body)).toBe('Unloaded');
+    await c.waitFor((e) => e.name === 'subscriptionEnded');
+    expect(value((await fn(gw.baseUrl, 'EnumUsers')).body)).toBe('');
+    await ici(gw, 'IciUser', 'getAttributes', '<userId>HARRI</userId>');
+    expect(value((await fn(gw.baseUrl, 'UpdateSettings')).body)).toBe('OK');
+    expect(value((await fn(gw.baseUrl, 'GetHttpRequestTime')).body)).toMatch(/AppDomainAppVirtualPath=\/OII RequestTime=\d{4}-/);
+    expect(value((await fn(gw.baseUrl, 'GetLogPath')).body)).toMatch(/standard output/);
+  });
+});
+
+describe('default.aspx', () => {
+  it('shows the fields of §3.4.2 with live values, refreshed once a minute', async () => {
+    t.gw = await startGateway();
+    const gw = t.gw;
+    const c = await crm(t);
+    await subscribeUser(gw, c, 'HARRI');
+    await c.waitFor((e) => e.name === 'userChanged');
+    await inboundCall(gw);
+    const res = await fetch(`${gw.baseUrl}/OII/Default.aspx`);
+    const page = await res.text();
+    expect(res.status).toBe(200);
+    expect(page).toContain('<meta http-equiv="refresh" content="60">');
+    for (const field of ['Title', 'Version', 'Domain', 'VU', 'Application state', 'Chat Server state', 'Objects', 'Threads', 'Server time', 'Server UTC time', 'Log file', 'Log level', 'Log statistics', 'Secure log', 'Last Err', 'Last Exc']) {
+      expect(page, field).toContain(`<td>${field}</td>`);
+    }
+    expect(page).toContain('<td id="Applicationstate">Connected</td>');
+    expect(page).toMatch(/<td id="Objects">Clients:4 Items:1 Users:1 Queues:7 Subs:1<\/td>/);
+    expect(page).toMatch(/<td id="Threads">\[SOAP:\d+\/1\/\d+\/1 q=\d+\/\d+ ms=\d+\/\d+\/\d+ #=\d+ \(0\)\]/);
+    expect(page).toMatch(/<td id="Logstatistics">EXC:0 ERR:0 INF:\d+ TRC:\d+ DBG:0<\/td>/);
+  });
+});
