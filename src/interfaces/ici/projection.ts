@@ -216,12 +216,12 @@ export class Projection {
   }
 
   /** OII.CallRecordingCad: a separate phoneCallChanged carries CallRecording once the recording's file exists. */
-  private onRecording(change: string, recordingId: string, callId: string): void {
+  private onRecording(change: string, recordingId: number, callId: string): void {
     const { oii } = this;
     if (change !== 'fileReady' || !oii.cfg.callRecordingCad) return;
     let file: string | undefined;
     try {
-      file = oii.center.telephony.recording(recordingId).file;
+      file = oii.center.recordings.get(recordingId).audio?.file;
     } catch {
       return;
     }
