@@ -15,5 +15,11 @@ function newest(dir) {
 if (!existsSync(out) || statSync(out).mtimeMs < newest('src')) {
   // The first build takes a while on a small machine: say what is happening instead of sitting silent.
   process.stderr.write(`ccgate: building dist/ from src/ (${existsSync(out) ? 'src/ changed' : 'first start'}; this can take a minute or two)\n`);
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  try {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  } catch {
+    // tsc has printed its errors above; one line more says what failed, without this script's stack.
+    process.stderr.write('ccgate: the build failed (see the TypeScript errors above); not starting\n');
+    process.exit(2);
+  }
 }
