@@ -115,7 +115,7 @@ describe('ports and start-up', () => {
       const gw = await buildGateway({
         env,
         logger: pino({ level: 'warn' }, sink),
-        config: { host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-qm-')), http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 } },
+        config: { host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-qm-')), http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 }, openmedia: { port: 0 } },
       });
       await gw.listen();
       await gw.close();
@@ -128,7 +128,7 @@ describe('ports and start-up', () => {
   it('uses CCGATE_QM_ADMIN_PASSWORD as qmadmin\'s password', async () => {
     const gw = await buildGateway({
       env: { CCGATE_QM_ADMIN_PASSWORD: 'S3cret!' },
-      config: { logLevel: 'silent', host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-qm-')), http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 } },
+      config: { logLevel: 'silent', host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-qm-')), http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 }, openmedia: { port: 0 } },
     });
     open.push(gw);
     await gw.listen();

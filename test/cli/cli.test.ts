@@ -55,7 +55,7 @@ describe('subcommands against a running gateway', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     gw = await buildGateway({
       env: {},
-      config: { logLevel: 'silent', host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-cli-gw-')), http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 } },
+      config: { logLevel: 'silent', host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'ccgate-cli-gw-')), http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 }, openmedia: { port: 0 } },
     });
     await gw.listen();
   });

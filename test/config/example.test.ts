@@ -51,7 +51,7 @@ describe('config/example.json', () => {
   it('runs a gateway', async () => {
     const gw = await buildGateway({
       env: { CCGATE_CONFIG: EXAMPLE, CCGATE_DATA_DIR: mkdtempSync(join(tmpdir(), 'ccgate-example-')), CCGATE_LOG_LEVEL: 'silent' },
-      config: { http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 } },
+      config: { http: { port: 0 }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 }, openmedia: { port: 0 } },
     });
     try {
       await gw.listen();

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function start(http: Record<string, number> = {}): Promise<number> {
-  gw = await buildGateway({ env: {}, config: { logLevel: 'silent', host: '127.0.0.1', dataDir: '/tmp/ccgate-test-data', http: { port: 0, ...http }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 } } });
+  gw = await buildGateway({ env: {}, config: { logLevel: 'silent', host: '127.0.0.1', dataDir: '/tmp/ccgate-test-data', http: { port: 0, ...http }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 }, openmedia: { port: 0 } } });
   return (await gw.listen()).http;
 }
 

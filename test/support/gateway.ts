@@ -26,6 +26,7 @@ export const TEST_CONFIG: ConfigInput = {
   http: { port: 0 },
   telservices: { port: 0 },
   ciscoqm: { desktopPort: 0, networkPort: 0 },
+  openmedia: { port: 0 },
   center: { seed: 7, externalAnswerMs: -1 },
 };
 
