@@ -143,9 +143,12 @@ describe('the recording policy, applied when a call is answered', () => {
     expect(cc.recordings.count({ source: 'ciscoqm' })).toBe(4);
     expect(cc.recordings.count({ state: ['recording', 'paused'] })).toBe(0);
     const ends = events.filter((e) => e.type === 'call' && e.recording?.change === 'stopped').map((e) => (e.type === 'call' ? e.recording?.userId : ''));
-    // HARRI left the consultation and then the customer's call: his recording of each stopped as he left it; the
-    // other two stopped with their calls' ends.
-    expect(ends).toEqual(['HARRI', 'HARRI']);
+    // HARRI's recording of the customer's call stopped as he left it (after the transfer was told); the other three
+    // stopped with their calls' ends (the consultation ended with the transfer).
+    expect(ends).toEqual(['HARRI']);
+    const transferAt = events.findIndex((e) => e.type === 'call' && e.change === 'transferred');
+    const harriStopAt = events.findIndex((e) => e.type === 'call' && e.recording?.change === 'stopped');
+    expect(harriStopAt).toBeGreaterThan(transferAt);
   });
 
   it('never undoes an answer when the archive fails: the failure is reported', () => {

@@ -86,7 +86,6 @@ export class CallConsult {
     // The transferring device leaves the held call; the moved legs join it.
     ending.closeParty(held, heldParty, 'transfer', this.cc.now());
     reg.untrack(number, held);
-    this.p.recordings.leftCall(held, heldParty);
     for (const p of moved) {
       p.role = 'called';
       held.parties.push(p);
@@ -99,6 +98,9 @@ export class CallConsult {
     ending.afterAgentLeft(held, heldParty);
     if (!targetConnected) held.transferBy = number;
     reg.emit('transferred', held, moved, { actor: number, cause: 'transfer', target: moved[0]?.number ?? '', related: active.id });
+    // The transferring agent's own recordings stop once the transfer is told (every interface has seen the agent
+    // leave and go to wrap-up before it hears of the recording).
+    this.p.recordings.leftCall(held, heldParty);
     this.p.recordings.applyPolicy(held);
     return held;
   }

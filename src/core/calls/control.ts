@@ -147,6 +147,7 @@ export class CallControl {
     for (const p of call.parties) if (p.state === 'connected') p.state = 'held';
     call.transferBy = number;
     this.p.reg.emit('transferring', call, [party], { actor: number, cause: 'transfer', target });
+    this.p.recordings.leftCall(call, party);
   }
 
   /** Single-step conference: a new party is called into the device's call. */

@@ -34,18 +34,17 @@ export class CallEnding {
     if (party.internal) reg.untrack(party.number, call);
     if (wasState === 'queued') this.p.acd.removeFromQueue(call);
     if (!opts.agentStays) this.afterAgentLeft(call, party);
-    if (opts.keepCall) {
-      this.p.recordings.leftCall(call, party);
-      return;
-    }
+    // keepCall: the caller tells what happened to the call, then stops the agent's recordings (recordings.leftCall)
+    // or ends the call, which stops them all; a recording event never comes before the change that caused it.
+    if (opts.keepCall) return;
     const rest = reg.activeParties(call);
     const realParties = rest.filter((p) => p.role !== 'supervisor');
     if (realParties.length >= 2) {
       if (realParties.length === 2) call.conference = false;
       // The party that left had the others on hold: nobody can retrieve them now.
       if (wasState === 'hold' && !rest.some((p) => p.state === 'hold')) for (const p of rest) if (p.state === 'held') p.state = 'connected';
-      this.p.recordings.leftCall(call, party);
       if (!opts.silent) reg.emit('partyDropped', call, [party], { cause, actor: party.number });
+      this.p.recordings.leftCall(call, party);
       return;
     }
     // Leaving a queue is abandoning it, whoever waits there (the caller, or a party blind-transferred into it).
