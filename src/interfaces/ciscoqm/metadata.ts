@@ -35,15 +35,22 @@ export function validValue(type: FieldType, value: string): boolean {
       return NUMBER.test(value);
     case 'date': {
       const m = DATE.exec(value);
-      if (!m) return false;
-      // A calendar date: 2008-02-30 is not one.
-      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-      const date = new Date(Date.UTC(y, mo - 1, d));
-      return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+      return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
     }
     case 'text':
       return !NOT_TEXT.test(value);
   }
+}
+
+/**
+ * Whether year, month (1-12) and day name a day of the proleptic Gregorian calendar: 2008-02-30 does not (Date.UTC
+ * would roll it over to March 1st), nor does month 13 or day 0.
+ */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 export class MetadataFields {
