@@ -21,8 +21,9 @@ export interface MetadataField {
 export const MAX_VALUE_LENGTH = 1024;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// An optional sign is accepted (a balance can be negative); the seed's rules are about the decimal point and commas.
-const NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/;
+// Seed 001 "Numbers": digits that may start with and contain one decimal point but not end with one; no comma, and
+// no sign (its valid examples are `.30`, `10.7`, `2500`), so `-7` is a bad format like `2,500`.
+const NUMBER = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
 // The reserved characters, and control characters no desktop field holds.
 const NOT_TEXT = /[&=\u0000-\u001f\u007f]/;
 
