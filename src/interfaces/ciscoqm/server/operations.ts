@@ -5,7 +5,7 @@
  */
 import type { ContactCenter } from '../../../core/index.js';
 import type { MetadataChange, RecordingRecord } from '../../../store/index.js';
-import type { SoapVersion } from '../../../soap/index.js';
+import { SoapFault, type SoapVersion } from '../../../soap/index.js';
 import { children, type XmlElement } from '../../../xml/index.js';
 import { validValue } from '../metadata.js';
 import type { QmSettings, QmUser } from '../settings.js';
@@ -42,6 +42,10 @@ export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, e
     case 'exportRecording': {
       const rec = contact(deps, user, ccrIdOf(el));
       const mediatype = single(el, ['mediatype', 'mediaType'], true) ?? '';
+      // A bounded queue (ciscoqm.maxQueuedExports, maxStoredExportBytes): beyond it the server cannot take the work
+      // now; a Receiver fault (HTTP 500) tells the client to retry later, the request itself being sound.
+      const busy = deps.exports.busy();
+      if (busy !== undefined) throw new SoapFault({ code: 'Receiver', reason: `exportRecording cannot be taken now: ${busy}; retry later`, reasonCode: 'exportsBusy' });
       const still = rec.state !== 'stopped' ? 'the contact is still being recorded' : undefined;
       const id = deps.exports.begin(rec.id, deps.center.recordings.archive.audioPath(rec.id), mediatype, still);
       return response(version, 'exportRecordingResponse', (r) => leaf(r, 'id', id));
