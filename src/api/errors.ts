@@ -37,7 +37,8 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
  */
 export function decodeQuery(url: string): Record<string, string | string[]> {
   const q = url.indexOf('?');
-  const out: Record<string, string | string[]> = {};
+  // No prototype: `__proto__=1` is a parameter named "__proto__" (refused as unknown), never the object's prototype.
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   if (q < 0) return out;
   for (const pair of url.slice(q + 1).split('&')) {
     if (pair === '') continue;

@@ -16,9 +16,11 @@ import {
   type RecordingRecord,
 } from '../store/index.js';
 import { ApiError } from './errors.js';
+import { queryInt } from './schemas.js';
 
 const text = z.string().min(1).max(MAX_TEXT_LENGTH);
-const time = z.coerce.number().int().min(0);
+/** Milliseconds since the epoch, in digits (Date's range). */
+const time = queryInt(0, 8_640_000_000_000_000);
 
 /** GET /api/v1/recordings query: archive criteria (ANDed) and paging; an unknown parameter is refused. */
 export const RecordingsQuery = z.strictObject({
@@ -32,8 +34,8 @@ export const RecordingsQuery = z.strictObject({
   reason: z.enum(REASON_CODES).optional(),
   startFrom: time.optional().describe('start time at or after (ms since the epoch)'),
   startBefore: time.optional().describe('start time before (ms since the epoch)'),
-  afterId: z.coerce.number().int().min(0).optional().describe('continue after this id (the previous page\'s nextAfterId)'),
-  limit: z.coerce.number().int().min(1).max(1000).optional().describe('page size (default 100)'),
+  afterId: queryInt(0, Number.MAX_SAFE_INTEGER).optional().describe('continue after this id (the previous page\'s nextAfterId)'),
+  limit: queryInt(1, 1000).optional().describe('page size (default 100)'),
   order: z.enum(['asc', 'desc']).optional().describe('asc: oldest first (default); desc: newest first'),
 });
 
@@ -43,18 +45,20 @@ export const RecordingAction = z.strictObject({
   userId: z.string().min(1).max(64).optional().describe('start: the agent whose recording it is (default the first agent in the call)'),
 });
 
-/** One page of the archive, newest or oldest first. */
-export function listRecordings(cc: ContactCenter, rawQuery: unknown): RecordingPage {
-  const q = RecordingsQuery.safeParse(rawQuery ?? {});
-  if (!q.success) throw new ApiError(400, 'invalidArgument', `query: ${q.error.issues[0]?.path.join('.') || 'parameters'}: ${q.error.issues[0]?.message ?? 'invalid'}`);
-  const { afterId, limit, order, ...criteria } = q.data;
+/**
+ * One page of the archive, newest or oldest first. `query` is what the route's parseQuery returned for
+ * {@link RecordingsQuery} (already validated there, the error naming the parameter; parsing it again would see
+ * numbers where the schema reads digits).
+ */
+export function listRecordings(cc: ContactCenter, query: unknown): RecordingPage {
+  const { afterId, limit, order, ...criteria } = (query ?? {}) as z.infer<typeof RecordingsQuery>;
   const page: PageRequest = {};
   if (afterId !== undefined) page.afterId = afterId;
   if (limit !== undefined) page.limit = limit;
   if (order !== undefined) page.order = order;
-  const query: RecordingQuery = {};
-  for (const [k, v] of Object.entries(criteria)) if (v !== undefined) Object.assign(query, { [k]: v });
-  return cc.recordings.search(query, page);
+  const search: RecordingQuery = {};
+  for (const [k, v] of Object.entries(criteria)) if (v !== undefined) Object.assign(search, { [k]: v });
+  return cc.recordings.search(search, page);
 }
 
 /** One recording by its id (a path parameter); 404 when there is none. */

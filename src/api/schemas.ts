@@ -87,8 +87,11 @@ export const Scenario = z.object({ name: z.string().max(128).optional(), steps: 
 
 export type ScenarioStep = z.infer<typeof ScenarioStep>;
 
-/** A whole number in a query string (`?limit=10`), with its range. */
-const queryInt = (min: number, max: number) =>
+/**
+ * A whole number in a query string (`?limit=10`), in decimal digits only (`1e2`, ` 100` and the empty string are
+ * refused, where z.coerce.number() would read 100, 100 and 0), with its range.
+ */
+export const queryInt = (min: number, max: number) =>
   z
     .string()
     .regex(/^[0-9]+$/, `must be a whole number from ${min} to ${max}`)

@@ -120,6 +120,10 @@ export const ConfigSchema = z.strictObject({
       ffmpegPath: z.string().min(1).default('ffmpeg'),
       /** Exports encoded at once; more wait their turn. */
       maxConcurrentExports: z.number().int().min(1).max(16).default(2),
+      /** Exports waiting or running at once; exportRecording beyond it is a Receiver fault (retry later). */
+      maxQueuedExports: z.number().int().min(1).max(10_000).default(20),
+      /** Bytes of finished exports not yet downloaded; at or over it exportRecording is a Receiver fault (retry later). */
+      maxStoredExportBytes: z.number().int().min(1024 * 1024).default(1024 * 1024 * 1024),
     })
     .prefault({}),
   qmi: z

@@ -144,7 +144,7 @@ export function faultCodeFor(version: SoapVersion, code: string): string {
 }
 
 /** Statuses the toolkit raises for the transport itself, kept in both versions. */
-const TRANSPORT_STATUSES: ReadonlySet<number> = new Set([415]);
+const TRANSPORT_STATUSES: ReadonlySet<number> = new Set([413, 415]);
 
 /**
  * The HTTP status of a fault answer. SOAP 1.1 §6.2: 500, unless the interface set another (ICI answers 200). SOAP 1.2

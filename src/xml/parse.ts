@@ -86,7 +86,7 @@ export function parseXmlText(text: string, limits: XmlLimits = {}): XmlElement {
   refuseOversizedStructure(text, maxDepth, limits.maxElements ?? DEFAULT_MAX_ELEMENTS);
   // The parser alone accepts `<r><a></r>`; the validator is what enforces well-formedness.
   const verdict = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (verdict !== true) throw new XmlInputError('malformed', `Malformed XML: ${verdict.err.msg.slice(0, 200)}`);
+  if (verdict !== true) throw new XmlInputError('malformed', `Malformed XML: ${validatorMessage(verdict.err.msg)}`);
   let raw: unknown;
   try {
     raw = parser.parse(text);
@@ -95,6 +95,26 @@ export function parseXmlText(text: string, limits: XmlLimits = {}): XmlElement {
     throw new XmlInputError('malformed', 'Malformed XML');
   }
   return toTree(rootOf(raw), maxDepth);
+}
+
+/**
+ * The validator's message in words a client can act on. For several unclosed elements fast-xml-parser writes the
+ * JSON of its internal tag stack (`Invalid '[    "soap:Envelope",    "soap:Body"]' found.`); that becomes
+ * `unclosed elements soap:Envelope, soap:Body.` Every message is cut to 200 characters (it may quote the input).
+ */
+function validatorMessage(msg: string): string {
+  const stack = /^Invalid '(\[.*\])' found\.$/s.exec(msg);
+  if (stack !== null) {
+    let names: unknown;
+    try {
+      names = JSON.parse(stack[1] ?? '');
+    } catch {
+      names = undefined;
+    }
+    if (Array.isArray(names)) msg = `unclosed elements ${names.map(String).join(', ')}.`;
+    else msg = 'unclosed elements.';
+  }
+  return msg.length <= 200 ? msg : `${msg.slice(0, 200)}…`;
 }
 
 function tagOf(node: RawNode): string | undefined {

@@ -32,6 +32,11 @@ describe('control API hostile input', () => {
       ['/api/v1/history?colour=blue', /^query parameter colour: unknown \(this route reads deviceNumber, userId, recordType, limit\)$/],
       ['/api/v1/recordings?limit=-1', /^query parameter limit: must be a whole number from 1 to 1000$/],
       ['/api/v1/recordings?offset=1', /^query parameter offset: unknown/],
+      ['/api/v1/recordings?__proto__=1', /^query parameter __proto__: unknown \(this route reads callId, /],
+      ['/api/v1/recordings?limit=1e2', /^query parameter limit: must be a whole number from 1 to 1000$/],
+      ['/api/v1/recordings?limit=', /^query parameter limit: must be a whole number from 1 to 1000$/],
+      ['/api/v1/recordings?startFrom=0x10', /^query parameter startFrom: must be a whole number/],
+      ['/api/v1/recordings?userId=%00', /^A parameter is missing or invalid: (?!A parameter)/],
     ];
     for (const [url, message] of cases) {
       const r = await call('GET', url);

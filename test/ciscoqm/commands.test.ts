@@ -30,6 +30,21 @@ describe('Metadata command', () => {
     expect(w.network('command=metadata&sender_id=HARRI&balance=.30&orderDate=2008-04-19&customer=Acme')).toMatchObject({ outcome: 'applied' });
   });
 
+  it('refuses a signed number (custID=-7) and an impossible date (2026-02-30) as bad formats', () => {
+    const w = qmWorld();
+    const callId = w.answered('1101');
+    for (const bad of ['custID=-7', 'balance=-12.5', 'balance=+3', 'orderDate=2026-02-30', 'orderDate=2026-13-01'])
+      expect(w.network(`command=metadata&sender_id=HARRI&${bad}`), bad).toEqual({ outcome: 'rejected', reason: 'badFormat' });
+    expect(metadataOf(w, callId)).toEqual({});
+  });
+
+  it('refuses more than 10 items as too many whatever their keys: 11 unknown keys are not "unknown keys"', () => {
+    const w = qmWorld();
+    w.answered('1101');
+    const eleven = Array.from({ length: 11 }, (_, i) => `dne${i}=x`).join('&');
+    expect(w.network(`command=metadata&sender_id=HARRI&${eleven}`)).toEqual({ outcome: 'rejected', reason: 'tooManyMetadata' });
+  });
+
   it('holds at most 10 items: an 11th key is refused and changes nothing; updating one of the 10 is fine', () => {
     const w = qmWorld(Array.from({ length: 11 }, (_, i) => ({ key: `f${i}`, type: 'text' as const })));
     const callId = w.answered('1101');

@@ -63,12 +63,13 @@ describe('seed 001: the command datagram', () => {
 describe('seed 001: metadata value formats', () => {
   it('dates are yyyy-mm-dd calendar dates', () => {
     expect(validValue('date', '2008-04-19')).toBe(true);
-    for (const bad of ['2008-4-19', '19.04.2008', '2008-02-30', 'one week before yesterday']) expect(validValue('date', bad), bad).toBe(false);
+    expect(validValue('date', '2024-02-29')).toBe(true);
+    for (const bad of ['2008-4-19', '19.04.2008', '2008-02-30', '2026-02-29', '2026-13-01', '2026-00-10', '2026-04-31', 'one week before yesterday']) expect(validValue('date', bad), bad).toBe(false);
   });
 
-  it('numbers may start with and contain a decimal point, not end with one, never a comma', () => {
-    for (const good of ['.30', '10.7', '2500', '-12.5']) expect(validValue('number', good), good).toBe(true);
-    for (const bad of ['30.', '2,500', '1e5', '10.7.1', '', 'x']) expect(validValue('number', bad), bad).toBe(bad === '');
+  it('numbers may start with and contain a decimal point, not end with one, never a comma nor a sign', () => {
+    for (const good of ['.30', '10.7', '2500']) expect(validValue('number', good), good).toBe(true);
+    for (const bad of ['30.', '2,500', '1e5', '10.7.1', '-7', '-12.5', '+3', '', 'x']) expect(validValue('number', bad), bad).toBe(bad === '');
   });
 
   it('text has no reserved & or =; an empty value is always valid', () => {

@@ -30,7 +30,7 @@ describe('export availability', () => {
     const source = join(dir, 'source.wav');
     writeFileSync(source, Buffer.from('RIFF....WAVEfmt '));
     const clock = new ManualClock(0);
-    exports = new Exports({ dir: join(dir, 'exports'), clock, ttlMs: HOUR, ffmpeg: 'ffmpeg', maxRunning: 1, logger: pino({ level: 'silent' }) });
+    exports = new Exports({ dir: join(dir, 'exports'), clock, ttlMs: HOUR, ffmpeg: 'ffmpeg', maxRunning: 1, maxQueued: 10, maxStoredBytes: 1e9, logger: pino({ level: 'silent' }) });
     await exports.start();
     const kept = exports.begin(1, source, 'WAV');
     const expiring = exports.begin(1, source, 'wav');
@@ -47,5 +47,25 @@ describe('export availability', () => {
     // The file is removed asynchronously: wait for it to go (the test times out if it never does).
     while (existsSync(join(dir, 'exports', `${expiring}.wav`))) await new Promise((r) => setImmediate(r));
     expect(exports.size).toBe(0);
+  });
+});
+
+describe('export bounds', () => {
+  it('refuses new exports while maxQueued wait or run, and while finished files not downloaded hold maxStoredBytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccgate-qm-exports-'));
+    const source = join(dir, 'source.wav');
+    writeFileSync(source, Buffer.alloc(64));
+    exports = new Exports({ dir: join(dir, 'exports'), clock: new ManualClock(0), ttlMs: HOUR, ffmpeg: 'ffmpeg', maxRunning: 1, maxQueued: 2, maxStoredBytes: 100, logger: pino({ level: 'silent' }) });
+    await exports.start();
+    expect(exports.busy()).toBeUndefined();
+    const a = exports.begin(1, source, 'WAV');
+    const b = exports.begin(1, source, 'WAV');
+    expect(exports.busy()).toMatch(/2 exports are already waiting or running/);
+    await finished(exports, a);
+    await finished(exports, b);
+    // Two finished files of 64 bytes: 128 bytes stored, over the 100 allowed, until one is downloaded.
+    expect(exports.busy()).toMatch(/hold 128 bytes \(limit 100\)/);
+    expect(exports.take(a)).toMatchObject({ ok: true });
+    expect(exports.busy()).toBeUndefined();
   });
 });

@@ -53,4 +53,34 @@ describe('Finesse workflow metadata as JSON', () => {
     expect(await finesse({ sender_id: 'NOBODY', metadata: { custID: '1' } })).toMatchObject({ status: 404, json: { error: 'unknownSender' } });
     expect((await qm.searchAll('<metadata><key>balance</key><data>2,500</data></metadata>')).ccrs).toEqual([]);
   });
+
+  it('answers unreadable JSON, __proto__, a body over 16 KiB and a non-JSON type as {"error","message"}, never Fastify\'s shape', async () => {
+    const shape = { error: expect.any(String), message: expect.any(String) };
+    const cases: [string, number, string][] = [
+      ['{"sender_id":', 400, 'invalidArgument'],
+      ['{"sender_id":"MAIJA","metadata":{"__proto__":{"x":"1"}}}', 400, 'invalidArgument'],
+      [JSON.stringify({ sender_id: 'MAIJA', metadata: { customer: 'x'.repeat(17 * 1024) } }), 413, 'tooLarge'],
+    ];
+    for (const [body, status, error] of cases) {
+      const r = await finesse(body);
+      expect(r.status, body.slice(0, 40)).toBe(status);
+      expect(r.json, body.slice(0, 40)).toEqual({ ...shape, error });
+    }
+    expect((await finesse('not json')).json).toMatchObject({ error: 'invalidArgument', message: expect.stringMatching(/^body is not valid JSON/) });
+    const res = await fetch(`${gw.baseUrl}/serverapi/finesse/metadata`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({ ...shape, error: 'unsupportedMediaType' });
+  });
+
+  it('refuses 11 items as too many (400) even when every key is unknown, an unknown field, and a negative number', async () => {
+    await world.answeredCall('1104', 'ANNA');
+    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`dne${i}`, 'x']));
+    expect(await finesse({ sender_id: 'ANNA', metadata: eleven })).toMatchObject({ status: 400, json: { error: 'tooManyMetadata' } });
+    expect(await finesse({ sender_id: 'ANNA', metadata: { custID: '1' }, extra: 1 })).toMatchObject({ status: 400, json: { error: 'invalidArgument', message: 'extra: unknown field' } });
+    expect(await finesse({ sender_id: 'ANNA', metadata: { custID: -7 } })).toMatchObject({ status: 400, json: { error: 'badFormat' } });
+    expect(await finesse({ sender_id: 'ANNA', metadata: { orderDate: '2026-02-30' } })).toMatchObject({ status: 400, json: { error: 'badFormat' } });
+    const long = await finesse({ sender_id: 'x'.repeat(5000), metadata: { custID: '1' } });
+    expect(long.status).toBe(400);
+    expect(String(long.json['message']).length).toBeLessThan(200);
+  });
 });

@@ -20,6 +20,8 @@ export async function startQm(ciscoqm: NonNullable<ConfigInput['ciscoqm']> = {},
       dataDir: dataDir ?? mkdtempSync(join(tmpdir(), 'ccgate-qm-')),
       http: { port: 0 },
       telservices: { port: 0 },
+      // Several gateways run at once (test files in parallel): Open Media's own port too is any free one.
+      openmedia: { port: 0 },
       center: { seed: 5, externalAnswerMs: -1 },
       ...{ ciscoqm: { desktopPort: 0, networkPort: 0, ...ciscoqm } },
     },

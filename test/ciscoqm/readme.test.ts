@@ -37,6 +37,9 @@ describe('README, Cisco QM: tag a call and find it again', () => {
     const got = canonicalLines(searched[0] ?? '', mask);
     if (want.join('\n') !== got.join('\n')) expect.fail(`differs from the README:\n${diffLines(want, got)}`);
     expect(searched[0]).toMatch(/<hasAudio>(true|false)<\/hasAudio>/);
+    // The start time masked above is shown in the form the gateway writes it (xs:dateTime with +00:00).
+    const startTime = /<startTime>([^<]*)<\/startTime>/;
+    for (const text of [shown, searched[0]]) expect(startTime.exec(text ?? '')?.[1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/);
     expect(searched[1]?.match(/<ccr>/g)).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { ArchiveError, type MetadataItem, type NewRecording, type ReasonCode, type RecordingSource } from '../../store/index.js';
 import type { ContactCenter } from '../center.js';
-import { CoreError, type CoreErrorCode } from '../errors.js';
+import { CORE_ERRORS, CoreError, type CoreErrorCode } from '../errors.js';
 import type { Call, Party } from '../model.js';
 import { ACTIVE } from '../calls/registry.js';
 
@@ -77,7 +77,16 @@ export function archived<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     const code = err instanceof ArchiveError ? ARCHIVE_TO_CORE[err.code] : undefined;
-    if (code) throw new CoreError(code, (err as Error).message);
+    // The archive's message already opens with its own generic phrase ("A parameter is missing or invalid: …");
+    // the CoreError adds the core's, so only the detail is passed on (never "…invalid: A parameter is missing…").
+    if (code) throw new CoreError(code, archiveDetail(err as ArchiveError, code));
     throw err;
   }
+}
+
+/** The archive error's message as the detail of the core error `code`, without the generic phrase both open with. */
+function archiveDetail(err: ArchiveError, code: CoreErrorCode): string | undefined {
+  const generic = CORE_ERRORS[code].message;
+  if (err.message === generic) return undefined;
+  return err.message.startsWith(`${generic}: `) ? err.message.slice(generic.length + 2) : err.message;
 }

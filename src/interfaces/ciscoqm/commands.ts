@@ -6,7 +6,7 @@
  * | command | call | effect |
  * | --- | --- | --- |
  * | delete | active | audio and metadata deleted, the contact record stays; later commands on the call do nothing |
- * | metadata | active, else last | items set (same key updates, empty value zeros); unknown keys ignored; a bad format refuses the whole command; at most 10 |
+ * | metadata | active, else last | items set (same key updates, empty value zeros); unknown keys ignored; a bad format refuses the whole command; at most 10 items sent |
  * | pause / resume | active | audio paused / resumed; no effect when already so |
  * | restart | active | the recording is discarded and starts again now, or starts; reason Agent Tagged |
  * | tag | active, else last | Agent Tagged added; an unrecorded active call starts recording; an unrecorded last call: nothing |
@@ -140,6 +140,9 @@ export function metadataChanges(fields: MetadataFields, pairs: readonly Datagram
 }
 
 function metadata(deps: CommandDeps, userId: string, pairs: readonly DatagramPair[]): CommandOutcome {
+  // Seed 001 Metadata: "up to 10 items" a command. Counted before unknown keys are set aside, so 11 items are refused
+  // as too many whatever their keys, never answered as "unknown keys".
+  if (pairs.length > MAX_METADATA_ITEMS) return rejected('tooManyMetadata');
   const parsed = metadataChanges(deps.fields, pairs);
   if ('badFormat' in parsed) return rejected('badFormat');
   const { changes } = parsed;

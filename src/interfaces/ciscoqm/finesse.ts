@@ -7,41 +7,69 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ApiError, parseJsonBody, sendError } from '../../api/errors.js';
 import type { Metrics } from '../../metrics.js';
 import { runCommand, type CommandDeps } from './commands.js';
-import { MAX_PAIRS, QM_COMMANDS } from './datagram.js';
+import { QM_COMMANDS } from './datagram.js';
+import { MAX_VALUE_LENGTH } from './metadata.js';
+import { clip } from './server/protocol.js';
 import type { QmSettings } from './settings.js';
 
 export const FINESSE_PATH = '/serverapi/finesse/metadata';
+/**
+ * Largest body (bytes). A workflow action's body is small (10 items of at most 1,024 characters fit in 12 KiB), so the
+ * route is capped below the server-wide `http.bodyLimit`; README "Finesse workflow actions" says so.
+ */
+export const FINESSE_BODY_LIMIT = 16 * 1024;
 
-const value = z.union([z.string().max(1024), z.number().finite()]).transform(String);
-const Body = z.looseObject({
+const value = z.union([z.string().max(MAX_VALUE_LENGTH), z.number().finite()]).transform(String);
+// Strict: a field Finesse does not send (`"extra":1`, a misspelt `metdata`) is refused, never silently dropped.
+const Body = z.strictObject({
   peripheral_id: z.union([z.string().max(64), z.number()]).optional(),
   sender_id: z.string().trim().min(1).max(64),
   command: z.enum(QM_COMMANDS).default('metadata'),
   metadata: z.record(z.string().min(1).max(64), value).default({}),
 });
 
+/**
+ * Registers `POST /serverapi/finesse/metadata` in its own scope: the body is read by the control API's JSON reader
+ * (parseJsonBody: a syntax error says where, `__proto__` is refused) and every refusal, Fastify's own included (body
+ * too large, not JSON), is `{"error","message"}` with a 4xx status, as the control API's are.
+ */
 export function registerFinesse(app: FastifyInstance, settings: QmSettings, commands: CommandDeps, metrics: Metrics): void {
-  app.post(FINESSE_PATH, { bodyLimit: 16 * 1024 }, async (request, reply) => {
-    const started = performance.now();
-    const done = (status: number, outcome: 'ok' | 'fault', body: object) => {
-      metrics.observe('ciscoqm', 'finesse', outcome, performance.now() - started);
-      return reply.code(status).send(body);
-    };
-    const r = Body.safeParse(request.body);
-    if (!r.success) {
-      const i = r.error.issues[0];
-      return done(400, 'fault', { error: 'invalidArgument', message: `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}` });
-    }
-    const pairs = Object.entries(r.data.metadata).map(([key, v]) => ({ key, value: v }));
-    if (pairs.length > MAX_PAIRS) return done(400, 'fault', { error: 'invalidArgument', message: `at most ${MAX_PAIRS} metadata items` });
-    if (r.data.command === 'metadata' && pairs.length === 0) return done(400, 'fault', { error: 'invalidArgument', message: 'metadata: no items' });
-    const agent = settings.agentBySender(r.data.sender_id);
-    if (!agent) return done(404, 'fault', { error: 'unknownSender', message: `no QM agent with sender_id ${r.data.sender_id}` });
-    const result = runCommand(commands, agent.userId, r.data.command, pairs);
-    if (result.outcome === 'rejected') return done(400, 'fault', { error: result.reason, message: `${r.data.command} refused: ${result.reason}; nothing changed` });
-    if (result.outcome === 'ignored') return done(200, 'ok', { applied: false, reason: result.reason });
-    return done(200, 'ok', result.recordingId === undefined ? { applied: true } : { applied: true, recordingId: result.recordingId });
+  void app.register(async (scope) => {
+    scope.setErrorHandler((err, _request, reply) => {
+      metrics.observe('ciscoqm', 'finesse', 'fault', reply.elapsedTime);
+      return sendError(reply, err);
+    });
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: FINESSE_BODY_LIMIT }, (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
+    scope.post(FINESSE_PATH, { bodyLimit: FINESSE_BODY_LIMIT }, async (request, reply) => {
+      const started = performance.now();
+      const done = (status: number, outcome: 'ok' | 'fault', body: object) => {
+        metrics.observe('ciscoqm', 'finesse', outcome, performance.now() - started);
+        return reply.code(status).send(body);
+      };
+      const r = Body.safeParse(request.body ?? {});
+      if (!r.success) {
+        const i = r.error.issues[0];
+        const where = i?.code === 'unrecognized_keys' ? i.keys.map(clip).join(', ') : i?.path.map((p) => clip(String(p))).join('.') || 'body';
+        throw new ApiError(400, 'invalidArgument', `${where}: ${i?.code === 'unrecognized_keys' ? 'unknown field' : (i?.message ?? 'invalid')}`);
+      }
+      const pairs = Object.entries(r.data.metadata).map(([key, v]) => ({ key, value: v }));
+      if (r.data.command === 'metadata' && pairs.length === 0) throw new ApiError(400, 'invalidArgument', 'metadata: no items');
+      const agent = settings.agentBySender(r.data.sender_id);
+      if (!agent) return done(404, 'fault', { error: 'unknownSender', message: `no QM agent with sender_id ${clip(r.data.sender_id)}` });
+      const result = runCommand(commands, agent.userId, r.data.command, pairs);
+      if (result.outcome === 'rejected') return done(400, 'fault', { error: result.reason, message: `${r.data.command} refused: ${result.reason}; nothing changed` });
+      if (result.outcome === 'ignored') return done(200, 'ok', { applied: false, reason: result.reason });
+      return done(200, 'ok', result.recordingId === undefined ? { applied: true } : { applied: true, recordingId: result.recordingId });
+    });
   });
 }

@@ -61,6 +61,8 @@ class CiscoQmInterface implements InterfaceModule {
       ttlMs: c.exportTtlSec * 1000,
       ffmpeg: c.ffmpegPath,
       maxRunning: c.maxConcurrentExports,
+      maxQueued: c.maxQueuedExports,
+      maxStoredBytes: c.maxStoredExportBytes,
       logger: this.log,
     });
   }

@@ -21,8 +21,9 @@ export interface MetadataField {
 export const MAX_VALUE_LENGTH = 1024;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// An optional sign is accepted (a balance can be negative); the seed's rules are about the decimal point and commas.
-const NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/;
+// Seed 001 "Numbers": digits that may start with and contain one decimal point but not end with one; no comma, and
+// no sign (its valid examples are `.30`, `10.7`, `2500`), so `-7` is a bad format like `2,500`.
+const NUMBER = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
 // The reserved characters, and control characters no desktop field holds.
 const NOT_TEXT = /[&=\u0000-\u001f\u007f]/;
 
@@ -35,15 +36,22 @@ export function validValue(type: FieldType, value: string): boolean {
       return NUMBER.test(value);
     case 'date': {
       const m = DATE.exec(value);
-      if (!m) return false;
-      // A calendar date: 2008-02-30 is not one.
-      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-      const date = new Date(Date.UTC(y, mo - 1, d));
-      return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+      return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
     }
     case 'text':
       return !NOT_TEXT.test(value);
   }
+}
+
+/**
+ * Whether year, month (1-12) and day name a day of the proleptic Gregorian calendar: 2008-02-30 does not (Date.UTC
+ * would roll it over to March 1st), nor does month 13 or day 0.
+ */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 export class MetadataFields {

@@ -12,7 +12,7 @@ import type { Metrics } from '../../../metrics.js';
 import type { ServerApiAuth } from './auth.js';
 import { SERVER_API_FAULTS } from './errors.js';
 import { runOperation, type OperationDeps } from './operations.js';
-import { QM_OPERATIONS, RETRIEVE_PATH, SERVER_API_PATH, type Operation } from './protocol.js';
+import { QM_OPERATIONS, RETRIEVE_PATH, senderFault, SERVER_API_PATH, type Operation } from './protocol.js';
 
 export interface ServerApiDeps extends OperationDeps {
   auth: ServerApiAuth;
@@ -26,6 +26,13 @@ export function registerServerApi(app: FastifyInstance, deps: ServerApiDeps): vo
     operations: QM_OPERATIONS,
     // Seed 001 "SOAP Action Header": not read, so neither a SOAPAction header nor a 1.2 action= parameter is refused.
     dispatchBy: 'body',
+    // Seed 001 "Data Model": SOAP 1.2 only. SOAP 1.2 Part 2 §7.1.4 binds it to application/soap+xml, so a SOAP 1.1
+    // request (text/xml) is HTTP 415 Unsupported Media Type; a SOAP 1.1 Envelope under the 1.2 media type is a
+    // VersionMismatch fault (Part 1 §5.4.7) with the Upgrade header errors.ts adds.
+    versions: ['1.2'],
+    // The request element in the API namespace (an element of another namespace, or of none, is not the operation)
+    // and one Body: Sender faults, as the schema-validating QM server refuses them.
+    strict: true,
     understoodHeaders: [`{${WSSE_NS}}Security`],
     wsdl: { file: 'ciscoqm/api.wsdl', extraDocs: { 'xsd=api-schema.xsd': 'ciscoqm/api-schema.xsd' } },
     handle: (c) => handle(deps, c),
@@ -36,6 +43,8 @@ export function registerServerApi(app: FastifyInstance, deps: ServerApiDeps): vo
 }
 
 function handle(deps: ServerApiDeps, c: SoapContext<Operation>): string {
+  // Seed 001 "Data Model": every message body is one element; a second one is not ignored but refused.
+  if (c.soap.body.children.length !== 1) throw senderFault(`the Body holds ${c.soap.body.children.length} elements: one request element only`);
   const user = deps.auth.authenticate(c.soap.header, (reason, username) => c.log.debug({ interface: 'ciscoqm', username, reason }, 'Server API authentication refused'));
   return runOperation(deps, user, c.operation, c.element, c.soap.version);
 }

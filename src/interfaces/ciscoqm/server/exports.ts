@@ -35,6 +35,8 @@ interface Export {
   state: 'waiting' | 'running' | 'finished' | 'failed';
   error?: string;
   file?: string;
+  /** Size of the finished file (bytes), counted in the stored total until it is retrieved or expires. */
+  bytes?: number;
   type?: MediaType;
   expiry?: TimerHandle;
   process?: ChildProcess;
@@ -49,6 +51,10 @@ export interface ExportsOptions {
   ffmpeg: string;
   /** Encoders running at once; more wait their turn. */
   maxRunning: number;
+  /** Exports waiting or running at once (ciscoqm.maxQueuedExports); one more is refused (see {@link busy}). */
+  maxQueued: number;
+  /** Bytes of finished exports not yet retrieved (ciscoqm.maxStoredExportBytes); over it new exports are refused. */
+  maxStoredBytes: number;
   logger: Logger;
 }
 
@@ -58,6 +64,7 @@ export class Exports {
   private readonly exports = new Map<string, Export>();
   private readonly queue: { exp: Export; run: () => Promise<void> }[] = [];
   private running = 0;
+  private stored = 0;
   private stopped = false;
 
   constructor(private readonly opts: ExportsOptions) {}
@@ -66,6 +73,17 @@ export class Exports {
   async start(): Promise<void> {
     await rm(this.opts.dir, { recursive: true, force: true });
     await mkdir(this.opts.dir, { recursive: true });
+  }
+
+  /**
+   * Why a new export cannot be taken now, or undefined when it can: `maxQueued` exports already wait or run, or the
+   * finished files not yet downloaded hold `maxStoredBytes` or more. Either clears by itself (encoders finish, files are
+   * downloaded or expire), so the caller answers "retry later".
+   */
+  busy(): string | undefined {
+    if (this.queue.length + this.running >= this.opts.maxQueued) return `${this.opts.maxQueued} exports are already waiting or running`;
+    if (this.stored >= this.opts.maxStoredBytes) return `finished exports not yet downloaded hold ${this.stored} bytes (limit ${this.opts.maxStoredBytes})`;
+    return undefined;
   }
 
   /**
@@ -108,6 +126,7 @@ export class Exports {
     }
     this.exports.delete(id);
     this.opts.clock.clearTimeout(exp.expiry);
+    this.release(exp);
     const t = MEDIA_TYPES[exp.type];
     return { ok: true, file: exp.file, contentType: t.contentType, filename: `${exp.ccrId}.${t.extension}` };
   }
@@ -130,6 +149,7 @@ export class Exports {
       exp.process?.kill('SIGKILL');
     }
     this.exports.clear();
+    this.stored = 0;
     await rm(this.opts.dir, { recursive: true, force: true });
   }
 
@@ -155,9 +175,11 @@ export class Exports {
     const file = join(this.opts.dir, `${exp.id}.${t.extension}`);
     if (t.args === undefined) await copyFile(source, file);
     else await this.encode(exp, t.args(source, file));
-    await stat(file);
+    const { size } = await stat(file);
     if (this.stopped || this.exports.get(exp.id) !== exp) return void (await rm(file, { force: true }));
     exp.file = file;
+    exp.bytes = size;
+    this.stored += size;
     exp.state = 'finished';
     this.expire(exp);
   }
@@ -193,11 +215,18 @@ export class Exports {
     this.expire(exp);
   }
 
+  /** The export's file no longer counts as stored (retrieved or expired). */
+  private release(exp: Export): void {
+    this.stored -= exp.bytes ?? 0;
+    delete exp.bytes;
+  }
+
   /** A finished or failed export is forgotten (and its file deleted) after the availability time. */
   private expire(exp: Export): void {
     exp.expiry = this.opts.clock.setTimeout(() => {
       if (this.exports.get(exp.id) !== exp) return;
       this.exports.delete(exp.id);
+      this.release(exp);
       if (exp.file) void rm(exp.file, { force: true });
     }, this.opts.ttlMs);
   }

@@ -5,17 +5,19 @@
  */
 import type { ContactCenter } from '../../../core/index.js';
 import type { MetadataChange, RecordingRecord } from '../../../store/index.js';
-import type { SoapVersion } from '../../../soap/index.js';
+import { SoapFault, type SoapVersion } from '../../../soap/index.js';
 import { children, type XmlElement } from '../../../xml/index.js';
 import { validValue } from '../metadata.js';
 import type { QmSettings, QmUser } from '../settings.js';
 import { inScope } from './auth.js';
 import type { Exports } from './exports.js';
-import { ccrIdOf, leaf, metadataItems, QM_NS, response, senderFault, single, type Operation } from './protocol.js';
+import { ccrIdOf, clip, leaf, metadataItems, QM_NS, response, senderFault, single, type Operation } from './protocol.js';
 import { search, writeCcr } from './search.js';
 
 /** Export ids asked about in one exportProgressRequest, at most. */
 const MAX_PROGRESS_IDS = 1000;
+/** Longest id or key echoed in an answer (export ids are 24 digits; metadata keys at most 64 characters). */
+const MAX_ECHOED = 64;
 
 export interface OperationDeps {
   center: ContactCenter;
@@ -40,6 +42,10 @@ export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, e
     case 'exportRecording': {
       const rec = contact(deps, user, ccrIdOf(el));
       const mediatype = single(el, ['mediatype', 'mediaType'], true) ?? '';
+      // A bounded queue (ciscoqm.maxQueuedExports, maxStoredExportBytes): beyond it the server cannot take the work
+      // now; a Receiver fault (HTTP 500) tells the client to retry later, the request itself being sound.
+      const busy = deps.exports.busy();
+      if (busy !== undefined) throw new SoapFault({ code: 'Receiver', reason: `exportRecording cannot be taken now: ${busy}; retry later`, reasonCode: 'exportsBusy' });
       const still = rec.state !== 'stopped' ? 'the contact is still being recorded' : undefined;
       const id = deps.exports.begin(rec.id, deps.center.recordings.archive.audioPath(rec.id), mediatype, still);
       return response(version, 'exportRecordingResponse', (r) => leaf(r, 'id', id));
@@ -48,6 +54,9 @@ export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, e
       const ids = children(el, 'id').map((c) => c.text.trim());
       if (ids.length === 0) throw senderFault('exportProgressRequest needs at least one id');
       if (ids.length > MAX_PROGRESS_IDS) throw senderFault(`at most ${MAX_PROGRESS_IDS} ids at once`);
+      // Each id is echoed in its progress: one that cannot be an export id (24 digits) is refused, not echoed whole.
+      const long = ids.find((id) => id.length > MAX_ECHOED);
+      if (long !== undefined) throw senderFault(`id ${clip(long)} is not an export id`);
       return response(version, 'exportProgressResponse', (r) => {
         for (const id of ids) {
           const p = deps.exports.progress(id);
@@ -67,7 +76,11 @@ export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, e
     }
     case 'editMetadata': {
       const rec = contact(deps, user, ccrIdOf(el));
-      const states = editMetadata(deps, rec, metadataItems(el));
+      const items = metadataItems(el);
+      // Each key is echoed in its metadataState: one longer than any configured key (64) is refused, not echoed whole.
+      const long = items.find((i) => i.key.length > MAX_ECHOED);
+      if (long !== undefined) throw senderFault(`metadata key ${clip(long.key)} is longer than ${MAX_ECHOED} characters: no field has it`);
+      const states = editMetadata(deps, rec, items);
       return response(version, 'editMetadataResponse', (r) => {
         for (const s of states) {
           const state = r.ele(QM_NS, 'metadataState');

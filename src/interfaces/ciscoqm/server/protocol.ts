@@ -5,6 +5,7 @@
  */
 import { buildEnvelope, SoapFault, type SoapOperation, type SoapVersion, type XMLBuilder } from '../../../soap/index.js';
 import { child, children, type XmlElement } from '../../../xml/index.js';
+import { isCalendarDate } from '../metadata.js';
 
 export const QM_NS = 'http://www.calabrio.com/qm/serverapi/schema';
 export const SERVER_API_PATH = '/serverapi/api';
@@ -22,6 +23,14 @@ export const QM_OPERATIONS: readonly SoapOperation<Operation>[] = [
   { name: 'deleteRecording', elements: ['deleteRecording'], ns: QM_NS },
   { name: 'editMetadata', elements: ['editMetadata'], ns: QM_NS },
 ];
+
+/** Longest client value quoted in a fault reason: a 100 KB id is named by its first characters only. */
+const MAX_ECHO = 64;
+
+/** `text` as quoted in a fault reason, cut to {@link MAX_ECHO} characters with an ellipsis. */
+export function clip(text: string): string {
+  return text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}…`;
+}
 
 /** A Sender fault: the request cannot be served as it is (Part 2 §7.5.2.2: HTTP 400). */
 export function senderFault(reason: string): SoapFault {
@@ -67,11 +76,17 @@ export function metadataItems(el: XmlElement): { key: string; data: string }[] {
   return children(el, 'metadata').map((m) => ({ key: child(m, 'key')?.text.trim() ?? '', data: child(m, 'data')?.text ?? '' }));
 }
 
-/** xs:dateTime (with or without a zone: without one it is UTC, as the seed's examples always give +00:00) → ms. */
+/**
+ * xs:dateTime (XML Schema Part 2 §3.2.7; with or without a zone: without one it is UTC, as the seed's examples always
+ * give +00:00) → ms. Every field must be in range: 2026-02-30, hour 24 or a +15:00 zone is a Sender fault, never rolled
+ * over into another instant as Date.parse would.
+ */
 export function dateTime(text: string, what: string): number {
-  const m = /^(-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.exec(text);
-  const ms = m ? Date.parse(`${m[1]}${(m[2] ?? '').slice(0, 4)}${m[3] ?? 'Z'}`) : NaN;
-  if (Number.isNaN(ms)) throw senderFault(`${what} is not an xs:dateTime`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))?$/.exec(text);
+  const n = (i: number): number => Number(m?.[i] ?? 0);
+  const valid = m !== null && isCalendarDate(n(1), n(2), n(3)) && n(4) <= 23 && n(5) <= 59 && n(6) <= 59 && n(9) * 60 + n(10) <= 14 * 60 && n(10) <= 59;
+  const ms = valid ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '').slice(0, 4)}${m[8] ?? 'Z'}`) : NaN;
+  if (Number.isNaN(ms)) throw senderFault(`${what} is not an xs:dateTime (yyyy-mm-ddThh:mm:ss, optionally a zone): ${clip(text)}`);
   return ms;
 }
 

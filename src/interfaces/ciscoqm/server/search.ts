@@ -10,7 +10,7 @@ import type { MetadataItem, RecordingQuery, RecordingRecord } from '../../../sto
 import type { XMLBuilder } from '../../../soap/index.js';
 import type { XmlElement } from '../../../xml/index.js';
 import type { QmSettings, QmUser } from '../settings.js';
-import { dateTime, leaf, metadataItems, positiveId, QM_NS, senderFault, single, writeDateTime } from './protocol.js';
+import { clip, dateTime, leaf, metadataItems, positiveId, QM_NS, senderFault, single, writeDateTime } from './protocol.js';
 
 const CRITERIA = new Set(['ani', 'dnis', 'acdcallid', 'agentid', 'username', 'after', 'before', 'metadata', 'truncationboundaryid']);
 
@@ -25,7 +25,7 @@ export interface SearchPage {
  *   metadata field.
  */
 export function search(center: ContactCenter, settings: QmSettings, user: QmUser, el: XmlElement, pageSize: number): SearchPage {
-  for (const c of el.children) if (!CRITERIA.has(c.name.toLowerCase())) throw senderFault(`search has no criterion ${c.name}`);
+  for (const c of el.children) if (!CRITERIA.has(c.name.toLowerCase())) throw senderFault(`search has no criterion ${clip(c.name)}`);
   const query: RecordingQuery = { retention: ['retained', 'audioDeleted'] };
   const text = (names: string[]) => single(el, names, false);
   const ani = text(['ANI']);
@@ -40,7 +40,7 @@ export function search(center: ContactCenter, settings: QmSettings, user: QmUser
   if (before !== undefined) query.startBefore = dateTime(before, 'before');
   const metadata: MetadataItem[] = metadataItems(el).map(({ key, data }) => {
     const field = settings.fields.find(key);
-    if (!field) throw senderFault(`metadata field ${key} does not exist`);
+    if (!field) throw senderFault(`metadata field ${clip(key)} does not exist`);
     // Seed 001: "only unencrypted metadata can be searched".
     if (field.encrypted) throw senderFault(`metadata field ${field.key} is encrypted and cannot be searched`);
     return { key: field.key, value: data };

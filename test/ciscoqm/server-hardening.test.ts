@@ -1,0 +1,107 @@
+/**
+ * The QM Server API refuses what a real one refuses (issue 11 review): SOAP 1.1, a request element outside the API
+ * namespace or repeated, impossible dates, oversized and malformed bodies; fault reasons quote client values clipped
+ * and never the XML parser's internals or a doubled prefix.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/gateway.js';
+import { QM_NS, QmServerClient, securityHeader } from './client.js';
+import { startQm } from './gateway.js';
+
+const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
+const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+let gw: Gateway;
+let admin: QmServerClient;
+
+beforeAll(async () => {
+  gw = await startQm();
+  admin = new QmServerClient(gw.baseUrl, 'qmadmin', 'qmadmin');
+});
+afterAll(async () => {
+  await gw?.close();
+});
+
+/** Posts an envelope as written (`soapNs` its version) with the admin's token. */
+async function raw(body: string, opts: { soapNs?: string; contentType?: string } = {}): Promise<{ status: number; text: string; statusText: string }> {
+  const ns = opts.soapNs ?? SOAP12;
+  const envelope = `<soap:Envelope xmlns:soap="${ns}"><soap:Header>${securityHeader({ kind: 'text' }, 'qmadmin', 'qmadmin')}</soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
+  const res = await fetch(`${gw.baseUrl}/serverapi/api`, { method: 'POST', headers: { 'content-type': opts.contentType ?? 'application/soap+xml; charset=utf-8' }, body: envelope });
+  return { status: res.status, statusText: res.statusText, text: await res.text() };
+}
+
+describe('SOAP 1.2 only', () => {
+  it('answers a SOAP 1.1 request (text/xml) with HTTP 415, and a 1.1 Envelope as soap+xml with VersionMismatch and Upgrade', async () => {
+    const a = await admin.call(`<search xmlns="${QM_NS}"/>`, { version: '1.1' });
+    expect(a.status).toBe(415);
+    expect(a.text).toBe('');
+    const b = await raw(`<search xmlns="${QM_NS}"/>`, { soapNs: SOAP11 });
+    expect(b.status).toBe(500);
+    expect(b.text).toContain('VersionMismatch');
+    expect(b.text).toMatch(/<soap:Upgrade><soap:SupportedEnvelope qname="up:Envelope" xmlns:up="http:\/\/www.w3.org\/2003\/05\/soap-envelope"\/><\/soap:Upgrade>/);
+  });
+});
+
+describe('the operation is the one request element in the API namespace', () => {
+  it('refuses <search> in another namespace or in none, and a Body with two <search> elements, with a Sender fault', async () => {
+    for (const body of ['<search xmlns="urn:other"/>', '<search/>', `<search xmlns="${QM_NS}"/><search xmlns="${QM_NS}"/>`]) {
+      const a = await admin.call(body);
+      expect(a.status, body).toBe(400);
+      expect(a.fault?.code, body).toMatch(/Sender$/);
+    }
+    expect((await admin.call(`<search xmlns="${QM_NS}"/>`)).status).toBe(200);
+  });
+});
+
+describe('dates', () => {
+  it('refuses an impossible date in search (2026-02-30) with a Sender fault instead of rolling it over', async () => {
+    for (const d of ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:00+15:00']) {
+      const a = await admin.call(`<search xmlns="${QM_NS}"><after>${d}</after></search>`);
+      expect(a.status, d).toBe(400);
+      expect(a.fault?.reason, d).toMatch(/after is not an xs:dateTime/);
+    }
+    expect((await admin.call(`<search xmlns="${QM_NS}"><after>2024-02-29T23:59:59+14:00</after></search>`)).status).toBe(200);
+  });
+});
+
+describe('fault reasons', () => {
+  it('says "A parameter is missing or invalid" once for more than 20 metadata criteria', async () => {
+    const items = Array.from({ length: 21 }, (_, i) => `<metadata><key>customer</key><data>c${i}</data></metadata>`).join('');
+    const a = await admin.call(`<search xmlns="${QM_NS}">${items}</search>`);
+    expect(a.status).toBe(400);
+    expect(a.fault?.reason).toBe('A parameter is missing or invalid: metadata lists at most 20 criteria');
+  });
+
+  it('names unclosed elements without the parser\'s internals (the shared XML reader\'s message)', async () => {
+    const res = await fetch(`${gw.baseUrl}/serverapi/api`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/soap+xml' },
+      body: `<soap:Envelope xmlns:soap="${SOAP12}"><soap:Body><search xmlns="${QM_NS}">`,
+    });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text).toContain('Malformed XML: unclosed elements soap:Envelope, soap:Body, search.');
+    expect(text).not.toContain('[');
+  });
+
+  it('refuses a body over the limit with HTTP 413 and a Sender fault', async () => {
+    const big = `<search xmlns="${QM_NS}"><ANI>${'1'.repeat(300 * 1024)}</ANI></search>`;
+    const a = await raw(big);
+    expect(a.status).toBe(413);
+    expect(a.text).toMatch(/Sender/);
+  });
+
+  it('clips long client values: a 5,000-character metadata key, a 100 KB export id', async () => {
+    const key = 'k'.repeat(5000);
+    const search = await admin.call(`<search xmlns="${QM_NS}"><metadata><key>${key}</key><data>x</data></metadata></search>`);
+    expect(search.status).toBe(400);
+    expect(search.text.length).toBeLessThan(2000);
+    const id = '9'.repeat(100 * 1024);
+    const progress = await admin.call(`<exportProgressRequest xmlns="${QM_NS}"><id>${id}</id></exportProgressRequest>`);
+    expect(progress.status).toBe(400);
+    expect(progress.fault?.reason).toMatch(/^id 9{64}… is not an export id$/);
+    const edit = await admin.call(`<editMetadata xmlns="${QM_NS}"><ccrId>1</ccrId><metadata><key>${key}</key><data>x</data></metadata></editMetadata>`);
+    expect(edit.status).toBe(400);
+    expect(edit.text.length).toBeLessThan(2000);
+  });
+});
