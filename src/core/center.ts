@@ -207,11 +207,6 @@ export class ContactCenter {
     if (agent) this.agentStates.announceItems(agent);
   }
 
-  /** Routes waiting contacts of a queue to available agents. */
-  dispatch(queue: Queue): void {
-    this.routing.dispatch(queue);
-  }
-
   setDriver(userId: string, driver: AgentDriver | undefined): void {
     const agent = this.agent(userId);
     if (driver) agent.driver = { ...driver };
