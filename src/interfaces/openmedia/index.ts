@@ -7,6 +7,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DomainEvent } from '../../core/index.js';
+import { httpListenerOptions, protocolError, trackRequestHeads } from '../../http-errors.js';
 import { registerSoapEndpoint } from '../../soap/index.js';
 import { ControlRouteError, type ControlRoute, type GatewayContext, type InterfaceFactory, type InterfaceModule } from '../types.js';
 import type { OmContext } from './context.js';
@@ -77,15 +78,12 @@ class OpenMediaInterface implements InterfaceModule {
   /** Seed "Service information": the service on its own port too (0: any free one), reported by /health. */
   async start(): Promise<void> {
     const gw = this.gw;
-    const app = Fastify({
+        const app = Fastify({
       loggerInstance: gw.logger.child({ component: 'http', interface: 'openmedia' }) as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
-      bodyLimit: gw.config.http.bodyLimit,
-      requestTimeout: gw.config.http.requestTimeoutMs,
-      keepAliveTimeout: gw.config.http.keepAliveTimeoutMs,
-      connectionTimeout: gw.config.http.requestTimeoutMs,
+      ...httpListenerOptions(gw.config.http).fastify,
     }) as unknown as FastifyInstance;
-    app.server.headersTimeout = gw.config.http.headersTimeoutMs;
+    trackRequestHeads(app.server, false);
     app.addHook('onRequest', async (request, reply) => {
       if (gw.allowed('openmedia', request.ip)) return;
       request.log.warn({ interface: 'openmedia', ip: request.ip }, 'client address not in allow-list');
@@ -95,6 +93,11 @@ class OpenMediaInterface implements InterfaceModule {
       request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     });
     this.routes(app);
+    // Anything else on this port: a SOAP fault under the SOAP path, JSON elsewhere (http-errors.ts), never Fastify's own.
+    app.setNotFoundHandler((request, reply) => {
+      const e = protocolError(request.url, 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+      return reply.code(404).type(e.contentType).send(e.body);
+    });
     this.own = app;
     await app.listen({ port: gw.config.openmedia.port, host: gw.config.host });
     const addr = app.server.address();

@@ -131,10 +131,12 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
       if (status >= 400 && status < 500) return reply.code(status).send({ error: 'InvalidDataException', message: err instanceof Error ? err.message : 'bad request' });
       return sendFault(reply, err);
     });
+    // Under the twin's prefix, an unknown path or method is the twin's JSON too, on either port.
+    scope.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }));
     const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, run: (req: FastifyRequest) => unknown) => {
       scope.route({
         method,
-        url: `${REST_PATH}${url}`,
+        url,
         bodyLimit: maxBytes,
         handler: async (req, reply) => {
           try {
@@ -172,5 +174,5 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
     route('GET', '/serviceGroups/tenant', (req) => ({
       Status: Q.allServiceGroupStatus(ctx, intQuery(req, 'id')).map((g) => ({ Open: g.open, ServiceGroupID: g.id })),
     }));
-  });
+  }, { prefix: REST_PATH });
 }
