@@ -321,8 +321,9 @@ export class Items implements ContactHost {
   modify(id: string, change: { data?: Record<string, string>; attached?: Record<string, string> }): WorkItem {
     const item = this.live(id);
     if (item.state !== 'queued') throw new CoreError('invalidState', 'only a queued, unallocated item can be modified');
-    if (change.data) Object.assign(item.data, change.data);
-    if (change.attached) Object.assign(item.attached, change.attached);
+    // Spread defines each key as an own member (Object.assign would run the __proto__ setter and drop that key).
+    if (change.data) item.data = { ...item.data, ...change.data };
+    if (change.attached) item.attached = { ...item.attached, ...change.attached };
     this.emit('modified', item);
     return item;
   }

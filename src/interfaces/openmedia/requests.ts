@@ -48,9 +48,8 @@ function ivrData(ivr: IvrInformation[] | null | undefined, required: boolean): R
     checkLength('IVRInfo Data', i.Data, LIMITS.data);
   }
   if (!ivr.some((i) => (i.Label ?? '') !== '' || (i.Data ?? '') !== '')) throw invalidData('At least one IVRInfo Label or Data must be provided');
-  const data: Record<string, string> = {};
-  for (const i of ivr) data[i.Label ?? ''] = i.Data ?? '';
-  return data;
+  // Object.fromEntries defines each label as an own member: a label such as "__proto__" is kept, never a prototype.
+  return Object.fromEntries(ivr.map((i) => [i.Label ?? '', i.Data ?? '']));
 }
 
 const given = (n: number | null | undefined): n is number => n !== null && n !== undefined && n !== 0;
@@ -188,6 +187,11 @@ export function modifyRequest(ctx: OmContext, r: { OpenMediaID?: number | null; 
   const item = requestItem(ctx, r?.OpenMediaID);
   checkLength('PrivateData', r?.PrivateData, LIMITS.privateData);
   const data = ivrData(r?.IVRInfo, false);
+  // Seed: "Up to 3 IVRInformation fields" holds for the request as modified: replaced labels count once.
+  if (data) {
+    const labels = new Set([...Object.keys(item.data), ...Object.keys(data)]);
+    if (labels.size > LIMITS.ivrInfo) throw invalidData(`At most ${LIMITS.ivrInfo} IVRInfo may be held; the request would hold ${labels.size}`);
+  }
   if (item.state !== 'queued') return false;
   const change: { data?: Record<string, string>; attached?: Record<string, string> } = {};
   if (data) change.data = data;
