@@ -114,3 +114,18 @@ describe('the REST twin refuses what it cannot read exactly, changing nothing (o
     expect(Object.entries(await itemData())).toEqual([['__proto__', 'p'], ['A', 'a2'], ['B', 'b']]);
   });
 });
+
+describe('a request\'s status history is bounded (om-findings 7)', () => {
+  it('diverted back and forth 150 times, it keeps its latest 100 events, and pollers see only those', async () => {
+    for (const a of ['HARRI', 'PEKKA', 'ANNA']) await api(gw, 'PUT', `/api/v1/agents/${a}/state`, { state: 'notReady' });
+    const add = await rest('POST', '/requests/add', json({ ServiceGroupID: 10, IVRInfo: [{ Label: 'L', Data: 'D' }] }));
+    const id = add.json['OpenMediaID'] as number;
+    const since = (await rest('GET', `/requests/history?ID=${id}`)).json['TimeStamp'] as string;
+    for (let n = 0; n < 150; n++) expect((await rest('POST', '/requests', json({ OpenMediaID: id, ServiceGroupID: 10 }))).json).toEqual({ OpenMediaID: id, RequestStatus: 0 });
+    const history = (await rest('GET', `/requests/history?ID=${id}`)).json['OpenMediaRequests'] as { Status: number; TimeStamp: string }[];
+    expect(history).toHaveLength(100);
+    expect(history.at(-1)?.Status).toBe(1); // Queued, its current status
+    const byTime = (await rest('GET', `/requests/time?laterThan=${encodeURIComponent(since)}`)).json['OpenMediaRequests'] as { ID: number }[];
+    expect(byTime.filter((r) => r.ID === id)).toHaveLength(100);
+  });
+});
