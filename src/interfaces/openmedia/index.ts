@@ -52,6 +52,23 @@ class OpenMediaInterface implements InterfaceModule {
 
   /** The SOAP endpoint and the REST twin on one Fastify instance. */
   private routes(app: FastifyInstance): void {
+    void app.register(async (scope) => {
+      // WCF's BasicHttpBinding reads only text/xml (SOAP 1.2's type is the toolkit's `versions` refusal): any other
+      // POST is HTTP 415 with WCF's reason phrase and no body, before the message is read.
+      scope.addHook('onRequest', async (request, reply) => {
+        if (request.method !== 'POST') return;
+        const type = String(request.headers['content-type'] ?? '');
+        const media = type.split(';')[0]?.trim().toLowerCase() ?? '';
+        if (media === 'text/xml' || media === 'application/soap+xml') return;
+        reply.raw.statusMessage = `Cannot process the message because the content type '${type.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}' was not the expected type 'text/xml; charset=utf-8'.`;
+        return reply.code(415).header('content-length', 0).send();
+      });
+      this.soapEndpoint(scope);
+    });
+    registerRest(app, this.ctx, this.options, this.auth, this.gw.config.http.bodyLimit);
+  }
+
+  private soapEndpoint(app: FastifyInstance): void {
     const cfg = this.gw.config.openmedia;
     registerSoapEndpoint<Operation>(app, {
       path: PATH,
@@ -68,7 +85,6 @@ class OpenMediaInterface implements InterfaceModule {
       faults: faultHooks(),
       onRequest: (info) => this.gw.metrics.observe('openmedia', info.operation, info.outcome, info.ms),
     });
-    registerRest(app, this.ctx, this.options, this.auth, this.gw.config.http.bodyLimit);
   }
 
   register(app: FastifyInstance): void {
