@@ -155,9 +155,12 @@ class OpenMediaInterface implements InterfaceModule {
         body: Tenant,
         response: TenantView,
         handler: (params, body) => {
-          const id = Number(params['tenantId']);
+          const raw = params['tenantId'] ?? '';
+          // A TenantID is an xsd:int record ID: anything else is a bad argument, not an unknown tenant.
+          if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2147483647) throw new ControlRouteError(400, 'invalidArgument', `tenantId: not a tenant ID (a positive integer): ${raw.slice(0, 32)}`);
+          const id = Number(raw);
           const b = Tenant.parse(body);
-          if (!Number.isInteger(id) || !this.ctx.dir.setTenant(id, b.enabled)) throw new ControlRouteError(404, 'unknownTenant', `no tenant ${params['tenantId'] ?? ''}`);
+          if (!this.ctx.dir.setTenant(id, b.enabled)) throw new ControlRouteError(404, 'unknownTenant', `no tenant ${id}`);
           return { id, enabled: b.enabled };
         },
       },
