@@ -67,3 +67,14 @@ describe('the SOAP endpoint refuses what WCF refuses (om-findings 8)', () => {
     expect((await post(gw, envelope(GOOD, headers('OpenMediaService')))).status).toBe(200);
   });
 });
+
+describe('refusals name what is missing instead of leaving a blank (om-findings 11)', () => {
+  it('no openMediaID, serviceGroupID or tenantID: the fault says none was given', async () => {
+    gw = await startGateway();
+    const q = (op: string, inner = '') => post(gw as Gateway, envelope(`<${op} xmlns="http://tempuri.org/">${inner}</${op}>`), op);
+    expect((await q('GetOpenMediaRequestStatusByID')).text).toMatch(/<faultstring[^>]*>No OpenMediaID was given</);
+    expect((await q('GetServiceGroupStatus')).text).toMatch(/<faultstring[^>]*>No ServiceGroupID was given</);
+    expect((await q('GetServiceGroupStatus', '<serviceGroupID>77</serviceGroupID>')).text).toMatch(/<faultstring[^>]*>ServiceGroupID 77 is not a valid Open Media service group</);
+    expect((await q('GetAllOpenMediaServiceGroupStatus')).text).toMatch(/<faultstring[^>]*>No TenantID was given</);
+  });
+});

@@ -10,6 +10,7 @@ import type { ServiceGroup } from './directory.js';
 import { invalidData, OmFault } from './faults.js';
 import type { AddResult } from './messages.js';
 import type { RequestStatus } from './protocol.js';
+import { unknownRequest } from './queries.js';
 
 export interface AddInput {
   ServiceGroupID?: number | null;
@@ -144,7 +145,7 @@ export function requestItem(ctx: OmContext, id: number | null | undefined): Work
   ctx.cache.expire();
   const entry = id === null || id === undefined ? undefined : ctx.cache.get(id);
   const item = entry ? ctx.cc.items.find(entry.itemId) : undefined;
-  if (!entry || !item) throw new OmFault('InvalidOpenMediaIDFault', `OpenMediaID ${id ?? 0} is not a known Open Media request`);
+  if (!entry || !item) throw new OmFault('InvalidOpenMediaIDFault', unknownRequest(id));
   return item;
 }
 
