@@ -224,8 +224,9 @@ export class StatusCache {
     return [...this.entries.values()].sort((a, b) => a.id - b.id);
   }
 
-  /** Seed "Error handling": a restart of the service clears the history. */
+  /** Seed "Error handling": a restart of the service clears the history; OpenMediaIDs start again from 1. */
   clear(): void {
+    this.nextId = 1;
     this.entries.clear();
     this.byItem.clear();
     this.events = [];
