@@ -78,3 +78,15 @@ describe('refusals name what is missing instead of leaving a blank (om-findings 
     expect((await q('GetAllOpenMediaServiceGroupStatus')).text).toMatch(/<faultstring[^>]*>No TenantID was given</);
   });
 });
+
+describe('the README example is repeatable', () => {
+  it('after POST /api/v1/reset (or a restart of the service) OpenMediaIDs start again from 1', async () => {
+    gw = await startGateway();
+    const add = async () => /<a:OpenMediaID>(\d+)</.exec((await post(gw as Gateway, envelope(GOOD))).text)?.[1];
+    expect([await add(), await add()]).toEqual(['1', '2']);
+    expect((await api(gw, 'POST', '/api/v1/reset')).status).toBe(200);
+    expect(await add()).toBe('1');
+    expect((await api(gw, 'POST', '/api/v1/openmedia/restart')).status).toBe(200);
+    expect(await add()).toBe('1');
+  });
+});
