@@ -19,7 +19,7 @@ import { Notifier } from './notify/index.js';
 import { compileCidrs } from './net/cidr.js';
 import { listenError, type PortSetting } from './net/listen.js';
 import { endpointUrls } from './endpoints.js';
-import { clientErrorHandler, frameworkErrors, interfaceOfPath, trackRequestHeads } from './http-errors.js';
+import { httpListenerOptions, interfaceOfPath, trackRequestHeads } from './http-errors.js';
 import { DEFAULT_CENTER_FIXTURE } from './paths.js';
 import { RecordingArchive } from './store/index.js';
 import { VERSION } from './version.js';
@@ -167,24 +167,12 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     const tlsFiles = config.http.tls;
     const https = tlsFiles ? readKeyPair('http.tls.cert', tlsFiles.cert, 'http.tls.key', tlsFiles.key) : null;
     // HTTP and HTTPS instances differ only in the raw server type; every route is the same, so one type serves both.
-    const serverTimeouts = {
-      headersTimeout: config.http.headersTimeoutMs,
-      requestTimeout: config.http.requestTimeoutMs,
-      connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(config.http.headersTimeoutMs / 4))),
-    };
+    const { fastify: listener, serverTimeouts } = httpListenerOptions(config.http);
     const app = Fastify({
       loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
-      bodyLimit: config.http.bodyLimit,
-      requestTimeout: config.http.requestTimeoutMs,
-      keepAliveTimeout: config.http.keepAliveTimeoutMs,
-      connectionTimeout: config.http.requestTimeoutMs,
-      // Node checks header and request deadlines every connectionsCheckingInterval (30 s by default), which would let a
-      // client hold a connection for 30 s past http.headersTimeoutMs: checked at a quarter of it (at most every second).
-      http: serverTimeouts,
+      ...listener,
       ...(https ? { https: { ...https, ...serverTimeouts } } : {}),
-      clientErrorHandler,
-      frameworkErrors,
     }) as unknown as FastifyInstance;
     trackRequestHeads(app.server, https !== null);
 

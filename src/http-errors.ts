@@ -6,9 +6,12 @@
  * - SOAP paths (QMI, ICI, Open Media, Cisco QM): a SOAP 1.1 `Client` fault (SOAP 1.2 `Sender` when the request said
  *   `application/soap+xml`), SOAP 1.1 §4.4.1 / SOAP 1.2 Part 1 §5.4.6;
  * - TelServices over the main port (`/telservices`, `/makeCall`): a `TelServiceReturn` with `reject` (seed 003);
+ * - the Open Media REST twin (`/OpenMediaServiceRest`): its `{ error, message }`, `InvalidDataException` for 400;
  * - anything else, the control API included: the control API's `{ error, message }` (README "Control API").
+ * A request whose headers arrived but whose body did not within `http.requestTimeoutMs` is answered 408 the same way:
+ * Node raises that timeout after the 'request' event, so the path comes from the request in flight (trackRequestHeads).
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { buildFault, SoapFault, contentTypeFor, type SoapVersion } from './soap/index.js';
@@ -27,16 +30,24 @@ export function interfaceOfPath(url: string): InterfaceName | 'api' | undefined 
   return undefined;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The Open Media REST twin's paths answer JSON, not the SOAP service's faults. */
+function isOpenMediaRest(path: string | undefined): boolean {
+  return path !== undefined && /^\/openmediaservicerest(?:[/?#]|$)/i.test(path);
+}
+
 export interface ProtocolError {
   contentType: string;
   body: string;
 }
 
 /** The control API's code for each status answered here (also documented in README "Control API"). */
-const API_CODES: Readonly<Record<number, string>> = { 400: 'badRequest', 408: 'requestTimeout', 414: 'uriTooLong', 431: 'headersTooLarge' };
+const API_CODES: Readonly<Record<number, string>> = { 400: 'badRequest', 404: 'notFound', 408: 'requestTimeout', 414: 'uriTooLong', 431: 'headersTooLarge' };
 
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
+  404: 'Not Found',
   408: 'Request Timeout',
   414: 'URI Too Long',
   431: 'Request Header Fields Too Large',
@@ -50,11 +61,14 @@ export function protocolError(path: string | undefined, status: number, message:
   const iface = path === undefined ? undefined : interfaceOfPath(path);
   const text = message.slice(0, 200);
   if (iface === 'telservices') return { contentType: 'text/xml; charset=utf-8', body: cachedErrorXml('reject') };
+  if (iface === 'openmedia' && isOpenMediaRest(path)) {
+    return { contentType: JSON_TYPE, body: JSON.stringify({ error: status === 400 ? 'InvalidDataException' : (API_CODES[status] ?? 'InvalidDataException'), message: text }) };
+  }
   if (iface === 'qmi' || iface === 'ici' || iface === 'openmedia' || iface === 'ciscoqm') {
     const version: SoapVersion = soap12 ? '1.2' : '1.1';
     return { contentType: contentTypeFor(version), body: buildFault(version, new SoapFault({ code: soap12 ? 'Sender' : 'Client', reason: text })) };
   }
-  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: API_CODES[status] ?? 'badRequest', message: text }) };
+  return { contentType: JSON_TYPE, body: JSON.stringify({ error: API_CODES[status] ?? 'badRequest', message: text }) };
 }
 
 /** Fastify's `frameworkErrors`: errors of its router (FST_ERR_BAD_URL 400, FST_ERR_MAX_PARAM_LENGTH 414). */
@@ -67,13 +81,16 @@ export function frameworkErrors(err: Error & { statusCode?: number }, request: F
 
 /** The start of the request each connection is reading (its request line, when it came), for clientErrorHandler. */
 const heads = new WeakMap<Socket, string>();
+/** The request whose body each connection is still reading: its path and whether it said SOAP 1.2. */
+const inFlight = new WeakMap<Socket, { path: string; soap12: boolean; res: ServerResponse }>();
 const HEAD_MAX = 4096;
 const METHOD = /^[A-Z]+ /;
 
 /**
  * Keeps, per connection, the first bytes of the request being read, so an error Node raises before the request is
  * parsed (no path known to Fastify) can still be answered in the protocol of its path. A new request starts after
- * each complete one ('request' event); bytes that do not start with a method (a body) are not a request line.
+ * each complete one ('request' event); bytes that do not start with a method (a body) are not a request line. Until
+ * its body has been read, the request itself is kept too: its body deadline is the same 408.
  */
 export function trackRequestHeads(server: Server, tls: boolean): void {
   server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
@@ -81,14 +98,22 @@ export function trackRequestHeads(server: Server, tls: boolean): void {
     // Ahead of the parser's own listener: a chunk that makes it fail is seen before its clientError.
     socket.prependListener('data', (chunk: Buffer) => {
       const head = heads.get(socket);
-      if (head === undefined || head.includes('\n')) return;
+      if (head === undefined || head.includes('\n') || inFlight.has(socket)) return;
       const next = head + chunk.toString('latin1', 0, Math.min(chunk.length, HEAD_MAX - head.length));
       heads.set(socket, METHOD.test(next) || next.length < 8 ? next : '');
     });
   });
-  server.on('request', (req: IncomingMessage) => heads.set(req.socket, ''));
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    heads.set(req.socket, '');
+    if (req.complete) return;
+    inFlight.set(req.socket, { path: req.url ?? '/', soap12: /application\/soap\+xml/i.test(String(req.headers['content-type'] ?? '')), res });
+    const done = () => {
+      if (inFlight.get(req.socket)?.res === res) inFlight.delete(req.socket);
+    };
+    req.once('end', done);
+    req.once('close', done);
+  });
 }
-
 /** Node's clientError codes, as HTTP statuses (Fastify's own default handler's table). */
 function statusOf(err: Error & { code?: string }): number {
   if (err.code === 'HPE_HEADER_OVERFLOW') return 431;
@@ -98,14 +123,47 @@ function statusOf(err: Error & { code?: string }): number {
 
 /** Fastify's `clientErrorHandler`: writes the protocol error for the connection's request path, then closes. */
 export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  const current = inFlight.get(socket);
+  if (err.code === 'ECONNRESET' || !socket.writable || current?.res.headersSent) {
     socket.destroy();
     return;
   }
   const head = heads.get(socket) ?? '';
-  const path = /^[A-Z]+ (\S+)/.exec(head)?.[1];
+  const path = current?.path ?? /^[A-Z]+ (\S+)/.exec(head)?.[1];
   const status = statusOf(err);
-  const e = protocolError(path, status, REASONS[status] ?? 'Bad Request', /application\/soap\+xml/i.test(head));
+  const e = protocolError(path, status, REASONS[status] ?? 'Bad Request', current?.soap12 ?? /application\/soap\+xml/i.test(head));
   const length = Buffer.byteLength(e.body);
   socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\nContent-Type: ${e.contentType}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${e.body}`, () => socket.destroy());
+}
+
+/** The `http.*` settings an HTTP listener of the gateway runs with. */
+export interface HttpTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  bodyLimit: number;
+}
+
+/**
+ * Fastify options every HTTP listener of the gateway shares (the main port and the Open Media port): its deadlines and
+ * the protocol-shaped early errors above (`fastify`), and the Node server deadlines alone (`serverTimeouts`, for an
+ * HTTPS server's options). Call trackRequestHeads on the server it builds.
+ */
+export function httpListenerOptions(h: HttpTimeouts) {
+  // Node checks header and request deadlines every connectionsCheckingInterval (30 s by default), which would let a
+  // client hold a connection for 30 s past headersTimeoutMs: checked at a quarter of it (at most every second).
+  const interval = Math.max(25, Math.min(1_000, Math.floor(h.headersTimeoutMs / 4)));
+  const serverTimeouts = { headersTimeout: h.headersTimeoutMs, requestTimeout: h.requestTimeoutMs, connectionsCheckingInterval: interval };
+  const fastify = {
+    bodyLimit: h.bodyLimit,
+    requestTimeout: h.requestTimeoutMs,
+    keepAliveTimeout: h.keepAliveTimeoutMs,
+    // The idle-socket backstop comes after the request deadline has been checked twice: a stalled body is answered
+    // 408 in its protocol (clientErrorHandler) instead of being dropped without a byte when both would fire at once.
+    connectionTimeout: h.requestTimeoutMs + 2 * interval + 1_000,
+    http: serverTimeouts,
+    clientErrorHandler,
+    frameworkErrors,
+  };
+  return { fastify, serverTimeouts };
 }

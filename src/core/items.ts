@@ -184,13 +184,19 @@ export class Items implements ContactHost {
     return item;
   }
 
-  /** The agent accepts an offered item (or picks one from the queue by id). */
+  /**
+   * The agent accepts an offered item (or picks one from the queue by id). `invalidState` when the item is not
+   * offered to them, or, picked from the queue, when routing would not give it to them (Router.refusal says why).
+   */
   accept(id: string, userId?: string): WorkItem {
     const item = this.live(id);
     if (item.state === 'queued') {
       if (!userId) throw new CoreError('invalidState', 'the item is not allocated');
       const agent = this.cc.agent(userId);
       const queue = this.cc.queue(item.queueId);
+      // Picked by hand, the item keeps the routing rules: never past a forced agent, a missing skill or a full agent.
+      const refusal = this.cc.routing.refusal(queue, item, agent);
+      if (refusal) throw new CoreError('invalidState', refusal);
       this.cc.routing.take(queue, item);
       this.allocate(item, agent, queue);
     }
@@ -315,8 +321,9 @@ export class Items implements ContactHost {
   modify(id: string, change: { data?: Record<string, string>; attached?: Record<string, string> }): WorkItem {
     const item = this.live(id);
     if (item.state !== 'queued') throw new CoreError('invalidState', 'only a queued, unallocated item can be modified');
-    if (change.data) Object.assign(item.data, change.data);
-    if (change.attached) Object.assign(item.attached, change.attached);
+    // Spread defines each key as an own member (Object.assign would run the __proto__ setter and drop that key).
+    if (change.data) item.data = { ...item.data, ...change.data };
+    if (change.attached) item.attached = { ...item.attached, ...change.attached };
     this.emit('modified', item);
     return item;
   }

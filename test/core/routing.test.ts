@@ -159,6 +159,27 @@ describe('routing work items', () => {
     expect(['HARRI', 'ANNA']).toContain(lenient.userId);
   });
 
+  it('keeps the routing rules when an agent picks a queued item by hand: forced agent, membership, capacity (om-findings 1)', () => {
+    const { cc } = makeCenter();
+    notReady(cc, 'PEKKA', 'ANNA'); // group 10: HARRI, PEKKA, ANNA; MAIJA is no member and works no open media
+    const forced = cc.items.create({ channel: 'openmedia', queueId: '10', forcedAgent: { userId: 'PEKKA', timeoutSec: 60 } });
+    const held = cc.items.create({ channel: 'openmedia', queueId: '10' });
+    const waiting = cc.items.create({ channel: 'openmedia', queueId: '10' });
+    expect([forced.state, held.userId, waiting.state]).toEqual(['queued', 'HARRI', 'queued']);
+    expect(() => cc.items.accept(forced.id, 'MAIJA')).toThrow(/forced to agent PEKKA/);
+    expect(() => cc.items.accept(waiting.id, 'MAIJA')).toThrow(/not a member of the queue/);
+    expect(() => cc.items.accept(waiting.id, 'HARRI')).toThrow(/no room for another contact/);
+    expect(() => cc.items.accept(waiting.id, 'ANNA')).toThrow(/not available/);
+    // Refused, nothing changed: both still queued in their places, HARRI holds one.
+    expect([forced.state, cc.items.position(forced), waiting.state, cc.items.position(waiting)]).toEqual(['queued', 1, 'queued', 2]);
+    expect(cc.items.list({ userId: 'HARRI' }).map((i) => i.id)).toEqual([held.id]);
+    // Agents the routing would choose may pick them: the forced agent his, ANNA (ready again) the other.
+    cc.setAgentState('PEKKA', 'ready');
+    expect(forced.userId).toBe('PEKKA');
+    cc.setAgentState('ANNA', 'ready');
+    expect(waiting.userId).toBe('ANNA');
+  });
+
   it('forced to an agent whose offer times out: fails at once', () => {
     const { cc, clock } = makeCenter({ ringTimeoutSec: 5 });
     const item = cc.items.create({ channel: 'openmedia', queueId: '10', forcedAgent: { userId: 'ANNA' } });

@@ -53,6 +53,27 @@ describe('errors raised before any route, in the protocol of the path', () => {
     expect(JSON.parse(body(api))).toEqual({ error: 'requestTimeout', message: 'Request Timeout' });
   });
 
+  it('answers a body that never ends 408 in the protocol of its path, on every HTTP port (om-findings 2)', async () => {
+    // The whole request (headers and body) must arrive within requestTimeoutMs; the headers did, the body stalls.
+    const port = await start({ headersTimeoutMs: 100, requestTimeoutMs: 300 });
+    const omPort = gw?.ctx.ports.openMedia ?? 0;
+    const stalled = (path: string, type = 'text/xml; charset=utf-8') => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: 1000\r\n\r\n<s:Env`;
+    for (const p of [port, omPort]) {
+      const om = await raw(p, stalled('/OpenMediaService'));
+      expect(status(om)).toBe(408);
+      expect(body(om)).toMatch(/<faultcode>soap:Client<\/faultcode><faultstring>Request Timeout<\/faultstring>/);
+      const twin = await raw(p, stalled('/OpenMediaServiceRest/requests/add', 'application/json'));
+      expect(status(twin)).toBe(408);
+      expect(JSON.parse(body(twin))).toEqual({ error: 'requestTimeout', message: 'Request Timeout' });
+    }
+    const soap12 = await raw(port, stalled('/BCM/QMIInterface.asmx', 'application/soap+xml; charset=utf-8'));
+    expect(status(soap12)).toBe(408);
+    expect(body(soap12)).toMatch(/<soap:Value>soap:Sender<\/soap:Value>/);
+    const api = await raw(port, stalled('/api/v1/openmedia/restart', 'application/json'));
+    expect(status(api)).toBe(408);
+    expect(JSON.parse(body(api))).toEqual({ error: 'requestTimeout', message: 'Request Timeout' });
+  });
+
   it('answers headers too large (431) and a malformed request (400) by path', async () => {
     const port = await start();
     const big = `X-Big: ${'a'.repeat(20_000)}\r\n`;

@@ -27,6 +27,10 @@ describe("Open Media's control routes", () => {
       ['/api/v1/openmedia/tenants/{tenantId}', 'put', '/api/v1/openmedia/tenants/1', { enabled: false }, 200],
       ['/api/v1/openmedia/tenants/{tenantId}', 'put', '/api/v1/openmedia/tenants/7', { enabled: true }, 404],
       ['/api/v1/openmedia/tenants/{tenantId}', 'put', '/api/v1/openmedia/tenants/1', { enabled: 'yes' }, 400],
+      // om-findings 12: a tenantId that is no tenant ID at all is a bad argument, not an unknown tenant.
+      ['/api/v1/openmedia/tenants/{tenantId}', 'put', '/api/v1/openmedia/tenants/abc', { enabled: true }, 400],
+      ['/api/v1/openmedia/tenants/{tenantId}', 'put', '/api/v1/openmedia/tenants/-1', { enabled: true }, 400],
+      ['/api/v1/openmedia/tenants/{tenantId}', 'put', '/api/v1/openmedia/tenants/1.5', { enabled: true }, 400],
       ['/api/v1/openmedia/restart', 'post', '/api/v1/openmedia/restart', {}, 200],
       ['/api/v1/queues/{queueId}', 'put', '/api/v1/queues/10', { open: false }, 200],
     ];
@@ -38,6 +42,7 @@ describe("Open Media's control routes", () => {
       expect(r.status, JSON.stringify(r.json)).toBe(status);
       const validate = ajv.compile(s ?? {});
       expect(validate(r.json) ? [] : validate.errors).toEqual([]);
+      if (url.endsWith('/abc')) expect(r.json['error']).toBe('invalidArgument');
     }
   });
 });

@@ -32,19 +32,28 @@ export class AgentChoice {
 
   /** Whether the agent may be offered this contact of this queue now (rule 1). */
   eligible(agent: Agent, queue: Queue, r: RoutingInputs): boolean {
+    return this.refusal(agent, queue, r) === undefined;
+  }
+
+  /**
+   * Why rule 1 keeps the agent from this contact of this queue now, in words for an API client (a constant string,
+   * so the routing pass pays nothing for it), or undefined when they may take it.
+   */
+  refusal(agent: Agent, queue: Queue, r: RoutingInputs): string | undefined {
     const channel = queue.channel;
-    if (!agent.channels.includes(channel) || !agent.queues.includes(queue.id)) return false;
-    if (r.excluded.length > 0 && r.excluded.includes(agent.userId)) return false;
-    if (queue.restSec !== undefined && this.members.resting(queue.id, agent.userId, this.cc.now())) return false;
+    if (!agent.queues.includes(queue.id)) return 'the agent is not a member of the queue';
+    if (!agent.channels.includes(channel)) return 'the agent does not work this channel';
+    if (r.excluded.length > 0 && r.excluded.includes(agent.userId)) return 'the agent declined this contact';
+    if (queue.restSec !== undefined && this.members.resting(queue.id, agent.userId, this.cc.now())) return 'the agent is resting after a contact of this queue';
     if (channel === 'phone') {
-      if (agent.state !== 'ready') return false;
+      if (agent.state !== 'ready') return 'the agent is not ready';
       const dev = this.cc.devices.get(agent.extension);
-      if (!dev || dev.dnd || this.cc.telephony.deviceBusy(agent.extension)) return false;
+      if (!dev || dev.dnd || this.cc.telephony.deviceBusy(agent.extension)) return 'the agent\'s device is not free';
     } else {
-      if (agent.state !== 'ready' && agent.state !== 'busy') return false;
-      if (!this.capacity.fits(agent, channel, r.type)) return false;
+      if (agent.state !== 'ready' && agent.state !== 'busy') return 'the agent is not available';
+      if (!this.capacity.fits(agent, channel, r.type)) return 'the agent has no room for another contact of this type';
     }
-    return hasSkills(agent, queue.skills, r.skills);
+    return hasSkills(agent, queue.skills, r.skills) ? undefined : 'the agent lacks a skill the queue or the contact asks for';
   }
 
   /**

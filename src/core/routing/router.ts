@@ -110,6 +110,17 @@ export class Router {
     if (qs) addTally(qs.queued, this.cc.now() - (c.queuedAt ?? this.cc.now()));
   }
 
+  /**
+   * Why this agent may not take this waiting contact by hand (an agent picking it from the queue), by the rules the
+   * routing pass keeps (choice.ts: a forced contact is its agent's only; membership, channel, state, room, skills),
+   * or undefined when they may.
+   */
+  refusal(queue: Queue, c: Routable, agent: Agent): string | undefined {
+    const f = c.routing.forcedAgent;
+    if (f && f.userId !== agent.userId) return `the contact is forced to agent ${f.userId}`;
+    return this.choice.refusal(agent, queue, c.routing);
+  }
+
   /** The agent declined the contact or let it ring out: it is never offered to them again. */
   exclude(r: RoutingInputs, userId: string): void {
     if (!r.excluded.includes(userId)) r.excluded.push(userId);

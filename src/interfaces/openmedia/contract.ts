@@ -1,6 +1,8 @@
 /**
  * Reading data contracts as WCF's DataContractSerializer reads them, from a parsed request element. Members are
- * matched by local name in any namespace (tolerant reader). Two orders:
+ * matched by local name within their namespace: a contract's members in the data-contract namespace (DATA_NS), an
+ * operation's bare parameters and its `request` in `http://tempuri.org/`. An element in another namespace is not the
+ * member, so it is skipped as WCF skips unknown elements and the member stays absent. Two orders:
  * - `any` (default): a member is found wherever it is among its siblings;
  * - `wcf`: as the real service reads them. DataContractSerializer reads the members of a contract in order (the
  *   WSDL's `xs:sequence`, alphabetical): after reading member n it looks only at members after n, so an element for
@@ -73,11 +75,12 @@ function scalar(el: XmlElement, type: MemberType, where: { parameter: string; co
 }
 
 /** Children matched to members in the given order rule: member name → its element (the first one for `any`). */
-function match(el: XmlElement, members: Members, order: MemberOrder): Map<string, XmlElement> {
+function match(el: XmlElement, members: Members, order: MemberOrder, ns: string): Map<string, XmlElement> {
   const found = new Map<string, XmlElement>();
+  const own = el.children.filter((c) => c.ns === ns);
   if (order === 'wcf') {
     let index = -1;
-    for (const c of el.children) {
+    for (const c of own) {
       let j = index + 1;
       while (j < members.length && members[j]?.[0] !== c.name) j++;
       // WCF: a member name not found after the current one is skipped (an earlier member, or unknown).
@@ -88,8 +91,8 @@ function match(el: XmlElement, members: Members, order: MemberOrder): Map<string
     return found;
   }
   for (const [name] of members) {
-    const exact = el.children.find((c) => c.name === name);
-    const hit = exact ?? el.children.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    const exact = own.find((c) => c.name === name);
+    const hit = exact ?? own.find((c) => c.name.toLowerCase() === name.toLowerCase());
     if (hit) found.set(name, hit);
   }
   return found;
@@ -97,7 +100,7 @@ function match(el: XmlElement, members: Members, order: MemberOrder): Map<string
 
 function ivrArray(el: XmlElement, order: MemberOrder, where: { parameter: string; contract?: string }): IvrInformation[] {
   return el.children
-    .filter((c) => c.name.toLowerCase() === 'ivrinformation')
+    .filter((c) => c.ns === DATA_NS && c.name.toLowerCase() === 'ivrinformation')
     .map((c) => {
       if (isNil(c)) return { Label: null, Data: null };
       const v = readMembers(c, CONTRACTS.IVRInformation, order, where);
@@ -108,7 +111,8 @@ function ivrArray(el: XmlElement, order: MemberOrder, where: { parameter: string
 /** The members of one element (a contract's object, or an operation wrapper's bare parameters). */
 export function readMembers(el: XmlElement, members: Members, order: MemberOrder, where: { parameter?: string; contract?: string }): Values {
   const out: Values = {};
-  const found = match(el, members, order);
+  // A contract's members (where.contract) are data-contract members; an operation's bare parameters are tempuri's.
+  const found = match(el, members, order, where.contract === undefined ? TEMPURI : DATA_NS);
   for (const [name, type] of members) {
     const m = found.get(name);
     if (m === undefined) continue;
@@ -125,7 +129,7 @@ export function readMembers(el: XmlElement, members: Members, order: MemberOrder
  * qualified name for WCF's message is `http://tempuri.org/:request`.
  */
 export function readRequest(wrapper: XmlElement, contract: ContractName, order: MemberOrder): Values | null {
-  const found = match(wrapper, [['request', 'string']], order).get('request');
+  const found = match(wrapper, [['request', 'string']], order, TEMPURI).get('request');
   if (!found || isNil(found)) return null;
   return readMembers(found, CONTRACTS[contract], order, { parameter: `${TEMPURI}:request`, contract: `${DATA_NS.replace(/^.*\/2004\/07\//, '')}.${contract}` });
 }

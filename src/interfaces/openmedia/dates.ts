@@ -2,13 +2,26 @@
  * Dates as Open Media clients write and read them. SOAP: `xsd:dateTime` (XML Schema Part 2 §3.2.7), written as WCF's
  * DataContractSerializer writes a UTC DateTime (`2024-05-01T10:00:00.123Z`, trailing zeros of the fraction dropped).
  * The REST twin's query strings also take RFC 1123 (`Wed, 31 Dec 1969 23:58:20 GMT`) and the US locale form .NET and
- * JavaScript print (`1/1/1970, 12:00:00 AM`). A time without a zone is UTC: the seed's times are all UTC/GMT.
+ * JavaScript print (`1/1/1970, 12:00:00 AM`), and WCF's JSON form `/Date(ms)/` (`/Date(ms+0100)/`: the offset only says
+ * how to show it, the milliseconds are UTC). A time without a zone is UTC: the seed's times are all UTC/GMT. Every
+ * date must be one .NET's DateTime can hold (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z), as WCF deserializes
+ * into one: anything else is not a date.
  */
 
 const XSD_DATETIME = /^\s*(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?\s*$/;
 const RFC1123 = /^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2}):(\d{2})\s*(?:GMT|UTC|Z)\s*$/;
 const US_LOCALE = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*$/;
+const MS_DATE = /^\s*\/Date\((-?\d{1,16})(?:[+-]\d{4})?\)\/\s*$/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** DateTime.MinValue and DateTime.MaxValue (to the millisecond) as epoch ms. */
+const DATETIME_MIN = -62_135_596_800_000;
+const DATETIME_MAX = 253_402_300_799_999;
+
+/** `ms` when .NET's DateTime can hold it, else undefined. */
+export function inDateTimeRange(ms: number | undefined): number | undefined {
+  return ms !== undefined && Number.isInteger(ms) && ms >= DATETIME_MIN && ms <= DATETIME_MAX ? ms : undefined;
+}
 
 /** Epoch ms of a UTC calendar time; undefined when a field is out of range (Date.UTC would roll it over). */
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | undefined {
@@ -30,14 +43,20 @@ export function parseXsdDateTime(text: string): number | undefined {
   const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
   const t = utc(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), ms);
   if (t === undefined) return undefined;
-  if (!zone || zone === 'Z') return t;
+  if (!zone || zone === 'Z') return inDateTimeRange(t);
   const sign = zone.startsWith('-') ? -1 : 1;
   const offset = (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
-  return t - sign * offset;
+  return inDateTimeRange(t - sign * offset);
 }
 
-/** A date in a REST query string: ISO 8601 (`xsd:dateTime`), RFC 1123, or the US locale form; undefined otherwise. */
+/** A date in a REST query string or JSON body: ISO 8601 (`xsd:dateTime`), RFC 1123, the US locale form or `/Date(ms)/`. */
 export function parseQueryDate(text: string): number | undefined {
+  const wcf = MS_DATE.exec(text);
+  if (wcf) return inDateTimeRange(Number(wcf[1]));
+  return inDateTimeRange(parseTextDate(text));
+}
+
+function parseTextDate(text: string): number | undefined {
   const iso = parseXsdDateTime(text) ?? parseXsdDateTime(/^\s*\d{4}-\d{2}-\d{2}\s*$/.test(text) ? `${text.trim()}T00:00:00` : '');
   if (iso !== undefined) return iso;
   const r = RFC1123.exec(text);

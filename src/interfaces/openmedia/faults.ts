@@ -116,6 +116,19 @@ function deserializationFault(e: ContractError): SoapFault {
   });
 }
 
+/**
+ * WCF's fault for a Body its operation formatter cannot read (the wrapper element in another namespace or of another
+ * name, more than one element in the Body): `a:DeserializationFailed` with the formatter's wording.
+ */
+export function bodyFault(operation: string, detail: string): SoapFault {
+  return new SoapFault({
+    code: 'Client',
+    subcode: { ns: DISPATCHER_NS, local: 'DeserializationFailed', prefix: 'a' },
+    lang: 'en-US',
+    reason: `The formatter threw an exception while trying to deserialize the message: Error in deserializing body of request message for operation '${operation}'. ${printable(detail).slice(0, 400)}`,
+  });
+}
+
 /** The toolkit hooks: the error table for what handlers throw, and WCF's wording for unexpected failures. */
 export function faultHooks(): SoapFaultHooks {
   return {

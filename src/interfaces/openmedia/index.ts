@@ -7,6 +7,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DomainEvent } from '../../core/index.js';
+import { httpListenerOptions, protocolError, trackRequestHeads } from '../../http-errors.js';
 import { registerSoapEndpoint } from '../../soap/index.js';
 import { ControlRouteError, type ControlRoute, type GatewayContext, type InterfaceFactory, type InterfaceModule } from '../types.js';
 import type { OmContext } from './context.js';
@@ -51,6 +52,23 @@ class OpenMediaInterface implements InterfaceModule {
 
   /** The SOAP endpoint and the REST twin on one Fastify instance. */
   private routes(app: FastifyInstance): void {
+    void app.register(async (scope) => {
+      // WCF's BasicHttpBinding reads only text/xml (SOAP 1.2's type is the toolkit's `versions` refusal): any other
+      // POST is HTTP 415 with WCF's reason phrase and no body, before the message is read.
+      scope.addHook('onRequest', async (request, reply) => {
+        if (request.method !== 'POST') return;
+        const type = String(request.headers['content-type'] ?? '');
+        const media = type.split(';')[0]?.trim().toLowerCase() ?? '';
+        if (media === 'text/xml' || media === 'application/soap+xml') return;
+        reply.raw.statusMessage = `Cannot process the message because the content type '${type.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}' was not the expected type 'text/xml; charset=utf-8'.`;
+        return reply.code(415).header('content-length', 0).send();
+      });
+      this.soapEndpoint(scope);
+    });
+    registerRest(app, this.ctx, this.options, this.auth, this.gw.config.http.bodyLimit);
+  }
+
+  private soapEndpoint(app: FastifyInstance): void {
     const cfg = this.gw.config.openmedia;
     registerSoapEndpoint<Operation>(app, {
       path: PATH,
@@ -67,7 +85,6 @@ class OpenMediaInterface implements InterfaceModule {
       faults: faultHooks(),
       onRequest: (info) => this.gw.metrics.observe('openmedia', info.operation, info.outcome, info.ms),
     });
-    registerRest(app, this.ctx, this.options, this.auth, this.gw.config.http.bodyLimit);
   }
 
   register(app: FastifyInstance): void {
@@ -77,15 +94,12 @@ class OpenMediaInterface implements InterfaceModule {
   /** Seed "Service information": the service on its own port too (0: any free one), reported by /health. */
   async start(): Promise<void> {
     const gw = this.gw;
-    const app = Fastify({
+        const app = Fastify({
       loggerInstance: gw.logger.child({ component: 'http', interface: 'openmedia' }) as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
-      bodyLimit: gw.config.http.bodyLimit,
-      requestTimeout: gw.config.http.requestTimeoutMs,
-      keepAliveTimeout: gw.config.http.keepAliveTimeoutMs,
-      connectionTimeout: gw.config.http.requestTimeoutMs,
+      ...httpListenerOptions(gw.config.http).fastify,
     }) as unknown as FastifyInstance;
-    app.server.headersTimeout = gw.config.http.headersTimeoutMs;
+    trackRequestHeads(app.server, false);
     app.addHook('onRequest', async (request, reply) => {
       if (gw.allowed('openmedia', request.ip)) return;
       request.log.warn({ interface: 'openmedia', ip: request.ip }, 'client address not in allow-list');
@@ -95,6 +109,11 @@ class OpenMediaInterface implements InterfaceModule {
       request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     });
     this.routes(app);
+    // Anything else on this port: a SOAP fault under the SOAP path, JSON elsewhere (http-errors.ts), never Fastify's own.
+    app.setNotFoundHandler((request, reply) => {
+      const e = protocolError(request.url, 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+      return reply.code(404).type(e.contentType).send(e.body);
+    });
     this.own = app;
     await app.listen({ port: gw.config.openmedia.port, host: gw.config.host });
     const addr = app.server.address();
@@ -136,9 +155,12 @@ class OpenMediaInterface implements InterfaceModule {
         body: Tenant,
         response: TenantView,
         handler: (params, body) => {
-          const id = Number(params['tenantId']);
+          const raw = params['tenantId'] ?? '';
+          // A TenantID is an xsd:int record ID: anything else is a bad argument, not an unknown tenant.
+          if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2147483647) throw new ControlRouteError(400, 'invalidArgument', `tenantId: not a tenant ID (a positive integer): ${raw.slice(0, 32)}`);
+          const id = Number(raw);
           const b = Tenant.parse(body);
-          if (!Number.isInteger(id) || !this.ctx.dir.setTenant(id, b.enabled)) throw new ControlRouteError(404, 'unknownTenant', `no tenant ${params['tenantId'] ?? ''}`);
+          if (!this.ctx.dir.setTenant(id, b.enabled)) throw new ControlRouteError(404, 'unknownTenant', `no tenant ${id}`);
           return { id, enabled: b.enabled };
         },
       },

@@ -25,10 +25,15 @@ function current(ctx: OmContext, ev: StatusEvent, itemId: string): StatusEvent {
   return { ...ev, queuePosition: ctx.cc.items.position(item) };
 }
 
+/** InvalidOpenMediaIDFault's reason: the ID asked for, or that none was given. */
+export function unknownRequest(id: number | null | undefined): string {
+  return id === null || id === undefined ? 'No OpenMediaID was given' : `OpenMediaID ${id} is not a known Open Media request`;
+}
+
 function entry(ctx: OmContext, id: number | null | undefined) {
   ctx.cache.expire();
   const e = id === null || id === undefined ? undefined : ctx.cache.get(id);
-  if (!e) throw new OmFault('InvalidOpenMediaIDFault', `OpenMediaID ${id ?? ''} is not a known Open Media request`);
+  if (!e) throw new OmFault('InvalidOpenMediaIDFault', unknownRequest(id));
   return e;
 }
 
@@ -66,7 +71,7 @@ export function allStatus(ctx: OmContext): StatusAnswer {
 function group(ctx: OmContext, id: number | null | undefined) {
   assertRouter(ctx);
   const g = id === null || id === undefined ? undefined : ctx.dir.group(id);
-  if (!g) throw invalidData(`${id ?? ''} is not a valid Open Media service group`);
+  if (!g) throw invalidData(id === null || id === undefined ? 'No ServiceGroupID was given' : `ServiceGroupID ${id} is not a valid Open Media service group`);
   return g;
 }
 
@@ -80,7 +85,7 @@ export function serviceGroupStatus(ctx: OmContext, id: number | null | undefined
 export function allServiceGroupStatus(ctx: OmContext, tenantId: number | null | undefined): { id: number; open: boolean }[] {
   assertRouter(ctx);
   const enabled = tenantId === null || tenantId === undefined ? undefined : ctx.dir.tenantEnabled(tenantId);
-  if (enabled !== true) throw invalidData(`Tenant ${tenantId ?? ''} is not valid or is disabled`);
+  if (enabled !== true) throw invalidData(tenantId === null || tenantId === undefined ? 'No TenantID was given' : `Tenant ${tenantId} is not valid or is disabled`);
   return ctx.dir.groupsOfTenant(tenantId as number).map((g) => ({ id: g.id, open: g.queue.open }));
 }
 

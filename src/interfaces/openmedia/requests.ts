@@ -10,6 +10,7 @@ import type { ServiceGroup } from './directory.js';
 import { invalidData, OmFault } from './faults.js';
 import type { AddResult } from './messages.js';
 import type { RequestStatus } from './protocol.js';
+import { unknownRequest } from './queries.js';
 
 export interface AddInput {
   ServiceGroupID?: number | null;
@@ -48,9 +49,8 @@ function ivrData(ivr: IvrInformation[] | null | undefined, required: boolean): R
     checkLength('IVRInfo Data', i.Data, LIMITS.data);
   }
   if (!ivr.some((i) => (i.Label ?? '') !== '' || (i.Data ?? '') !== '')) throw invalidData('At least one IVRInfo Label or Data must be provided');
-  const data: Record<string, string> = {};
-  for (const i of ivr) data[i.Label ?? ''] = i.Data ?? '';
-  return data;
+  // Object.fromEntries defines each label as an own member: a label such as "__proto__" is kept, never a prototype.
+  return Object.fromEntries(ivr.map((i) => [i.Label ?? '', i.Data ?? '']));
 }
 
 const given = (n: number | null | undefined): n is number => n !== null && n !== undefined && n !== 0;
@@ -145,7 +145,7 @@ export function requestItem(ctx: OmContext, id: number | null | undefined): Work
   ctx.cache.expire();
   const entry = id === null || id === undefined ? undefined : ctx.cache.get(id);
   const item = entry ? ctx.cc.items.find(entry.itemId) : undefined;
-  if (!entry || !item) throw new OmFault('InvalidOpenMediaIDFault', `OpenMediaID ${id ?? 0} is not a known Open Media request`);
+  if (!entry || !item) throw new OmFault('InvalidOpenMediaIDFault', unknownRequest(id));
   return item;
 }
 
@@ -188,6 +188,11 @@ export function modifyRequest(ctx: OmContext, r: { OpenMediaID?: number | null; 
   const item = requestItem(ctx, r?.OpenMediaID);
   checkLength('PrivateData', r?.PrivateData, LIMITS.privateData);
   const data = ivrData(r?.IVRInfo, false);
+  // Seed: "Up to 3 IVRInformation fields" holds for the request as modified: replaced labels count once.
+  if (data) {
+    const labels = new Set([...Object.keys(item.data), ...Object.keys(data)]);
+    if (labels.size > LIMITS.ivrInfo) throw invalidData(`At most ${LIMITS.ivrInfo} IVRInfo may be held; the request would hold ${labels.size}`);
+  }
   if (item.state !== 'queued') return false;
   const change: { data?: Record<string, string>; attached?: Record<string, string> } = {};
   if (data) change.data = data;

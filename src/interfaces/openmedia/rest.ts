@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCoreError } from '../../core/index.js';
-import { parseQueryDate } from './dates.js';
+import { inDateTimeRange, parseQueryDate } from './dates.js';
 import { type IvrInformation, type Values } from './contract.js';
 import type { OmContext } from './context.js';
 import { CORE_TO_FAULT, OmFault, type OmFaultName } from './faults.js';
@@ -30,7 +30,7 @@ export const REST_STATUS: Readonly<Record<OmFaultName, number>> = {
 
 class BadInput extends Error {}
 
-const MS_DATE = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function coerce(name: string, type: Members[number][1], v: unknown): Values[string] {
   if (v === null) return null;
@@ -47,10 +47,13 @@ function coerce(name: string, type: Members[number][1], v: unknown): Values[stri
       throw bad();
     case 'string':
       if (typeof v !== 'string') throw bad();
+      // What the SOAP endpoint's XML cannot carry (XML 1.0 §2.2 Char) is no text here either: NUL, C0 controls but
+      // tab, CR and LF, U+FFFE/U+FFFF, and a lone surrogate (not a Unicode scalar value, so not UTF-8 either).
+      if (NOT_XML_CHAR.test(v)) throw new BadInput(`${name}: holds a character that is not allowed in text (a control character or a lone surrogate)`);
       return v;
     case 'dateTime': {
-      const ms = typeof v === 'number' ? v : typeof v === 'string' ? (MS_DATE.exec(v) ? Number(MS_DATE.exec(v)?.[1]) : parseQueryDate(v)) : undefined;
-      if (ms === undefined || !Number.isFinite(ms)) throw bad();
+      const ms = typeof v === 'number' ? inDateTimeRange(v) : typeof v === 'string' ? parseQueryDate(v) : undefined;
+      if (ms === undefined) throw bad();
       return ms;
     }
     default: {
@@ -63,36 +66,50 @@ function coerce(name: string, type: Members[number][1], v: unknown): Values[stri
   }
 }
 
-/** A JSON object's members of a contract, names matched without regard to case. */
+/**
+ * A JSON object's members of a contract, names matched without regard to case. A member spelled twice
+ * (`ServiceGroupID` and `ServiceGroupId`) is ambiguous and refused; members the contract does not know are ignored,
+ * as WCF's DataContractJsonSerializer ignores them.
+ */
 function members(body: unknown, list: Members): Values {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadInput('expected a JSON object');
   const keys = Object.keys(body);
   const out: Values = {};
   for (const [name, type] of list) {
-    const key = keys.find((k) => k === name) ?? keys.find((k) => k.toLowerCase() === name.toLowerCase());
+    const found = keys.filter((k) => k.toLowerCase() === name.toLowerCase());
+    if (found.length > 1) throw new BadInput(`${name}: given more than once (${found.join(', ')})`);
+    const key = found[0];
     if (key !== undefined) out[name] = coerce(name, type, (body as Record<string, unknown>)[key]);
   }
   return out;
 }
 
-function query(req: FastifyRequest, name: string): string | undefined {
+/**
+ * The route's query parameters, names matched without regard to case: a parameter the route does not take, or one
+ * given twice (`?id=1&id=2`, `?id=1&ID=2`), is refused naming it, never ignored (it would widen the answer).
+ */
+function queryOf(req: FastifyRequest, allowed: readonly string[]): Record<string, string> {
   const q = req.query as Record<string, unknown>;
-  const key = Object.keys(q).find((k) => k.toLowerCase() === name.toLowerCase());
-  const v = key === undefined ? undefined : q[key];
-  return typeof v === 'string' ? v : undefined;
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, v] of Object.entries(q)) {
+    const name = allowed.find((a) => a.toLowerCase() === key.toLowerCase());
+    if (name === undefined) throw new BadInput(`${key}: not a parameter of this request (${allowed.length > 0 ? `it takes ${allowed.join(', ')}` : 'it takes none'})`);
+    if (typeof v !== 'string' || name in out) throw new BadInput(`${name}: given more than once`);
+    out[name] = v;
+  }
+  return out;
 }
 
-function intQuery(req: FastifyRequest, name: string): number | undefined {
-  const v = query(req, name);
-  if (v === undefined) return undefined;
-  return coerce(name, 'int', v) as number;
+function intQuery(q: Record<string, string>, name: string): number | undefined {
+  const v = q[name];
+  return v === undefined ? undefined : (coerce(name, 'int', v) as number);
 }
 
-function dateQuery(req: FastifyRequest, name: string): number | undefined {
-  const v = query(req, name);
+function dateQuery(q: Record<string, string>, name: string): number | undefined {
+  const v = q[name];
   if (v === undefined || v === '') return undefined;
   const ms = parseQueryDate(v);
-  if (ms === undefined) throw new BadInput(`${name}: not a date (ISO 8601, RFC 1123 or M/D/YYYY, h:mm:ss AM)`);
+  if (ms === undefined) throw new BadInput(`${name}: not a date (ISO 8601, RFC 1123, M/D/YYYY, h:mm:ss AM or /Date(ms)/, years 1 to 9999)`);
   return ms;
 }
 
@@ -111,6 +128,28 @@ function statusJson(e: StatusEvent): Record<string, unknown> {
 
 const answer = (a: Q.StatusAnswer) => ({ OpenMediaRequests: a.requests.map(statusJson), TimeStamp: new Date(a.stamp).toISOString() });
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** A JSON body: UTF-8, valid JSON, no `__proto__` member (BadInput naming what is wrong). */
+function parseJsonBody(raw: Buffer): unknown {
+  let text: string;
+  try {
+    text = UTF8.decode(raw);
+  } catch {
+    throw new BadInput('the body is not valid UTF-8');
+  }
+  if (text.trim() === '') throw new BadInput('the body is empty (a JSON object was expected)');
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__') throw new BadInput('"__proto__" is not a member name this service accepts');
+      return value;
+    });
+  } catch (err) {
+    if (err instanceof BadInput) throw err;
+    throw new BadInput(`the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 function sendFault(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof OmFault) return reply.code(REST_STATUS[err.fault]).send({ error: err.fault, message: err.reason });
   if (err instanceof BadInput) return reply.code(400).send({ error: 'InvalidDataException', message: err.message });
@@ -126,15 +165,28 @@ function sendFault(reply: FastifyReply, err: unknown): FastifyReply {
 export function registerRest(app: FastifyInstance, ctx: OmContext, options: OptionsStore, auth: AuthSettings, maxBytes: number): void {
   void app.register(async (scope) => {
     scope.setErrorHandler((err, _req, reply) => {
+      if (err instanceof BadInput) return sendFault(reply, err);
       const status = (err as { statusCode?: number }).statusCode ?? 500;
       // Fastify's own refusals (unreadable or prototype-polluting JSON, a body over the limit): the twin's fault shape.
       if (status >= 400 && status < 500) return reply.code(status).send({ error: 'InvalidDataException', message: err instanceof Error ? err.message : 'bad request' });
       return sendFault(reply, err);
     });
+    // Under the twin's prefix, an unknown path or method is the twin's JSON too, on either port.
+    scope.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }));
+    // JSON read here rather than by Fastify's parser, which decodes invalid UTF-8 into U+FFFD silently: the bytes
+    // must be UTF-8 (RFC 8259 §8.1), as the SOAP endpoint's XML must be, and `__proto__` is refused by name.
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, raw, done) => {
+      try {
+        done(null, parseJsonBody(raw as Buffer));
+      } catch (err) {
+        done(err instanceof Error ? err : new Error(String(err)), undefined);
+      }
+    });
     const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, run: (req: FastifyRequest) => unknown) => {
       scope.route({
         method,
-        url: `${REST_PATH}${url}`,
+        url,
         bodyLimit: maxBytes,
         handler: async (req, reply) => {
           try {
@@ -147,7 +199,8 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
         },
       });
     };
-    const body = (req: FastifyRequest, list: Members) => members(req.body ?? {}, list);
+    // No body at all reads as {} (every member absent); a JSON `null` is not an object and is refused.
+    const body = (req: FastifyRequest, list: Members) => members(req.body === undefined ? {} : req.body, list);
     route('POST', '/requests/add', (req) => {
       const r = R.addRequest(ctx, body(req, CONTRACTS.AddOpenMediaRequest) as R.AddInput);
       return { ...r, RequestStatus: REQUEST_STATUS[r.RequestStatus] };
@@ -160,17 +213,20 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
     route('PUT', '/requests', (req) => R.modifyRequest(ctx, body(req, CONTRACTS.ModifyOpenMediaRequest) as Parameters<typeof R.modifyRequest>[1]));
     route('PUT', '/options', (req) => options.apply(ctx, body(req, CONTRACTS.SetOptionsRequest)));
     route('GET', '/requests', (req) => {
-      const id = intQuery(req, 'id');
+      const id = intQuery(queryOf(req, ['id']), 'id');
       return answer(id === undefined ? Q.allStatus(ctx) : Q.statusById(ctx, id));
     });
-    route('GET', '/requests/history', (req) => answer(Q.historyById(ctx, intQuery(req, 'ID'), dateQuery(req, 'RetrieveLaterThan'))));
-    route('GET', '/requests/time', (req) => answer(Q.requestsByTime(ctx, dateQuery(req, 'laterThan'))));
+    route('GET', '/requests/history', (req) => {
+      const q = queryOf(req, ['ID', 'RetrieveLaterThan']);
+      return answer(Q.historyById(ctx, intQuery(q, 'ID'), dateQuery(q, 'RetrieveLaterThan')));
+    });
+    route('GET', '/requests/time', (req) => answer(Q.requestsByTime(ctx, dateQuery(queryOf(req, ['laterThan']), 'laterThan'))));
     route('GET', '/serviceGroups', (req) => {
-      const g = Q.serviceGroupStatus(ctx, intQuery(req, 'id'));
+      const g = Q.serviceGroupStatus(ctx, intQuery(queryOf(req, ['id']), 'id'));
       return { Open: g.open, ServiceGroupID: g.id };
     });
     route('GET', '/serviceGroups/tenant', (req) => ({
-      Status: Q.allServiceGroupStatus(ctx, intQuery(req, 'id')).map((g) => ({ Open: g.open, ServiceGroupID: g.id })),
+      Status: Q.allServiceGroupStatus(ctx, intQuery(queryOf(req, ['id']), 'id')).map((g) => ({ Open: g.open, ServiceGroupID: g.id })),
     }));
-  });
+  }, { prefix: REST_PATH });
 }

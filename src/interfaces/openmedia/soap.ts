@@ -5,14 +5,14 @@
  * else InvalidUserFault.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { SoapContext } from '../../soap/index.js';
-import { children, type XmlElement } from '../../xml/index.js';
+import { printable, SOAP11_NS, SOAP12_NS, SoapFault, type SoapContext } from '../../soap/index.js';
+import type { XmlElement } from '../../xml/index.js';
 import { readMembers, readRequest, type MemberOrder, type Values } from './contract.js';
 import type { OmContext } from './context.js';
-import { OmFault } from './faults.js';
+import { bodyFault, OmFault } from './faults.js';
 import * as M from './messages.js';
 import type { OptionsStore } from './options.js';
-import { INPUTS, type Operation } from './protocol.js';
+import { AUTH_NS, INPUTS, TEMPURI, type Operation } from './protocol.js';
 import * as Q from './queries.js';
 import * as R from './requests.js';
 
@@ -48,9 +48,29 @@ export function checkUser(auth: AuthSettings, logonId: string | undefined, passw
   }
 }
 
+/** An authentication header: element `name` in namespace `OpenMediaService` (one in another namespace is not it). */
 function headerText(header: XmlElement | undefined, name: string): string | undefined {
-  const [el] = children(header, name);
-  return el === undefined ? undefined : el.text;
+  return header?.children.find((c) => c.name === name && c.ns === AUTH_NS)?.text;
+}
+
+/**
+ * What WCF's BasicHttpBinding refuses before the operation runs: an Envelope outside the SOAP namespace it speaks is
+ * `VersionMismatch` (SOAP 1.1 §4.4.1); the Body must hold exactly the operation's wrapper element, in
+ * `http://tempuri.org/` (else the formatter's `a:DeserializationFailed`).
+ */
+function checkMessage(c: SoapContext<Operation>): void {
+  const ns = c.soap.envelope.ns;
+  if (ns !== SOAP11_NS && ns !== SOAP12_NS) {
+    throw new SoapFault({ code: 'VersionMismatch', lang: 'en-US', reason: `The envelope namespace '${printable(ns).slice(0, 128)}' is not that of SOAP 1.1 ('${SOAP11_NS}').`, kind: 'request', reasonCode: 'versionMismatch' });
+  }
+  const entries = c.soap.body.children;
+  const el = c.element;
+  if (el.ns !== TEMPURI || el.name !== c.operation) {
+    throw bodyFault(c.operation, `OperationFormatter encountered an invalid Message body. Expected to find node type 'Element' with name '${c.operation}' and namespace '${TEMPURI}'. Found node type 'Element' with name '${el.name}' and namespace '${el.ns}'`);
+  }
+  if (entries.length > 1) {
+    throw bodyFault(c.operation, `The Body holds ${entries.length} elements; it must hold only the '${c.operation}' element.`);
+  }
 }
 
 const num = (v: Values[string]): number | null | undefined => (typeof v === 'number' ? v : v === null ? null : undefined);
@@ -68,6 +88,7 @@ export class OmSoap {
   ) {}
 
   handle(c: SoapContext<Operation>): string {
+    checkMessage(c);
     checkUser(this.auth, headerText(c.soap.header, 'LogonID'), headerText(c.soap.header, 'Password'));
     const op = c.operation;
     const input = INPUTS[op];

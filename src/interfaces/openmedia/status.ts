@@ -8,6 +8,10 @@
  * later than every earlier event and every TimeStamp already answered (a logical clock that follows the core's clock
  * and runs ahead of it only while events come faster than one a millisecond). So a poller that asks "later than" the
  * TimeStamp of its last answer gets every event once, with millisecond precision on the wire: no duplicates, no gaps.
+ *
+ * A request keeps its latest EVENTS_PER_REQUEST status events: the seed sets no limit, but a client diverting one
+ * request back and forth must not grow the cache without end. Older events of that request leave its history (and
+ * answers "later than" a TimeStamp before them); its current status is always its latest event.
  */
 import type { ContactCenter, ItemEvent, ItemState } from '../../core/index.js';
 import type { OmDirectory } from './directory.js';
@@ -56,6 +60,9 @@ export interface CacheEntry {
   terminatedAt?: number;
 }
 
+/** Status events kept per request (README "Open Media": a request's history holds its latest 100 events). */
+export const EVENTS_PER_REQUEST = 100;
+
 const AGENT_STATUSES: readonly OmStatus[] = ['AllocatedToAgent', 'AgentProcessing', 'Complete'];
 
 export class StatusCache {
@@ -65,6 +72,8 @@ export class StatusCache {
   private events: StatusEvent[] = [];
   private terminated: CacheEntry[] = [];
   private expiredEvents = 0;
+  /** Events trimmed from their request's history (EVENTS_PER_REQUEST) still in `events` until compacted. */
+  private trimmed = new WeakSet<StatusEvent>();
   private floor = 0;
   private nextId = 1;
   private liveCount = 0;
@@ -140,6 +149,12 @@ export class StatusCache {
     };
     entry.events.push(ev);
     this.events.push(ev);
+    if (entry.events.length > EVENTS_PER_REQUEST) {
+      const old = entry.events.shift() as StatusEvent;
+      this.trimmed.add(old);
+      this.expiredEvents++;
+      this.compact();
+    }
     if (TERMINATED.includes(status)) {
       entry.terminatedAt = this.cc.now();
       this.terminated.push(entry);
@@ -159,8 +174,22 @@ export class StatusCache {
       this.expiredEvents += e.events.length;
     }
     if (n > 0) this.terminated = this.terminated.slice(n);
+    this.compact();
+  }
+
+  /**
+   * Whether the event is in its request's history now: the request is cached, the event was not trimmed, and it is
+   * no older than the history's first event (an older one belongs to an expired request whose OpenMediaID was reused).
+   */
+  private held(ev: StatusEvent): boolean {
+    const first = this.entries.get(ev.id)?.events[0];
+    return first !== undefined && first.stamp <= ev.stamp && !this.trimmed.has(ev);
+  }
+
+  /** Drops events of expired entries and trimmed events from `events` once they are most of it (amortised O(1)). */
+  private compact(): void {
     if (this.expiredEvents > 1024 && this.expiredEvents * 2 > this.events.length) {
-      this.events = this.events.filter((ev) => this.entries.has(ev.id) && this.entries.get(ev.id)?.events.includes(ev));
+      this.events = this.events.filter((ev) => this.held(ev));
       this.expiredEvents = 0;
     }
   }
@@ -185,7 +214,7 @@ export class StatusCache {
     const out: StatusEvent[] = [];
     for (let i = lo; i < this.events.length; i++) {
       const ev = this.events[i] as StatusEvent;
-      if (this.entries.has(ev.id)) out.push(ev);
+      if (this.held(ev)) out.push(ev);
     }
     return out;
   }
@@ -195,11 +224,13 @@ export class StatusCache {
     return [...this.entries.values()].sort((a, b) => a.id - b.id);
   }
 
-  /** Seed "Error handling": a restart of the service clears the history. */
+  /** Seed "Error handling": a restart of the service clears the history; OpenMediaIDs start again from 1. */
   clear(): void {
+    this.nextId = 1;
     this.entries.clear();
     this.byItem.clear();
     this.events = [];
+    this.trimmed = new WeakSet();
     this.terminated = [];
     this.expiredEvents = 0;
     this.liveCount = 0;
