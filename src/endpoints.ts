@@ -12,7 +12,12 @@ const ROWS: Record<InterfaceName, Row> = {
   qmi: (http) => [`${http}/bcm/QMIInterface.asmx`],
   telservices: (http, host, p) => [`tcp://${hostPort(host, p.telservices)}`, `${http}/telservices`],
   ici: (http) => [`${http}/OII/OII.asmx`],
-  openmedia: (http, host, p) => [`${http}/OpenMediaService`, `http://${hostPort(host, p.openMedia)}/OpenMediaService`, `${http}/OpenMediaServiceRest`],
+  openmedia: (http, host, p) => [
+    `${http}/OpenMediaService`,
+    `http://${hostPort(host, p.openMedia)}/OpenMediaService`,
+    `${http}/OpenMediaServiceRest`,
+    `http://${hostPort(host, p.openMedia)}/OpenMediaServiceRest`,
+  ],
   ciscoqm: (http, host, p) => [`${http}/serverapi/api`, `udp://${hostPort(host, p.qmDesktop)}`, `udp://${hostPort(host, p.qmNetwork)}`],
 };
 
