@@ -52,6 +52,7 @@ export async function startIciGateway(o: IciGatewayOptions = {}): Promise<Gatewa
       http: { port: 0 },
       telservices: { port: 0 },
       ciscoqm: { desktopPort: 0, networkPort: 0 },
+      openmedia: { port: 0 },
       center: { seed: 9, externalAnswerMs: -1, ...center },
       notify: { retryBaseMs: 20, retryMaxMs: 80, connectTimeoutMs: 1000, attemptTimeoutMs: 5000, ...notify },
       ...rest,

@@ -46,6 +46,7 @@ export async function startGateway(o: StartOptions = {}): Promise<Gateway> {
       http: { port: 0 },
       telservices: { port: 0 },
       ciscoqm: { desktopPort: 0, networkPort: 0 },
+      openmedia: { port: 0 },
       center: { seed: 9, externalAnswerMs: -1 },
       notify: { retryBaseMs: 10, retryMaxMs: 40, cancelAfterFailures: 3, cancelAfterMs: 60_000, connectTimeoutMs: 1000, attemptTimeoutMs: 5000 },
       ...o.config,
