@@ -117,7 +117,11 @@ function coreText(err: { code: CoreErrorCode; message: string }): string {
   return detail === '' ? CORE_TO_ICI[err.code].errorText : `${CORE_TO_ICI[err.code].errorText}: ${detail}`;
 }
 
-/** The toolkit's own faults, by kind, in ICI terms. */
+/**
+ * The toolkit's own faults in ICI terms: by `reasonCode` first (a request element outside its bean's namespace names
+ * no operation of it), then by kind.
+ */
+const REASON_CODES: Readonly<Record<string, IciErrorCodes>> = { namespace: ICI_ERRORS.unknownOperation };
 const KIND_CODES: Readonly<Record<string, IciErrorCodes>> = {
   request: ICI_ERRORS.unreadable,
   mustUnderstand: ICI_ERRORS.unreadable,
@@ -131,11 +135,13 @@ export const ICI_FAULT_HOOKS: SoapFaultHooks = {
     if (isCoreError(err)) return iciFault(CORE_TO_ICI[err.code], coreText(err));
     return undefined;
   },
-  // Every fault, the toolkit's included, carries the SoapException and is answered 200 (§1.2's example); the
-  // toolkit's own wording (ASP.NET's, for dispatch) stays the faultstring and becomes the errorText too.
+  // README "ICI faults": every fault, the toolkit's included, has one format: faultstring
+  // com.sap.bcb.common.SoapException, the SoapException detail whose errorText is the table's text then what went
+  // wrong, HTTP 200 (§1.2's example). The toolkit's faultcode stays: Client, or MustUnderstand / VersionMismatch,
+  // which SOAP 1.1 §4.4.1 requires for those two.
   fault(fault) {
     if (fault.detail !== undefined) return fault.httpStatus === undefined ? fault.with({ httpStatus: 200 }) : fault;
-    const codes = KIND_CODES[fault.kind] ?? ICI_ERRORS.internal;
-    return fault.with({ detail: errorCodesDetail(codes, fault.reason), httpStatus: 200 });
+    const codes = (fault.reasonCode === undefined ? undefined : REASON_CODES[fault.reasonCode]) ?? KIND_CODES[fault.kind] ?? ICI_ERRORS.internal;
+    return fault.with({ reason: FAULT_STRING, subcode: undefined, detail: errorCodesDetail(codes, `${codes.errorText}: ${fault.reason}`), httpStatus: 200 });
   },
 };
