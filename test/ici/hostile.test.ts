@@ -29,7 +29,7 @@ describe('ICI refuses what it cannot take unambiguously', () => {
 
   it('without a SOAPAction (or with an empty one) the Body element\'s bean namespace names the bean; another namespace is 1/2', async () => {
     t.gw = await startGateway();
-    for (const headers of [{}, { soapaction: '""' }, { soapaction: '' }]) {
+    for (const headers of [{}, { soapaction: '""' }, { soapaction: '' }] as Record<string, string>[]) {
       const a = await post(t.gw, null, envelope(GET_USER), { headers });
       expect(text(a.response, 'userId'), JSON.stringify(headers)).toBe('HARRI');
       const other = await post(t.gw, null, envelope(GET_USER.replace('urn:IciUserInterface', 'urn:WRONG')), { headers });
