@@ -2,7 +2,9 @@
  * What a user trying to break ICI sent (README "ICI faults"): requests ICI must refuse rather than run, each answered
  * with the one SoapException format (faultstring com.sap.bcb.common.SoapException, the table's code and text, HTTP 200).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BEANS } from '../../src/interfaces/ici/protocol.js';
 import { action, envelope, post, perTest, SOAP12, startGateway, text } from './helpers.js';
 
 const t = perTest();
@@ -60,5 +62,23 @@ describe('ICI refuses what it cannot take unambiguously', () => {
     const unknown = await post(t.gw, null, envelope(GET_USER), { headers: { soapaction: action('IciNothing') } });
     expect(unknown.fault).toMatchObject({ area: 1, error: 2, string: 'com.sap.bcb.common.SoapException' });
     expect(unknown.fault?.text).toMatch(/^Unknown operation: /);
+  });
+
+  it('every operation of every bean WSDL in wsdl/ici dispatches on OII.asmx as on its own .asmx (never 1/2)', async () => {
+    t.gw = await startGateway();
+    const dir = new URL('../../wsdl/ici/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => /^Ici\w+Service\.wsdl$/.test(f) && f !== 'IciEventService.wsdl');
+    expect(files.length).toBe(BEANS.length);
+    for (const file of files) {
+      const bean = file.replace(/Service\.wsdl$/, '');
+      const ops = new Set([...readFileSync(new URL(file, dir), 'utf8').matchAll(/<wsdl:operation name="(\w+)"/g)].map((m) => m[1] ?? ''));
+      for (const op of ops) {
+        const body = envelope(`<${op} xmlns="urn:${bean}Interface"/>`);
+        const [viaOii, own] = [await post(t.gw, bean, body), await post(t.gw, bean, body, { path: `/OII/${bean}Service.asmx` })];
+        const code = (a: typeof own) => (a.fault ? `${a.fault.area}/${a.fault.error}` : 'ok');
+        expect(code(viaOii), `${bean}.${op}`).toBe(code(own));
+        expect(code(viaOii), `${bean}.${op}`).not.toBe('1/2');
+      }
+    }
   });
 });
