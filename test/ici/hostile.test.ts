@@ -64,6 +64,15 @@ describe('ICI refuses what it cannot take unambiguously', () => {
     expect(unknown.fault?.text).toMatch(/^Unknown operation: /);
   });
 
+  it('an appUrl with credentials is refused (2/3) and never shown', async () => {
+    t.gw = await startGateway();
+    const a = await post(t.gw, 'IciUser', envelope('<subscribe xmlns="urn:IciUserInterface"><userId>HARRI</userId><appUrl>http://user:pw@127.0.0.1:9104/x</appUrl><appId>a1</appId></subscribe>'));
+    expect(a.fault).toMatchObject({ area: 2, error: 3 });
+    expect(a.text).not.toContain('pw@');
+    const state = await fetch(`${t.gw.baseUrl}/api/v1/state`).then((r) => r.text());
+    expect(state).not.toContain('user:pw');
+  });
+
   it('every operation of every bean WSDL in wsdl/ici dispatches on OII.asmx as on its own .asmx (never 1/2)', async () => {
     t.gw = await startGateway();
     const dir = new URL('../../wsdl/ici/', import.meta.url);
