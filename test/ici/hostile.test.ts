@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BEANS } from '../../src/interfaces/ici/protocol.js';
-import { action, envelope, post, perTest, SOAP12, startGateway, text } from './helpers.js';
+import { action, envelope, perTest, post, readAnswer, SOAP12, startGateway, text } from './helpers.js';
 
 const t = perTest();
 const GET_USER = '<getAttributes xmlns="urn:IciUserInterface"><userId>HARRI</userId></getAttributes>';
@@ -62,6 +62,15 @@ describe('ICI refuses what it cannot take unambiguously', () => {
     const unknown = await post(t.gw, null, envelope(GET_USER), { headers: { soapaction: action('IciNothing') } });
     expect(unknown.fault).toMatchObject({ area: 1, error: 2, string: 'com.sap.bcb.common.SoapException' });
     expect(unknown.fault?.text).toMatch(/^Unknown operation: /);
+  });
+
+  it('a document in an encoding the reader does not decode (ISO-8859-1) is 1/5 naming the encoding', async () => {
+    t.gw = await startGateway();
+    const xml = envelope('<getAttributes xmlns="urn:IciUserInterface"><userId>H\u00c4RRI</userId></getAttributes>').replace('encoding="utf-8"', 'encoding="ISO-8859-1"');
+    const res = await fetch(`${t.gw.baseUrl}/OII/OII.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: action('IciUser') }, body: Buffer.from(xml, 'latin1') });
+    const a = readAnswer(res.status, await res.text());
+    expect(a.fault).toMatchObject({ area: 1, error: 5 });
+    expect(a.fault?.text).toBe('The request could not be read: encoding not supported: ISO-8859-1 (send UTF-8 or UTF-16)');
   });
 
   it('an appUrl with credentials is refused (2/3) and never shown', async () => {
