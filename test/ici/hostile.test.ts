@@ -73,6 +73,13 @@ describe('ICI refuses what it cannot take unambiguously', () => {
     expect(a.fault?.text).toBe('The request could not be read: encoding not supported: ISO-8859-1 (send UTF-8 or UTF-16)');
   });
 
+  it('unsubscribe of what was never subscribed succeeds (idempotent, as CRM unsubscribes at logout whatever login left)', async () => {
+    t.gw = await startGateway();
+    const a = await post(t.gw, 'IciUser', envelope('<unsubscribe xmlns="urn:IciUserInterface"><appUrl>http://127.0.0.1:9/x</appUrl><appId>never</appId></unsubscribe>'));
+    expect(a.fault).toBeUndefined();
+    expect(a.body?.name).toBe('unsubscribeResponse');
+  });
+
   it('an appUrl with credentials is refused (2/3) and never shown', async () => {
     t.gw = await startGateway();
     const a = await post(t.gw, 'IciUser', envelope('<subscribe xmlns="urn:IciUserInterface"><userId>HARRI</userId><appUrl>http://user:pw@127.0.0.1:9104/x</appUrl><appId>a1</appId></subscribe>'));
