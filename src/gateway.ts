@@ -127,7 +127,8 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         ? { ...(clientPair ?? {}), ...(n.ca ? { ca: readCertificates('notify.ca', n.ca).pem } : {}) }
         : undefined;
     const notifier = new Notifier({
-      logger: logger.child({ component: 'notify' }),
+      // The notifier binds component=notify itself (binding it here too repeated the key on every line).
+      logger,
       ...(tls ? { tls } : {}),
       defaults: {
         retryBaseMs: n.retryBaseMs,

@@ -177,6 +177,8 @@ export const ConfigSchema = z.strictObject({
       soapTimeoutMs: z.number().int().positive().default(100_000),
       /** subscriptionEnded reason 3 after this many seconds without a request about the subscription's user or line; 0 = never. */
       subscriptionTimeoutSec: z.number().int().min(0).default(0),
+      /** Subscriptions one line may have (its user's and its container's, every appUrl + appId); one more is fault 4/5. */
+      maxSubscriptionsPerLine: z.number().int().min(1).max(10_000).default(20),
       /** OII.IDD, OII.Country: international and country prefixes of number normalisation. */
       idd: z.string().regex(/^[0-9]{1,4}$/).default('00'),
       country: z.string().regex(/^[1-9][0-9]{0,3}$/).default('49'),

@@ -40,7 +40,7 @@ export function urlHost(url: URL): string {
   return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
 }
 
-/** Parses a callback URL. Throws CallbackUrlError when it is not an absolute http or https URL. */
+/** Parses a callback URL. Throws CallbackUrlError when it is not an absolute http or https URL, or carries userinfo. */
 export function parseCallbackUrl(raw: string, name = 'CallbackUrl'): CallbackTarget {
   let url: URL;
   try {
@@ -49,6 +49,9 @@ export function parseCallbackUrl(raw: string, name = 'CallbackUrl'): CallbackTar
     throw new CallbackUrlError(`${name} is not an absolute URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CallbackUrlError(`${name} must be an http or https URL`);
+  // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated; a password there would be stored, logged and shown
+  // (state, health) like any part of the URL. Refused rather than redacted.
+  if (url.username !== '' || url.password !== '') throw new CallbackUrlError(`${name} must not carry credentials (user:password@)`);
   const host = urlHost(url);
   return { url, host, literal: isIP(host) !== 0 };
 }

@@ -32,6 +32,28 @@ describe('OII.asmx admin functions', () => {
     }
   });
 
+  it('the listing and default.aspx follow the same 403 rule; unknown functions and other verbs answer as ASP.NET; no install path', async () => {
+    t.gw = await startGateway();
+    const app = t.gw.app;
+    for (const url of ['/OII/OII.asmx', '/OII/default.aspx']) {
+      expect((await app.inject({ method: 'GET', url, remoteAddress: '10.1.2.3' })).statusCode, url).toBe(403);
+      expect((await app.inject({ method: 'GET', url, remoteAddress: '127.0.0.1' })).statusCode, url).toBe(200);
+    }
+    // The WSDL stays public.
+    expect((await app.inject({ method: 'GET', url: '/OII/IciUserService.asmx?WSDL', remoteAddress: '10.1.2.3' })).statusCode).toBe(200);
+    const unknown = await app.inject({ method: 'GET', url: '/OII/OII.asmx/NoSuchFunction', remoteAddress: '127.0.0.1' });
+    expect(unknown.statusCode).toBe(500);
+    expect(unknown.body).toBe("Request format is unrecognized for URL unexpectedly ending in '/NoSuchFunction'.");
+    for (const url of ['/OII/OII.asmx', '/oii/iciuserservice.asmx']) {
+      const del = await app.inject({ method: 'DELETE', url });
+      expect(del.statusCode, url).toBe(405);
+      expect(del.headers['allow'], url).toBe('GET, HEAD, POST');
+      expect(del.body, url).not.toMatch(/^\{/);
+    }
+    const time = await app.inject({ method: 'GET', url: '/OII/OII.asmx/GetHttpRequestTime', remoteAddress: '127.0.0.1' });
+    expect(time.body).not.toContain(process.cwd());
+  });
+
   it('GetState, EnumClients, EnumItems, EnumUsers, SetLogLevel answer with live values', async () => {
     const { gw, c, handle } = await alertingCall(t);
     expect(value((await fn(gw.baseUrl, 'GetState')).body)).toBe('Connected');

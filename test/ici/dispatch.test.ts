@@ -28,12 +28,13 @@ describe('OII.asmx and the beans', () => {
     }
   });
 
-  it('an unknown SOAPAction, or a body that is not the bean\'s, is a fault worded as ASP.NET words it', async () => {
+  it('an unknown SOAPAction, or a body that is not the bean\'s, is the SoapException 1/2 "Unknown operation: …" with ASP.NET\'s words after it', async () => {
     t.gw = await startGateway();
     const unknown = await post(t.gw, 'IciNothing', envelope('<getAttributes xmlns="urn:IciUserInterface"><userId>HARRI</userId></getAttributes>'));
     expect(unknown.status).toBe(200);
     expect(unknown.fault).toMatchObject({ area: 1, error: 2, code: 'soap:Client' });
-    expect(unknown.fault?.string).toBe('Server did not recognize the value of HTTP Header SOAPAction: http://inqmy.com/soapdispatcher/rpc/bcbici/IciNothingBean.');
+    expect(unknown.fault?.string).toBe('com.sap.bcb.common.SoapException');
+    expect(unknown.fault?.text).toBe('Unknown operation: Server did not recognize the value of HTTP Header SOAPAction: http://inqmy.com/soapdispatcher/rpc/bcbici/IciNothingBean.');
     const mismatch = await post(t.gw, 'IciUser', envelope('<getCalls xmlns="urn:IciPhoneLineInterface"><lineNumber>1101</lineNumber></getCalls>'));
     expect(mismatch.fault).toMatchObject({ area: 1, error: 2 });
   });

@@ -41,6 +41,9 @@ describe('an inbound queue call as SAP CRM sees it', () => {
         '<BNumberName>Sales</BNumberName><OrigQueue>Sales</OrigQueue></Application></ItemAttachedData>',
     );
 
+    // Still ringing: nothing is processed yet, so there is nothing to wrap up (README "ICI error codes" 3/2).
+    const early = await ici(gw, 'IciItem', 'wrapUpRequired', `<itemId>${handle}</itemId>`, { fault: true });
+    expect(early.fault).toMatchObject({ area: 3, error: 2 });
     await ici(gw, 'IciItem', 'accept', `<itemId>${handle}</itemId><containerId>+1101</containerId>`);
     const connected = await c.call(handle, 101);
     expect(connected).toMatchObject({ statusText: 'Connected', caps: [3, 4, 6, 7, 8, 102, 104, 105, 107, 109, 110], processing: 2 });
@@ -59,7 +62,11 @@ describe('an inbound queue call as SAP CRM sees it', () => {
     expect(await agentState(gw, 'HARRI')).toBe('ready');
     // The item is gone: a second End is refused with the item error, not a generic one.
     const again = await ici(gw, 'IciItem', 'wrapUpEnded', `<itemId>${handle}</itemId>`, { fault: true });
-    expect(again.fault).toMatchObject({ area: 5, error: 4 });
+    expect(again.fault).toMatchObject({ area: 3, error: 3 });
+    const lateAccept = await ici(gw, 'IciItem', 'accept', `<itemId>${handle}</itemId><containerId>+1101</containerId>`, { fault: true });
+    expect(lateAccept.fault).toMatchObject({ area: 3, error: 3 });
+    const unknown = await ici(gw, 'IciItem', 'wrapUpEnded', '<itemId>0123456789ABCDEF0123456789ABCDEF</itemId>', { fault: true });
+    expect(unknown.fault).toMatchObject({ area: 3, error: 1 });
   });
 
   it('with OII.RequestedWrapUp the call ends not in process unless CRM asked for wrap-up', async () => {

@@ -10,6 +10,8 @@ describe('the shared callback-address check', () => {
     expect(parseCallbackUrl('http://[::1]:8080/cb')).toMatchObject({ host: '::1', literal: true });
     expect(parseCallbackUrl('https://qm.example:8443/cb')).toMatchObject({ host: 'qm.example', literal: false });
     expect(() => parseCallbackUrl('ftp://u:secret@host/', 'appUrl')).toThrow(new CallbackUrlError('appUrl must be an http or https URL'));
+    expect(() => parseCallbackUrl('http://user:pw@127.0.0.1:9104/x', 'appUrl')).toThrow(new CallbackUrlError('appUrl must not carry credentials (user:password@)'));
+    expect(() => parseCallbackUrl('http://user@127.0.0.1:9104/x')).toThrow(/must not carry credentials/);
     expect(() => parseCallbackUrl('not a url secret')).toThrow(/^CallbackUrl is not an absolute URL$/);
   });
 

@@ -5,7 +5,6 @@
  * ASP.NET HttpGet/HttpPost method does (`<string xmlns="…">…</string>`); `GET /OII/default.aspx` is the status page
  * of §3.4.2 with live values, refreshed once a minute.
  */
-import { cwd } from 'node:process';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SubscriberHealth } from '../../notify/index.js';
 import { routeAnyCase } from '../../soap/index.js';
@@ -15,7 +14,7 @@ import { LEVEL_LABELS, LEVELS, LOG_COUNTERS } from './log.js';
 import { CALL_STATUS, PROCESSING_STATUS } from './call-status.js';
 import { phoneCallView } from './phonecall.js';
 import type { Oii } from './oii.js';
-import { OII_DEFAULT_PAGE, OII_PATH } from './protocol.js';
+import { BEANS, OII_DEFAULT_PAGE, OII_PATH } from './protocol.js';
 import { esc } from './xml-out.js';
 
 /** The namespace OII's own web service answers in (its beans' WSDLs use http://wicom.com/ws/OII/<Bean>/). */
@@ -101,7 +100,7 @@ function functions(oii: Oii, actions: AdminActions, fn: AdminFunction, params: R
     case 'EnumUsers':
       return [...oii.users.keys()].map((u) => `${u} subscriptions=${oii.subs.all().filter((s) => s.userId === u).length}`).join('\n');
     case 'GetHttpRequestTime':
-      return `AppDomainAppId=/LM/W3SVC/1/ROOT/OII AppDomainAppPath=${cwd()} AppDomainAppVirtualPath=/OII RequestTime=${new Date().toISOString()}`;
+      return `AppDomainAppId=/LM/W3SVC/1/ROOT/OII AppDomainAppVirtualPath=/OII RequestTime=${new Date().toISOString()}`;
     case 'GetLogPath':
       return 'standard output (pino JSON lines; ccgate writes no log file)';
     case 'GetState':
@@ -177,6 +176,8 @@ function statusPage(oii: Oii, actions: AdminActions): string {
 
 /** The ASP.NET help page for `GET /OII/OII.asmx` (no query, or `?op=`); anything else it does not serve is 404. */
 export function onAsmxGet(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // It lists the admin functions: the same local-host rule as they (the WSDL at ?WSDL stays public).
+  if (!LOCAL.has(request.ip)) return forbidden(reply);
   const query = (request.query ?? {}) as Record<string, unknown>;
   if (Object.keys(query).some((k) => k.toLowerCase() !== 'op')) return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
   return reply.type('text/html; charset=utf-8').send(helpPage());
@@ -193,12 +194,29 @@ function adminRoutes(app: FastifyInstance, oii: Oii, actions: AdminActions): voi
   });
   for (const fn of ADMIN_FUNCTIONS) {
     const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-      if (!LOCAL.has(request.ip)) return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden: OII admin functions run only from the local host\n');
+      if (!LOCAL.has(request.ip)) return forbidden(reply);
       const params = { ...((request.query ?? {}) as Record<string, string>), ...(typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, string>) : {}) };
       oii.log.info({ function: fn }, 'OII admin function');
       return reply.type('text/xml; charset=utf-8').send(asmxString(functions(oii, actions, fn, params)));
     };
     routeAnyCase(app, { method: ['GET', 'POST'], url: `${OII_PATH}/${fn}`, handler }, true);
   }
-  routeAnyCase(app, { method: 'GET', url: OII_DEFAULT_PAGE, handler: async (_req, reply) => reply.type('text/html; charset=utf-8').send(statusPage(oii, actions)) }, true);
+  const status = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+    LOCAL.has(request.ip) ? reply.type('text/html; charset=utf-8').send(statusPage(oii, actions)) : forbidden(reply);
+  routeAnyCase(app, { method: 'GET', url: OII_DEFAULT_PAGE, handler: status }, true);
+  // ASP.NET's answer to a function the service does not have (HTTP 500, its own words), not the control API's JSON.
+  const unknownFunction = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const tail = (request.url.split('?')[0] ?? '').replace(/^.*\//, '/').replace(/[^\x20-\x7e]/g, '?').slice(0, 128);
+    return reply.code(500).type('text/plain; charset=utf-8').send(`Request format is unrecognized for URL unexpectedly ending in '${tail}'.`);
+  };
+  for (const url of [`${OII_PATH}/*`, `${OII_PATH.toLowerCase()}/*`]) app.route({ method: ['GET', 'POST'], url, handler: unknownFunction });
+  // IIS maps .asmx to GET, HEAD and POST only: any other method is 405 with Allow, for OII.asmx and every bean.
+  const notAllowed = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+    reply.code(405).header('allow', 'GET, HEAD, POST').type('text/plain; charset=utf-8').send('The HTTP verb used to access this page is not allowed.\n');
+  for (const path of [OII_PATH, ...BEANS.map((b) => b.path)]) routeAnyCase(app, { method: ['DELETE', 'PUT', 'PATCH', 'OPTIONS'], url: path, handler: notAllowed }, true);
+}
+
+/** §3.4.1: the admin pages and functions answer only the local host. */
+function forbidden(reply: FastifyReply): FastifyReply {
+  return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden: OII admin pages and functions run only from the local host\n');
 }

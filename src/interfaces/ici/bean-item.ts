@@ -2,7 +2,7 @@
  * IciItem (seed 002 §9.4) for phone calls: items created before they are dialled, accept, reroute, forward, wrap-up
  * and attached data. Items of the other channels (channelType/destType 2–4) are ICI part 2.
  */
-import { CoreError, viewCall } from '../../core/index.js';
+import { CORE_ERRORS, CoreError, isCoreError, viewCall, type CoreErrorCode } from '../../core/index.js';
 import { child, parseXmlText, XmlInputError } from '../../xml/index.js';
 import { CALL_STATUS, ITEM_CREATED, PROCESSING_STATUS } from './call-status.js';
 import { badRequest, IciError, ICI_ERRORS } from './faults.js';
@@ -78,7 +78,32 @@ function assertAlerting(oii: Oii, line: string, callId: string): void {
   if (party?.state !== 'alerting') throw new CoreError('invalidState', 'only a ringing call can be rerouted');
 }
 
-export const ITEM_HANDLERS: Record<string, BeanHandler> = {
+/**
+ * IciItem names items, not calls (§9.4): the core's call failures are the item's (README "ICI error codes"): a call
+ * never known is an unknown item (3/1, not 5/3), a call that is over an ended item (3/3, not 5/4).
+ */
+const ITEM_CODES: Readonly<Partial<Record<CoreErrorCode, CoreErrorCode>>> = { unknownCall: 'unknownItem', callGone: 'itemTerminated' };
+
+function asItemError(err: unknown): unknown {
+  if (!isCoreError(err)) return err;
+  const code = ITEM_CODES[err.code];
+  if (code === undefined) return err;
+  const generic = `${CORE_ERRORS[err.code].message}: `;
+  return new CoreError(code, err.message.startsWith(generic) ? err.message.slice(generic.length) : undefined);
+}
+
+function itemHandler(handler: BeanHandler): BeanHandler {
+  return (oii, req) => {
+    try {
+      const out = handler(oii, req);
+      return typeof out === 'string' ? out : out.catch((err: unknown) => Promise.reject(asItemError(err)));
+    } catch (err) {
+      throw asItemError(err);
+    }
+  };
+}
+
+const HANDLERS: Record<string, BeanHandler> = {
   'IciItem.create': (oii, req) => {
     channelTypeOne(req, 'channelType', [1, 2, 3, 4], 'only phone calls (1) are created in this version');
     const line = lineParam(oii, req, 'containerId');
@@ -99,10 +124,14 @@ export const ITEM_HANDLERS: Record<string, BeanHandler> = {
   // §9.4.2: the item goes to wrap up when its processing ends; meaningful in requested mode (wrapUpMode 2).
   'IciItem.wrapUpRequired': (oii, req) => {
     const { items } = itemsOf(oii, reqText(req.element, 'itemId'));
+    // README "ICI error codes" 3/2: only an item being processed (its call accepted) or in wrap-up can be asked to wrap
+    // up; a ringing or created item has no processing yet to follow.
     for (const item of items) {
-      if (item.state === 'ended' && item.processing !== 'wrapUp') throw new IciError(ICI_ERRORS.itemState, 'the item has ended');
-      item.wrapUpRequested = true;
+      if (item.processing === 'wrapUp') continue;
+      if (item.state === 'ended') throw new IciError(ICI_ERRORS.itemState, 'the item has ended');
+      if (!item.connected) throw new IciError(ICI_ERRORS.itemState, 'the call has not been accepted');
     }
+    for (const item of items) item.wrapUpRequested = true;
     return answer(req, null);
   },
 
@@ -172,6 +201,8 @@ export const ITEM_HANDLERS: Record<string, BeanHandler> = {
     return answer(req, null);
   },
 };
+
+export const ITEM_HANDLERS: Record<string, BeanHandler> = Object.fromEntries(Object.entries(HANDLERS).map(([id, h]) => [id, itemHandler(h)]));
 
 /** consult's nextStep (§9.7.3: 1 unknown, 2 transfer, 3 conference, 4 reconnect); absent is 1. */
 export function nextStep(req: BeanRequest): number {

@@ -2,7 +2,7 @@
  * IciUser (seed 002 §9.2) and IciContainer (§9.5): the user's attributes and workmode, queues and addresses, and the
  * subscriptions events go to. Every request naming a user or line restarts its subscriptions' timeout.
  */
-import type { Agent, Channel } from '../../core/index.js';
+import { CoreError, type Agent, type Channel } from '../../core/index.js';
 import { redactUrl } from '../../notify/index.js';
 import { userChanged } from './events.js';
 import { badRequest, IciError, ICI_ERRORS } from './faults.js';
@@ -40,6 +40,12 @@ async function subscribe(oii: Oii, req: BeanRequest, kind: 'user' | 'container',
   const appId = reqText(req.element, 'appId', 'appld');
   const target = await resolveTarget(appUrl, oii.appUrls);
   oii.assertRunning();
+  // ici.maxSubscriptionsPerLine: every subscription holds a notifier queue; a client subscribing without end (or to a
+  // dead URL in a loop) is refused with 4/5 rather than growing memory. Subscribing again with the same key replaces.
+  const max = oii.cfg.maxSubscriptionsPerLine;
+  if (!oii.subs.has(kind, appUrl, appId, line) && oii.subs.countOnLine(line) >= max) {
+    throw new CoreError('limitExceeded', `at most ${max} subscriptions per line (ici.maxSubscriptionsPerLine)`);
+  }
   const { sub, replaced } = oii.subs.subscribe({ kind, appUrl, appId, target, line, ...(userId === undefined ? {} : { userId }) }, oii.center.now());
   oii.targets.open(target);
   if (replaced !== undefined && replaced.target !== target) oii.ended([replaced]);

@@ -117,7 +117,11 @@ function coreText(err: { code: CoreErrorCode; message: string }): string {
   return detail === '' ? CORE_TO_ICI[err.code].errorText : `${CORE_TO_ICI[err.code].errorText}: ${detail}`;
 }
 
-/** The toolkit's own faults, by kind, in ICI terms. */
+/**
+ * The toolkit's own faults in ICI terms: by `reasonCode` first (a request element outside its bean's namespace names
+ * no operation of it), then by kind.
+ */
+const REASON_CODES: Readonly<Record<string, IciErrorCodes>> = { namespace: ICI_ERRORS.unknownOperation };
 const KIND_CODES: Readonly<Record<string, IciErrorCodes>> = {
   request: ICI_ERRORS.unreadable,
   mustUnderstand: ICI_ERRORS.unreadable,
@@ -125,17 +129,34 @@ const KIND_CODES: Readonly<Record<string, IciErrorCodes>> = {
   internal: ICI_ERRORS.internal,
 };
 
+const DECLARED = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]{0,39})["']/;
+
+/**
+ * Why a request the shared XML reader could not decode failed, in the client's terms: it reads UTF-8 and UTF-16 only
+ * (XML 1.0 §4.3.3 requires no more), so a document declaring another encoding (CRM set to ISO-8859-1) is told that
+ * encoding is not supported rather than that its bytes are not UTF-8. `undefined` when nothing else is declared.
+ */
+function unsupportedEncoding(body: unknown, contentType: string | undefined): string | undefined {
+  const head = Buffer.isBuffer(body) ? body.subarray(0, 200).toString('latin1') : '';
+  const declared = DECLARED.exec(head)?.[1] ?? /;\s*charset\s*=\s*"?([A-Za-z][A-Za-z0-9._-]{0,39})/i.exec(contentType ?? '')?.[1];
+  if (declared === undefined || /^utf-?(8|16)(le|be)?$/i.test(declared)) return undefined;
+  return `encoding not supported: ${declared.toUpperCase()} (send UTF-8 or UTF-16)`;
+}
+
 export const ICI_FAULT_HOOKS: SoapFaultHooks = {
   mapError(err) {
     if (err instanceof IciError) return iciFault(err.codes, err.message);
     if (isCoreError(err)) return iciFault(CORE_TO_ICI[err.code], coreText(err));
     return undefined;
   },
-  // Every fault, the toolkit's included, carries the SoapException and is answered 200 (§1.2's example); the
-  // toolkit's own wording (ASP.NET's, for dispatch) stays the faultstring and becomes the errorText too.
-  fault(fault) {
+  // README "ICI faults": every fault, the toolkit's included, has one format: faultstring
+  // com.sap.bcb.common.SoapException, the SoapException detail whose errorText is the table's text then what went
+  // wrong, HTTP 200 (§1.2's example). The toolkit's faultcode stays: Client, or MustUnderstand / VersionMismatch,
+  // which SOAP 1.1 §4.4.1 requires for those two.
+  fault(fault, ctx) {
     if (fault.detail !== undefined) return fault.httpStatus === undefined ? fault.with({ httpStatus: 200 }) : fault;
-    const codes = KIND_CODES[fault.kind] ?? ICI_ERRORS.internal;
-    return fault.with({ detail: errorCodesDetail(codes, fault.reason), httpStatus: 200 });
+    const codes = (fault.reasonCode === undefined ? undefined : REASON_CODES[fault.reasonCode]) ?? KIND_CODES[fault.kind] ?? ICI_ERRORS.internal;
+    const cause = (fault.reasonCode === 'encoding' ? unsupportedEncoding(ctx.request.body, ctx.request.headers['content-type']) : undefined) ?? fault.reason;
+    return fault.with({ reason: FAULT_STRING, subcode: undefined, detail: errorCodesDetail(codes, `${codes.errorText}: ${cause}`), httpStatus: 200 });
   },
 };

@@ -20,6 +20,7 @@ import type { BeanHandler } from './handler.js';
 import { IciLog } from './log.js';
 import { Oii } from './oii.js';
 import { Projection } from './projection.js';
+import { checkRequestShape } from './request-shape.js';
 import { BEANS, OII_PATH, operation, PART2_SCOPE, soapTable, type Bean, type BeanOperation } from './protocol.js';
 
 export const ICI_HANDLERS: Readonly<Record<string, BeanHandler>> = { ...SYSTEM_HANDLERS, ...USER_HANDLERS, ...ITEM_HANDLERS, ...PHONE_HANDLERS };
@@ -61,6 +62,9 @@ class IciInterface implements InterfaceModule {
       caseInsensitivePath: true,
       // §9: every request may carry `language` and `user` (any namespace, CRM marks them mustUnderstand="0").
       understoodHeaders: ['language', 'user'],
+      // SOAP's rules, not a tolerant read: the envelope version's media type, one Body, the request element in its
+      // bean's namespace. A request CRM did not mean is refused rather than run (README "ICI faults").
+      strict: true,
       handle: (c) => this.handle(c),
       faults: ICI_FAULT_HOOKS,
       onRequest: (info) => this.ctx.metrics.observe('ici', info.operation, info.outcome, info.ms),
@@ -85,6 +89,7 @@ class IciInterface implements InterfaceModule {
   }
 
   private handle(c: SoapContext): string | Promise<string> {
+    checkRequestShape(c.soap, c.element);
     const op = operation(c.operation);
     if (op === undefined) throw new IciError(ICI_ERRORS.unknownOperation, c.operation);
     if (op.availability !== 'implemented') throw unavailable(op);

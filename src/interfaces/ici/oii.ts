@@ -213,6 +213,9 @@ export class Oii {
     if (gone.length === 0) return undefined;
     this.log.warn({ target: redactUrl(target), reason, appIds: gone.map((s) => s.appId) }, 'ICI subscriptions cancelled: appUrl unreachable');
     for (const line of new Set(gone.map((s) => s.line))) this.lineLeft(line);
+    // Nobody subscribes there any more: the notifier forgets the URL once this last message was tried (not listed in
+    // /api/v1/state as a cancelled subscriber for ever; subscribing again makes a new one).
+    this.targets.release(target);
     return { body: subscriptionEnded(3).render([...new Set(gone.map((s) => s.appId))]), label: 'subscriptionEnded' };
   }
 

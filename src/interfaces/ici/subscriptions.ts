@@ -55,6 +55,17 @@ export class Subscriptions {
     return this.users.size + this.containers.size;
   }
 
+  /** Whether a subscription with this key exists already (subscribing again replaces it, adding none). */
+  has(kind: 'user' | 'container', appUrl: string, appId: string, line: string): boolean {
+    const map = kind === 'user' ? this.users : this.containers;
+    return map.has(Subscriptions.key(appUrl, appId, kind === 'container' ? line : ''));
+  }
+
+  /** How many subscriptions hear the line (its user's and its container's). */
+  countOnLine(line: string): number {
+    return this.byLine.get(line)?.size ?? 0;
+  }
+
   /** Adds or replaces (same key) a subscription; returns it and the one it replaced. */
   subscribe(s: Omit<Subscription, 'since' | 'timer'>, now: number): { sub: Subscription; replaced?: Subscription } {
     const map = s.kind === 'user' ? this.users : this.containers;
