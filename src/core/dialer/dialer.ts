@@ -19,9 +19,20 @@ import type { CallListOptions } from './types.js';
 
 export class Dialer {
   private readonly lists = new Map<string, CallList>();
+  /**
+   * The dialer listens to the bus only while it has lists: a listener makes every event build its snapshots, which
+   * an unobserved core (npm run bench -- core) must not pay for.
+   */
+  private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly cc: ContactCenter) {
-    cc.bus.subscribe((e) => this.onEvent(e));
+  constructor(private readonly cc: ContactCenter) {}
+
+  private listen(): void {
+    if (this.lists.size > 0 && this.unsubscribe === undefined) this.unsubscribe = this.cc.bus.subscribe((e) => this.onEvent(e));
+    if (this.lists.size === 0 && this.unsubscribe !== undefined) {
+      this.unsubscribe();
+      this.unsubscribe = undefined;
+    }
   }
 
   /**
@@ -54,6 +65,7 @@ export class Dialer {
       list = new CallList(opts, this.cc, queue, true);
     }
     this.lists.set(opts.id, list);
+    this.listen();
     return list;
   }
 
@@ -71,6 +83,7 @@ export class Dialer {
     if (!list) return false;
     list.stop();
     this.lists.delete(id);
+    this.listen();
     return true;
   }
 
@@ -78,6 +91,7 @@ export class Dialer {
   shutdown(): void {
     for (const list of this.lists.values()) list.dispose();
     this.lists.clear();
+    this.listen();
   }
 
   private onEvent(e: DomainEvent): void {

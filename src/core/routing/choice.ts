@@ -61,10 +61,16 @@ export class AgentChoice {
    * pass over the waiting list is pointless without one, and costs a choice per waiting contact.
    */
   anyAvailable(queue: Queue): boolean {
+    // Phone: only ready agents can take a call, and the ready list is short exactly when the pass is pointless (every
+    // agent busy), so scanning it costs nothing then; a scan of the members would cost a big queue's size per call.
+    if (queue.channel === 'phone') {
+      for (const a of this.cc.readyAgents.values()) if (a.channels.includes('phone') && a.queues.includes(queue.id)) return true;
+      return false;
+    }
     for (const uid of queue.members) {
       const a = this.cc.agents.get(uid);
       if (!a || !a.channels.includes(queue.channel)) continue;
-      if (a.state === 'ready' || (queue.channel !== 'phone' && a.state === 'busy')) return true;
+      if (a.state === 'ready' || a.state === 'busy') return true;
     }
     return false;
   }
