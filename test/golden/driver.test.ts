@@ -1,9 +1,9 @@
 /** The golden driver itself: case folders, canonical comparison and its diff, the pretty form it writes. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectSameEvents, expectSameXml, goldenCases, prettyXml, UPDATE_GOLDEN } from './driver.js';
+import { expectSameEvents, expectSameXml, goldenCases, prettyXml, substituteCaptured, unsubstituteCaptured, UPDATE_GOLDEN } from './driver.js';
 
 function folder(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'ccgate-golden-'));
@@ -53,5 +53,41 @@ describe.skipIf(UPDATE_GOLDEN)('golden driver', () => {
 
   it('writes expected files pretty-printed, keeping the declaration', () => {
     expect(prettyXml('<?xml version="1.0" encoding="UTF-8"?><a><b/><c>x</c></a>')).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<a>\n  <b/>\n  <c>x</c>\n</a>\n');
+  });
+
+  it('fills captured ids into the expected file before comparing, and fails when the value differs', () => {
+    const root = folder({ 'x.xml': '<a><itemId>{{itemId}}</itemId><n>{{absent}}</n></a>' });
+    expectSameXml('<a><itemId>7F3A</itemId><n>{{absent}}</n></a>', join(root, 'x.xml'), { captured: { itemId: '7F3A' } });
+    expect(() => expectSameXml('<a><itemId>0000</itemId><n>{{absent}}</n></a>', join(root, 'x.xml'), { captured: { itemId: '7F3A' } })).toThrow(/differs[^]*- +\{\}itemId = 7F3A/);
+  });
+
+  it('puts captured values back as placeholders: the inverse of filling them in', () => {
+    const captured = { itemId: '7F3A', callId: 'C-9' };
+    const template = '<a><i>{{itemId}}</i><c>{{callId}}</c><i>{{itemId}}</i></a>';
+    const filled = substituteCaptured(template, captured);
+    expect(filled).toBe('<a><i>7F3A</i><c>C-9</c><i>7F3A</i></a>');
+    expect(unsubstituteCaptured(filled, captured)).toBe(template);
+  });
+
+  it('passes captured values and options on to every event', () => {
+    const root = folder({ 'Op__ok/request.xml': '<r/>', 'Op__ok/event-1.xml': '<e><id>{{id}}</id><t>x</t></e>' });
+    const [c] = goldenCases(root);
+    if (!c) throw new Error('no case');
+    expectSameEvents(c, ['<e><id>42</id><t>y</t></e>'], { captured: { id: '42' }, mask: ['t'] });
+    expect(() => expectSameEvents(c, ['<e><id>43</id><t>x</t></e>'], { captured: { id: '42' } })).toThrow(/event-1\.xml differs/);
+  });
+});
+
+// Only under UPDATE_GOLDEN: what the driver writes, in a scratch folder (never the real cases).
+describe.runIf(UPDATE_GOLDEN)('golden driver, writing', () => {
+  it('writes in the given format, captured values as placeholders, a lone event numbered when asked', () => {
+    const root = folder({ 'Op__ok/request.xml': '<r/>', 'Op__ok/event.xml': '<old/>' });
+    const [c] = goldenCases(root);
+    if (!c) throw new Error('no case');
+    expectSameXml('<a><id>42</id></a>', join(root, 'x.xml'), { captured: { id: '42' }, format: (x) => `${x}\n` });
+    expect(readFileSync(join(root, 'x.xml'), 'utf8')).toBe('<a><id>{{id}}</id></a>\n');
+    expectSameEvents(c, ['<e>42</e>'], { captured: { id: '42' }, numberedEvents: true });
+    expect(readdirSync(c.dir).sort()).toEqual(['event-1.xml', 'request.xml']);
+    expect(readFileSync(join(c.dir, 'event-1.xml'), 'utf8')).toBe('<e>{{id}}</e>\n');
   });
 });

@@ -48,6 +48,23 @@ export interface GoldenOutcome {
   answer: string;
   /** Omitted: events are not compared for this case. */
   events?: string[];
+  /**
+   * Values the case's setup captured from the gateway (generated ids), by name: `{{name}}` in the expected files
+   * stands for them when comparing, and they are written back as `{{name}}` under UPDATE_GOLDEN.
+   */
+  captured?: Readonly<Record<string, string>>;
+}
+
+/** How one message is compared with, or written to, its expected file. */
+export interface GoldenCompareOptions {
+  /** Element local names whose text is not compared (times, generated ids). */
+  mask?: readonly string[];
+  /** Captured values standing for `{{name}}` in the expected file (see GoldenOutcome.captured). */
+  captured?: Readonly<Record<string, string>>;
+  /** How an expected file is written under UPDATE_GOLDEN (default prettyXml). */
+  format?(xml: string): string;
+  /** Events only: under UPDATE_GOLDEN name a lone event `event-1.xml` too, never `event.xml`. */
+  numberedEvents?: boolean;
 }
 
 export interface GoldenSuiteOptions {
@@ -63,6 +80,10 @@ export interface GoldenSuiteOptions {
   filter?(name: string): boolean;
   /** Per-case test timeout (ms), for cases that start a gateway of their own. */
   timeoutMs?: number;
+  /** How expected files are written under UPDATE_GOLDEN (default prettyXml), to keep an interface's recorded form. */
+  format?(xml: string): string;
+  /** Under UPDATE_GOLDEN, name a lone event `event-1.xml` too (default: `event.xml` unless the case had `event-1.xml`). */
+  numberedEvents?: boolean;
 }
 
 const EVENT_FILE = /^event(?:-(\d+))?\.xml$/;
@@ -106,35 +127,57 @@ export function prettyXml(xml: string): string {
   return `${declaration ? `${declaration}\n` : ''}${body}\n`;
 }
 
+/** `{{name}}` in `text` replaced by `captured[name]` (left as it is when nothing was captured under that name). */
+export function substituteCaptured(text: string, captured: Readonly<Record<string, string>>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (m, k: string) => captured[k] ?? m);
+}
+
+/** Every occurrence of a captured value in `text` replaced by `{{name}}`: the inverse of substituteCaptured. */
+export function unsubstituteCaptured(text: string, captured: Readonly<Record<string, string>>): string {
+  return Object.entries(captured).reduce((t, [k, v]) => t.split(v).join(`{{${k}}}`), text);
+}
+
+const isMask = (o: readonly string[] | GoldenCompareOptions): o is readonly string[] => Array.isArray(o);
+const compareOptions = (o: readonly string[] | GoldenCompareOptions): GoldenCompareOptions => (isMask(o) ? { mask: o } : o);
+
 /**
- * Compares `actual` with the file at `expectedPath` as canonical XML and fails with a line diff when they differ;
- * under UPDATE_GOLDEN writes `actual` (pretty-printed) to the file instead.
+ * Compares `actual` with the file at `expectedPath` as canonical XML (its `{{name}}` placeholders filled from
+ * `captured`, `mask`ed elements' text left out) and fails with a line diff when they differ; under UPDATE_GOLDEN
+ * writes `actual` instead (`format`ted, default prettyXml, captured values put back as `{{name}}`). The third argument
+ * is the options or, as before, just the mask.
  */
-export function expectSameXml(actual: string, expectedPath: string, mask: readonly string[] = []): void {
+export function expectSameXml(actual: string, expectedPath: string, options: readonly string[] | GoldenCompareOptions = {}): void {
+  const { mask = [], captured = {}, format = prettyXml } = compareOptions(options);
   if (UPDATE_GOLDEN) {
-    writeFileSync(expectedPath, prettyXml(actual));
+    writeFileSync(expectedPath, unsubstituteCaptured(format(actual), captured));
     return;
   }
   if (!existsSync(expectedPath)) expect.fail(`${expectedPath} is missing (UPDATE_GOLDEN=1 writes it)`);
-  const want = canonicalLines(readFileSync(expectedPath, 'utf8'), mask);
+  const want = canonicalLines(substituteCaptured(readFileSync(expectedPath, 'utf8'), captured), mask);
   const got = canonicalLines(actual, mask);
   if (want.join('\n') !== got.join('\n')) expect.fail(`${expectedPath} differs (- expected, + actual):\n${diffLines(want, got)}`);
 }
 
 /**
  * Compares the events of one case with its event files in order; under UPDATE_GOLDEN rewrites them (`event.xml`
- * for a single event where the case had it or had none, else `event-N.xml`) and removes files beyond the count.
+ * for a single event where the case had it or had none and `numberedEvents` is not set, else `event-N.xml`) and
+ * removes files beyond the count. The third argument is as expectSameXml's.
  */
-export function expectSameEvents(c: GoldenCase, events: readonly string[], mask: readonly string[] = []): void {
+export function expectSameEvents(
+  c: GoldenCase,
+  events: readonly string[],
+  options: readonly string[] | GoldenCompareOptions = {},
+): void {
+  const o = compareOptions(options);
   if (UPDATE_GOLDEN) {
-    const single = events.length === 1 && (c.eventFiles.length === 0 || c.eventFiles[0] === 'event.xml');
+    const single = !o.numberedEvents && events.length === 1 && (c.eventFiles.length === 0 || c.eventFiles[0] === 'event.xml');
     const names = events.map((_e, i) => (single ? 'event.xml' : `event-${i + 1}.xml`));
     for (const f of c.eventFiles.filter((f) => !names.includes(f))) rmSync(join(c.dir, f));
-    events.forEach((e, i) => writeFileSync(join(c.dir, names[i] ?? ''), prettyXml(e)));
+    events.forEach((e, i) => expectSameXml(e, join(c.dir, names[i] ?? ''), o));
     return;
   }
   expect(events.length, `${c.name}: ${events.length} event(s) where ${c.eventFiles.join(', ') || 'none'} expected`).toBe(c.eventFiles.length);
-  events.forEach((e, i) => expectSameXml(e, join(c.dir, c.eventFiles[i] ?? ''), mask));
+  events.forEach((e, i) => expectSameXml(e, join(c.dir, c.eventFiles[i] ?? ''), o));
 }
 
 /**
@@ -151,8 +194,9 @@ export function describeGolden(title: string, o: GoldenSuiteOptions): GoldenCase
           const mask = typeof o.mask === 'function' ? o.mask(c) : (o.mask ?? []);
           const norm = (xml: string): string => (o.normalise ? o.normalise(xml, c) : xml);
           const got = await o.exchange(c);
-          expectSameXml(norm(got.answer), join(c.dir, 'response.xml'), mask);
-          if (got.events) expectSameEvents(c, got.events.map(norm), mask);
+          const compare = { mask, captured: got.captured ?? {}, ...(o.format ? { format: o.format } : {}) };
+          expectSameXml(norm(got.answer), join(c.dir, 'response.xml'), compare);
+          if (got.events) expectSameEvents(c, got.events.map(norm), { ...compare, numberedEvents: o.numberedEvents ?? false });
         },
         o.timeoutMs,
       );

@@ -9,21 +9,19 @@
  * diff before committing).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { ManualClock } from '../../src/core/index.js';
 import type { Gateway } from '../../src/gateway.js';
-import { canonicalLines, diffLines } from '../golden/canonical.js';
+import { describeGolden, substituteCaptured } from '../golden/driver.js';
 import { CrmReceiver } from './crm-receiver.js';
 import { elementPaths, missingPaths } from './shape.js';
 import { eventsSettled, GOLDEN_FIXTURE, iciPost, OII_PATH, soapAction, startIciGateway, type BeanName } from './support.js';
 
 const DIR = fileURLToPath(new URL('../golden/ici/', import.meta.url));
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
-const cases = readdirSync(DIR).filter((d) => existsSync(join(DIR, d, 'request.xml'))).sort();
 const SETUPS = JSON.parse(readFileSync(join(DIR, 'setups.json'), 'utf8')) as Record<string, Step[]>;
 const SEED_EVENTS = Object.fromEntries(
   readdirSync(join(DIR, 'events')).map((f) => [f.split('-')[0]!, readFileSync(join(DIR, 'events', f), 'utf8')] as const),
@@ -57,9 +55,6 @@ function beanOf(request: string): BeanName {
   return m[1] as BeanName;
 }
 
-const substitute = (text: string, vars: Record<string, string>): string => text.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => vars[k] ?? `{{${k}}}`);
-const unsubstitute = (text: string, vars: Record<string, string>): string =>
-  Object.entries(vars).reduce((t, [k, v]) => t.split(v).join(`{{${k}}}`), text);
 
 function textOf(xml: string, local: string): string | undefined {
   return new RegExp(`<(?:\\w+:)?${local}(?:\\s[^>]*)?>([^<]*)</(?:\\w+:)?${local}>`).exec(xml)?.[1];
@@ -75,7 +70,7 @@ async function runSteps(gw: Gateway, steps: Step[], vars: Record<string, string>
       const res = await fetch(`${gw.baseUrl}${step.path}`, { method: step.api, headers: { 'content-type': 'application/json' }, body: JSON.stringify(step.body) });
       if (res.status >= 300) throw new Error(`setup ${step.api} ${step.path}: ${res.status} ${await res.text()}`);
     } else {
-      const answer = await iciPost(gw.baseUrl, step.bean, substitute(step.body, vars));
+      const answer = await iciPost(gw.baseUrl, step.bean, substituteCaptured(step.body, vars));
       if (answer.status !== 200 || /Fault>/.test(answer.text)) throw new Error(`setup Ici${step.bean} ${step.body.slice(0, 60)}…: ${answer.status} ${answer.text}`);
       if (step.capture) {
         const value = textOf(answer.text, step.capture);
@@ -95,12 +90,6 @@ function pretty(xml: string): string {
   }
 }
 
-function expectSameXml(actual: string, expectedFile: string, vars: Record<string, string>, mask: string[]): void {
-  const want = canonicalLines(substitute(readFileSync(expectedFile, 'utf8'), vars), mask);
-  const got = canonicalLines(actual, mask);
-  if (want.join('\n') !== got.join('\n')) expect.fail(`${expectedFile} differs:\n${diffLines(want, got)}`);
-}
-
 let crm: CrmReceiver;
 beforeAll(async () => {
   crm = await new CrmReceiver().start();
@@ -109,73 +98,62 @@ afterAll(async () => {
   await crm.stop();
 });
 
-describe('ICI seed request examples, verbatim, to /OII/OII.asmx', () => {
-  it('covers every request example of the issue 9 beans (placeholder and malformed examples also filled in or repaired)', () => {
-    const ops = new Set(cases.map((c) => c.split('__')[0]));
-    const issue9 = ['exchangeProductInformation', 'getWorkcenterCapability', 'getPresenceQueueInfo', 'getUserPresence', 'getAttributes', 'setCurrentWorkmode', 'setCurrentChannels', 'setCurrentQueues', 'setAddresses', 'subscribe', 'unsubscribe', 'create', 'wrapUpRequired', 'wrapUpEnded', 'accept', 'reroute', 'forward', 'getAttachedData', 'setAttachedData', 'deleteAttachedData', 'getCalls', 'dropCalls', 'dial', 'consult', 'transfer', 'reconnect', 'drop', 'hold', 'unhold', 'alternate', 'conference', 'dropParty'];
-    expect([...ops].sort()).toEqual([...issue9].sort());
-    // Both getAttributes (IciUser, IciPhoneCall) and both subscribe/unsubscribe (IciUser, IciContainer) are there.
-    const beans = cases.map((c) => `${beanOf(readFileSync(join(DIR, c, 'request.xml'), 'utf8'))}.${c.split('__')[0]}`);
-    for (const b of ['User.getAttributes', 'PhoneCall.getAttributes', 'User.subscribe', 'Container.subscribe', 'User.unsubscribe', 'Container.unsubscribe']) expect(beans).toContain(b);
-  });
+const cases = describeGolden('ICI seed request examples, verbatim, to /OII/OII.asmx', {
+  dir: DIR,
+  mask: (c) => [...ALWAYS_MASKED, ...(c.json<CaseMeta>('case.json', {}).mask ?? [])],
+  format: pretty,
+  numberedEvents: true,
+  async exchange(c) {
+    const meta = c.json<CaseMeta>('case.json', {});
+    const gw = await startIciGateway({ fixture: GOLDEN_FIXTURE, clock: new ManualClock(), config: goldenConfig(crm.port) });
+    try {
+      const vars: Record<string, string> = {};
+      await runSteps(gw, meta.setup ?? [], vars);
+      const mark = crm.events.length;
+      const text = c.request.toString('utf8');
+      const bean = meta.bean ?? beanOf(text);
+      // Verbatim: the file's bytes, unless it names a value the setup captured ({{itemId}}).
+      const body = text.includes('{{') ? substituteCaptured(text, vars) : c.request;
+      const res = await fetch(`${gw.baseUrl}${OII_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapAction(bean)}"` },
+        body,
+      });
+      const answer = await res.text();
+      await eventsSettled(gw);
+      const events = crm.events.slice(mark);
 
-  for (const name of cases) {
-    it(name, async () => {
-      const dir = join(DIR, name);
-      const meta = (existsSync(join(dir, 'case.json')) ? JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) : {}) as CaseMeta;
-      const raw = readFileSync(join(dir, 'request.xml'));
-      const gw = await startIciGateway({ fixture: GOLDEN_FIXTURE, clock: new ManualClock(), config: goldenConfig(crm.port) });
-      try {
-        const vars: Record<string, string> = {};
-        await runSteps(gw, meta.setup ?? [], vars);
-        const mark = crm.events.length;
-        const text = raw.toString('utf8');
-        const bean = meta.bean ?? beanOf(text);
-        // Verbatim: the file's bytes, unless it names a value the setup captured ({{itemId}}).
-        const body = text.includes('{{') ? substitute(text, vars) : raw;
-        const res = await fetch(`${gw.baseUrl}${OII_PATH}`, {
-          method: 'POST',
-          headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapAction(bean)}"` },
-          body,
-        });
-        const answer = await res.text();
-        await eventsSettled(gw);
-        const events = crm.events.slice(mark);
+      expect(res.status, answer).toBe(meta.status ?? 200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
+      const faulted = /<(?:\w+:)?Fault>/.test(answer);
+      expect(faulted, `${c.expectation}: ${answer}`).toBe(c.name.includes('__fault'));
 
-        expect(res.status, answer).toBe(meta.status ?? 200);
-        expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
-        const faulted = /<(?:\w+:)?Fault>/.test(answer);
-        expect(faulted, `${name.split('__')[1]?.split('-')[0]}: ${answer}`).toBe(name.includes('__fault'));
-
-        // The documented shape, from the seed's own examples.
-        const shape =
-          meta.shape === 'soapFault'
-            ? ['Fault', 'Fault/faultcode', 'Fault/faultstring']
-            : meta.shape === 'response'
-              ? [`${textOpOf(text)}Response`, `${textOpOf(text)}Response/response`]
-              : elementPaths(readFileSync(join(dir, 'seed-response.xml'), 'utf8'));
-        expect(missingPaths(shape, elementPaths(answer)), 'elements of the seed example missing from the answer').toEqual([]);
-        for (const ev of events) {
-          const seed = SEED_EVENTS[ev.op];
-          if (seed) expect(missingPaths(elementPaths(seed), elementPaths(ev.raw)), `${ev.op}: elements of the seed's example missing`).toEqual([]);
-        }
-
-        const mask = [...ALWAYS_MASKED, ...(meta.mask ?? [])];
-        if (UPDATE) {
-          writeFileSync(join(dir, 'response.xml'), unsubstitute(pretty(answer), vars));
-          for (const f of readdirSync(dir).filter((f) => /^event-\d+\.xml$/.test(f))) rmSync(join(dir, f));
-          events.forEach((e, i) => writeFileSync(join(dir, `event-${i + 1}.xml`), unsubstitute(pretty(e.raw), vars)));
-        }
-        expect(existsSync(join(dir, 'response.xml')), `${name}/response.xml (UPDATE_GOLDEN=1 writes it)`).toBe(true);
-        expectSameXml(answer, join(dir, 'response.xml'), vars, mask);
-        const expectedEvents = readdirSync(dir).filter((f) => /^event-\d+\.xml$/.test(f)).sort((a, b) => parseInt(a.slice(6), 10) - parseInt(b.slice(6), 10));
-        expect(events.map((e) => e.op), 'IciEvent messages received').toHaveLength(expectedEvents.length);
-        expectedEvents.forEach((f, i) => expectSameXml(events[i]!.raw, join(dir, f), vars, mask));
-      } finally {
-        await gw.close();
+      // The documented shape, from the seed's own examples.
+      const shape =
+        meta.shape === 'soapFault'
+          ? ['Fault', 'Fault/faultcode', 'Fault/faultstring']
+          : meta.shape === 'response'
+            ? [`${textOpOf(text)}Response`, `${textOpOf(text)}Response/response`]
+            : elementPaths(c.read('seed-response.xml'));
+      expect(missingPaths(shape, elementPaths(answer)), 'elements of the seed example missing from the answer').toEqual([]);
+      for (const ev of events) {
+        const seed = SEED_EVENTS[ev.op];
+        if (seed) expect(missingPaths(elementPaths(seed), elementPaths(ev.raw)), `${ev.op}: elements of the seed's example missing`).toEqual([]);
       }
-    });
-  }
+      return { answer, events: events.map((e) => e.raw), captured: vars };
+    } finally {
+      await gw.close();
+    }
+  },
+});
+
+it('covers every request example of the issue 9 beans (placeholder and malformed examples also filled in or repaired)', () => {
+  const ops = new Set(cases.map((c) => c.operation));
+  const issue9 = ['exchangeProductInformation', 'getWorkcenterCapability', 'getPresenceQueueInfo', 'getUserPresence', 'getAttributes', 'setCurrentWorkmode', 'setCurrentChannels', 'setCurrentQueues', 'setAddresses', 'subscribe', 'unsubscribe', 'create', 'wrapUpRequired', 'wrapUpEnded', 'accept', 'reroute', 'forward', 'getAttachedData', 'setAttachedData', 'deleteAttachedData', 'getCalls', 'dropCalls', 'dial', 'consult', 'transfer', 'reconnect', 'drop', 'hold', 'unhold', 'alternate', 'conference', 'dropParty'];
+  expect([...ops].sort()).toEqual([...issue9].sort());
+  // Both getAttributes (IciUser, IciPhoneCall) and both subscribe/unsubscribe (IciUser, IciContainer) are there.
+  const beans = cases.map((c) => `${beanOf(c.request.toString('utf8'))}.${c.operation}`);
+  for (const b of ['User.getAttributes', 'PhoneCall.getAttributes', 'User.subscribe', 'Container.subscribe', 'User.unsubscribe', 'Container.unsubscribe']) expect(beans).toContain(b);
 });
 
 /** The operation element's local name in a request (first element of the Body). */
