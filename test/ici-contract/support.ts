@@ -3,10 +3,9 @@
  * SOAPActions of seed 7.1, raw ICI requests, and which standard SOAP tools this machine has.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Gateway } from '../../src/gateway.js';
+import { mergeConfig, startGateway } from '../support/index.js';
 import type { TestContext } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Clock } from '../../src/core/index.js';
@@ -40,25 +39,11 @@ export interface IciGatewayOptions {
 
 /** A listening gateway with every default interface, on free ports, logging nothing. */
 export async function startIciGateway(o: IciGatewayOptions = {}): Promise<Gateway> {
-  const { center, notify, ...rest } = o.config ?? {};
-  const gw = await buildGateway({
-    env: {},
+  const { gw } = await startGateway({
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.fixture !== undefined ? { fixture: o.fixture } : {}),
-    config: {
-      logLevel: 'silent',
-      host: '127.0.0.1',
-      dataDir: mkdtempSync(join(tmpdir(), 'ccgate-ici-')),
-      http: { port: 0 },
-      telservices: { port: 0 },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
-      openmedia: { port: 0 },
-      center: { seed: 9, externalAnswerMs: -1, ...center },
-      notify: { retryBaseMs: 20, retryMaxMs: 80, connectTimeoutMs: 1000, attemptTimeoutMs: 5000, ...notify },
-      ...rest,
-    },
+    config: mergeConfig<ConfigInput>({ center: { seed: 9 }, notify: { retryBaseMs: 20, retryMaxMs: 80, connectTimeoutMs: 1000, attemptTimeoutMs: 5000 } }, o.config ?? {}),
   });
-  await gw.listen();
   return gw;
 }
 

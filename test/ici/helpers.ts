@@ -4,12 +4,10 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { Logger } from 'pino';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway.js';
+import { mergeConfig, startGateway as startTestGateway } from '../support/index.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Clock } from '../../src/core/index.js';
 import { iciInterface } from '../../src/interfaces/ici/index.js';
@@ -34,29 +32,21 @@ export interface StartOptions {
 
 /** A listening gateway (ICI only unless told), virtual time when `clock` is given. */
 export async function startGateway(o: StartOptions = {}): Promise<Gateway> {
-  const gw = await buildGateway({
-    env: {},
+  const { gw } = await startTestGateway({
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.fixture !== undefined ? { fixture: o.fixture } : {}),
-    config: {
-      logLevel: 'silent',
-      host: '127.0.0.1',
-      dataDir: mkdtempSync(join(tmpdir(), 'ccgate-ici-')),
-      http: { port: 0 },
-      telservices: { port: 0 },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
-      openmedia: { port: 0 },
-      center: { seed: 9, externalAnswerMs: -1 },
-      notify: { retryBaseMs: 10, retryMaxMs: 40, cancelAfterFailures: 3, cancelAfterMs: 60_000, connectTimeoutMs: 1000, attemptTimeoutMs: 5000 },
-      ...o.config,
-      ici: { ...o.ici },
-    },
     interfaces: o.interfaces ?? [iciInterface],
+    config: mergeConfig(ICI_TEST_CONFIG, { ...o.config, ici: { ...o.ici } }),
   });
-  await gw.listen();
   return gw;
 }
+
+/** What ICI's tests add to the shared test settings: their own routing seed, fast retries, a quick give-up. */
+const ICI_TEST_CONFIG: ConfigInput = {
+  center: { seed: 9 },
+  notify: { retryBaseMs: 10, retryMaxMs: 40, cancelAfterFailures: 3, cancelAfterMs: 60_000, connectTimeoutMs: 1000, attemptTimeoutMs: 5000 },
+};
 
 /** A SOAP 1.1 envelope as the seed's examples write them (headers optional: a real CRM sends none). */
 export function envelope(body: string, header = ''): string {
