@@ -20,7 +20,7 @@ import { AgentStates } from './agents.js';
 import { Telephony } from './calls/telephony.js';
 import type { Recordings } from './recording/recordings.js';
 import { SystemClock, type Clock } from './clock.js';
-import { Directory, type DirectoryInput } from './directory.js';
+import { Directory } from './directory.js';
 import { CoreError } from './errors.js';
 import { EventBus } from './events.js';
 import type { CenterFixture } from './fixture.js';
@@ -34,7 +34,6 @@ import type {
   Call,
   Channel,
   Device,
-  DirectoryEntry,
   FaultComponent,
   ForwardType,
   HistoryRecord,
@@ -74,7 +73,11 @@ export class ContactCenter {
   readonly devices = this.deviceStore.byNumber;
   readonly queues = new Map<string, Queue>();
   private readonly queuesByAddress = new Map<string, Queue>();
-  private readonly directory = new Directory();
+  /**
+   * Names and numbers: the global and shared directories and each user's private ones (directory.ts: `lookup`,
+   * `searchName`, `searchNumber`, `replaceShared`, `replacePrivate`).
+   */
+  readonly directory = new Directory();
   private readonly historyStore: History;
   private readonly agentStatsById = new Map<string, AgentStats>();
   private readonly queueStatsById = new Map<string, QueueStats>();
@@ -328,30 +331,6 @@ export class ContactCenter {
   }
 
   // ---------------------------------------------------------------- directory and history
-
-  /** Name of a number from the directory (global and shared first, then the given user's private directories). */
-  lookup(number: string, userId?: string): DirectoryEntry | undefined {
-    return this.directory.lookup(number, userId);
-  }
-
-  /** Replaces a shared (ownerless) directory as a whole, e.g. a configured LDAP directory being synchronised. */
-  replaceSharedDirectory(directoryName: string, entries: DirectoryInput[]): void {
-    this.directory.replaceShared(directoryName, entries);
-  }
-
-  /** TelServices searchName (see Directory.searchName). */
-  searchName(text: string, userId?: string, limit?: number): DirectoryEntry[] {
-    return this.directory.searchName(text, userId, limit);
-  }
-
-  searchNumber(number: string, userId?: string): DirectoryEntry[] {
-    return this.directory.searchNumber(number, userId);
-  }
-
-  /** Replaces a user's private directory as a whole (TelServices updateUserDirectory). */
-  updateUserDirectory(owner: string, directoryName: string, entries: DirectoryInput[]): void {
-    this.directory.replacePrivate(owner, directoryName, entries);
-  }
 
   /** Keeps a history record; `at` defaults to now, `reference` to a new sequence number. The record is kept as given. */
   addHistory(r: Omit<HistoryRecord, 'reference' | 'at'> & { at?: number; reference?: number }): void {

@@ -227,11 +227,11 @@ describe('work items', () => {
 describe('directory', () => {
   it('smart-searches names: prefix, then word start, then company, ordered', () => {
     const { cc } = makeCenter();
-    expect(cc.searchName('an').map((e) => e.name)).toEqual(['Anna Lindqvist']);
-    expect(cc.searchName('kor').map((e) => e.name)).toEqual(['Maija Korhonen']);
-    expect(cc.searchName('unigone').map((e) => e.number)).toEqual(['+33130127764']);
-    cc.updateUserDirectory('HARRI', 'outlook', [{ number: '555', name: 'Zed' }]);
-    expect(cc.searchName('zed', 'HARRI')).toHaveLength(1);
-    expect(cc.searchName('zed')).toHaveLength(0);
+    expect(cc.directory.searchName('an').map((e) => e.name)).toEqual(['Anna Lindqvist']);
+    expect(cc.directory.searchName('kor').map((e) => e.name)).toEqual(['Maija Korhonen']);
+    expect(cc.directory.searchName('unigone').map((e) => e.number)).toEqual(['+33130127764']);
+    cc.directory.replacePrivate('HARRI', 'outlook', [{ number: '555', name: 'Zed' }]);
+    expect(cc.directory.searchName('zed', 'HARRI')).toHaveLength(1);
+    expect(cc.directory.searchName('zed')).toHaveLength(0);
   });
 });

@@ -26,7 +26,7 @@ describe('reset', () => {
     cc.setAgentQueues('MAIJA', ['2001']);
     cc.routing.setAgentCapacity('HARRI', 'email', 4);
     cc.routing.setTypeOptions('openmedia', 2, { maxPerAgent: 0 });
-    cc.updateUserDirectory('HARRI', 'outlook', [{ number: '555', name: 'Zed' }]);
+    cc.directory.replacePrivate('HARRI', 'outlook', [{ number: '555', name: 'Zed' }]);
     cc.setFault('router', true);
     clock.advance(5000);
     const mark = events.length;
@@ -55,7 +55,7 @@ describe('reset', () => {
     expect([...cc.queues.values()].every((q) => q.open && q.waiting.length === 0)).toBe(true);
     expect([...cc.devices.values()].some((d) => d.dnd || d.msgWaiting || d.forwards.length > 0)).toBe(false);
     expect(cc.faultList()).toEqual([]);
-    expect(cc.searchName('zed', 'HARRI')).toEqual([]);
+    expect(cc.directory.searchName('zed', 'HARRI')).toEqual([]);
     expect(cc.history({ recordType: 'all' })).toEqual([]);
     expect(cc.queueStats('2001').offered).toBe(0);
     expect(cc.agentStats('HARRI').outgoingOriginated).toBe(0);

@@ -66,17 +66,17 @@ describe('per-call externalAnswerMs', () => {
 describe('shared directories', () => {
   it('replaces a shared directory visible to every user, leaving global and private entries alone', () => {
     const { cc } = makeCenter();
-    cc.updateUserDirectory('HARRI', 'outlook', [{ number: '0160121314', name: 'Bob Blake' }]);
-    cc.replaceSharedDirectory('ldap', [{ number: '+4912345', name: 'Anton Ldap', company: 'Dir GmbH' }]);
-    expect(cc.searchName('anton').map((e) => e.number)).toEqual(['+4912345']);
-    expect(cc.searchName('anton', 'MAIJA').map((e) => e.number)).toEqual(['+4912345']);
-    expect(cc.lookup('+4912345')?.name).toBe('Anton Ldap');
-    cc.replaceSharedDirectory('ldap', [{ number: '+4954321', name: 'Berta Ldap' }]);
-    expect(cc.searchName('anton')).toEqual([]);
-    expect(cc.searchName('berta').map((e) => e.number)).toEqual(['+4954321']);
-    expect(cc.searchName('bob', 'HARRI').map((e) => e.number)).toEqual(['0160121314']);
-    expect(cc.searchName('bob')).toEqual([]);
-    expect(cc.searchName('matti').length).toBe(1);
-    expect(() => cc.replaceSharedDirectory('global', [])).toThrow(CoreError);
+    cc.directory.replacePrivate('HARRI', 'outlook', [{ number: '0160121314', name: 'Bob Blake' }]);
+    cc.directory.replaceShared('ldap', [{ number: '+4912345', name: 'Anton Ldap', company: 'Dir GmbH' }]);
+    expect(cc.directory.searchName('anton').map((e) => e.number)).toEqual(['+4912345']);
+    expect(cc.directory.searchName('anton', 'MAIJA').map((e) => e.number)).toEqual(['+4912345']);
+    expect(cc.directory.lookup('+4912345')?.name).toBe('Anton Ldap');
+    cc.directory.replaceShared('ldap', [{ number: '+4954321', name: 'Berta Ldap' }]);
+    expect(cc.directory.searchName('anton')).toEqual([]);
+    expect(cc.directory.searchName('berta').map((e) => e.number)).toEqual(['+4954321']);
+    expect(cc.directory.searchName('bob', 'HARRI').map((e) => e.number)).toEqual(['0160121314']);
+    expect(cc.directory.searchName('bob')).toEqual([]);
+    expect(cc.directory.searchName('matti').length).toBe(1);
+    expect(() => cc.directory.replaceShared('global', [])).toThrow(CoreError);
   });
 });

@@ -98,7 +98,7 @@ export class CallEnding {
       if (party.userId !== undefined) rec.userId = party.userId;
       if (other) {
         rec.otherParty = other.number;
-        const entry = this.cc.lookup(other.number, party.userId);
+        const entry = this.cc.directory.lookup(other.number, party.userId);
         if (entry) rec.otherName = entry.name;
       }
       if (alertingMs !== undefined) rec.alertingMs = alertingMs;

@@ -78,7 +78,7 @@ class TelServicesModule implements InterfaceModule {
       const owner = cc.agentAt(device)?.userId ?? device;
       // Names come from the directory for numbers outside the PBX; internal devices are shown by number, as in every
       // seed example (snapshot example 1, qualifyCall: "calling name ... unavailable" for 1101).
-      return (n) => (cc.isInternal(n) ? undefined : (cc.lookup(n, owner) ?? cc.lookup(n, device)));
+      return (n) => (cc.isInternal(n) ? undefined : (cc.directory.lookup(n, owner) ?? cc.directory.lookup(n, device)));
     };
     const agentInfo = (agent: Agent | undefined, timeoutSec?: number): AgentInfo => this.agentInfo(agent, timeoutSec);
     const sc: ServiceContext = {

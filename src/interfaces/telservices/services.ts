@@ -192,14 +192,14 @@ function handle(req: Exclude<TsRequest, { op: 'snapshot' }>, sc: ServiceContext,
     case 'queryUserStatistics':
       return userStatisticsNode(req, sc);
     case 'searchName':
-      return searchResult(cc.searchName(req.name, req.userID ?? req.deviceNumber, req.limit));
+      return searchResult(cc.directory.searchName(req.name, req.userID ?? req.deviceNumber, req.limit));
     case 'searchNumber':
-      return searchResult(cc.searchNumber(req.number, req.userID ?? req.deviceNumber));
+      return searchResult(cc.directory.searchNumber(req.number, req.userID ?? req.deviceNumber));
     case 'updateUserDirectory': {
       const owner = req.userID ?? req.deviceNumber;
       if (owner === undefined) throw new TsError('reject', 'userID or deviceNumber is required');
       // Seed: "The existing directory entries are deleted and the new entries are added".
-      cc.updateUserDirectory(
+      cc.directory.replacePrivate(
         owner,
         req.directoryName,
         req.parties.map((p) => ({ number: p.number, name: p.name ?? p.number, ...(p.company ? { company: p.company } : {}), ...(p.numberType ? { numberType: p.numberType } : {}) })),
@@ -209,7 +209,7 @@ function handle(req: Exclude<TsRequest, { op: 'snapshot' }>, sc: ServiceContext,
     case 'updateDirectory': {
       const entries = sc.settings.directories.get(req.directoryName);
       if (!entries) throw new TsError('reject', `no directory ${req.directoryName} in the configuration`);
-      cc.replaceSharedDirectory(req.directoryName, entries);
+      cc.directory.replaceShared(req.directoryName, entries);
       return 'standard';
     }
     case 'queryRoutingPointState':
