@@ -5,15 +5,16 @@
  * instead (`…Z` in UTC, else the zone's offset, e.g. `2026-01-05T11:00:00.000+02:00`).
  */
 
+import { checkTimeZone, localParts } from '../../core/index.js';
+
 export type TimeStampFormat = 'seed' | 'iso8601';
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-/** Milliseconds to add to UTC to get the zone's wall clock at `at`, from ECMA-402's formatting of that instant. */
-function zoneOffsetMs(format: Intl.DateTimeFormat, at: number): number {
-  const parts: Record<string, number> = {};
-  for (const p of format.formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const wall = Date.UTC(parts['year'] ?? 1970, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, (parts['hour'] ?? 0) % 24, parts['minute'] ?? 0, parts['second'] ?? 0);
+/** Milliseconds to add to UTC to get the zone's wall clock at `at` (the core's ECMA-402 wall-clock parts). */
+function zoneOffsetMs(timeZone: string, at: number): number {
+  const p = localParts(at, timeZone);
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wall - (at - (((at % 1000) + 1000) % 1000));
 }
 
@@ -24,16 +25,7 @@ function zoneOffsetMs(format: Intl.DateTimeFormat, at: number): number {
 export function timeStampWriter(format: TimeStampFormat, timeZone = 'UTC'): (at: number) => string {
   const utc = timeZone.toUpperCase() === 'UTC' || timeZone === 'Etc/UTC';
   if (utc) return format === 'seed' ? (at) => `${new Date(at).toISOString().slice(0, 23)}0` : (at) => new Date(at).toISOString();
-  const zoned = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
+  checkTimeZone(timeZone);
   // Zones change offset on a quarter hour of UTC (Adelaide at :30, Chatham at :45): one lookup per quarter hour.
   let quarter = NaN;
   let offset = 0;
@@ -41,7 +33,7 @@ export function timeStampWriter(format: TimeStampFormat, timeZone = 'UTC'): (at:
     const q = Math.floor(at / 900_000);
     if (q !== quarter) {
       quarter = q;
-      offset = zoneOffsetMs(zoned, at);
+      offset = zoneOffsetMs(timeZone, at);
     }
     const wall = new Date(at + offset).toISOString().slice(0, 23);
     if (format === 'seed') return `${wall}0`;
