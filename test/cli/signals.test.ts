@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { onLogLines } from '../support/log.js';
 import { baseEnv, portIsFree } from './helpers.js';
 
 interface LogLine {
@@ -20,18 +21,10 @@ describe('npm start', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const listening = new Promise<LogLine>((resolve, reject) => {
-      let buffer = '';
-      child.stdout.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const text = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (!text.startsWith('{')) continue;
-          const line = JSON.parse(text) as LogLine;
-          lines.push(line);
-          if (line.msg?.includes(' listening on ')) resolve(line);
-        }
+      onLogLines(child.stdout, (logged) => {
+        const line = logged as LogLine;
+        lines.push(line);
+        if (line.msg?.includes(' listening on ')) resolve(line);
       });
       void exited.then((code) => reject(new Error(`npm start exited (${code}) before listening: ${stderr}`)));
     });

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
+import { onLogLines } from '../support/log.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true, isArray: (n) => n === 'item' || n === 'Item' });
@@ -72,18 +73,9 @@ export async function startGatewayProcess(config: Record<string, unknown>): Prom
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const ports = await new Promise<{ http: number; telservices: number }>((resolve, reject) => {
-    let buffer = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const text = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (!text.startsWith('{')) continue;
-        const line = JSON.parse(text) as Record<string, unknown>;
-        logs.push(line);
-        if (String(line['msg']).includes(' listening on ')) resolve(line['ports'] as { http: number; telservices: number });
-      }
+    onLogLines(child.stdout, (line) => {
+      logs.push(line);
+      if (String(line['msg']).includes(' listening on ')) resolve(line['ports'] as { http: number; telservices: number });
     });
     void exited.then((code) => reject(new Error(`ccgate exited (${code}) before listening: ${stderr}`)));
   });

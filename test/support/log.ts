@@ -1,4 +1,6 @@
 /** A logger whose lines a test can read: pino at debug, writing JSON lines to memory (synchronously). */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 
 export interface LogLine {
@@ -24,4 +26,14 @@ export function captureLogger(level = 'debug'): { logger: Logger; lines: LogLine
     },
   );
   return { logger, lines, raw };
+}
+
+/**
+ * Calls `each` with every JSON log line a child process writes (pino on its stdout), as the lines arrive; lines that
+ * are not JSON objects (npm's own banner) are skipped.
+ */
+export function onLogLines(stdout: Readable, each: (line: LogLine) => void): void {
+  createInterface({ input: stdout }).on('line', (text) => {
+    if (text.startsWith('{')) each(JSON.parse(text) as LogLine);
+  });
 }
