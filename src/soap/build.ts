@@ -1,9 +1,11 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { printable } from '../xml/index.js';
 import { faultCodeFor, type QName, type SoapFault } from './fault.js';
 import { envelopeNamespace, type SoapVersion } from './version.js';
 
 export type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+export { printable } from '../xml/index.js';
 
 /** Prefix of the Envelope, Header, Body and Fault elements ccgate writes, in both versions. */
 export const ENVELOPE_PREFIX = 'soap';
@@ -72,14 +74,6 @@ function escapeAmpersands(root: DomNode): void {
       if (next !== null) stack.push(next);
     }
   }
-}
-
-// XML 1.0 §2.2 Char; a fault reason may quote client input, so it is repaired rather than refused.
-const NON_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** `text` with every character XML 1.0 cannot carry replaced by U+FFFD, so it can quote client input safely. */
-export function printable(text: string): string {
-  return text.replace(NON_XML_CHARS, '\uFFFD');
 }
 
 const MAX_REASON = 2048;

@@ -15,3 +15,4 @@ export {
   type XmlLimits,
   type XmlReadOptions,
 } from './types.js';
+export { escapeAttribute, escapeText, hasNonXmlChar, printable } from './write.js';

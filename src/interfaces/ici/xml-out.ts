@@ -4,16 +4,12 @@
  * §2.2, and escaped), so no client- or core-supplied text can add markup. Strings rather than a DOM: a phone call
  * event is written once per change and line and sent to every subscriber, and getAttributes is answered at load.
  */
-import { envelopeNamespace, printable, type SoapVersion } from '../../soap/index.js';
+import { envelopeNamespace, type SoapVersion } from '../../soap/index.js';
+import { escapeText } from '../../xml/index.js';
 import { XSD_NS, XSI_NS } from './protocol.js';
 
-const NEEDS_ESCAPE = /[&<>]/;
-
 /** Text content: printable and escaped. */
-export function esc(text: string): string {
-  const p = printable(text);
-  return NEEDS_ESCAPE.test(p) ? p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : p;
-}
+export const esc = escapeText;
 
 /** A leaf element; `null` is `xsi:nil` (the prefix is declared on every envelope ccgate writes), `''` an empty element. */
 export function leaf(name: string, value: string | number | boolean | null): string {

@@ -4,6 +4,7 @@
  * namespace under prefix `a`, in alphabetical order (DataContractSerializer), `i:nil="true"` for null, enums by name.
  * Written as strings (no DOM): AddRequest is the hot path of a ticketing system's bulk load. Every text is escaped.
  */
+import { escapeText } from '../../xml/index.js';
 import { formatDateTime } from './dates.js';
 import { DATA_NS, TEMPURI, XSI_NS, ARRAYS_NS, type OmStatus, type Operation, type RequestStatus } from './protocol.js';
 import type { StatusEvent } from './status.js';
@@ -11,14 +12,6 @@ import type { StatusEvent } from './status.js';
 const ENVELOPE_HEAD = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>';
 const ENVELOPE_TAIL = '</s:Body></s:Envelope>';
 const RESULT_NS = `xmlns:a="${DATA_NS}" xmlns:i="${XSI_NS}"`;
-
-const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-// XML 1.0 §2.2: characters no document can carry are replaced, so the writer never produces a broken message.
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => XML_ESCAPES[c] ?? c).replace(NOT_XML, '\uFFFD');
-}
 
 function wrap(op: Operation, result: string): string {
   return `${ENVELOPE_HEAD}<${op}Response xmlns="${TEMPURI}">${result}</${op}Response>${ENVELOPE_TAIL}`;
@@ -35,7 +28,7 @@ function objectResponse(op: Operation, members: string | null): string {
   return wrap(op, `<${op}Result ${RESULT_NS}>${members}</${op}Result>`);
 }
 
-const el = (name: string, value: string | number | boolean): string => `<a:${name}>${typeof value === 'string' ? escapeXml(value) : String(value)}</a:${name}>`;
+const el = (name: string, value: string | number | boolean): string => `<a:${name}>${typeof value === 'string' ? escapeText(value) : String(value)}</a:${name}>`;
 
 export interface AddResult {
   EWT: number;

@@ -4,6 +4,7 @@
  * are multicast to every session, each with its own header).
  */
 import { buildEnvelope, envelopeNamespace, ENVELOPE_PREFIX, type SoapVersion, type XMLBuilder } from '../../soap/index.js';
+import { escapeText } from '../../xml/index.js';
 import type { QmiError } from './errors.js';
 import { EVENT_ELEMENTS, QMI_NS, XSD_NS, XSI_NS, type CallStateValue, type EventKind, type EventSpelling, type Operation } from './protocol.js';
 
@@ -48,19 +49,6 @@ export interface EventTemplate {
   render(sessionId: string): string;
 }
 
-// XML 1.0 §2.2 Char: a fault may quote client input, which is repaired rather than refused.
-const NON_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-const HAS_NON_XML = new RegExp(NON_XML.source);
-
-function printable(text: string): string {
-  return HAS_NON_XML.test(text) ? text.replace(NON_XML, '\uFFFD') : text;
-}
-
-export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 function qmi(parent: XMLBuilder, name: string, value?: string | number | null): XMLBuilder {
   const el = parent.ele(QMI_NS, `qmi:${name}`);
   if (value === null) el.att(XSI_NS, 'xsi:nil', 'true');
@@ -75,7 +63,7 @@ function qmi(parent: XMLBuilder, name: string, value?: string | number | null): 
  */
 function el(name: string, value: string | number | null): string {
   if (value === null) return `<qmi:${name} xsi:nil="true"/>`;
-  return `<qmi:${name}>${escapeText(printable(String(value)))}</qmi:${name}>`;
+  return `<qmi:${name}>${escapeText(String(value))}</qmi:${name}>`;
 }
 
 function eventBody(ev: QmiEvent, spelling: EventSpelling): string {

@@ -9,7 +9,7 @@
 import { create } from 'xmlbuilder2';
 import { parseXml, XmlInputError, type XmlElement } from '../../xml/index.js';
 import { readRequest, RequestError, type TsRequest } from './requests.js';
-import { xmlSafe } from './xml-text.js';
+import { printable } from '../../xml/index.js';
 
 /** An element to write: text or children (an element with neither is written empty, `<number/>`). */
 export interface XNode {
@@ -49,7 +49,7 @@ interface Builder {
 function write(parent: Builder, node: XNode): void {
   const e = parent.ele(node.name);
   // xmlbuilder2 leaves `&name;` as written (it takes it for an entity): escaping `&` first keeps text literal.
-  if (node.text !== undefined && node.text !== '') e.txt(xmlSafe(node.text).replace(/&/g, '&amp;'));
+  if (node.text !== undefined && node.text !== '') e.txt(printable(node.text).replace(/&/g, '&amp;'));
   for (const c of node.children ?? []) write(e, c);
 }
 

@@ -7,7 +7,7 @@
  */
 import { child, children, textOf, type XmlElement } from '../../xml/index.js';
 import { FORWARD_TYPES, type ForwardType } from '../../core/index.js';
-import { hasNonXmlChar } from './xml-text.js';
+import { hasNonXmlChar } from '../../xml/index.js';
 
 export class RequestError extends Error {
   constructor(detail: string) {
