@@ -4,6 +4,7 @@
  * There is no retry and no cancellation: UDP has no answer that could say "delivered".
  */
 import type { Socket } from 'node:dgram';
+import Denque from 'denque';
 import type { Logger } from 'pino';
 import { DeliveryStats } from './health.js';
 import { toDatagram } from './message.js';
@@ -41,7 +42,8 @@ export class UdpSubscriber implements Subscriber {
   private readonly target: string;
   private readonly log: Logger;
   private readonly policy: UdpQueuePolicy;
-  private queue: PendingDatagram[] = [];
+  /** A deque: Array#shift copies a long queue (V8 cannot left-trim large arrays). */
+  private queue = new Denque<PendingDatagram>();
   private queuedBytes = 0;
   private drainWaiters: Array<() => void> | null = null;
   private readonly stats = new DeliveryStats();
@@ -100,7 +102,7 @@ export class UdpSubscriber implements Subscriber {
     this.closed = true;
     // The datagram being sent may still leave; it is counted as dropped because its outcome is no longer tracked.
     this.stats.dropped += this.queue.length;
-    this.queue = [];
+    this.queue.clear();
     this.queuedBytes = 0;
     this.settleDrain();
   }
@@ -112,7 +114,7 @@ export class UdpSubscriber implements Subscriber {
   }
 
   private sendHead(): void {
-    const head = this.queue[0];
+    const head = this.queue.peekFront();
     if (!head || this.closed) return;
     this.sending = true;
     try {
