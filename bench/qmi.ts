@@ -6,7 +6,8 @@
  * 1. QMIQueryCallInfo requests per second at `concurrency`, each answer checked (Response/Success 1), then every
  *    event those requests caused (QMICallInfo and QMIRequestResponse, two per request) waited for at the receiver.
  * 2. The events per second one subscriber takes in order: `events` core call events enqueued at once for the one
- *    session; the receiver checks their x-ccgate-seq order and times first to last.
+ *    session; the receiver checks their x-ccgate-seq order and times first to last. Once with the default delivery
+ *    (one event on the wire at a time), once with `notify.pipelining` 8 on a gateway of its own.
  * 3. The same load generator against the npm `soap` package serving the same WSDL (wsdl/qmi.wsdl) with a trivial
  *    QMIQueryCallInfo handler, in the same process, for comparison.
  *
@@ -99,7 +100,7 @@ const envelope = (sess: string, body: string): string =>
 
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
 
-async function ccgate(port: number): Promise<Gateway> {
+async function ccgate(port: number, pipelining = 1): Promise<Gateway> {
   const gw = await buildGateway({
     env: {},
     fixture: { agents: Array.from({ length: 20 }, (_, i) => ({ userId: `A${i}`, extension: String(3000 + i), name: `Agent ${i}` })), queues: [] },
@@ -111,7 +112,7 @@ async function ccgate(port: number): Promise<Gateway> {
       http: { port: 0 },
       center: { externalAnswerMs: -1, wrapUpSec: 0 },
       // Room for every event of the measured run below the high-water mark, so every answer can be a success.
-      notify: { queueLimit: 400_000, queueLimitBytes: 1024 * 1024 * 1024 },
+      notify: { queueLimit: 400_000, queueLimitBytes: 1024 * 1024 * 1024, pipelining },
     },
   });
   await gw.listen();
@@ -119,6 +120,31 @@ async function ccgate(port: number): Promise<Gateway> {
   const r = await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://sap.com/BCM/QMIInterface"' }, body: subscribe });
   if (!(await r.text()).includes('Success>1<')) throw new Error('could not subscribe');
   return gw;
+}
+
+/**
+ * Events per second one subscriber takes in order: call events enqueued at once (4 per call: new call, on hold,
+ * resumed, ended); the receiver checks their x-ccgate-seq order and times first to last.
+ */
+async function inOrder(gw: Gateway, receiver: ChildProcess, events: number, mode: string): Promise<void> {
+  const t = gw.center.telephony;
+  const calls = Math.ceil(events / 4);
+  const before = gw.ctx.notifier.totals().queued;
+  for (let i = 0; i < calls; i++) {
+    const ext = String(3001 + (i % 19));
+    const c = t.inbound(`+3584${String(i).padStart(7, '0')}`, ext);
+    t.answer(ext);
+    t.hold(ext, c.id);
+    t.retrieve(ext, c.id);
+    t.hangup(c.id);
+  }
+  const enqueued = gw.ctx.notifier.totals().queued - before;
+  const cpu1 = cpu();
+  const got = await received(receiver, (c) => c.seqCount >= enqueued);
+  const perEvent = (cpu() - cpu1) / Math.max(1, got.seqCount);
+  const rate = got.spanMs > 0 ? Math.round(((got.seqCount - 1) * 1000) / got.spanMs) : NaN;
+  line(`ccgate one subscriber in order, ${mode}: ${rate} events/s (${got.seqCount} of ${enqueued} events in ${Math.round(got.spanMs)} ms, out of order: ${got.outOfOrder}, failed attempts: ${gw.ctx.notifier.totals().failed})`);
+  line(`  server CPU per delivered event: ${Math.round(perEvent)} µs`);
 }
 
 /** node-soap serving wsdl/qmi.wsdl on its own HTTP server, QMIQueryCallInfo answering Success 1. */
@@ -167,25 +193,18 @@ export async function run(args: string[]): Promise<void> {
     line(`  server CPU per request, its two events delivered included: ${Math.round(perRequest)} µs (one core: ${Math.round(1e6 / perRequest)}/s)`);
     await ask(receiver, 'reset');
 
-    // 2. One subscriber, in order: call events enqueued at once (4 per call: new call, on hold, resumed, ended).
-    const calls = Math.ceil(events / 4);
-    for (let i = 0; i < calls; i++) {
-      const ext = String(3001 + (i % 19));
-      const c = t.inbound(`+3584${String(i).padStart(7, '0')}`, ext);
-      t.answer(ext);
-      t.hold(ext, c.id);
-      t.retrieve(ext, c.id);
-      t.hangup(c.id);
-    }
-    const enqueued = gw.ctx.notifier.totals().queued;
-    const cpu1 = cpu();
-    const inOrder = await received(receiver, (c) => c.seqCount >= enqueued);
-    const perEvent = (cpu() - cpu1) / Math.max(1, inOrder.seqCount);
-    const rate = inOrder.spanMs > 0 ? Math.round(((inOrder.seqCount - 1) * 1000) / inOrder.spanMs) : NaN;
-    line(`ccgate one subscriber, in order: ${rate} events/s (${inOrder.seqCount} of ${enqueued} events in ${Math.round(inOrder.spanMs)} ms, out of order: ${inOrder.outOfOrder}, failed attempts: ${gw.ctx.notifier.totals().failed})`);
-    line(`  server CPU per delivered event: ${Math.round(perEvent)} µs`);
+    // 2. One subscriber, in order, delivering one event at a time (the default).
+    await inOrder(gw, receiver, events, 'one at a time (default)');
   } finally {
     await gw.close();
+  }
+  // 2b. The same with notify.pipelining 8, on a gateway of its own.
+  const piped = await ccgate(port, 8);
+  try {
+    await ask(receiver, 'reset');
+    await inOrder(piped, receiver, events, 'notify.pipelining 8');
+  } finally {
+    await piped.close();
     receiver.kill();
   }
 

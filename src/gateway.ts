@@ -137,6 +137,7 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         cancelAfterMs: n.cancelAfterMs,
         queueLimit: n.queueLimit,
         queueLimitBytes: n.queueLimitBytes,
+        pipelining: n.pipelining,
         ...(n.highWaterEvents !== undefined ? { highWaterEvents: n.highWaterEvents } : {}),
         ...(n.highWaterBytes !== undefined ? { highWaterBytes: n.highWaterBytes } : {}),
         connectTimeoutMs: n.connectTimeoutMs,

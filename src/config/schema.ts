@@ -241,6 +241,11 @@ export const ConfigSchema = z.strictObject({
       shutdownDrainMs: z.number().int().min(0).max(600_000).default(2_000),
       connectTimeoutMs: z.number().int().positive().default(5_000),
       attemptTimeoutMs: z.number().int().positive().default(10_000),
+      /**
+       * Events on a subscriber's connection at a time (HTTP/1.1 pipelining). 1: one at a time, in order, exactly once.
+       * More: faster for receivers that pipeline, at least once, in order unless the receiver fails one and accepts the next.
+       */
+      pipelining: z.number().int().min(1).max(64).default(1),
       /** Client certificate for HTTPS callbacks (OII 4.4.3), PEM paths. */
       clientCert: unset(z.string()),
       clientKey: unset(z.string()),

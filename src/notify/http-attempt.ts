@@ -33,7 +33,7 @@ export interface AttemptRequest {
   body: string | Buffer;
   /** Complete request headers, lower-case names; not modified. */
   headers: FlatHeaders;
-  policy: Pick<DeliveryPolicy, 'attemptTimeoutMs' | 'maxResponseBytes'>;
+  policy: Pick<DeliveryPolicy, 'attemptTimeoutMs' | 'maxResponseBytes' | 'pipelining'>;
   check?: AnswerCheck;
   deadlines: DeadlineTicker;
 }
@@ -49,6 +49,7 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   private readonly req: AttemptRequest;
   private settle!: (outcome: AttemptOutcome) => void;
   private done = false;
+  private result: AttemptOutcome | null = null;
   /** undici's handle on the request once it is on a connection; null while it still waits for one. */
   private controller: Dispatcher.DispatchController | null = null;
   private status = 0;
@@ -76,6 +77,11 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
         // shared ticker is the real bound for the attempt as a whole.
         headersTimeout: req.policy.attemptTimeoutMs,
         bodyTimeout: req.policy.attemptTimeoutMs,
+        // undici pipelines only requests marked idempotent (it cannot retry the others itself) and not blocking
+        // (a POST is assumed to take long). The subscriber does the retrying, in queue order, and an event answer is
+        // immediate, so with pipelining a POST may go behind another.
+        idempotent: req.policy.pipelining > 1,
+        blocking: req.policy.pipelining === 1,
       },
       attempt,
     );
@@ -144,6 +150,11 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     else this.finish({ kind: 'failed', reason: describeError(err) });
   }
 
+  /** The outcome once settled, null before: read without waiting for the promise. */
+  get settled(): AttemptOutcome | null {
+    return this.result;
+  }
+
   /** An answer (its status line at least) was received: the connection carried a whole exchange. */
   get hadAnswer(): boolean {
     return this.answerStarted;
@@ -189,6 +200,7 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   private finish(outcome: AttemptOutcome): void {
     if (this.done) return;
     this.done = true;
+    this.result = outcome;
     this.req.deadlines.delete(this);
     // The answer is classified; the chunks need not live as long as the settled promise.
     this.first = null;

@@ -1,6 +1,9 @@
 /**
- * One HTTP callback subscriber: an ordered, bounded queue with exactly one attempt in flight. The head message is
- * retried with backoff until it is delivered or the subscriber is cancelled, so later messages never overtake it.
+ * One HTTP callback subscriber: an ordered, bounded queue on one keep-alive connection. Up to policy.pipelining
+ * messages are on the wire at a time, sent and answered in queue order (HTTP/1.1 pipelining, RFC 9112 §9.3.2), so one
+ * subscriber is not held to one round trip per event. A failed head message is retried with backoff, one message at
+ * a time, until it is delivered or the subscriber is cancelled; messages behind it that were not delivered wait for
+ * it, so they never overtake it (see settleBehind for the one exception: a receiver that answered them).
  *
  * A receiver that closes its connection after each answer without saying so (no `Connection: close`, common in small
  * HTTP servers) races the next request: it arrives on a socket the peer has already closed and fails before any
@@ -74,13 +77,13 @@ export class HttpSubscriber implements Subscriber {
   private cancelled = false;
   private closed = false;
 
-  /** The attempt in flight, aborted when the subscriber stops. */
-  private current: HttpAttempt | null = null;
   /** Separate, because the cancellation's last message is sent after the subscriber has stopped. */
   private finalAttempt: HttpAttempt | null = null;
   /** The onCancel hook is running or its last message is being sent. */
   private finalPending = false;
   private pump: Promise<void> | null = null;
+  /** The delivery loop is waiting for the head's answer with the window in use; see enqueue. */
+  private awaitingHead = false;
   private wake: (() => void) | null = null;
   /** Callers of whenDrained() waiting for the queue to empty. */
   private drainWaiters: Array<() => void> | null = null;
@@ -125,6 +128,9 @@ export class HttpSubscriber implements Subscriber {
     const pending = toPendingHttp(msg, this.deps.now(), this.baseHeaders);
     this.queue.push(pending);
     this.queuedBytes += pending.bytes;
+    // While the loop waits for the head's answer (not during a backoff or a failure's settling), a message that
+    // arrives now may join the pipeline at once.
+    if (this.awaitingHead) this.sendAhead();
     this.ensurePump();
     return true;
   }
@@ -146,12 +152,12 @@ export class HttpSubscriber implements Subscriber {
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      this.halt();
       if (this.queue.length > 0) {
         this.stats.dropped += this.queue.length;
         this.log.info({ discarded: this.queue.length }, 'subscriber closed with undelivered messages');
         this.clearQueue();
       }
-      this.halt();
       this.finalAttempt?.abort();
       this.settleDrain();
     }
@@ -181,8 +187,10 @@ export class HttpSubscriber implements Subscriber {
     this.queuedBytes = 0;
   }
 
+  /** Stops the attempts on the wire (they are the queue's first, within the pipelining window) and any backoff. */
   private halt(): void {
-    this.current?.abort();
+    const window = Math.min(this.policy.pipelining, this.queue.length);
+    for (let i = 0; i < window; i++) this.queue.peekAt(i)!.attempt?.abort();
     this.wake?.();
   }
 
@@ -197,16 +205,20 @@ export class HttpSubscriber implements Subscriber {
 
   private async run(): Promise<void> {
     while (!this.stopped && this.queue.length > 0) {
+      this.sendAhead();
       const head = this.queue.peekFront()!;
-      head.attempts += 1;
-      const reused = this.connected && this.answersOnConnection > 0;
-      const attempt = this.attempt(head.body, head.headers);
-      this.current = attempt;
+      const attempt = head.attempt!;
+      this.awaitingHead = true;
       const outcome = await attempt.outcome;
-      this.current = null;
+      this.awaitingHead = false;
       if (attempt.hadAnswer) this.answersOnConnection += 1;
       if (this.stopped || outcome.kind === 'aborted') return;
-      if (outcome.kind === 'failed' && outcome.closedBeforeAnswer && reused && head.resends < MAX_FREE_RESENDS) {
+      if (outcome.kind === 'failed') {
+        head.attempt = null;
+        await this.settleBehind(attempt.hadAnswer);
+        if (this.stopped) return;
+      }
+      if (outcome.kind === 'failed' && outcome.closedBeforeAnswer && head.reused && head.resends < MAX_FREE_RESENDS) {
         // The peer had closed the kept-alive connection; the request was never read. Again, now, on a new one.
         head.resends += 1;
         head.attempts -= 1;
@@ -243,6 +255,52 @@ export class HttpSubscriber implements Subscriber {
         return;
       }
       await this.sleep(backoffDelay(this.streakFailures, this.policy, this.deps.random));
+    }
+  }
+
+  /**
+   * Puts the queue's first messages on the wire, in order, up to the pipelining window (policy.pipelining while the
+   * receiver answers; one after a failed attempt, until a delivery succeeds again). Messages already sent are skipped.
+   */
+  private sendAhead(): void {
+    const window = Math.min(this.streakFailures === 0 ? this.policy.pipelining : 1, this.queue.length);
+    for (let i = 0; i < window; i++) {
+      const msg = this.queue.peekAt(i)!;
+      if (msg.attempt !== null) continue;
+      msg.attempts += 1;
+      // Behind another request still on the wire, it shares that request's connection: if the receiver closes it
+      // after answering that one, this one was never read (a free resend, like a stale kept-alive connection).
+      const previous = i > 0 ? this.queue.peekAt(i - 1)!.attempt : null;
+      msg.reused = (this.connected && this.answersOnConnection > 0) || (previous !== null && previous.settled === null);
+      msg.attempt = this.attempt(msg.body, msg.headers);
+    }
+  }
+
+  /**
+   * After the head's attempt failed, decides what becomes of the attempts sent behind it on the same connection.
+   * The head had an answer (an error status, a failed check): the connection is sound and those are answered in
+   * order, so their verdicts are awaited (each bounded by its own deadline) and kept when the receiver answered
+   * (delivered or refused: they leave the queue when they reach its head, so nothing is sent twice). This is the one
+   * reordering pipelining can cause: a receiver that fails a message and accepts the ones behind it has seen those
+   * before the failed one's retry. Otherwise (no answer: the connection broke or timed out) they are stopped at once,
+   * before undici could resend them on a new connection ahead of the head. Every attempt not kept is taken back, to
+   * be sent again after the head and not counted as an attempt of its own (the head's failure is why it failed).
+   */
+  private async settleBehind(headHadAnswer: boolean): Promise<void> {
+    const behind: PendingHttp[] = [];
+    const window = Math.min(this.policy.pipelining, this.queue.length);
+    for (let i = 1; i < window; i++) {
+      const msg = this.queue.peekAt(i)!;
+      if (msg.attempt !== null) behind.push(msg);
+    }
+    if (behind.length === 0) return;
+    if (headHadAnswer) await Promise.all(behind.map((msg) => msg.attempt!.outcome));
+    for (const msg of behind) {
+      const kind = msg.attempt?.settled?.kind;
+      if (kind === 'delivered' || kind === 'refused') continue;
+      msg.attempt?.abort();
+      msg.attempt = null;
+      msg.attempts -= 1;
     }
   }
 
@@ -286,10 +344,10 @@ export class HttpSubscriber implements Subscriber {
     this.cancelled = true;
     const discarded = this.queue.length;
     this.stats.dropped += discarded;
+    this.halt();
     this.clearQueue();
     // The health view shows why the subscriber stopped, not only its last attempt's error.
     this.stats.lastError = reason;
-    this.halt();
     this.log.warn({ reason, discarded }, 'subscriber cancelled');
     this.finalPending = this.opts.onCancel !== undefined;
     void this.runOnCancel(reason).finally(() => {

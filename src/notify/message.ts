@@ -1,4 +1,5 @@
 /** Normalisation of what interfaces enqueue into what a subscriber stores. */
+import type { HttpAttempt } from './http-attempt.js';
 import type { HttpMessage } from './types.js';
 
 /** Request headers as undici takes them: [name, value, name, value, ...], names lower-cased. */
@@ -17,6 +18,10 @@ export interface PendingHttp {
   enqueuedAt: number;
   /** Attempts made for this message so far (a free resend on a stale keep-alive connection is not one). */
   attempts: number;
+  /** Its attempt on the wire (or settled, while a message before it is still being retried); null when not sent. */
+  attempt: HttpAttempt | null;
+  /** Whether that attempt went on a connection that had already carried an answer (see HttpSubscriber). */
+  reused: boolean;
   /** Free resends after a stale keep-alive connection so far (capped, see http-subscriber.ts). */
   resends: number;
 }
@@ -27,9 +32,9 @@ export function byteSize(body: string | Buffer): number {
 }
 
 export function toPendingHttp(msg: HttpMessage | Buffer, enqueuedAt: number, base: FlatHeaders): PendingHttp {
-  if (Buffer.isBuffer(msg)) return { body: msg, headers: base, label: undefined, bytes: msg.length, enqueuedAt, attempts: 0, resends: 0 };
+  if (Buffer.isBuffer(msg)) return { body: msg, headers: base, label: undefined, bytes: msg.length, enqueuedAt, attempts: 0, resends: 0, attempt: null, reused: false };
   const headers = overlay(base, msg.headers);
-  return { body: msg.body, headers, label: msg.label, bytes: byteSize(msg.body), enqueuedAt, attempts: 0, resends: 0 };
+  return { body: msg.body, headers, label: msg.label, bytes: byteSize(msg.body), enqueuedAt, attempts: 0, resends: 0, attempt: null, reused: false };
 }
 
 /**

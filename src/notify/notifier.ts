@@ -77,7 +77,7 @@ export class Notifier {
     const sub = new HttpSubscriber(opts, {
       policy,
       // Keep-alive is undici's default (4 s idle, or the server's Keep-Alive hint); a subscriber reuses its connection.
-      connect: (origin) => new Client(origin, { connect: this.connectorFor(policy.connectTimeoutMs) }),
+      connect: (origin) => new Client(origin, { connect: this.connectorFor(policy.connectTimeoutMs), pipelining: policy.pipelining }),
       deadlines: this.deadlines,
       logger: this.log,
       now: this.now,

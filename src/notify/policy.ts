@@ -31,6 +31,15 @@ export interface DeliveryPolicy {
   attemptTimeoutMs: number;
   /** Response body is read up to this many bytes, the rest is discarded. */
   maxResponseBytes: number;
+  /**
+   * Messages a subscriber may have on its one keep-alive connection at a time (HTTP/1.1 pipelining, RFC 9112
+   * §9.3.2), sent and answered in queue order. 1 (the default) is one at a time: every message arrives in order and
+   * exactly once. Above 1 a fast receiver is not held to one round trip per message, at a cost the receiver must
+   * accept: a connection that breaks with messages on it has them sent again (at least once, in order), and a
+   * receiver that fails one message with an error answer while accepting the ones behind it sees those first. After
+   * a failed attempt delivery is one at a time until a message is delivered again.
+   */
+  pipelining: number;
 }
 
 export const DEFAULT_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
@@ -45,6 +54,7 @@ export const DEFAULT_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
   connectTimeoutMs: 5000,
   attemptTimeoutMs: 10_000,
   maxResponseBytes: 64 * 1024,
+  pipelining: 1,
 });
 
 /** ±20 %: subscribers that failed together (one receiver restarting) do not retry in lockstep. */

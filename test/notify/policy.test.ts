@@ -16,6 +16,7 @@ describe('delivery policy', () => {
       connectTimeoutMs: 5000,
       attemptTimeoutMs: 10_000,
       maxResponseBytes: 65_536,
+      pipelining: 1,
     });
   });
 
