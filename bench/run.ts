@@ -7,9 +7,11 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// `npm run bench` runs the compiled benchmarks (dist/bench/*.js, what the product runs); tsx runs the .ts files.
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const available = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
-  .map((f) => f.replace(/\.ts$/, ''))
+  .filter((f) => f.endsWith(ext) && f !== `run${ext}` && !f.startsWith('_'))
+  .map((f) => f.slice(0, -ext.length))
   .sort();
 
 const [name, ...args] = process.argv.slice(2);
@@ -19,7 +21,7 @@ for (const n of names) {
     process.stderr.write(`unknown benchmark "${n}"; available: ${available.join(', ')}\n`);
     process.exit(2);
   }
-  const mod = (await import(pathToFileURL(`${here}/${n}.ts`).href)) as { run: (args: string[]) => Promise<void> };
+  const mod = (await import(pathToFileURL(`${here}/${n}${ext}`).href)) as { run: (args: string[]) => Promise<void> };
   process.stdout.write(`\n== ${n} ==\n`);
   await mod.run(args);
 }
