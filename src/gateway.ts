@@ -17,6 +17,7 @@ import { MediaService, RtpSender } from './media/index.js';
 import { Metrics } from './metrics.js';
 import { Notifier } from './notify/index.js';
 import { compileCidrs } from './net/cidr.js';
+import { debugOn } from './net/log-level.js';
 import { listenError, type PortSetting } from './net/listen.js';
 import { endpointUrls } from './endpoints.js';
 import { httpListenerOptions, interfaceOfPath, trackRequestHeads } from './http-errors.js';
@@ -187,6 +188,7 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     });
     // One line per request at debug (no bodies, no query strings: they can carry credentials).
     app.addHook('onResponse', async (request, reply) => {
+      if (!debugOn(request.log)) return;
       request.log.debug(
         { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
         'request',

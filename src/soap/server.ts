@@ -4,6 +4,7 @@
  * writes every answer and every fault; the interface supplies only its operations, its handler and its fault hooks.
  */
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { debugOn } from '../net/log-level.js';
 import { DEFAULT_MAX_BYTES, type XmlElement } from '../xml/index.js';
 import { buildFault } from './build.js';
 import { decodeContentCoding } from './content-coding.js';
@@ -131,7 +132,8 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
   function record(request: FastifyRequest, started: number, operation: string, fault?: SoapFault): void {
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const outcome = fault === undefined ? 'ok' : 'fault';
-    request.log.debug({ interface: opts.interfaceName, operation, ms, outcome, reason: fault?.reason }, 'soap request');
+    // The line's object is built only when debug is on: this runs once per request.
+    if (debugOn(request.log)) request.log.debug({ interface: opts.interfaceName, operation, ms, outcome, reason: fault?.reason }, 'soap request');
     try {
       opts.onRequest?.({ interfaceName: opts.interfaceName, operation, ms, outcome, ...(fault === undefined ? {} : { faultKind: fault.kind }) });
     } catch (err) {
