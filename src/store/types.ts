@@ -217,6 +217,18 @@ export interface RecordingPage {
   nextAfterId?: number;
 }
 
+/**
+ * Whose an entry is, without the rest of it: what an event about a change names. Answered by the changes that do not
+ * read the entry back ({@link RecordingArchive.applyMetadata}, {@link RecordingArchive.applyReasons}).
+ */
+export interface RecordingKey {
+  id: number;
+  source: RecordingSource;
+  callId: string;
+  /** The agent's userId, when the entry has an agent. */
+  userId?: string;
+}
+
 /** The result of a state change: the entry after it, and whether anything changed (false: already in that state). */
 export interface RecordingChange {
   recording: RecordingRecord;
