@@ -56,6 +56,8 @@ export interface DatagramTotals {
 
 export class RecordingApi {
   readonly totals: DatagramTotals = { applied: 0, ignored: 0, rejected: 0 };
+  /** The receive buffer the kernel granted (bytes, as SO_RCVBUF reads back: Linux reports twice what it was asked). */
+  receiveBuffer = 0;
   private readonly sockets: Socket[] = [];
   /** Datagrams received and not yet handled, oldest first. */
   private queue: Received[] = [];
@@ -162,6 +164,14 @@ export class RecordingApi {
         socket.on('error', (err) => this.opts.logger.warn({ err, port }, 'Cisco QM UDP socket error'));
         socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.receive({ msg, from: rinfo.address, port }));
         this.sockets.push(socket);
+        this.receiveBuffer = socket.getRecvBufferSize();
+        // The kernel silently caps SO_RCVBUF at net.core.rmem_max (208 KiB on a stock Linux: some 250 datagrams).
+        if (this.receiveBuffer < RECEIVE_BUFFER) {
+          this.opts.logger.warn(
+            { port, asked: RECEIVE_BUFFER, got: this.receiveBuffer, sysctl: 'net.core.rmem_max' },
+            'Cisco QM UDP receive buffer is smaller than asked: bursts may be lost; raise net.core.rmem_max',
+          );
+        }
         resolve(socket.address().port);
       });
     });
