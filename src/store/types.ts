@@ -139,6 +139,12 @@ export interface RecordingRecord {
 }
 
 /**
+ * An entry as a list of contacts shows it (Cisco QM's ccr): the record without its segments, reasons and metadata,
+ * which cost more to read than all the rest ({@link RecordingArchive.searchSummaries}).
+ */
+export type RecordingSummary = Omit<RecordingRecord, 'segments' | 'reasons' | 'metadata'>;
+
+/**
  * What {@link RecordingArchive.create} takes: the call's fields as {@link RecordingRecord} has them (`startTime` is
  * where the first segment opens), and optionally its first reasons, screen flag and metadata.
  */
@@ -208,8 +214,8 @@ export interface PageRequest {
   order?: 'asc' | 'desc';
 }
 
-export interface RecordingPage {
-  recordings: RecordingRecord[];
+export interface RecordingPage<T extends RecordingSummary = RecordingRecord> {
+  recordings: T[];
   /**
    * Present only when more entries match: the id of the last entry of this page, to pass as `afterId` for the next
    * page (Cisco QM: "truncationBoundaryId … the last ccr id in the returned results"; absent means no more results).

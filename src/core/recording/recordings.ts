@@ -20,6 +20,7 @@ import {
   type RecordingQuery,
   type RecordingRecord,
   type RecordingSource,
+  type RecordingSummary,
 } from '../../store/index.js';
 import type { ContactCenter } from '../center.js';
 import { CoreError } from '../errors.js';
@@ -66,6 +67,11 @@ export class Recordings {
   /** One page of the archive (criteria ANDed, id order); `invalidArgument` for a bad criterion or page. */
   search(query: RecordingQuery = {}, page?: PageRequest): RecordingPage {
     return archived(() => this.archive.search(query, page));
+  }
+
+  /** {@link search} without each entry's segments, reasons and metadata (a list of contacts). */
+  searchSummaries(query: RecordingQuery = {}, page?: PageRequest): RecordingPage<RecordingSummary> {
+    return archived(() => this.archive.searchSummaries(query, page));
   }
 
   count(query: RecordingQuery = {}): number {

@@ -116,5 +116,6 @@ export function dateTime(text: string, what: string): number {
 
 /** ms → xs:dateTime as the seed writes it: `2008-05-01T20:04:01+00:00`. */
 export function writeDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  // toISOString always ends in `.sssZ`.
+  return `${new Date(ms).toISOString().slice(0, -5)}+00:00`;
 }

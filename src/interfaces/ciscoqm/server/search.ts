@@ -6,7 +6,7 @@
  * deleted (Recording API Delete) are not viewable, contacts whose audio was deleted are found with hasAudio false.
  */
 import type { ContactCenter } from '../../../core/index.js';
-import type { MetadataItem, RecordingQuery, RecordingRecord } from '../../../store/index.js';
+import type { MetadataItem, RecordingQuery, RecordingSummary } from '../../../store/index.js';
 import type { XmlElement } from '../../../xml/index.js';
 import type { QmSettings, QmUser } from '../settings.js';
 import { clip, dateTime, leaf, metadataItems, positiveId, senderFault, single, writeDateTime } from './protocol.js';
@@ -14,7 +14,7 @@ import { clip, dateTime, leaf, metadataItems, positiveId, senderFault, single, w
 const CRITERIA = new Set(['ani', 'dnis', 'acdcallid', 'agentid', 'username', 'after', 'before', 'metadata', 'truncationboundaryid']);
 
 export interface SearchPage {
-  contacts: RecordingRecord[];
+  contacts: RecordingSummary[];
   truncationBoundaryId?: number;
 }
 
@@ -59,12 +59,12 @@ export function search(center: ContactCenter, settings: QmSettings, user: QmUser
     query.userId = agents;
   }
   const boundary = text(['truncationBoundaryId']);
-  const page = center.recordings.search(query, { limit: pageSize, ...(boundary === undefined ? {} : { afterId: positiveId(boundary, 'truncationBoundaryId') }) });
+  const page = center.recordings.searchSummaries(query, { limit: pageSize, ...(boundary === undefined ? {} : { afterId: positiveId(boundary, 'truncationBoundaryId') }) });
   return page.nextAfterId === undefined ? { contacts: page.recordings } : { contacts: page.recordings, truncationBoundaryId: page.nextAfterId };
 }
 
 /** One `ccr` (seed 001 search response), as text: agentId is the agent's QM user id, username its QM login name. */
-export function writeCcr(settings: QmSettings, rec: RecordingRecord): string {
+export function writeCcr(settings: QmSettings, rec: RecordingSummary): string {
   let ccr = `<ccr>${leaf('id', rec.id)}`;
   if (rec.ani !== undefined) ccr += leaf('ANI', rec.ani);
   if (rec.dnis !== undefined) ccr += leaf('DNIS', rec.dnis);
