@@ -143,6 +143,21 @@ export class RecordingArchive {
     });
   }
 
+  /**
+   * How SQLite walks the ids of a search's page (EXPLAIN QUERY PLAN, one step a line: which index or zone walk drives
+   * it, whether anything is sorted), after the planner's bounded counts. For tests and diagnosis.
+   * @throws ArchiveError `invalidInput` as {@link search}.
+   */
+  explain(query: RecordingQuery = {}, page?: PageRequest): string[] {
+    const c = criteria(query);
+    const p = paging(page);
+    return this.read(() => {
+      const plan = pageIds(c, p, this.counter);
+      const steps = this.db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(...plan.params) as { detail: string }[];
+      return steps.map((s) => s.detail);
+    });
+  }
+
   /** How many entries match (the same criteria as {@link search}). */
   count(query: RecordingQuery = {}): number {
     const c = criteria(query);

@@ -120,7 +120,7 @@ function walk(c: Criteria, d: Driver | undefined, b: Statement | undefined): { f
     from = `${d.table} d INDEXED BY ${d.index} CROSS JOIN recording r NOT INDEXED ON r.id = d.recording_id`;
   } else if (d?.kind === 'zone') {
     // The zones outside in zone order, each zone's rows inside by rowid range: ids in order, no sort.
-    from = 'recording_zone z CROSS JOIN recording r';
+    from = 'recording_zone z CROSS JOIN recording r NOT INDEXED';
     own = [d.where, `r.id BETWEEN z.zone << ${ZONE_BITS} AND (z.zone << ${ZONE_BITS}) + ${2 ** ZONE_BITS - 1}`];
   } else {
     // NOT INDEXED still allows rowid ranges (the page boundary).
