@@ -172,7 +172,7 @@ async function measure(origin: string, body: string, concurrency: number, second
   const cpu0 = cpu();
   const many = await generate<Searched>(SEARCHER, { origin, path: PATH, concurrency, ms: seconds * 1000, body });
   const cpuMs = (cpu() - cpu0) / 1000 / Math.max(1, many.ok + many.other);
-  const one = await generate<Searched>(SEARCHER, { origin, path: PATH, concurrency: 1, ms: 1500, body });
+  const one = await generate<Searched>(SEARCHER, { origin, path: PATH, concurrency: 1, ms: 1000, body });
   return { many, one, cpuMs };
 }
 
