@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingArchive, type PageRequest, type RecordingQuery } from '../src/store/index.js';
 
-const AGENTS = 500;
+/** Agents the catalogue's recordings belong to: agentId(0) … agentId(AGENTS - 1). */
+export const AGENTS = 500;
 const CALLERS = 20_000;
 const QUEUES = ['2001', '2002', '2003', '2004', '2005'];
 const CARDS = ['VISA', 'MASTERCARD', 'AMEX'];
@@ -116,6 +117,8 @@ function cases(count: number): Case[] {
     { name: 'DNIS + retention (QM scope)', query: { dnis: '2003', ...shown } },
     { name: 'agentId', query: { userId: agentId(42) } },
     { name: 'after/before (one week)', query: week },
+    { name: 'after (the last month)', query: { startFrom: T0 + 60 * DAY } },
+    { name: 'week, page from its middle', query: week, page: { afterId: Math.floor((count * 33) / 90) } },
     { name: 'agentId + after/before', query: { userId: agentId(42), ...week } },
     { name: 'supervisor team (10 agents) + week', query: { userId: team, ...week, ...shown } },
     { name: 'metadata custID (selective)', query: { metadata: [{ key: 'custID', value: '4242' }] } },

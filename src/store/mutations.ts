@@ -16,7 +16,9 @@ import {
   type NewRecording,
   type ReasonCode,
   type RecordingAudio,
+  type RecordingKey,
   type RecordingPatch,
+  type RecordingSource,
   type RecordingState,
   type RetentionState,
 } from './types.js';
@@ -56,12 +58,19 @@ interface StateRow {
   retention: RetentionState;
   segments: string;
   audio_file: string | null;
+  source: RecordingSource;
+  call_id: string;
+  user_id: string | null;
 }
 
 function stateOf(db: Database, id: number): StateRow {
-  const row = prep(db, 'SELECT state, retention, segments, audio_file FROM recording WHERE id = ?').get(id) as StateRow | undefined;
+  const row = prep(db, 'SELECT state, retention, segments, audio_file, source, call_id, user_id FROM recording WHERE id = ?').get(id) as StateRow | undefined;
   if (!row) throw new ArchiveError('unknownRecording', String(id));
   return row;
+}
+
+function keyOf(id: number, row: StateRow): RecordingKey {
+  return row.user_id === null ? { id, source: row.source, callId: row.call_id } : { id, source: row.source, callId: row.call_id, userId: row.user_id };
 }
 
 function touch(db: Database, id: number, now: number): void {
@@ -194,19 +203,23 @@ function requireRetained(row: StateRow, id: number): void {
   if (row.retention !== 'retained') throw new ArchiveError('recordingDeleted', String(id));
 }
 
-export function addReasons(db: Database, id: number, reasons: readonly ReasonCode[], now: number): boolean {
+/** @returns whether a reason was new, and whose the entry is. */
+export function addReasons(db: Database, id: number, reasons: readonly ReasonCode[], now: number): { key: RecordingKey; changed: boolean } {
   const list = reasonList(reasons);
-  requireRetained(stateOf(db, id), id);
+  const row = stateOf(db, id);
+  requireRetained(row, id);
   const add = prep(db, 'INSERT OR IGNORE INTO recording_reason (recording_id, reason) VALUES (?, ?)');
   let changed = false;
   for (const r of list) changed = add.run(id, r).changes > 0 || changed;
   if (changed) touch(db, id, now);
-  return changed;
+  return { key: keyOf(id, row), changed };
 }
 
-export function setMetadata(db: Database, id: number, changes: readonly MetadataChange[], now: number): void {
+/** @returns whose the entry is. */
+export function setMetadata(db: Database, id: number, changes: readonly MetadataChange[], now: number): RecordingKey {
   const list = v.metadataChanges('metadata', changes, true);
-  requireRetained(stateOf(db, id), id);
+  const row = stateOf(db, id);
+  requireRetained(row, id);
   const put = prep(
     db,
     'INSERT INTO recording_metadata (recording_id, key, value) VALUES (?, ?, ?) ON CONFLICT (recording_id, key) DO UPDATE SET value = excluded.value',
@@ -220,6 +233,7 @@ export function setMetadata(db: Database, id: number, changes: readonly Metadata
   // Thrown inside the transaction: every change above is rolled back.
   if (n > MAX_METADATA_ITEMS) throw new ArchiveError('tooManyMetadata', `recording ${id} would hold ${n}`);
   touch(db, id, now);
+  return keyOf(id, row);
 }
 
 /** Validates an audio registration; the file must exist in `dir`. */

@@ -13,7 +13,8 @@
  * end; an unordered one (a time range, a team's agents, an agent in a period) is read whole and sorted, so it is used
  * only when small. With no usable candidate the table is walked in id order, filtering.
  */
-import type { Criteria, Driver, Paging } from './query.js';
+import type { Criteria, Driver, Paging, ZoneDriver } from './query.js';
+import { ZONE_BITS } from './schema.js';
 
 /** Bounded counts: enough to tell a selective driver from a broad one. */
 const ORDERED_CAP = 1000;
@@ -30,17 +31,26 @@ export interface Statement {
   params: unknown[];
 }
 
-type Bound = Pick<Paging, 'afterId' | 'order'>;
+/** Where a walk starts and which way it goes, and the page's size (absent when every match is wanted: a count). */
+type Bound = Pick<Paging, 'afterId' | 'order'> & { limit?: number };
 
 /** The column that holds the recording id in a walk driven by `d`. */
 function idColumn(d: Driver | undefined): string {
   return d?.kind === 'link' ? 'd.recording_id' : 'r.id';
 }
 
-/** The page boundary as a WHERE term on the walk's id column. */
+/** The zone of an id (schema.ts, version 2). */
+const zoneOf = (id: number): number => Math.floor(id / 2 ** ZONE_BITS);
+
+/**
+ * The page boundary as a WHERE term on the walk's id column; a zone walk also starts at the boundary's zone, so the
+ * zones before it are not visited at all.
+ */
 function boundary(d: Driver | undefined, p: Bound): Statement | undefined {
   if (p.afterId === undefined) return undefined;
-  return { sql: `${idColumn(d)} ${p.order === 'asc' ? '>' : '<'} ?`, params: [p.afterId] };
+  const [beyond, from] = p.order === 'asc' ? ['>', '>='] : ['<', '<='];
+  if (d?.kind === 'zone') return { sql: `z.zone ${from} ? AND r.id ${beyond} ?`, params: [zoneOf(p.afterId), p.afterId] };
+  return { sql: `${idColumn(d)} ${beyond} ?`, params: [p.afterId] };
 }
 
 /** How many entries `d` yields beyond the boundary, counting no further than `cap`. */
@@ -52,16 +62,42 @@ function boundedCount(d: Driver, p: Bound, cap: number, count: CountFn): number 
 }
 
 /**
+ * The rows a zone walk reads for a page, estimated from the zone table alone (a few hundred rows at 100,000
+ * recordings): the zones meeting the period hold at most 256 rows each; the zones wholly inside it are full of
+ * matches, so matches are about that dense among the rows walked and a page of `limit` stops after
+ * limit × meeting / inside rows. With no zone wholly inside (a short period, or start times that do not follow ids)
+ * or no page (a count), every row of the meeting zones.
+ */
+function zoneCost(d: ZoneDriver, p: Bound, count: CountFn): number {
+  const op = p.order === 'asc' ? '>=' : '<=';
+  const [b, bp] = p.afterId === undefined ? ['', []] : [` AND z.zone ${op} ?`, [zoneOf(p.afterId)]];
+  const meeting = count(`SELECT count(*) FROM recording_zone z WHERE ${d.where}${b}`, [...d.params, ...bp]);
+  const rows = meeting * 2 ** ZONE_BITS;
+  if (meeting === 0 || p.limit === undefined) return rows;
+  const inside = count(`SELECT count(*) FROM recording_zone z WHERE ${d.where}${b} AND (${d.inside})`, [...d.params, ...bp, ...d.params]);
+  return inside === 0 ? rows : Math.min(rows, Math.ceil(((p.limit + 1) * meeting) / inside));
+}
+
+/**
  * The driver to walk, or undefined for the table in id order. Ordered drivers are counted first (up to the best so
- * far), then unordered ones only up to what would still beat it, so the counting itself stays cheap.
+ * far), then a period's zones (when the best so far reads more than a page), then unordered drivers only up to what
+ * would still beat the best, so the counting itself stays cheap.
  */
 export function chooseDriver(drivers: readonly Driver[], p: Bound, count: CountFn): Driver | undefined {
   const only = drivers[0];
   if (drivers.length === 1 && only?.ordered) return only;
   let best: Driver | undefined;
   let bestCost = Infinity;
-  for (const d of [...drivers.filter((x) => x.ordered), ...drivers.filter((x) => !x.ordered)]) {
+  const rank = (x: Driver): number => (x.kind === 'zone' ? 1 : x.ordered ? 0 : 2);
+  for (const d of [...drivers].sort((a, b) => rank(a) - rank(b))) {
     if (bestCost === 0) break; // an empty driver: nothing can match
+    if (d.kind === 'zone') {
+      // An ordered driver that reads no more than a page is as good as a walk gets.
+      if (p.limit !== undefined && bestCost <= p.limit + 1) continue;
+      const cost = zoneCost(d, p, count);
+      if (cost < bestCost) [best, bestCost] = [d, cost];
+      continue;
+    }
     const limit = d.ordered ? Math.min(ORDERED_CAP, bestCost) : Math.min(SORTED_CAP, Math.ceil(bestCost / SORT_FACTOR));
     if (limit <= 0) continue;
     const n = boundedCount(d, p, limit, count);
@@ -78,15 +114,20 @@ function walk(c: Criteria, d: Driver | undefined, b: Statement | undefined): { f
   const terms = c.conditions.map((x) => x.filter);
   const params = c.conditions.flatMap((x) => x.params);
   let from: string;
+  let own = d ? [d.where] : [];
   if (d?.kind === 'link') {
     // CROSS JOIN fixes the order (SQLite never reorders it): the child index outside, the recording by rowid inside.
     from = `${d.table} d INDEXED BY ${d.index} CROSS JOIN recording r NOT INDEXED ON r.id = d.recording_id`;
+  } else if (d?.kind === 'zone') {
+    // The zones outside in zone order, each zone's rows inside by rowid range: ids in order, no sort.
+    from = 'recording_zone z CROSS JOIN recording r NOT INDEXED';
+    own = [d.where, `r.id BETWEEN z.zone << ${ZONE_BITS} AND (z.zone << ${ZONE_BITS}) + ${2 ** ZONE_BITS - 1}`];
   } else {
     // NOT INDEXED still allows rowid ranges (the page boundary).
     from = d ? `recording r INDEXED BY ${d.index}` : 'recording r NOT INDEXED';
   }
   // The driver's own terms first: they are what the index seeks on (repeated among the filters, harmlessly).
-  const all = [...(d ? [d.where] : []), ...terms, ...(b ? [b.sql] : [])];
+  const all = [...own, ...terms, ...(b ? [b.sql] : [])];
   return {
     from,
     where: all.length ? `WHERE ${all.join(' AND ')}` : '',
@@ -94,12 +135,17 @@ function walk(c: Criteria, d: Driver | undefined, b: Statement | undefined): { f
   };
 }
 
+/** ORDER BY of a walk driven by `d`: a zone walk is in id order zone by zone. */
+function orderBy(d: Driver | undefined, order: Paging['order']): string {
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  return d?.kind === 'zone' ? `z.zone ${dir}, r.id ${dir}` : `${idColumn(d)} ${dir}`;
+}
+
 /** The ids of one page (`limit + 1` rows, to tell whether another page follows). */
 export function pageIds(c: Criteria, p: Paging, count: CountFn): Statement {
   const d = chooseDriver(c.drivers, p, count);
   const w = walk(c, d, boundary(d, p));
-  const id = idColumn(d);
-  return { sql: `SELECT ${id} FROM ${w.from} ${w.where} ORDER BY ${id} ${p.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`, params: [...w.params, p.limit + 1] };
+  return { sql: `SELECT ${idColumn(d)} FROM ${w.from} ${w.where} ORDER BY ${orderBy(d, p.order)} LIMIT ?`, params: [...w.params, p.limit + 1] };
 }
 
 /** How many entries match. */

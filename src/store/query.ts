@@ -28,7 +28,22 @@ import * as v from './validate.js';
  */
 export type Driver =
   | { kind: 'index'; index: string; ordered: boolean; where: string; params: unknown[] }
-  | { kind: 'link'; table: 'recording_metadata' | 'recording_reason'; index: string; ordered: true; where: string; params: unknown[] };
+  | { kind: 'link'; table: 'recording_metadata' | 'recording_reason'; index: string; ordered: true; where: string; params: unknown[] }
+  | ZoneDriver;
+
+/**
+ * A period walked zone by zone (schema version 2, `recording_zone z`): `where` picks the zones whose start times
+ * meet the period, `inside` (same parameters) those wholly inside it; each zone's rows are then read by rowid, so
+ * entries come in id order.
+ */
+export interface ZoneDriver {
+  kind: 'zone';
+  index: 'recording_zone';
+  ordered: true;
+  where: string;
+  inside: string;
+  params: unknown[];
+}
 
 /** A criterion as a boolean SQL expression over `r`. */
 export interface Condition {
@@ -108,9 +123,11 @@ export function criteria(query: RecordingQuery): Criteria {
     if (index) drivers.push(indexDriver(index, one, c));
     if (key === 'userId') agents = c;
   }
-  const range = startRange(q);
-  if (range) {
+  const period = startRange(q);
+  if (period) {
+    const range = period.condition;
     conditions.push(range);
+    drivers.push(zoneDriver(period.from, period.before));
     drivers.push(indexDriver('recording_by_start', false, range));
     // An agent's (or a team's) recordings in a period, the commonest archive search: one index gives exactly them.
     if (agents) {
@@ -140,18 +157,38 @@ export function criteria(query: RecordingQuery): Criteria {
   return { conditions, drivers };
 }
 
-function startRange(q: Record<string, unknown>): Condition | undefined {
+function startRange(q: Record<string, unknown>): { condition: Condition; from?: number; before?: number } | undefined {
+  const from = q['startFrom'] === undefined ? undefined : v.time('startFrom', q['startFrom']);
+  const before = q['startBefore'] === undefined ? undefined : v.time('startBefore', q['startBefore']);
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (q['startFrom'] !== undefined) {
+  if (from !== undefined) {
     parts.push('r.start_time >= ?');
-    params.push(v.time('startFrom', q['startFrom']));
+    params.push(from);
   }
-  if (q['startBefore'] !== undefined) {
+  if (before !== undefined) {
     parts.push('r.start_time < ?');
-    params.push(v.time('startBefore', q['startBefore']));
+    params.push(before);
   }
-  return parts.length ? { filter: parts.join(' AND '), params } : undefined;
+  return parts.length ? { condition: { filter: parts.join(' AND '), params }, from, before } : undefined;
+}
+
+/** The zones that can hold entries starting in [from, before) (either may be absent, not both). */
+function zoneDriver(from: number | undefined, before: number | undefined): ZoneDriver {
+  const meet: string[] = [];
+  const inside: string[] = [];
+  const params: number[] = [];
+  if (from !== undefined) {
+    meet.push('z.max_start >= ?');
+    inside.push('z.min_start >= ?');
+    params.push(from);
+  }
+  if (before !== undefined) {
+    meet.push('z.min_start < ?');
+    inside.push('z.max_start < ?');
+    params.push(before);
+  }
+  return { kind: 'zone', index: 'recording_zone', ordered: true, where: meet.join(' AND '), inside: inside.join(' AND '), params };
 }
 
 function metadataPairs(items: unknown): [string, string][] {

@@ -82,8 +82,42 @@ CREATE TABLE recording_reason (
 CREATE INDEX recording_reason_by_reason ON recording_reason (reason, recording_id);
 `;
 
+/**
+ * Ids per zone of {@link V2}: a zone is the recordings `zone << ZONE_BITS` … `(zone << ZONE_BITS) + 255`. Written into
+ * version 2's triggers: never change it (a new value needs a new migration rebuilding the zones).
+ */
+export const ZONE_BITS = 8;
+
+/**
+ * Version 2: the start times of each zone of 256 consecutive ids (a block range index, as PostgreSQL's BRIN), kept by
+ * triggers whoever writes. A search by period wants ids in order (Cisco QM pages by ccr id) but the start-time index
+ * yields them in time order, so a page of a week read them all and sorted them (7,800 at 100,000 recordings, about
+ * 8 ms) and a month walked the table from its start. Walking only the zones whose [min_start, max_start] meets the
+ * period, each by rowid, gives the ids in order and stops when the page is full: where ids follow start times (a
+ * recording gets its id when it starts) a page reads about one zone more than its own rows. A zone only widens
+ * (deleting an entry leaves it), so it always covers every entry in it.
+ */
+const V2 = `
+CREATE TABLE recording_zone (
+  zone INTEGER PRIMARY KEY,
+  min_start INTEGER NOT NULL,
+  max_start INTEGER NOT NULL
+);
+INSERT INTO recording_zone (zone, min_start, max_start)
+  SELECT id >> ${ZONE_BITS}, min(start_time), max(start_time) FROM recording GROUP BY id >> ${ZONE_BITS};
+CREATE TRIGGER recording_zone_insert AFTER INSERT ON recording BEGIN
+  INSERT INTO recording_zone (zone, min_start, max_start) VALUES (new.id >> ${ZONE_BITS}, new.start_time, new.start_time)
+    ON CONFLICT (zone) DO UPDATE SET min_start = min(min_start, excluded.min_start), max_start = max(max_start, excluded.max_start);
+END;
+CREATE TRIGGER recording_zone_update AFTER UPDATE OF start_time ON recording BEGIN
+  INSERT INTO recording_zone (zone, min_start, max_start) VALUES (new.id >> ${ZONE_BITS}, new.start_time, new.start_time)
+    ON CONFLICT (zone) DO UPDATE SET min_start = min(min_start, excluded.min_start), max_start = max(max_start, excluded.max_start);
+END;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'recordings catalogue: recording, recording_metadata, recording_reason', up: (db) => db.exec(V1) },
+  { version: 2, description: 'start-time zones of 256 ids (recording_zone) for searches by period in id order', up: (db) => db.exec(V2) },
 ];
 
 /** The schema version this code writes. */

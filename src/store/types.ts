@@ -139,6 +139,12 @@ export interface RecordingRecord {
 }
 
 /**
+ * An entry as a list of contacts shows it (Cisco QM's ccr): the record without its segments, reasons and metadata,
+ * which cost more to read than all the rest ({@link RecordingArchive.searchSummaries}).
+ */
+export type RecordingSummary = Omit<RecordingRecord, 'segments' | 'reasons' | 'metadata'>;
+
+/**
  * What {@link RecordingArchive.create} takes: the call's fields as {@link RecordingRecord} has them (`startTime` is
  * where the first segment opens), and optionally its first reasons, screen flag and metadata.
  */
@@ -208,13 +214,25 @@ export interface PageRequest {
   order?: 'asc' | 'desc';
 }
 
-export interface RecordingPage {
-  recordings: RecordingRecord[];
+export interface RecordingPage<T extends RecordingSummary = RecordingRecord> {
+  recordings: T[];
   /**
    * Present only when more entries match: the id of the last entry of this page, to pass as `afterId` for the next
    * page (Cisco QM: "truncationBoundaryId … the last ccr id in the returned results"; absent means no more results).
    */
   nextAfterId?: number;
+}
+
+/**
+ * Whose an entry is, without the rest of it: what an event about a change names. Answered by the changes that do not
+ * read the entry back ({@link RecordingArchive.applyMetadata}, {@link RecordingArchive.applyReasons}).
+ */
+export interface RecordingKey {
+  id: number;
+  source: RecordingSource;
+  callId: string;
+  /** The agent's userId, when the entry has an agent. */
+  userId?: string;
 }
 
 /** The result of a state change: the entry after it, and whether anything changed (false: already in that state). */

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 import { post, Receiver, req } from '../qmi/helpers.js';
+import { RECEIVE_BUFFER } from '../../src/interfaces/ciscoqm/udp.js';
 import { QmCommands, QmServerClient } from './client.js';
 import { startQm, World } from './gateway.js';
 
@@ -87,6 +88,18 @@ describe('ports and start-up', () => {
     open.push(udp);
     await udp.send(gw.ctx.ports.qmDesktop, 'command=tag');
     expect(await udp.handled(1)).toEqual({ applied: 0, ignored: 1, rejected: 0 });
+  });
+
+  it('asks the kernel for a receive buffer sized for bursts (4 MiB) and shows what it granted in the state', async () => {
+    const gw = await gateway();
+    // What the kernel grants for the same request (capped by net.core.rmem_max, doubled by Linux).
+    const probe = createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER });
+    await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+    const granted = probe.getRecvBufferSize();
+    probe.close();
+    const state = (await (await fetch(`${gw.baseUrl}/api/v1/state`)).json()) as { interfaces: { ciscoqm: { receiveBufferBytes: number } } };
+    expect(RECEIVE_BUFFER).toBe(4 * 1024 * 1024);
+    expect(state.interfaces.ciscoqm.receiveBufferBytes).toBe(granted);
   });
 
   it('a QM port already in use is a ConfigError naming its setting and variable', async () => {

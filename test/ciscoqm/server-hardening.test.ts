@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
-import { QM_NS, QmServerClient, securityHeader } from './client.js';
+import { QM_NS, QmServerClient, securityHeader, type Ccr } from './client.js';
 import { startQm } from './gateway.js';
 
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
@@ -103,5 +103,19 @@ describe('fault reasons', () => {
     const edit = await admin.call(`<editMetadata xmlns="${QM_NS}"><ccrId>1</ccrId><metadata><key>${key}</key><data>x</data></metadata></editMetadata>`);
     expect(edit.status).toBe(400);
     expect(edit.text.length).toBeLessThan(2000);
+  });
+});
+
+describe('stored values in answers', () => {
+  it('writes markup characters escaped, and a character XML cannot carry as U+FFFD instead of failing the page', async () => {
+    const archive = gw.center.recordings.archive;
+    const odd = 'R&D <x> "q" ]]> &amp;';
+    const rec = archive.create({ source: 'api', callId: 'odd-values', ani: odd, acdCallId: 'a\u0001b\u001Fc', startTime: Date.UTC(2026, 0, 1) });
+    archive.stop(rec.id, rec.startTime + 1000);
+    const a = await admin.call(`<search xmlns="${QM_NS}"><ANI>${odd.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</ANI></search>`);
+    expect(a.status).toBe(200);
+    expect(a.text).toContain('<ANI>R&amp;D &lt;x&gt; "q" ]]&gt; &amp;amp;</ANI><acdCallId>a\uFFFDb\uFFFDc</acdCallId>');
+    const ccrs = (a.body?.['ccr'] ?? []) as Ccr[];
+    expect(ccrs.map((c) => [String(c.id), c.ANI])).toEqual([[String(rec.id), odd]]);
   });
 });

@@ -152,6 +152,27 @@ describe('update and reasons', () => {
     expect(errorCode(() => a.addReasons(r.id, ['bogus' as never]))).toBe('invalidInput');
   });
 
+  it('applies reasons and metadata without reading the entry back: the key names it, errors are the same', () => {
+    const clock = fixedClock();
+    const a = openArchive({ now: clock.now });
+    const r = a.create(sample({ reasons: ['workflow'] }));
+    clock.advance(10);
+    const key = { id: r.id, source: r.source, callId: r.callId, userId: r.agent?.userId };
+    expect(a.applyReasons(r.id, ['agentTagged'])).toEqual({ key, changed: true });
+    expect(a.applyReasons(r.id, ['agentTagged'])).toEqual({ key, changed: false });
+    expect(a.applyMetadata(r.id, [{ key: 'custID', value: '7' }])).toEqual(key);
+    expect(a.get(r.id)).toMatchObject({ reasons: ['agentTagged', 'workflow'], metadata: [{ key: 'custID', value: '7' }], updatedAt: r.updatedAt + 10 });
+    const anonymous = a.create(sample({ agent: undefined }));
+    expect(a.applyMetadata(anonymous.id, [{ key: 'custID', value: '8' }])).toEqual({ id: anonymous.id, source: anonymous.source, callId: anonymous.callId });
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ key: `k${i}`, value: 'x' }));
+    expect(errorCode(() => a.applyMetadata(r.id, eleven))).toBe('tooManyMetadata');
+    expect(a.get(r.id)?.metadata).toEqual([{ key: 'custID', value: '7' }]);
+    expect(errorCode(() => a.applyReasons(9999, ['agentTagged']))).toBe('unknownRecording');
+    a.deleteAudio(r.id, 'deleted');
+    expect(errorCode(() => a.applyMetadata(r.id, [{ key: 'custID', value: '9' }]))).toBe('recordingDeleted');
+    expect(errorCode(() => a.applyReasons(r.id, ['archive']))).toBe('recordingDeleted');
+  });
+
   it('removes an entry entirely and never reuses its id', () => {
     const a = openArchive();
     const r1 = a.create(sample());
@@ -181,6 +202,21 @@ describe('batches and the closed state', () => {
       }),
     ).toThrow('caller gave up');
     expect(a.count()).toBe(1);
+  });
+
+  it('rolls back a change that fails inside a batch alone, and reads inside the batch see its changes', () => {
+    const a = openArchive();
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ key: `k${i}`, value: 'x' }));
+    const id = a.batch(() => {
+      const r = a.create(sample());
+      a.setMetadata(r.id, [{ key: 'custID', value: '1' }]);
+      // Fails after writing some items: they go, the batch goes on (the Recording API handles datagrams so).
+      expect(errorCode(() => a.setMetadata(r.id, eleven))).toBe('tooManyMetadata');
+      expect(a.get(r.id)?.metadata).toEqual([{ key: 'custID', value: '1' }]);
+      expect(a.search({ callId: r.callId }).recordings.map((x) => x.id)).toEqual([r.id]);
+      return r.id;
+    });
+    expect(a.get(id)?.metadata).toEqual([{ key: 'custID', value: '1' }]);
   });
 
   it('refuses every call once closed, and close is idempotent', () => {

@@ -15,10 +15,12 @@ import {
   type PageRequest,
   type ReasonCode,
   type RecordingAudio,
+  type RecordingKey,
   type RecordingPage,
   type RecordingQuery,
   type RecordingRecord,
   type RecordingSource,
+  type RecordingSummary,
 } from '../../store/index.js';
 import type { ContactCenter } from '../center.js';
 import { CoreError } from '../errors.js';
@@ -65,6 +67,11 @@ export class Recordings {
   /** One page of the archive (criteria ANDed, id order); `invalidArgument` for a bad criterion or page. */
   search(query: RecordingQuery = {}, page?: PageRequest): RecordingPage {
     return archived(() => this.archive.search(query, page));
+  }
+
+  /** {@link search} without each entry's segments, reasons and metadata (a list of contacts). */
+  searchSummaries(query: RecordingQuery = {}, page?: PageRequest): RecordingPage<RecordingSummary> {
+    return archived(() => this.archive.searchSummaries(query, page));
   }
 
   count(query: RecordingQuery = {}): number {
@@ -234,16 +241,15 @@ export class Recordings {
 
   /** Adds reason codes (seed 001 Tag: `agentTagged`). @returns whether any was new. `invalidState` once deleted. */
   addReasons(id: number, reasons: readonly ReasonCode[]): boolean {
-    const { recording, changed } = archived(() => this.archive.addReasons(id, reasons));
-    if (changed) this.emitRecording('reasons', recording);
+    // The archive's `apply…` changes do not read the entry back: the event names it by its key alone.
+    const { key, changed } = archived(() => this.archive.applyReasons(id, reasons));
+    if (changed) this.emitRecording('reasons', key);
     return changed;
   }
 
   /** Sets or clears (null) metadata items, all or none. `invalidArgument` (more than 10), `invalidState` (deleted). */
-  setMetadata(id: number, changes: readonly MetadataChange[]): RecordingRecord {
-    const recording = archived(() => this.archive.setMetadata(id, changes));
-    this.emitRecording('metadata', recording);
-    return recording;
+  setMetadata(id: number, changes: readonly MetadataChange[]): void {
+    this.emitRecording('metadata', archived(() => this.archive.applyMetadata(id, changes)));
   }
 
   /**
@@ -294,13 +300,20 @@ export class Recordings {
     this.p.reg.emit('recording', call, [], { recording: { change, ...ref(entry) } });
   }
 
-  private emitRecording(change: RecordingEvent['change'], rec: RecordingRecord): void {
+  private emitRecording(change: RecordingEvent['change'], rec: RecordingRecord | RecordingKey): void {
+    const key = 'startTime' in rec ? keyOf(rec) : rec;
     this.cc.bus.emit(this.cc.now(), () => {
-      const e: RecordingEvent = { type: 'recording', change, recordingId: rec.id, source: rec.source, callId: rec.callId };
-      if (rec.agent) e.userId = rec.agent.userId;
+      const e: RecordingEvent = { type: 'recording', change, recordingId: key.id, source: key.source, callId: key.callId };
+      if (key.userId !== undefined) e.userId = key.userId;
       return e;
     });
   }
+}
+
+function keyOf(rec: RecordingRecord): RecordingKey {
+  const key: RecordingKey = { id: rec.id, source: rec.source, callId: rec.callId };
+  if (rec.agent) key.userId = rec.agent.userId;
+  return key;
 }
 
 function ref(entry: CallRecording): RecordingRef {

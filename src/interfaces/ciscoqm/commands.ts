@@ -152,7 +152,8 @@ function metadata(deps: CommandDeps, userId: string, pairs: readonly DatagramPai
   if (deps.calls.isDeleted(userId, callId)) return ignored('deleted');
   if (changes.length === 0) return ignored('unknownKeys');
   const live = call ? liveQm(call, userId) : undefined;
-  const rec = live ? deps.center.recordings.get(live.id) : call ? undefined : storedQm(deps, callId, userId);
+  if (live) return setLive(deps, live.id, changes);
+  const rec = call ? undefined : storedQm(deps, callId, userId);
   if (rec) {
     if (rec.retention !== 'retained') return ignored('deleted');
     if (merged(rec.metadata, changes).length > MAX_METADATA_ITEMS) return rejected('tooManyMetadata');
@@ -166,6 +167,23 @@ function metadata(deps: CommandDeps, userId: string, pairs: readonly DatagramPai
   if (items.length > MAX_METADATA_ITEMS) return rejected('tooManyMetadata');
   deps.calls.setPendingMetadata(userId, call.id, items);
   return applied();
+}
+
+/**
+ * Metadata on the running recording, at the rate commands arrive (issue 11: 20,000 a second): not read first, the
+ * archive checks what a read would (all or nothing): `recordingDeleted` (invalidState) is a deleted contact, and
+ * `tooManyMetadata` (invalidArgument: the values passed validValue, so the count is the only thing left to refuse)
+ * more than ten items after the change.
+ */
+function setLive(deps: CommandDeps, id: number, changes: readonly MetadataChange[]): CommandOutcome {
+  try {
+    deps.center.recordings.setMetadata(id, changes);
+    return applied(id);
+  } catch (err) {
+    if (isCoreError(err) && err.code === 'invalidState') return ignored('deleted');
+    if (isCoreError(err) && err.code === 'invalidArgument') return rejected('tooManyMetadata');
+    throw err;
+  }
 }
 
 /** Items after the changes: same key updates, an empty value is kept (seed 001: `key=` zeros the value). */

@@ -95,7 +95,7 @@ class CiscoQmInterface implements InterfaceModule {
   }
 
   snapshot(): unknown {
-    return { datagrams: { ...this.udp.totals }, exports: this.exports.size, ...this.calls.snapshot() };
+    return { datagrams: { ...this.udp.totals }, receiveBufferBytes: this.udp.receiveBuffer, exports: this.exports.size, ...this.calls.snapshot() };
   }
 }
 

@@ -13,10 +13,21 @@ import { runCommand, type CommandDeps, type CommandOutcome } from './commands.js
 import { parseDatagram, type RecordingPort } from './datagram.js';
 import type { QmSettings } from './settings.js';
 
-/** Receive buffer asked of the kernel (capped by net.core.rmem_max): bursts queue here while a command runs. */
-const RECEIVE_BUFFER = 4 * 1024 * 1024;
+/**
+ * Receive buffer asked of the kernel (SO_RCVBUF): bursts queue here while the event loop does other work (a search
+ * page, a garbage collection). Linux doubles the value asked and charges each small datagram about 830 bytes
+ * (measured: 832 on loopback), so 4 MiB holds some 10,000 datagrams, half a second at 20,000 a second (issue 11's
+ * rate). The kernel caps it at net.core.rmem_max: {@link RecordingApi.start} warns when it got less.
+ */
+export const RECEIVE_BUFFER = 4 * 1024 * 1024;
 /** Datagrams handled in one archive transaction before the event loop gets a turn (HTTP is not starved). */
 const MAX_BATCH = 512;
+/**
+ * How long the first datagram of a batch waits for others (ms). A commit costs about as much as two commands, so
+ * datagrams are applied a millisecond's worth at a time (20 at 20,000 a second) rather than one commit each; the
+ * commands have no reply, so nobody waits for that millisecond.
+ */
+const GATHER_MS = 1;
 
 interface Received {
   msg: Buffer;
@@ -45,9 +56,13 @@ export interface DatagramTotals {
 
 export class RecordingApi {
   readonly totals: DatagramTotals = { applied: 0, ignored: 0, rejected: 0 };
+  /** The receive buffer the kernel granted (bytes, as SO_RCVBUF reads back: Linux reports twice what it was asked). */
+  receiveBuffer = 0;
   private readonly sockets: Socket[] = [];
   /** Datagrams received and not yet handled, oldest first. */
   private queue: Received[] = [];
+  /** The drain to come, while one is scheduled. */
+  private pending: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private readonly counter: Counter<'port' | 'command' | 'outcome' | 'reason'>;
 
   constructor(private readonly opts: RecordingApiOptions) {
@@ -68,6 +83,9 @@ export class RecordingApi {
 
   async stop(): Promise<void> {
     this.queue = [];
+    clearTimeout(this.pending as NodeJS.Timeout);
+    clearImmediate(this.pending as NodeJS.Immediate);
+    this.pending = undefined;
     await Promise.all(this.sockets.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 
@@ -101,16 +119,18 @@ export class RecordingApi {
   }
 
   /**
-   * Queues a datagram; what arrives in one turn of the event loop is handled together, in order, in one archive
-   * transaction: one commit per datagram would cap the rate at the disk's commit rate (about 5,000 a second here).
+   * Queues a datagram; what arrives within {@link GATHER_MS} is handled together, in order, in one archive
+   * transaction: one commit per datagram would cost more than the commands themselves.
    */
   private receive(d: Received): void {
     this.queue.push(d);
-    if (this.queue.length === 1) setImmediate(() => this.drain());
+    if (this.pending === undefined) this.pending = setTimeout(() => this.drain(), GATHER_MS);
   }
 
   private drain(): void {
+    this.pending = undefined;
     const batch = this.queue.length > MAX_BATCH ? this.queue.splice(0, MAX_BATCH) : this.queue.splice(0);
+    if (batch.length === 0) return;
     try {
       this.opts.batch(() => {
         for (const d of batch) this.handle(d.msg, d.from, d.port);
@@ -119,7 +139,8 @@ export class RecordingApi {
       // handle() catches per datagram; only the commit itself can fail here.
       this.opts.logger.error({ err, datagrams: batch.length }, 'Cisco QM datagrams: archive commit failed');
     }
-    if (this.queue.length > 0) setImmediate(() => this.drain());
+    // A backlog is worked off at once, a batch a turn of the event loop.
+    if (this.queue.length > 0) this.pending = setImmediate(() => this.drain());
   }
 
   private count(port: RecordingPort, command: string, r: CommandOutcome, from: string): void {
@@ -143,6 +164,14 @@ export class RecordingApi {
         socket.on('error', (err) => this.opts.logger.warn({ err, port }, 'Cisco QM UDP socket error'));
         socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.receive({ msg, from: rinfo.address, port }));
         this.sockets.push(socket);
+        this.receiveBuffer = socket.getRecvBufferSize();
+        // The kernel silently caps SO_RCVBUF at net.core.rmem_max (208 KiB on a stock Linux: some 250 datagrams).
+        if (this.receiveBuffer < RECEIVE_BUFFER) {
+          this.opts.logger.warn(
+            { port, asked: RECEIVE_BUFFER, got: this.receiveBuffer, sysctl: 'net.core.rmem_max' },
+            'Cisco QM UDP receive buffer is smaller than asked: bursts may be lost; raise net.core.rmem_max',
+          );
+        }
         resolve(socket.address().port);
       });
     });

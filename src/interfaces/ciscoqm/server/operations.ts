@@ -11,7 +11,7 @@ import { validValue } from '../metadata.js';
 import type { QmSettings, QmUser } from '../settings.js';
 import { inScope } from './auth.js';
 import type { Exports } from './exports.js';
-import { ccrIdOf, clip, leaf, metadataItems, QM_NS, response, senderFault, single, type Operation } from './protocol.js';
+import { ccrIdOf, clip, leaf, metadataItems, response, senderFault, single, type Operation } from './protocol.js';
 import { search, writeCcr } from './search.js';
 
 /** Export ids asked about in one exportProgressRequest, at most. */
@@ -34,10 +34,10 @@ export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, e
   switch (op) {
     case 'search': {
       const page = search(deps.center, deps.settings, user, el, deps.pageSize);
-      return response(version, 'searchResponse', (r) => {
-        for (const rec of page.contacts) writeCcr(r, deps.settings, rec);
-        if (page.truncationBoundaryId !== undefined) leaf(r, 'truncationBoundaryId', page.truncationBoundaryId);
-      });
+      let ccrs = '';
+      for (const rec of page.contacts) ccrs += writeCcr(deps.settings, rec);
+      if (page.truncationBoundaryId !== undefined) ccrs += leaf('truncationBoundaryId', page.truncationBoundaryId);
+      return response(version, 'searchResponse', ccrs);
     }
     case 'exportRecording': {
       const rec = contact(deps, user, ccrIdOf(el));
@@ -48,7 +48,7 @@ export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, e
       if (busy !== undefined) throw new SoapFault({ code: 'Receiver', reason: `exportRecording cannot be taken now: ${busy}; retry later`, reasonCode: 'exportsBusy' });
       const still = rec.state !== 'stopped' ? 'the contact is still being recorded' : undefined;
       const id = deps.exports.begin(rec.id, deps.center.recordings.archive.audioPath(rec.id), mediatype, still);
-      return response(version, 'exportRecordingResponse', (r) => leaf(r, 'id', id));
+      return response(version, 'exportRecordingResponse', leaf('id', id));
     }
     case 'exportProgress': {
       const ids = children(el, 'id').map((c) => c.text.trim());
@@ -57,22 +57,19 @@ export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, e
       // Each id is echoed in its progress: one that cannot be an export id (24 digits) is refused, not echoed whole.
       const long = ids.find((id) => id.length > MAX_ECHOED);
       if (long !== undefined) throw senderFault(`id ${clip(long)} is not an export id`);
-      return response(version, 'exportProgressResponse', (r) => {
-        for (const id of ids) {
-          const p = deps.exports.progress(id);
-          const progress = r.ele(QM_NS, 'progress');
-          leaf(progress, 'id', id);
-          leaf(progress, 'finished', p.finished);
-          if (p.error !== undefined) leaf(progress, 'error', p.error);
-        }
-      });
+      let progress = '';
+      for (const id of ids) {
+        const p = deps.exports.progress(id);
+        progress += `<progress>${leaf('id', id)}${leaf('finished', p.finished)}${p.error === undefined ? '' : leaf('error', p.error)}</progress>`;
+      }
+      return response(version, 'exportProgressResponse', progress);
     }
     case 'deleteRecording': {
       const rec = contact(deps, user, ccrIdOf(el));
       // Seed 001: "Only contacts where all recording elements … have been uploaded can be deleted".
       if (rec.state !== 'stopped') throw senderFault(`contact ${rec.id} is still being recorded: it can be deleted once its recording is complete`);
       const fileDeleted = deps.center.recordings.deleteAudio(rec.id, 'audioDeleted');
-      return response(version, 'deleteRecordingResponse', (r) => leaf(r, 'fileDeleted', fileDeleted));
+      return response(version, 'deleteRecordingResponse', leaf('fileDeleted', fileDeleted));
     }
     case 'editMetadata': {
       const rec = contact(deps, user, ccrIdOf(el));
@@ -81,13 +78,8 @@ export function runOperation(deps: OperationDeps, user: QmUser, op: Operation, e
       const long = items.find((i) => i.key.length > MAX_ECHOED);
       if (long !== undefined) throw senderFault(`metadata key ${clip(long.key)} is longer than ${MAX_ECHOED} characters: no field has it`);
       const states = editMetadata(deps, rec, items);
-      return response(version, 'editMetadataResponse', (r) => {
-        for (const s of states) {
-          const state = r.ele(QM_NS, 'metadataState');
-          leaf(state, 'key', s.key);
-          leaf(state, 'state', s.state);
-        }
-      });
+      const written = states.map((s) => `<metadataState>${leaf('key', s.key)}${leaf('state', s.state)}</metadataState>`);
+      return response(version, 'editMetadataResponse', written.join(''));
     }
   }
 }

@@ -6,16 +6,15 @@
  * deleted (Recording API Delete) are not viewable, contacts whose audio was deleted are found with hasAudio false.
  */
 import type { ContactCenter } from '../../../core/index.js';
-import type { MetadataItem, RecordingQuery, RecordingRecord } from '../../../store/index.js';
-import type { XMLBuilder } from '../../../soap/index.js';
+import type { MetadataItem, RecordingQuery, RecordingSummary } from '../../../store/index.js';
 import type { XmlElement } from '../../../xml/index.js';
 import type { QmSettings, QmUser } from '../settings.js';
-import { clip, dateTime, leaf, metadataItems, positiveId, QM_NS, senderFault, single, writeDateTime } from './protocol.js';
+import { clip, dateTime, leaf, metadataItems, positiveId, senderFault, single, writeDateTime } from './protocol.js';
 
 const CRITERIA = new Set(['ani', 'dnis', 'acdcallid', 'agentid', 'username', 'after', 'before', 'metadata', 'truncationboundaryid']);
 
 export interface SearchPage {
-  contacts: RecordingRecord[];
+  contacts: RecordingSummary[];
   truncationBoundaryId?: number;
 }
 
@@ -60,26 +59,26 @@ export function search(center: ContactCenter, settings: QmSettings, user: QmUser
     query.userId = agents;
   }
   const boundary = text(['truncationBoundaryId']);
-  const page = center.recordings.search(query, { limit: pageSize, ...(boundary === undefined ? {} : { afterId: positiveId(boundary, 'truncationBoundaryId') }) });
+  const page = center.recordings.searchSummaries(query, { limit: pageSize, ...(boundary === undefined ? {} : { afterId: positiveId(boundary, 'truncationBoundaryId') }) });
   return page.nextAfterId === undefined ? { contacts: page.recordings } : { contacts: page.recordings, truncationBoundaryId: page.nextAfterId };
 }
 
-/** One `ccr` (seed 001 search response): agentId is the agent's QM user id, username its QM login name. */
-export function writeCcr(parent: XMLBuilder, settings: QmSettings, rec: RecordingRecord): void {
-  const ccr = parent.ele(QM_NS, 'ccr');
-  leaf(ccr, 'id', rec.id);
-  if (rec.ani !== undefined) leaf(ccr, 'ANI', rec.ani);
-  if (rec.dnis !== undefined) leaf(ccr, 'DNIS', rec.dnis);
-  if (rec.acdCallId !== undefined) leaf(ccr, 'acdCallId', rec.acdCallId);
+/** One `ccr` (seed 001 search response), as text: agentId is the agent's QM user id, username its QM login name. */
+export function writeCcr(settings: QmSettings, rec: RecordingSummary): string {
+  let ccr = `<ccr>${leaf('id', rec.id)}`;
+  if (rec.ani !== undefined) ccr += leaf('ANI', rec.ani);
+  if (rec.dnis !== undefined) ccr += leaf('DNIS', rec.dnis);
+  if (rec.acdCallId !== undefined) ccr += leaf('acdCallId', rec.acdCallId);
   const agent = rec.agent;
   if (agent) {
     const qm = settings.agent(agent.userId);
-    if (agent.lastName !== undefined) leaf(ccr, 'lastName', agent.lastName);
-    if (agent.firstName !== undefined) leaf(ccr, 'firstName', agent.firstName);
-    leaf(ccr, 'agentId', qm?.senderId ?? agent.userId);
-    leaf(ccr, 'username', qm?.userName ?? agent.userName ?? agent.userId);
+    if (agent.lastName !== undefined) ccr += leaf('lastName', agent.lastName);
+    if (agent.firstName !== undefined) ccr += leaf('firstName', agent.firstName);
+    ccr += leaf('agentId', qm?.senderId ?? agent.userId);
+    ccr += leaf('username', qm?.userName ?? agent.userName ?? agent.userId);
   }
-  leaf(ccr, 'startTime', writeDateTime(rec.startTime));
-  leaf(ccr, 'hasAudio', rec.audio !== undefined);
-  leaf(ccr, 'hasScreen', rec.hasScreen);
+  ccr += leaf('startTime', writeDateTime(rec.startTime));
+  ccr += leaf('hasAudio', rec.audio !== undefined);
+  ccr += leaf('hasScreen', rec.hasScreen);
+  return `${ccr}</ccr>`;
 }
