@@ -45,32 +45,35 @@ function isNil(el: XmlElement): boolean {
   return v === 'true' || v === '1';
 }
 
+function badValue(text: string, type: MemberType, where: { parameter: string; contract?: string }): ContractError {
+  return new ContractError(where.parameter, where.contract, `The value '${text.trim().slice(0, 64)}' cannot be parsed as the type '${CLR_TYPE[type]}'.`);
+}
+
 function scalar(el: XmlElement, type: MemberType, where: { parameter: string; contract?: string }): MemberValue {
   const text = el.text;
-  const bad = (): ContractError =>
-    new ContractError(where.parameter, where.contract, `The value '${text.trim().slice(0, 64)}' cannot be parsed as the type '${CLR_TYPE[type]}'.`);
+  // badValue is a function, not a closure made per call: this runs for every member of every request.
   switch (type) {
     case 'string':
       return text;
     case 'int': {
-      if (!INT.test(text)) throw bad();
+      if (!INT.test(text)) throw badValue(text, type, where);
       const n = Number(text.trim());
-      if (n < -2147483648 || n > 2147483647) throw bad();
+      if (n < -2147483648 || n > 2147483647) throw badValue(text, type, where);
       return n;
     }
     case 'boolean': {
       const t = text.trim();
       if (t === 'true' || t === '1') return true;
       if (t === 'false' || t === '0') return false;
-      throw bad();
+      throw badValue(text, type, where);
     }
     case 'dateTime': {
       const ms = parseXsdDateTime(text);
-      if (ms === undefined) throw bad();
+      if (ms === undefined) throw badValue(text, type, where);
       return ms;
     }
     default:
-      throw bad();
+      throw badValue(text, type, where);
   }
 }
 
@@ -90,17 +93,16 @@ function match(el: XmlElement, members: Members, order: MemberOrder, ns: string)
     }
     return found;
   }
-  // The first child of each name, exact, then without regard to case: one look-up per member, not a scan of the
-  // children per member (AddRequest has fourteen members).
-  const exact = new Map<string, XmlElement>();
-  const folded = new Map<string, XmlElement>();
-  for (const c of own) {
-    if (!exact.has(c.name)) exact.set(c.name, c);
-    const lower = c.name.toLowerCase();
-    if (!folded.has(lower)) folded.set(lower, c);
-  }
+  // The first child of the member's name, else the first without regard to case. Each child's name is folded once
+  // (not once per member: AddRequest has fourteen members), and nothing is built for a member that is absent.
+  let folded: string[] | undefined;
   for (const [name] of members) {
-    const hit = exact.get(name) ?? folded.get(name.toLowerCase());
+    let hit = own.find((c) => c.name === name);
+    if (hit === undefined) {
+      folded ??= own.map((c) => c.name.toLowerCase());
+      const i = folded.indexOf(name.toLowerCase());
+      if (i >= 0) hit = own[i];
+    }
     if (hit) found.set(name, hit);
   }
   return found;
