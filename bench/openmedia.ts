@@ -3,9 +3,9 @@
  *
  *   npm run bench -- openmedia [--concurrency 50] [--seconds 3] [--rounds 3] [--queued 1000] [--samples 500]
  *
- * 1. AddRequest per second at `concurrency` against ccgate (every answer checked: RequestStatus Success), the load
- *    generator in a process of its own (undici), so this process's CPU time is the server's; the requests queue
- *    (nobody is ready), as a ticketing system's bulk load makes them;
+ * 1. AddRequest per second at `concurrency` against ccgate on Open Media's own port (every answer checked:
+ *    RequestStatus Success), the load generator in a process of its own (undici), so this process's CPU time is the
+ *    server's; the requests queue (nobody is ready), as a ticketing system's bulk load makes them;
  * 2. the same load against the npm `soap` package serving the same WSDL (the real service's, with its schemas) with a
  *    trivial AddRequest handler, in the same run;
  *    1 and 2 alternate for `rounds` rounds (a fresh gateway each round), so a busy machine weighs on both alike; each
@@ -112,7 +112,7 @@ async function allocation(gw: Gateway, queued: number, samples: number): Promise
   for (const a of ['HARRI', 'PEKKA']) cc.setAgentState(a, 'notReady');
   // ANNA has room for one request at a time; the waiting ones are forced to PEKKA, who is not ready.
   for (let i = 0; i < queued; i++) cc.items.create({ channel: 'openmedia', queueId: '10', forcedAgent: { userId: 'PEKKA', timeoutSec: 86_400 } });
-  const url = `${gw.baseUrl}/OpenMediaService`;
+  const url = `http://127.0.0.1:${gw.ctx.ports.openMedia}/OpenMediaService`;
   const body = addBody('<a:ServiceGroupID>10</a:ServiceGroupID><a:SessionPriority>1</a:SessionPriority>');
   const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: ACTION }, body }).then((r) => r.text());
   // The moment the core allocates an item to ANNA (the sample's own: one is allocated at a time).
@@ -177,7 +177,8 @@ export async function run(args: string[]): Promise<void> {
       const gw = await gateway();
       try {
         for (const a of ['HARRI', 'PEKKA', 'ANNA']) gw.center.setAgentState(a, 'notReady');
-        ours.push(await measure('ccgate', gw.baseUrl, body, concurrency, seconds));
+        // Open Media's own port (openmedia.port, 12615 by default): the one clients of the real service use.
+        ours.push(await measure('ccgate', `http://127.0.0.1:${gw.ctx.ports.openMedia}`, body, concurrency, seconds));
       } finally {
         await gw.close();
       }
