@@ -215,7 +215,9 @@ export class EventBus {
   emit(at: number, build: () => DomainEventBody): void {
     const seq = ++this.seq;
     if (this.listeners.size === 0) return;
-    const event = { ...build(), seq, at } as DomainEvent;
+    // The built body is fresh: seq and at are added to it, not spread into a copy (V8 in Node 20 adds a property to a
+    // spread copy on a slow path that costs microseconds, on every event).
+    const event = Object.assign(build(), { seq, at }) as DomainEvent;
     if (this.delivering) {
       this.pending.push(event);
       return;

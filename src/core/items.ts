@@ -225,6 +225,8 @@ export class Items implements ContactHost {
     this.emit('rejected', item, previousUserId ? { previousUserId } : {});
     this.cc.itemsChanged(previousUserId);
     this.enqueue(item, this.cc.queue(item.queueId), item.queuedAt ?? this.cc.now(), false);
+    // Requeued, or failed (forced to the agent who gave it back): either way that agent's room is free for others.
+    this.roomAgain(previousUserId, item.channel);
     return item;
   }
 
@@ -288,11 +290,15 @@ export class Items implements ContactHost {
     this.setState(item, state);
     this.emit(state, item);
     this.cc.itemsChanged(holder);
-    // The agent has room again: their queues of the channel may have an item for them.
-    const agent = holder !== undefined ? this.cc.agents.get(holder) : undefined;
+    this.roomAgain(holder, item.channel);
+  }
+
+  /** The agent has room again: their queues of the channel may have an item for them. */
+  private roomAgain(userId: string | undefined, channel: ItemChannel): void {
+    const agent = userId !== undefined ? this.cc.agents.get(userId) : undefined;
     if (agent) for (const qid of agent.queues) {
       const q = this.cc.queues.get(qid);
-      if (q && q.channel === item.channel) this.cc.routing.dispatch(q);
+      if (q && q.channel === channel) this.cc.routing.dispatch(q);
     }
   }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Clock } from '../../src/core/index.js';
@@ -18,13 +19,17 @@ export const TEMPURI = 'http://tempuri.org/';
 export const DC = 'http://schemas.datacontract.org/2004/07/Solidus.OpenMedia.Contracts.DataContracts';
 export const ACTION = (op: string): string => `"http://tempuri.org/IOpenMediaService/${op}"`;
 
-/** A gateway with Open Media (and any other interfaces asked for) on free ports; `clock` runs the core in virtual time. */
-export async function startGateway(overrides: Partial<ConfigInput> = {}, clock?: Clock, interfaces: InterfaceFactory[] = [openmediaInterface], fixture?: unknown): Promise<Gateway> {
+/**
+ * A gateway with Open Media (and any other interfaces asked for) on free ports; `clock` runs the core in virtual time;
+ * `logger` receives its log (default: silent).
+ */
+export async function startGateway(overrides: Partial<ConfigInput> = {}, clock?: Clock, interfaces: InterfaceFactory[] = [openmediaInterface], fixture?: unknown, logger?: Logger): Promise<Gateway> {
   const { openmedia, ...rest } = overrides;
   const gw = await buildGateway({
     env: {},
     ...(clock ? { clock } : {}),
     ...(fixture === undefined ? {} : { fixture }),
+    ...(logger === undefined ? {} : { logger }),
     config: {
       logLevel: 'silent',
       host: '127.0.0.1',

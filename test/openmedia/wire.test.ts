@@ -5,7 +5,8 @@
  * both ports reported by /health, and a port in use named at start-up.
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import type { Gateway } from '../../src/gateway.js';
 import { addRequestXml, endpoint, field, ivr, result, soap, startGateway, statusItems } from './helpers.js';
@@ -52,6 +53,27 @@ describe('metadata', () => {
     taken.close();
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).key).toBe('openmedia.port');
+  });
+});
+
+describe('its own port', () => {
+  /** A debug-level logger whose lines land in `lines`. */
+  const capture = (lines: Record<string, unknown>[]) =>
+    pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+
+  it('logs one line per request at debug, and refuses clients outside its allow-list', async () => {
+    const lines: Record<string, unknown>[] = [];
+    gw = await startGateway({}, undefined, undefined, undefined, capture(lines));
+    const a = await soap(endpoint(gw), 'AddRequest', addRequestXml(`${ivr('Ticket', 'T')}<a:ServiceGroupID>10</a:ServiceGroupID>`));
+    expect(a.status).toBe(200);
+    // The line is written once the response is finished, after the client may have read it.
+    await vi.waitFor(() => expect(lines.filter((l) => l['msg'] === 'request' && l['interface'] === 'openmedia')).toHaveLength(1));
+    expect(lines.find((l) => l['msg'] === 'request' && l['interface'] === 'openmedia')).toMatchObject({ method: 'POST', path: '/OpenMediaService', status: 200 });
+    await gw.close();
+    gw = await startGateway({ allow: { openmedia: ['10.0.0.0/8'] } });
+    const r = await fetch(endpoint(gw), { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<x/>' });
+    expect([r.status, await r.text()]).toEqual([403, 'Forbidden']);
+    expect(gw.center.items.list()).toEqual([]);
   });
 });
 

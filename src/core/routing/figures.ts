@@ -3,7 +3,7 @@
  * recent handling times. Interfaces read these (TelServices routing-point snapshots, ICI getPresenceQueueInfo, Open
  * Media EWT) instead of counting for themselves.
  */
-import type { Agent, Channel } from '../model.js';
+import type { Agent, Channel, Queue } from '../model.js';
 
 /** Agents counted by state. `busy` is the core's busy (on a call); `wrapUp` is workingAfterCall. */
 export interface AgentFigures {
@@ -59,6 +59,31 @@ export function estimateWaitSec(ahead: number, f: AgentFigures, averageHandleMs:
   if (ahead < f.ready) return 0;
   const serving = Math.max(1, f.ready + f.busy + f.wrapUp);
   return Math.ceil(((ahead - f.ready + 1) * averageHandleMs) / serving / 1000);
+}
+
+/** Figures of a queue with these members at `now` (epoch ms), its average handling time given (ms). */
+export function queueFigures(q: Queue, members: Agent[], now: number, averageHandleMs: number): QueueFigures {
+  const agents = agentFigures(members);
+  let longest = 0;
+  let total = 0;
+  for (const w of q.waiting) {
+    const waited = Math.max(0, now - w.since);
+    total += waited;
+    if (waited > longest) longest = waited;
+  }
+  return {
+    queueId: q.id,
+    channel: q.channel,
+    open: q.open,
+    members: members.length,
+    ...agents,
+    waiting: q.waiting.length,
+    longestWaitMs: longest,
+    averageWaitMs: q.waiting.length > 0 ? Math.round(total / q.waiting.length) : 0,
+    totalWaitMs: total,
+    averageHandleMs,
+    ewtSec: estimateWaitSec(q.waiting.length, agents, averageHandleMs),
+  };
 }
 
 /** The last handling times of each queue (a ring of `size` samples). */

@@ -8,14 +8,14 @@
 import type { ContactCenter } from '../center.js';
 import type { TimerHandle } from '../clock.js';
 import { CoreError } from '../errors.js';
-import type { Agent, Channel, ItemChannel, Queue, RoutingInputs } from '../model.js';
+import type { Agent, Channel, ItemChannel, Queue, RoutingInputs, Waiting } from '../model.js';
 import { newRoutingInputs } from './inputs.js';
 import { addTally } from '../stats.js';
 import { Capacity, type TypeOptions } from './capacity.js';
 import { AgentChoice } from './choice.js';
-import { agentFigures, estimateWaitSec, HandleTimes, type AgentFigures, type QueueFigures } from './figures.js';
+import { agentFigures, estimateWaitSec, HandleTimes, queueFigures, type AgentFigures, type QueueFigures } from './figures.js';
 import { MemberState } from './members.js';
-import { insertWaiting, removeWaiting, waitingPosition } from './waiting.js';
+import { choiceKey, insertWaiting, NoAgentSkips, rekeyWaiting, removeWaiting, waitingPosition } from './waiting.js';
 
 /** A call or work item as the router sees it. */
 export interface Routable {
@@ -87,7 +87,7 @@ export class Router {
       if (f.onExpiry === 'fail') return false;
       delete c.routing.forcedAgent;
     }
-    insertWaiting(queue, { id: c.id, kind: kindOf(queue), since: c.queuedAt ?? this.cc.now(), priority: c.routing.priority });
+    insertWaiting(queue, { id: c.id, kind: kindOf(queue), since: c.queuedAt ?? this.cc.now(), priority: c.routing.priority }, choiceKey(c.routing));
     this.version++;
     this.armForced(queue, c);
     return true;
@@ -121,7 +121,10 @@ export class Router {
     return this.choice.refusal(agent, queue, c.routing);
   }
 
-  /** The agent declined the contact or let it ring out: it is never offered to them again. */
+  /**
+   * The agent declined the contact or let it ring out: it is never offered to them again. Called while the contact is
+   * not waiting (it was offered); the next insert files it under its new choice key (waiting.ts).
+   */
   exclude(r: RoutingInputs, userId: string): void {
     if (!r.excluded.includes(userId)) r.excluded.push(userId);
   }
@@ -141,6 +144,7 @@ export class Router {
       if (!f || waitingPosition(queue, c.id) === 0) return;
       if (f.onExpiry === 'anyAgent') {
         delete c.routing.forcedAgent;
+        rekeyWaiting(queue, c.id, choiceKey(c.routing));
         this.dispatch(queue);
         return;
       }
@@ -194,17 +198,30 @@ export class Router {
     }
   }
 
+  /**
+   * One pass over the waiting list in order. A contact whose choice key already found no agent in this pass is
+   * skipped without asking agent choice again, and the pass ends once every contact left to look at is such a one
+   * (waiting.ts NoAgentSkips): with a thousand contacts forced to an agent who is away, an allocation costs a few
+   * steps, not a thousand choices.
+   */
   private pass(queue: Queue): void {
     const host = this.host(queue);
-    for (let i = 0; i < queue.waiting.length; ) {
-      const w = queue.waiting[i];
-      const c = w ? host.contact(w.id) : undefined;
-      if (!w || !c) {
-        queue.waiting.splice(i, 1);
+    const skips = new NoAgentSkips(queue);
+    for (let i = 0; i < queue.waiting.length && !skips.allBlocked(queue.waiting.length - i); ) {
+      const w = queue.waiting[i] as Waiting;
+      if (skips.isBlocked(w)) {
+        skips.leave(w);
+        i++;
+        continue;
+      }
+      const c = host.contact(w.id);
+      if (!c) {
+        removeWaiting(queue, w.id);
         continue;
       }
       const agent = this.choice.choose(queue, c.routing);
       if (!agent) {
+        skips.leave(w);
         i++;
         continue;
       }
@@ -218,7 +235,10 @@ export class Router {
       const v = this.version;
       host.offer(c.id, agent, queue);
       // A listener changed a waiting list while we offered: look at this one from its start again.
-      if (this.version !== v) i = 0;
+      if (this.version !== v) {
+        i = 0;
+        skips.restart();
+      }
     }
   }
 
@@ -328,30 +348,7 @@ export class Router {
   /** Figures of one queue now (`unknownQueue` for an id or address that names none). */
   queueFigures(queueId: string): QueueFigures {
     const q = this.cc.queue(queueId);
-    const now = this.cc.now();
-    const members = this.membersOf(q);
-    const agents = agentFigures(members);
-    let longest = 0;
-    let total = 0;
-    for (const w of q.waiting) {
-      const waited = Math.max(0, now - w.since);
-      total += waited;
-      if (waited > longest) longest = waited;
-    }
-    const averageHandleMs = this.handles.average(q.id);
-    return {
-      queueId: q.id,
-      channel: q.channel,
-      open: q.open,
-      members: members.length,
-      ...agents,
-      waiting: q.waiting.length,
-      longestWaitMs: longest,
-      averageWaitMs: q.waiting.length > 0 ? Math.round(total / q.waiting.length) : 0,
-      totalWaitMs: total,
-      averageHandleMs,
-      ewtSec: estimateWaitSec(q.waiting.length, agents, averageHandleMs),
-    };
+    return queueFigures(q, this.membersOf(q), this.cc.now(), this.handles.average(q.id));
   }
 
   /** Estimated wait in seconds of a waiting contact (0 once it is no longer waiting) — Open Media AddRequest EWT. */
@@ -363,10 +360,12 @@ export class Router {
   }
 
   private membersOf(q: Queue): Agent[] {
-    return q.members.flatMap((id) => {
+    const out: Agent[] = [];
+    for (const id of q.members) {
       const a = this.cc.agents.get(id);
-      return a ? [a] : [];
-    });
+      if (a) out.push(a);
+    }
+    return out;
   }
 
   /** Back to the fixture: options and handling times forgotten, no forced timer left. */

@@ -45,32 +45,35 @@ function isNil(el: XmlElement): boolean {
   return v === 'true' || v === '1';
 }
 
+function badValue(text: string, type: MemberType, where: { parameter: string; contract?: string }): ContractError {
+  return new ContractError(where.parameter, where.contract, `The value '${text.trim().slice(0, 64)}' cannot be parsed as the type '${CLR_TYPE[type]}'.`);
+}
+
 function scalar(el: XmlElement, type: MemberType, where: { parameter: string; contract?: string }): MemberValue {
   const text = el.text;
-  const bad = (): ContractError =>
-    new ContractError(where.parameter, where.contract, `The value '${text.trim().slice(0, 64)}' cannot be parsed as the type '${CLR_TYPE[type]}'.`);
+  // badValue is a function, not a closure made per call: this runs for every member of every request.
   switch (type) {
     case 'string':
       return text;
     case 'int': {
-      if (!INT.test(text)) throw bad();
+      if (!INT.test(text)) throw badValue(text, type, where);
       const n = Number(text.trim());
-      if (n < -2147483648 || n > 2147483647) throw bad();
+      if (n < -2147483648 || n > 2147483647) throw badValue(text, type, where);
       return n;
     }
     case 'boolean': {
       const t = text.trim();
       if (t === 'true' || t === '1') return true;
       if (t === 'false' || t === '0') return false;
-      throw bad();
+      throw badValue(text, type, where);
     }
     case 'dateTime': {
       const ms = parseXsdDateTime(text);
-      if (ms === undefined) throw bad();
+      if (ms === undefined) throw badValue(text, type, where);
       return ms;
     }
     default:
-      throw bad();
+      throw badValue(text, type, where);
   }
 }
 
@@ -90,9 +93,16 @@ function match(el: XmlElement, members: Members, order: MemberOrder, ns: string)
     }
     return found;
   }
+  // The first child of the member's name, else the first without regard to case. Each child's name is folded once
+  // (not once per member: AddRequest has fourteen members), and nothing is built for a member that is absent.
+  let folded: string[] | undefined;
   for (const [name] of members) {
-    const exact = own.find((c) => c.name === name);
-    const hit = exact ?? own.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    let hit = own.find((c) => c.name === name);
+    if (hit === undefined) {
+      folded ??= own.map((c) => c.name.toLowerCase());
+      const i = folded.indexOf(name.toLowerCase());
+      if (i >= 0) hit = own[i];
+    }
     if (hit) found.set(name, hit);
   }
   return found;
@@ -113,10 +123,11 @@ export function readMembers(el: XmlElement, members: Members, order: MemberOrder
   const out: Values = {};
   // A contract's members (where.contract) are data-contract members; an operation's bare parameters are tempuri's.
   const found = match(el, members, order, where.contract === undefined ? TEMPURI : DATA_NS);
+  const named = where.contract !== undefined && where.parameter !== undefined;
   for (const [name, type] of members) {
     const m = found.get(name);
     if (m === undefined) continue;
-    const at = where.contract === undefined || where.parameter === undefined ? { parameter: `${TEMPURI}:${name}` } : { parameter: where.parameter, contract: where.contract };
+    const at = named ? (where as { parameter: string; contract: string }) : { parameter: `${TEMPURI}:${name}` };
     if (isNil(m)) out[name] = null;
     else if (type === 'ivr') out[name] = ivrArray(m, order, at);
     else out[name] = scalar(m, type, at);

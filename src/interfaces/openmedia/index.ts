@@ -20,6 +20,9 @@ import { OmSoap, type AuthSettings } from './soap.js';
 import { STATE_STATUS, StatusCache } from './status.js';
 import { WSDL_DOCUMENTS } from './wsdl.js';
 
+/** The media types the SOAP endpoint reads (RFC 9110 §8.3.1: case-insensitive, parameters after `;`, blanks trimmed). */
+const SOAP_MEDIA = /^\s*(?:text\/xml|application\/soap\+xml)\s*(?:;|$)/i;
+
 class OpenMediaInterface implements InterfaceModule {
   readonly name = 'openmedia' as const;
   private readonly ctx: OmContext;
@@ -55,13 +58,12 @@ class OpenMediaInterface implements InterfaceModule {
     void app.register(async (scope) => {
       // WCF's BasicHttpBinding reads only text/xml (SOAP 1.2's type is the toolkit's `versions` refusal): any other
       // POST is HTTP 415 with WCF's reason phrase and no body, before the message is read.
-      scope.addHook('onRequest', async (request, reply) => {
-        if (request.method !== 'POST') return;
-        const type = String(request.headers['content-type'] ?? '');
-        const media = type.split(';')[0]?.trim().toLowerCase() ?? '';
-        if (media === 'text/xml' || media === 'application/soap+xml') return;
+      // A callback hook, not an async one: it runs on every request, and an async hook costs a promise and a turn.
+      scope.addHook('onRequest', (request, reply, done) => {
+        const type = request.headers['content-type'] ?? '';
+        if (request.method !== 'POST' || SOAP_MEDIA.test(type)) return done();
         reply.raw.statusMessage = `Cannot process the message because the content type '${type.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}' was not the expected type 'text/xml; charset=utf-8'.`;
-        return reply.code(415).header('content-length', 0).send();
+        void reply.code(415).header('content-length', 0).send();
       });
       this.soapEndpoint(scope);
     });
@@ -94,19 +96,24 @@ class OpenMediaInterface implements InterfaceModule {
   /** Seed "Service information": the service on its own port too (0: any free one), reported by /health. */
   async start(): Promise<void> {
     const gw = this.gw;
-        const app = Fastify({
+    const app = Fastify({
       loggerInstance: gw.logger.child({ component: 'http', interface: 'openmedia' }) as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
       ...httpListenerOptions(gw.config.http).fastify,
     }) as unknown as FastifyInstance;
     trackRequestHeads(app.server, false);
-    app.addHook('onRequest', async (request, reply) => {
-      if (gw.allowed('openmedia', request.ip)) return;
+    // Callback hooks (an async one costs a promise and a turn on every request); the request line is built only when
+    // debug is on.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (gw.allowed('openmedia', request.ip)) return done();
       request.log.warn({ interface: 'openmedia', ip: request.ip }, 'client address not in allow-list');
-      return reply.code(403).type('text/plain').send('Forbidden');
+      void reply.code(403).type('text/plain').send('Forbidden');
     });
-    app.addHook('onResponse', async (request, reply) => {
-      request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.log.level === 'debug' || request.log.level === 'trace') {
+        request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      }
+      done();
     });
     this.routes(app);
     // Anything else on this port: a SOAP fault under the SOAP path, JSON elsewhere (http-errors.ts), never Fastify's own.

@@ -116,8 +116,11 @@ export function addRequest(ctx: OmContext, r: AddInput | null): AddResult {
   for (let attempt = 0; created === undefined; attempt++) {
     const itemId = `${ITEM_PREFIX}${id}${attempt === 0 ? '' : `-${attempt}`}`;
     ctx.cache.register(id, itemId);
+    // The id is set on the request itself, not spread into a copy: V8 (Node 20) builds `{ ...o, more }` on a slow
+    // path that costs microseconds, on every AddRequest.
+    item.id = itemId;
     try {
-      created = cc.items.create({ ...item, id: itemId });
+      created = cc.items.create(item);
     } catch (err) {
       ctx.cache.unregister(id);
       if (!(err instanceof CoreError && err.code === 'duplicateId' && attempt < 8)) return mapCreateError(err);
