@@ -28,7 +28,7 @@ import type { LineItem } from './items.js';
 import type { Oii } from './oii.js';
 import { canonical } from './numbers.js';
 import { remoteParties } from './phonecall.js';
-import { addRecipient, type Recipients } from './subscriptions.js';
+import { addRecipient } from './subscriptions.js';
 
 export class Projection {
   constructor(private readonly oii: Oii) {}
@@ -50,6 +50,7 @@ export class Projection {
       case 'reset':
         for (const item of oii.items.clear()) oii.center.clock.clearTimeout(item.timer);
         oii.trails.clear();
+        oii.cadByCall.clear();
         oii.heldCad.clear();
         oii.recordingFiles.clear();
         oii.heldAgents.clear();
@@ -205,7 +206,7 @@ export class Projection {
     if (component === 'agentServer' && down) oii.send(oii.subs.everyone(), subscriptionEnded(2));
     if (component !== 'pbxLink') return;
     // §9.3.3: a phone line's status: 1 OK, 2 Failure; to each line's container subscriptions.
-    const byLine = new Map<string, Recipients>();
+    const byLine = new Map<string, Map<string, string[]>>();
     for (const s of oii.subs.all()) {
       if (s.kind !== 'container') continue;
       let to = byLine.get(s.line);
