@@ -92,6 +92,10 @@ export class Items {
     return m === undefined ? [] : [...m.values()];
   }
 
+  hasCall(callId: string): boolean {
+    return this.byCall.has(callId);
+  }
+
   all(): IterableIterator<LineItem> {
     return this.ordered.values();
   }

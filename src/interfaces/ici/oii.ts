@@ -168,18 +168,25 @@ export class Oii {
     if (to.size > 0) this.send(to, phoneCallChanged(xml));
   }
 
-  /** An item left for good (Ended, not in process): sent, then forgotten with what only it needed. */
+  /**
+   * An item left for good (Ended, not in process): sent, then forgotten; with it what ICI keeps about its call, once
+   * the call itself has ended too. A call that goes on without this line (forwarded, rerouted) keeps its queue trail
+   * and held CAD for the line it rings next (§7.2.1: FirstB… stays the first queue).
+   */
   retire(item: LineItem): void {
     this.center.clock.clearTimeout(item.timer);
     if (item.processing === 'wrapUp') item.processing = 'notInProcess';
     this.publish(item);
-    if (this.items.remove(item)) {
-      this.trails.delete(item.callId);
-      this.cadByCall.delete(item.callId);
-      this.heldCad.delete(item.callId);
-      this.recordingFiles.delete(item.callId);
-    }
+    if (this.items.remove(item) && (item.call === undefined || item.call.state === 'ended')) this.forgetCall(item.callId);
     this.releaseAgent(item.line);
+  }
+
+  /** What ICI keeps about a call beyond its items; the projection calls it when a call without items ends. */
+  forgetCall(callId: string): void {
+    this.trails.delete(callId);
+    this.cadByCall.delete(callId);
+    this.heldCad.delete(callId);
+    this.recordingFiles.delete(callId);
   }
 
   /** OII.PhoneMultiSession 0: the line's user stays in wrap-up while CRM wraps up the call (no new call meanwhile). */

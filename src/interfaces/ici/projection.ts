@@ -69,6 +69,7 @@ export class Projection {
     for (const p of call.parties) if (p.internal) lines.add(p.number);
     for (const item of oii.items.ofCall(call.id)) lines.add(item.line);
     for (const line of lines) this.update(e, call, line);
+    if (call.state === 'ended' && !oii.items.hasCall(call.id)) oii.forgetCall(call.id);
   }
 
   private update(e: CallEvent, call: CallView, line: string): void {
@@ -226,7 +227,8 @@ export class Projection {
     } catch {
       return;
     }
-    if (file === undefined) return;
+    // Only items still open carry it; a call whose items are all gone has nobody to tell.
+    if (file === undefined || !oii.items.hasCall(callId)) return;
     oii.recordingFiles.set(callId, file);
     for (const item of oii.items.ofCall(callId)) oii.publish(item);
   }
