@@ -215,9 +215,11 @@ export class EventBus {
   emit(at: number, build: () => DomainEventBody): void {
     const seq = ++this.seq;
     if (this.listeners.size === 0) return;
-    // The built body is fresh: seq and at are added to it, not spread into a copy (V8 in Node 20 adds a property to a
-    // spread copy on a slow path that costs microseconds, on every event).
-    const event = Object.assign(build(), { seq, at }) as DomainEvent;
+    // Every builder returns a fresh object: numbering it in place saves copying the event once per emit (V8 in
+    // Node 20 adds a property to a spread copy on a slow path that costs microseconds, on every event).
+    const event = build() as DomainEvent;
+    event.seq = seq;
+    event.at = at;
     if (this.delivering) {
       this.pending.push(event);
       return;

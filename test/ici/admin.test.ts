@@ -59,6 +59,13 @@ describe('OII.asmx admin functions', () => {
     expect(value((await fn(gw.baseUrl, 'GetState')).body)).toBe('Connected');
     expect(value((await fn(gw.baseUrl, 'EnumClients')).body)).toContain('1101 HARRI Logged on - ready');
     expect(value((await fn(gw.baseUrl, 'EnumItems')).body)).toContain(`${handle} line=1101 status=Alerting`);
+    // Items are listed in the order they came, whatever their line.
+    const created: string[] = [];
+    for (const line of ['+1102', '+1101', '+1102']) {
+      created.push(text((await ici(gw, 'IciItem', 'create', `<channelType>1</channelType><containerId>${line}</containerId>`)).response, 'itemId') ?? '');
+    }
+    const listed = value((await fn(gw.baseUrl, 'EnumItems')).body).split('\n').map((l) => `${l.split(' ')[0]} ${/line=(\d+)/.exec(l)?.[1]}`);
+    expect(listed).toEqual([`${handle} 1101`, `${created[0]} 1102`, `${created[1]} 1101`, `${created[2]} 1102`]);
     expect(value((await fn(gw.baseUrl, 'EnumUsers')).body)).toBe('HARRI subscriptions=1');
     expect(value((await fn(gw.baseUrl, 'SetLogLevel', '?level=trace')).body)).toBe('TRC (3)');
     const form = await fetch(`${gw.baseUrl}/OII/OII.asmx/SetLogLevel`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'level=warning' });

@@ -45,6 +45,48 @@ describe('who gets an event', () => {
     expect(connected?.appIds).toEqual(['app-1']);
   });
 
+  it('who hears a line and a user follows every subscribe and unsubscribe: appIds, userChanged, order', async () => {
+    t.gw = await startGateway();
+    const gw = t.gw;
+    const a = await crm(t);
+    const container = `<appUrl>${a.url}</appUrl><appId>line-1</appId><channelType>1</channelType><containerId>+1101</containerId>`;
+    const user = `<appUrl>${a.url}</appUrl><appId>user-1</appId><userId>HARRI</userId>`;
+    const workmode = (m: number) => ici(gw, 'IciUser', 'setCurrentWorkmode', `<userId>HARRI</userId><workmode>${m}</workmode>`);
+    await ici(gw, 'IciContainer', 'subscribe', container);
+    const handle = await inboundCall(gw);
+    await a.call(handle, 3);
+    expect(a.events.map((e) => [e.name, e.appIds])).toEqual([['phoneCallChanged', ['line-1']]]);
+    // A user subscription at the same URL: the next events name both appIds in one message.
+    await ici(gw, 'IciUser', 'subscribe', user);
+    await a.waitFor((e) => e.name === 'userChanged');
+    await ici(gw, 'IciItem', 'accept', `<itemId>${handle}</itemId><containerId>+1101</containerId>`);
+    await a.call(handle, 101);
+    // Without the container subscription, the user's alone; without both, nothing (a second CRM is the barrier).
+    await ici(gw, 'IciContainer', 'unsubscribe', `<appUrl>${a.url}</appUrl><appId>line-1</appId>`);
+    await ici(gw, 'IciPhoneCall', 'hold', `<callHandle>${handle}</callHandle><lineNumber>+1101</lineNumber>`);
+    await a.call(handle, 106);
+    await ici(gw, 'IciUser', 'unsubscribe', `<appUrl>${a.url}</appUrl><appId>user-1</appId>`);
+    const barrier = await crm(t);
+    await ici(gw, 'IciContainer', 'subscribe', `<appUrl>${barrier.url}</appUrl><appId>b</appId><channelType>1</channelType><containerId>+1101</containerId>`);
+    await workmode(3);
+    await ici(gw, 'IciPhoneCall', 'unhold', `<callHandle>${handle}</callHandle><lineNumber>+1101</lineNumber>`);
+    await barrier.call(handle, 101);
+    // Subscribed again: heard again, under the same appId.
+    await ici(gw, 'IciContainer', 'subscribe', container);
+    await api(gw, 'POST', '/api/v1/calls/a163fdac-ee7a-476b-ab59-e15c81b6d4f2/hangup', {});
+    await a.call(handle, 4);
+    await barrier.call(handle, 4);
+    // A container subscription hears the line's calls, never the user's changes.
+    expect(barrier.events.map((e) => e.name)).toEqual(['phoneCallChanged', 'phoneCallChanged']);
+    expect(a.events.map((e) => [e.name, e.name === 'phoneCallChanged' ? phoneCall(e.el).status : 0, e.appIds])).toEqual([
+      ['phoneCallChanged', 3, ['line-1']],
+      ['userChanged', 0, ['user-1']],
+      ['phoneCallChanged', 101, ['line-1', 'user-1']],
+      ['phoneCallChanged', 106, ['user-1']],
+      ['phoneCallChanged', 4, ['line-1']],
+    ]);
+  });
+
   it('events to one URL go one at a time, in order, whatever the CRM takes to answer', async () => {
     t.gw = await startGateway();
     const gw = t.gw;

@@ -125,10 +125,17 @@ describe('an inbound queue call as SAP CRM sees it', () => {
     expect(again?.parties.find((p) => p.state === 'alerting')?.number).toBe('1104');
   });
 
-  it('forward: a ringing call to another queue, a connected one to a line', async () => {
+  it('forward: a ringing call to another queue (its CAD names both queues), a connected one to a line', async () => {
     const { gw, c, handle } = await alertingCall(t);
+    const maija = await crm(t);
+    await subscribeUser(gw, maija, 'MAIJA');
     await ici(gw, 'IciItem', 'forward', `<itemId>${handle}</itemId><containerId>+1101</containerId><destType>12</destType><destination>2003</destination>`);
     expect(await c.call(handle, 4)).toMatchObject({ processing: 1 });
+    // §7.2.1: the first queue stays FirstB…, the queue it came from is OrigQueue, the one it rings for BNumberName.
+    expect((await maija.call(handle, 3)).attached).toBe(
+      '<ItemAttachedData><Application id="SAP_BCM/OII"><FirstBNumber>2001</FirstBNumber><FirstBName>Sales</FirstBName>' +
+        '<BNumberName>Billing</BNumberName><OrigQueue>Sales</OrigQueue></Application></ItemAttachedData>',
+    );
     const state = await api(gw, 'GET', '/api/v1/state');
     const call = (state.calls as { parties: { number: string; state: string }[] }[])[0];
     expect(call?.parties.find((p) => p.state === 'alerting')?.number).toBe('1102');

@@ -86,7 +86,8 @@ export class Targets {
   send(target: string, appIds: readonly string[], msg: IciEventMessage): boolean {
     const sub = this.subscribers.get(target);
     if (sub === undefined) return false;
-    return sub.enqueue({ body: msg.render(appIds), label: msg.name, headers: HEADERS });
+    // Encoded here once: undici would encode a string body anyway, and the queue's byte count then reads its length.
+    return sub.enqueue({ body: Buffer.from(msg.render(appIds), 'utf8'), label: msg.name, headers: HEADERS });
   }
 
   /** Nobody subscribes at the URL any more: its subscriber goes once what is queued (a goodbye) is delivered. */

@@ -16,11 +16,20 @@ export interface IciEventMessage {
   render(appIds: readonly string[]): string;
 }
 
+/** A class rather than an object with a closure: one is made for every change of every line. */
+class EventMessage implements IciEventMessage {
+  constructor(
+    readonly name: EventName,
+    private readonly part: string,
+  ) {}
+
+  render(appIds: readonly string[]): string {
+    return envelope('1.1', `<${this.name} xmlns="${EVENT_NS}">${array('appIds', appIds)}${this.part}</${this.name}>`);
+  }
+}
+
 function event(name: EventName, part: string): IciEventMessage {
-  return {
-    name,
-    render: (appIds) => envelope('1.1', `<${name} xmlns="${EVENT_NS}">${array('appIds', appIds)}${part}</${name}>`),
-  };
+  return new EventMessage(name, part);
 }
 
 /** §9.3.1: the user's attributes (the User element's children). */

@@ -44,6 +44,8 @@ export interface LineItem {
   remote: string[];
   /** What was last sent about it (a change with the same signature is not sent again). */
   signature: string;
+  /** Parts of its PhoneCall already written (phonecall.ts): the constant head, the last attached data escaped. */
+  written?: { head?: string; cad?: { raw: string; xml: string } };
   /** consult's nextStep (§9.7.3), kept for getCalls/EnumItems. */
   nextStep?: number;
   timer?: TimerHandle;
@@ -64,17 +66,18 @@ export function callIdOf(handle: string): string {
   return `${l.slice(0, 8)}-${l.slice(8, 12)}-${l.slice(12, 16)}-${l.slice(16, 20)}-${l.slice(20)}`;
 }
 
+/**
+ * The items, by line and by call (two nested maps rather than one map keyed by `line|callId`: a key made by
+ * concatenation is hashed anew on every lookup, and the projection looks an item up for every line of every event).
+ */
 export class Items {
-  private readonly byKey = new Map<string, LineItem>();
   private readonly byLine = new Map<string, Map<string, LineItem>>();
   private readonly byCall = new Map<string, Map<string, LineItem>>();
-
-  private static key(line: string, callId: string): string {
-    return `${line}|${callId}`;
-  }
+  /** Every item, in the order they came (EnumItems). */
+  private readonly ordered = new Set<LineItem>();
 
   get(line: string, callId: string): LineItem | undefined {
-    return this.byKey.get(Items.key(line, callId));
+    return this.byLine.get(line)?.get(callId);
   }
 
   /** Every item of a line, oldest first. */
@@ -89,12 +92,16 @@ export class Items {
     return m === undefined ? [] : [...m.values()];
   }
 
+  hasCall(callId: string): boolean {
+    return this.byCall.has(callId);
+  }
+
   all(): IterableIterator<LineItem> {
-    return this.byKey.values();
+    return this.ordered.values();
   }
 
   get size(): number {
-    return this.byKey.size;
+    return this.ordered.size;
   }
 
   add(init: Pick<LineItem, 'callId' | 'line' | 'state' | 'visible' | 'createdByIci' | 'processing'> & Partial<LineItem>): LineItem {
@@ -111,25 +118,27 @@ export class Items {
       signature: '',
       ...init,
     };
-    this.byKey.set(Items.key(item.line, item.callId), item);
+    const replaced = this.get(item.line, item.callId);
+    if (replaced !== undefined) this.ordered.delete(replaced);
     put(this.byLine, item.line, item.callId, item);
     put(this.byCall, item.callId, item.line, item);
+    this.ordered.add(item);
     return item;
   }
 
   /** Removes an item; returns whether it was the call's last one. */
   remove(item: LineItem): boolean {
-    if (this.byKey.get(Items.key(item.line, item.callId)) !== item) return false;
-    this.byKey.delete(Items.key(item.line, item.callId));
+    if (this.get(item.line, item.callId) !== item) return false;
+    this.ordered.delete(item);
     take(this.byLine, item.line, item.callId);
     return take(this.byCall, item.callId, item.line);
   }
 
   clear(): LineItem[] {
-    const all = [...this.byKey.values()];
-    this.byKey.clear();
+    const all = [...this.ordered];
     this.byLine.clear();
     this.byCall.clear();
+    this.ordered.clear();
     return all;
   }
 }

@@ -22,15 +22,23 @@ export interface NumberPlan {
 export type IsInternal = (number: string) => boolean;
 
 const DIGITS = /[^0-9]/g;
+/** Already `+` and digits, or digits only: what the core writes nearly always (every event writes a few numbers). */
+const PLAIN = /^\+?[0-9]+$/;
 
 /** The canonical form (`+` and digits) of a number from the core; '' for none. */
 export function canonical(number: string | undefined, plan: NumberPlan): string {
   if (number === undefined) return '';
+  if (PLAIN.test(number)) return number.startsWith('+') ? number : fromDigits(number, plan);
   const n = number.trim();
   if (n === '') return '';
   const digits = n.replace(DIGITS, '');
   if (digits === '') return '';
   if (n.startsWith('+')) return `+${digits}`;
+  return fromDigits(digits, plan);
+}
+
+/** A number written without `+`: OII.IDD, then a single leading 0 with OII.Country, else a short internal number. */
+function fromDigits(digits: string, plan: NumberPlan): string {
   if (plan.idd !== '' && digits.startsWith(plan.idd)) return `+${digits.slice(plan.idd.length)}`;
   if (digits.startsWith('0') && digits.length > 1) return `+${plan.country}${digits.slice(1)}`;
   return `+${digits}`;

@@ -56,6 +56,8 @@ export class Oii {
   readonly recordingFiles = new Map<string, string>();
   /** Users ICI keeps in wrap-up while CRM's item is (OII.PhoneMultiSession 0). */
   readonly heldAgents = new Set<string>();
+  /** The CAD last generated for each call (see `generated`), forgotten with the call's trail. */
+  readonly cadByCall = new Map<string, { trail: number; recording: string | undefined; xml: string }>();
   /** Users cached by getAttributes or a subscription (EnumUsers), with the User last sent to them. */
   readonly users = new Map<string, string>();
 
@@ -134,7 +136,21 @@ export class Oii {
     const held = this.heldCad.get(callId);
     if (held !== undefined) return held;
     if (call === undefined) return '';
-    return attachedData(call, () => generatedCad(call, this.trails.get(callId) ?? [], this.cad, this.cfg.callRecordingCad ? this.recordingFiles.get(callId) : undefined));
+    return attachedData(call, () => this.generated(call));
+  }
+
+  /**
+   * The CAD OII generates for a call, written again only when what it is made of changed: the queues the call went
+   * through (a trail only grows) and its recording file. Everything else in it (ids, the caller) is fixed for a call.
+   */
+  private generated(call: CallView): string {
+    const trail = this.trails.get(call.id) ?? [];
+    const recording = this.cfg.callRecordingCad ? this.recordingFiles.get(call.id) : undefined;
+    const last = this.cadByCall.get(call.id);
+    if (last !== undefined && last.trail === trail.length && last.recording === recording) return last.xml;
+    const xml = generatedCad(call, trail, this.cad, recording);
+    this.cadByCall.set(call.id, { trail: trail.length, recording, xml });
+    return xml;
   }
 
   /** The item's PhoneCall as its CRM gets it. */
@@ -152,17 +168,25 @@ export class Oii {
     if (to.size > 0) this.send(to, phoneCallChanged(xml));
   }
 
-  /** An item left for good (Ended, not in process): sent, then forgotten with what only it needed. */
+  /**
+   * An item left for good (Ended, not in process): sent, then forgotten; with it what ICI keeps about its call, once
+   * the call itself has ended too. A call that goes on without this line (forwarded, rerouted) keeps its queue trail
+   * and held CAD for the line it rings next (§7.2.1: FirstB… stays the first queue).
+   */
   retire(item: LineItem): void {
     this.center.clock.clearTimeout(item.timer);
     if (item.processing === 'wrapUp') item.processing = 'notInProcess';
     this.publish(item);
-    if (this.items.remove(item)) {
-      this.trails.delete(item.callId);
-      this.heldCad.delete(item.callId);
-      this.recordingFiles.delete(item.callId);
-    }
+    if (this.items.remove(item) && (item.call === undefined || item.call.state === 'ended')) this.forgetCall(item.callId);
     this.releaseAgent(item.line);
+  }
+
+  /** What ICI keeps about a call beyond its items; the projection calls it when a call without items ends. */
+  forgetCall(callId: string): void {
+    this.trails.delete(callId);
+    this.cadByCall.delete(callId);
+    this.heldCad.delete(callId);
+    this.recordingFiles.delete(callId);
   }
 
   /** OII.PhoneMultiSession 0: the line's user stays in wrap-up while CRM wraps up the call (no new call meanwhile). */
@@ -200,7 +224,7 @@ export class Oii {
    * URLs nobody subscribes at any more released once that is delivered, lines nobody hears let go of their wrap-ups.
    */
   ended(gone: readonly Subscription[], reason?: SubscriptionEndedReason): void {
-    const to: Recipients = new Map();
+    const to = new Map<string, string[]>();
     for (const s of gone) addRecipient(to, s);
     if (reason !== undefined) this.send(to, subscriptionEnded(reason));
     for (const target of to.keys()) if (!this.subs.hasTarget(target)) this.targets.release(target);

@@ -5,7 +5,7 @@
  * INVENTORY 3.13.7: one spelling is written, as the WSDLs declare it).
  */
 import type { CallView, PartyView } from '../../core/index.js';
-import { CALL_STATUS, lineStatus, partyOfLine, PROCESSING_STATUS, type CallStatus } from './call-status.js';
+import { CALL_STATUS, lineStatus, partyOfLine, PROCESSING_STATUS, type CallStatus, type ProcessingStatus } from './call-status.js';
 import type { LineItem } from './items.js';
 import { canonical, type NumberPlan } from './numbers.js';
 import { array, esc, leaf, textElement } from './xml-out.js';
@@ -50,21 +50,43 @@ export function phoneCallView(item: LineItem, plan: NumberPlan, attached: string
   };
 }
 
+/**
+ * What a PhoneCall writes for each call status and processing status: constants of tables 10.12.3 and 10.12.1,
+ * written once here instead of escaped again for every event (a phone call event is written on every change).
+ */
+const STATUS_XML = Object.fromEntries(
+  Object.entries(CALL_STATUS).map(([k, st]) => [k, textElement('callStatus', st.id, st.description) + array('capabilityList', st.capabilities.map(String))]),
+) as Readonly<Record<CallStatus, string>>;
+const PROCESSING_XML = Object.fromEntries(
+  Object.entries(PROCESSING_STATUS).map(([k, ps]) => [k, textElement('processingStatus', ps.id, ps.description)]),
+) as Readonly<Record<ProcessingStatus, string>>;
+
+/** The attached data escaped, kept with the item: a call's CAD (a few hundred characters) rarely changes between events. */
+function attachedXml(item: LineItem, raw: string): string {
+  const last = item.written?.cad;
+  if (last !== undefined && last.raw === raw) return last.xml;
+  const xml = esc(raw);
+  (item.written ??= {}).cad = { raw, xml };
+  return xml;
+}
+
 /** The PhoneCall's children, in §10.12.4's order (`message` is nil/absent in every example and left out). */
 export function phoneCallXml(item: LineItem, v: PhoneCallView, plan: NumberPlan): string {
-  const st = CALL_STATUS[v.status];
-  const ps = PROCESSING_STATUS[item.processing];
   return (
-    leaf('lineNumber', canonical(item.line, plan)) +
-    leaf('callHandle', item.handle) +
-    textElement('processingStatus', ps.id, ps.description) +
+    lineAndHandle(item, plan) +
+    PROCESSING_XML[item.processing] +
     array('remoteNumbers', v.remoteNumbers) +
     leaf('dialedNumber', v.dialledNumber) +
-    textElement('callStatus', st.id, st.description) +
-    array('capabilityList', st.capabilities.map(String)) +
+    STATUS_XML[v.status] +
     leaf('inbound', v.inbound) +
     leaf('internal', v.internal) +
-    `<attachedData>${esc(v.attachedData)}</attachedData>` +
+    `<attachedData>${attachedXml(item, v.attachedData)}</attachedData>` +
     leaf('trunkId', v.trunkId)
   );
+}
+
+/** lineNumber and callHandle never change for an item: written once. */
+function lineAndHandle(item: LineItem, plan: NumberPlan): string {
+  const written = (item.written ??= {});
+  return (written.head ??= leaf('lineNumber', canonical(item.line, plan)) + leaf('callHandle', item.handle));
 }

@@ -28,7 +28,7 @@ import type { LineItem } from './items.js';
 import type { Oii } from './oii.js';
 import { canonical } from './numbers.js';
 import { remoteParties } from './phonecall.js';
-import { addRecipient, type Recipients } from './subscriptions.js';
+import { addRecipient } from './subscriptions.js';
 
 export class Projection {
   constructor(private readonly oii: Oii) {}
@@ -50,6 +50,7 @@ export class Projection {
       case 'reset':
         for (const item of oii.items.clear()) oii.center.clock.clearTimeout(item.timer);
         oii.trails.clear();
+        oii.cadByCall.clear();
         oii.heldCad.clear();
         oii.recordingFiles.clear();
         oii.heldAgents.clear();
@@ -68,6 +69,7 @@ export class Projection {
     for (const p of call.parties) if (p.internal) lines.add(p.number);
     for (const item of oii.items.ofCall(call.id)) lines.add(item.line);
     for (const line of lines) this.update(e, call, line);
+    if (call.state === 'ended' && !oii.items.hasCall(call.id)) oii.forgetCall(call.id);
   }
 
   private update(e: CallEvent, call: CallView, line: string): void {
@@ -205,7 +207,7 @@ export class Projection {
     if (component === 'agentServer' && down) oii.send(oii.subs.everyone(), subscriptionEnded(2));
     if (component !== 'pbxLink') return;
     // §9.3.3: a phone line's status: 1 OK, 2 Failure; to each line's container subscriptions.
-    const byLine = new Map<string, Recipients>();
+    const byLine = new Map<string, Map<string, string[]>>();
     for (const s of oii.subs.all()) {
       if (s.kind !== 'container') continue;
       let to = byLine.get(s.line);
@@ -225,7 +227,8 @@ export class Projection {
     } catch {
       return;
     }
-    if (file === undefined) return;
+    // Only items still open carry it; a call whose items are all gone has nobody to tell.
+    if (file === undefined || !oii.items.hasCall(callId)) return;
     oii.recordingFiles.set(callId, file);
     for (const item of oii.items.ofCall(callId)) oii.publish(item);
   }

@@ -22,10 +22,10 @@ export interface Subscription {
 }
 
 /** target → the appIds subscribed there for an event. */
-export type Recipients = Map<string, string[]>;
+export type Recipients = ReadonlyMap<string, readonly string[]>;
 
 /** Adds a subscription's appId under its target. */
-export function addRecipient(to: Recipients, s: Subscription): void {
+export function addRecipient(to: Map<string, string[]>, s: Subscription): void {
   const ids = to.get(s.target);
   if (ids === undefined) to.set(s.target, [s.appId]);
   else if (!ids.includes(s.appId)) ids.push(s.appId);
@@ -44,6 +44,14 @@ export class Subscriptions {
   private readonly containers = new Map<string, Subscription>();
   private readonly byLine = new Map<string, Set<Subscription>>();
   private readonly byTarget = new Map<string, Set<Subscription>>();
+  /** Subscriptions of either kind naming a user (a container's is its line's agent when it subscribed). */
+  private readonly byUser = new Map<string, Set<Subscription>>();
+  /**
+   * Who hears a line's phone calls and a user's userChanged, grouped by target: asked for on every event, changed only
+   * by subscribing and unsubscribing, so kept until then (see `invalidate`).
+   */
+  private readonly lineRecipients = new Map<string, Recipients>();
+  private readonly userRecipients = new Map<string, Recipients>();
 
   constructor(private readonly deps: SubscriptionsDeps) {}
 
@@ -76,6 +84,8 @@ export class Subscriptions {
     map.set(key, sub);
     this.index(this.byLine, sub.line, sub);
     this.index(this.byTarget, sub.target, sub);
+    if (sub.userId !== undefined) this.index(this.byUser, sub.userId, sub);
+    this.invalidate(sub);
     this.arm(sub);
     return replaced === undefined ? { sub } : { sub, replaced };
   }
@@ -101,7 +111,7 @@ export class Subscriptions {
 
   /** Every subscription of a user: theirs and their line's (§9.2.1 "all user subscriptions are unsubscribed"). */
   ofUser(userId: string, line: string): Subscription[] {
-    return this.all().filter((s) => s.userId === userId || s.line === line);
+    return [...new Set([...(this.byUser.get(userId) ?? []), ...(this.byLine.get(line) ?? [])])];
   }
 
   atTarget(target: string): Subscription[] {
@@ -123,21 +133,29 @@ export class Subscriptions {
 
   /** Who hears a line's phone calls: its container subscriptions and its user's subscriptions. */
   forLine(line: string): Recipients {
-    const out: Recipients = new Map();
-    for (const s of this.byLine.get(line) ?? []) addRecipient(out, s);
+    let out = this.lineRecipients.get(line);
+    if (out === undefined) {
+      const to = new Map<string, string[]>();
+      for (const s of this.byLine.get(line) ?? []) addRecipient(to, s);
+      this.lineRecipients.set(line, (out = to));
+    }
     return out;
   }
 
   /** Who hears a user's userChanged: the user subscriptions for them. */
   forUser(userId: string): Recipients {
-    const out: Recipients = new Map();
-    for (const s of this.users.values()) if (s.userId === userId) addRecipient(out, s);
+    let out = this.userRecipients.get(userId);
+    if (out === undefined) {
+      const to = new Map<string, string[]>();
+      for (const s of this.byUser.get(userId) ?? []) if (s.kind === 'user') addRecipient(to, s);
+      this.userRecipients.set(userId, (out = to));
+    }
     return out;
   }
 
   /** Everyone, grouped by target (subscriptionEnded to all). */
   everyone(): Recipients {
-    const out: Recipients = new Map();
+    const out = new Map<string, string[]>();
     for (const s of this.all()) addRecipient(out, s);
     return out;
   }
@@ -169,7 +187,15 @@ export class Subscriptions {
     delete s.timer;
     this.unindex(this.byLine, s.line, s);
     this.unindex(this.byTarget, s.target, s);
+    if (s.userId !== undefined) this.unindex(this.byUser, s.userId, s);
+    this.invalidate(s);
     return s;
+  }
+
+  /** A subscription came or went: the recipients of its line and its user are worked out again when next asked for. */
+  private invalidate(s: Subscription): void {
+    this.lineRecipients.delete(s.line);
+    if (s.userId !== undefined) this.userRecipients.delete(s.userId);
   }
 
   private index(m: Map<string, Set<Subscription>>, k: string, s: Subscription): void {

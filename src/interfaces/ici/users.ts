@@ -62,6 +62,9 @@ const WORKMODE_LIST = array(
   true,
 );
 
+/** currentWorkmode for each workmode, written once (the User is written again on every change of its agent). */
+const WORKMODE_XML = Object.fromEntries(WORKMODES.map((w) => [w.id, textElement('currentWorkmode', w.id, w.description)])) as Readonly<Record<Workmode, string>>;
+
 export interface UserSettings {
   plan: NumberPlan;
   /** OII.RequestedWrapUp: wrapUpMode 2 (requested), else 1 (automatic). */
@@ -74,23 +77,32 @@ export interface UserSettings {
  * addresses the agent's phone (channel 1, canonical) and e-mail (channel 2) addresses.
  */
 export function userXml(center: ContactCenter, agent: Agent, s: UserSettings): string {
-  const mode = workmodeOf(agent);
-  const current = WORKMODES.find((w) => w.id === mode) ?? WORKMODES[0];
-  const phoneQueues = [...center.queues.values()].filter((q) => q.channel === 'phone');
-  const queue = (q: { address: string; name: string }) => `<id>${esc(q.address)}</id><description>${esc(q.name)}</description>`;
-  const mine = phoneQueues.filter((q) => agent.queues.includes(q.id));
-  const addresses = agent.addresses
-    .filter((a) => a.channel === 'phone' || a.channel === 'email')
-    .map((a) => `<address>${esc(a.channel === 'phone' ? canonical(a.address, s.plan) : a.address)}</address><channel>${a.channel === 'phone' ? 1 : 2}</channel>`);
+  const all: string[] = [];
+  const mine: string[] = [];
+  for (const q of center.queues.values()) {
+    if (q.channel !== 'phone') continue;
+    const xml = queueXml(q);
+    all.push(xml);
+    if (agent.queues.includes(q.id)) mine.push(xml);
+  }
+  const addresses: string[] = [];
+  for (const a of agent.addresses) {
+    if (a.channel === 'phone') addresses.push(`<address>${esc(canonical(a.address, s.plan))}</address><channel>1</channel>`);
+    else if (a.channel === 'email') addresses.push(`<address>${esc(a.address)}</address><channel>2</channel>`);
+  }
   return (
     leaf('userId', agent.userId) +
-    textElement('currentWorkmode', current.id, current.description) +
+    WORKMODE_XML[workmodeOf(agent)] +
     WORKMODE_LIST +
     leaf('wrapUpMode', s.requestedWrapUp ? 2 : 1) +
     '<currentChannels />' +
     `<channels>${CHANNELS}</channels>` +
-    array('currentQueues', mine.map(queue), true) +
-    array('queues', phoneQueues.map(queue), true) +
+    array('currentQueues', mine, true) +
+    array('queues', all, true) +
     array('addresses', addresses, true)
   );
+}
+
+function queueXml(q: { address: string; name: string }): string {
+  return `<id>${esc(q.address)}</id><description>${esc(q.name)}</description>`;
 }

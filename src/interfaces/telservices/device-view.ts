@@ -344,8 +344,12 @@ export class DeviceViews {
     // More than two calls: the primary stays first and the call that changed is shown as the secondary.
     if (changed !== prim && changed !== sec) sec = changed;
     if (sec !== undefined && sec.slot < prim.slot) [prim, sec] = [sec, prim];
-    const info = (l: Leg) => (l === changed ? (l.last as CallInfo) : this.refresh(l));
-    return this.report(prim, info(prim), sec, sec ? info(sec) : undefined);
+    return this.report(prim, this.infoOf(prim, changed), sec, sec ? this.infoOf(sec, changed) : undefined);
+  }
+
+  /** The changed leg's info as just worked out; another leg's brought up to now. */
+  private infoOf(l: Leg, changed: Leg): CallInfo {
+    return l === changed ? (l.last as CallInfo) : this.refresh(l);
   }
 
   private report(primLeg: Leg, prim: CallInfo, secLeg: Leg | undefined, sec: CallInfo | undefined): CallReport {

@@ -45,13 +45,14 @@ export class EventRouter {
         for (const u of this.guard('-', () => this.deps.views.apply(e)) ?? []) this.guard(u.device, () => this.callUpdate(u));
         break;
       case 'agent':
-        this.guard(e.extension, () => this.send(e.extension, agentNode(this.deps.agentInfo(this.deps.cc.findAgent(e.userId), e.timeoutSec))));
+        this.guard(e.extension, () => this.send(e.extension, () => agentNode(this.deps.agentInfo(this.deps.cc.findAgent(e.userId), e.timeoutSec))));
         break;
       case 'device':
         this.guard(e.number, () => {
-          if (e.change === 'forward' && e.forward) this.send(e.number, forwardNode(e.forward));
-          else if (e.change === 'dnd') this.send(e.number, onOffNode('doNotDisturb', e.dnd));
-          else if (e.change === 'msgWaiting') this.send(e.number, onOffNode('msgWaiting', e.msgWaiting));
+          const forward = e.forward;
+          if (e.change === 'forward' && forward) this.send(e.number, () => forwardNode(forward));
+          else if (e.change === 'dnd') this.send(e.number, () => onOffNode('doNotDisturb', e.dnd));
+          else if (e.change === 'msgWaiting') this.send(e.number, () => onOffNode('msgWaiting', e.msgWaiting));
         });
         break;
       case 'fault':
@@ -128,9 +129,13 @@ export class EventRouter {
     this.deps.sessions.deliver(h.update.device, h.xml, 'other');
   }
 
-  /** An agent or feature event (withheld from restricted clients). */
-  private send(device: string, node: XNode): void {
+  /**
+   * An agent or feature event (withheld from restricted clients). `node` is built only when a session watches the
+   * device: most agent changes happen on devices nobody monitors over TelServices, and an agent's info reads its
+   * routing points' services.
+   */
+  private send(device: string, node: () => XNode): void {
     if (!this.deps.sessions.get(device)) return;
-    this.deps.sessions.deliver(device, eventXml(device, node), 'other');
+    this.deps.sessions.deliver(device, eventXml(device, node()), 'other');
   }
 }
