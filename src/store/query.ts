@@ -33,15 +33,13 @@ export type Driver =
 
 /**
  * A period walked zone by zone (schema version 2, `recording_zone z`): `where` picks the zones whose start times
- * meet the period, `inside` (same parameters) those wholly inside it; each zone's rows are then read by rowid, so
- * entries come in id order.
+ * meet the period; each zone's rows are then read by rowid, so entries come in id order.
  */
 export interface ZoneDriver {
   kind: 'zone';
   index: 'recording_zone';
   ordered: true;
   where: string;
-  inside: string;
   params: unknown[];
 }
 
@@ -176,19 +174,16 @@ function startRange(q: Record<string, unknown>): { condition: Condition; from?: 
 /** The zones that can hold entries starting in [from, before) (either may be absent, not both). */
 function zoneDriver(from: number | undefined, before: number | undefined): ZoneDriver {
   const meet: string[] = [];
-  const inside: string[] = [];
   const params: number[] = [];
   if (from !== undefined) {
     meet.push('z.max_start >= ?');
-    inside.push('z.min_start >= ?');
     params.push(from);
   }
   if (before !== undefined) {
     meet.push('z.min_start < ?');
-    inside.push('z.max_start < ?');
     params.push(before);
   }
-  return { kind: 'zone', index: 'recording_zone', ordered: true, where: meet.join(' AND '), inside: inside.join(' AND '), params };
+  return { kind: 'zone', index: 'recording_zone', ordered: true, where: meet.join(' AND '), params };
 }
 
 function metadataPairs(items: unknown): [string, string][] {

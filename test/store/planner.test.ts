@@ -6,7 +6,7 @@ import { RecordingArchive, type RecordingQuery } from '../../src/store/index.js'
 /**
  * A CountFn that answers from a table of index sizes (capped as SQLite's LIMIT would) and logs what it was asked.
  * `recording_zone` is how many zones meet the period (default 400: every zone of 100,000 recordings) and
- * `recording_zone inside` how many lie wholly inside it (default 0: start times that do not follow ids).
+ * `recording_zone hits` how many of the first 512 rows the zone walk reads match every criterion (default 0).
  */
 function counts(sizes: Record<string, number>): { fn: (sql: string, params: unknown[]) => number; asked: string[] } {
   const asked: string[] = [];
@@ -14,7 +14,7 @@ function counts(sizes: Record<string, number>): { fn: (sql: string, params: unkn
     asked,
     fn: (sql, params) => {
       if (sql.includes('FROM recording_zone')) {
-        const key = sql.includes(' AND (') ? 'recording_zone inside' : 'recording_zone';
+        const key = sql.includes(' AS hit ') ? 'recording_zone hits' : 'recording_zone';
         asked.push(key);
         return sizes[key] ?? (key === 'recording_zone' ? 400 : 0);
       }
@@ -28,7 +28,7 @@ function counts(sizes: Record<string, number>): { fn: (sql: string, params: unkn
 
 function driverFor(q: RecordingQuery, sizes: Record<string, number>, afterId?: number): { index: string; asked: string[] } {
   const c = counts(sizes);
-  const d = chooseDriver(criteria(q).drivers, { order: 'asc', limit: 100, ...(afterId !== undefined && { afterId }) }, c.fn);
+  const d = chooseDriver(criteria(q), { order: 'asc', limit: 100, ...(afterId !== undefined && { afterId }) }, c.fn);
   return { index: d ? d.index : 'table', asked: c.asked };
 }
 
@@ -65,17 +65,22 @@ describe('choosing what drives a search', () => {
     expect(driverFor(week, { recording_by_start: 7_800 }).index).toBe('recording_by_start');
   });
 
-  it('walks a period zone by zone when its zones are full of matches, then counts the sorted candidate only up to that', () => {
-    // A week of 100,000 recordings over 90 days: 31 zones meet it, 29 lie wholly inside; a page reads about 110 rows.
-    const dense = { 'recording_zone': 31, 'recording_zone inside': 29, recording_by_start: 7_800 };
+  it('walks a period zone by zone when matches are dense where the walk starts, then counts the sorted candidate only up to that', () => {
+    // A week of 100,000 recordings over 90 days: 31 zones meet it, 480 of the first 512 rows match; a page reads ~108.
+    const dense = { 'recording_zone': 31, 'recording_zone hits': 480, recording_by_start: 7_800 };
     const r = driverFor(week, dense);
-    expect(r).toEqual({ index: 'recording_zone', asked: ['recording_zone', 'recording_zone inside', 'recording_by_start'] });
-    // A short period: one zone, none wholly inside, 43 entries: sorting them beats walking 256 rows.
-    expect(driverFor(week, { 'recording_zone': 1, recording_by_start: 43 }).index).toBe('recording_by_start');
-    // A selective ordered index (an ANI) reads less than a page: the zones are not even estimated.
+    expect(r).toEqual({ index: 'recording_zone', asked: ['recording_zone', 'recording_zone hits', 'recording_by_start'] });
+    // A short period: one zone, 43 entries: sorting them beats walking 256 rows.
+    expect(driverFor(week, { 'recording_zone': 1, 'recording_zone hits': 43, recording_by_start: 43 }).index).toBe('recording_by_start');
+    // A selective ordered index (an ANI) reads less than a page: the zones are not even probed.
     expect(driverFor({ ani: '123', ...week }, { recording_by_ani: 5, ...dense })).toEqual({ index: 'recording_by_ani', asked: ['recording_by_ani', 'recording_by_start'] });
-    // A broad ordered index (a DNIS, a fifth of the archive) loses to the period's zones.
-    expect(driverFor({ dnis: '2003', ...week }, { recording_by_dnis: 20_000, ...dense }).index).toBe('recording_zone');
+    // A broad ordered index (a DNIS, a fifth of the archive: 100 of 512 rows match) loses to the period's zones.
+    expect(driverFor({ dnis: '2003', ...week }, { recording_by_dnis: 20_000, ...dense, 'recording_zone hits': 100 }).index).toBe('recording_zone');
+    // A team of 10 agents among 500 in that week: 10 of 512 rows match, so a page would walk 5,000 rows; the team's
+    // 155 entries in the (user, start) index are sorted instead.
+    const team = { userId: Array.from({ length: 10 }, (_, i) => `A${i}`), ...week };
+    const sizes = { ...dense, 'recording_zone hits': 10, recording_by_user: 2_000, recording_by_user_start: 155 };
+    expect(driverFor(team, sizes).index).toBe('recording_by_user_start');
   });
 
   it('drives an agent (or team) in a period from the (user, start) index', () => {
@@ -104,7 +109,7 @@ describe('the walk it writes', () => {
   });
 
   it('walks the zones of a period outside and their rows by rowid inside, from the boundary\'s zone, in id order', () => {
-    const c = counts({ 'recording_zone': 31, 'recording_zone inside': 29, recording_by_start: 7_800, recording_by_dnis: 20_000 });
+    const c = counts({ 'recording_zone': 31, 'recording_zone hits': 100, recording_by_start: 7_800, recording_by_dnis: 20_000 });
     const s = pageIds(criteria({ startFrom: 1000, startBefore: 2000, dnis: '2001' }), paging({ afterId: 700, limit: 100 }), c.fn);
     expect(s.sql).toContain('FROM recording_zone z CROSS JOIN recording r NOT INDEXED WHERE z.max_start >= ? AND z.min_start < ? AND r.id BETWEEN z.zone << 8 AND (z.zone << 8) + 255');
     expect(s.sql).toContain('z.zone >= ? AND r.id > ?');
@@ -154,7 +159,9 @@ describe('the plans SQLite runs (EXPLAIN QUERY PLAN on a catalogue whose start t
     ['metadata', { metadata: [{ key: 'custID', value: '42' }] }, 'SEARCH d USING COVERING INDEX recording_metadata_by_value (key=? AND value=?)'],
     ['after/before', period, 'SCAN z; SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)'],
     ['after', { startFrom: period.startFrom }, 'SCAN z; SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)'],
-    ['DNIS and after/before', { dnis: '2003', ...period }, 'SCAN z; SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)'],
+    // A fifth of the archive in a period that starts mid-zone: its index reads about as many entries as the zones.
+    ['DNIS and after/before', { dnis: '2003', ...period }, 'SEARCH r USING INDEX recording_by_dnis (dnis=?)'],
+    ['ANI and after/before', { ani: '+35842', ...period }, 'SEARCH r USING INDEX recording_by_ani (ani=?)'],
   ] as const)('%s: walks an index or the zones in id order, never the whole table, never a sort', (_, q, expected) => {
     const steps = plan(q);
     expect(steps).toContain(expected);
