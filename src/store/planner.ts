@@ -53,12 +53,26 @@ function boundary(d: Driver | undefined, p: Bound): Statement | undefined {
   return { sql: `${idColumn(d)} ${beyond} ?`, params: [p.afterId] };
 }
 
-/** How many entries `d` yields beyond the boundary, counting no further than `cap`. */
+/**
+ * A LIMIT clause with its number in the SQL text, never a bound parameter: SQLite's planner reads a bound LIMIT's
+ * value, so binding it again expires the statement and every run prepared it anew (6-40 µs, more than a small search
+ * costs). `n` is a whole number the planner computed (never client text), so the SQL text is still value-free.
+ */
+function limitClause(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`planner: LIMIT ${n}`);
+  return `LIMIT ${n}`;
+}
+
+/**
+ * How many entries `d` yields beyond the boundary, counting no further than `cap`. The count runs to `cap` rounded up
+ * to a power of two (a handful of statement texts rather than one per cap) and is cut back to `cap`.
+ */
 function boundedCount(d: Driver, p: Bound, cap: number, count: CountFn): number {
   const from = d.kind === 'link' ? `${d.table} d INDEXED BY ${d.index}` : `recording r INDEXED BY ${d.index}`;
   const b = boundary(d, p);
   const where = b ? `${d.where} AND ${b.sql}` : d.where;
-  return count(`SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ?)`, [...d.params, ...(b?.params ?? []), cap]);
+  const rounded = 2 ** Math.ceil(Math.log2(cap));
+  return Math.min(cap, count(`SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where} ${limitClause(rounded)})`, [...d.params, ...(b?.params ?? [])]));
 }
 
 /** Rows of a zone walk read to see how dense matches are where it starts: two zones. */
@@ -84,8 +98,8 @@ function zoneCost(d: ZoneDriver, c: Criteria, p: Bound, count: CountFn): number 
   const b = boundary(d, p);
   const hits = count(
     `SELECT count(*) FROM (SELECT ${hit} AS hit FROM recording_zone z CROSS JOIN recording r NOT INDEXED ` +
-      `WHERE ${d.where} AND ${ZONE_ROWS}${b ? ` AND ${b.sql}` : ''} ORDER BY ${orderBy(d, p.order)} LIMIT ?) WHERE hit`,
-    [...c.conditions.flatMap((x) => x.params), ...d.params, ...(b?.params ?? []), PROBE_ROWS],
+      `WHERE ${d.where} AND ${ZONE_ROWS}${b ? ` AND ${b.sql}` : ''} ORDER BY ${orderBy(d, p.order)} ${limitClause(PROBE_ROWS)}) WHERE hit`,
+    [...c.conditions.flatMap((x) => x.params), ...d.params, ...(b?.params ?? [])],
   );
   return hits === 0 ? rows : Math.min(rows, Math.ceil(((p.limit + 1) * Math.min(rows, PROBE_ROWS)) / hits));
 }
@@ -154,11 +168,14 @@ function orderBy(d: Driver | undefined, order: Paging['order']): string {
   return d?.kind === 'zone' ? `z.zone ${dir}, r.id ${dir}` : `${idColumn(d)} ${dir}`;
 }
 
-/** The ids of one page (`limit + 1` rows, to tell whether another page follows). */
+/**
+ * The ids of one page (`limit + 1` rows, to tell whether another page follows). The page size is in the SQL text
+ * (see {@link limitClause}): one statement per page size in use, each prepared once.
+ */
 export function pageIds(c: Criteria, p: Paging, count: CountFn): Statement {
   const d = chooseDriver(c, p, count);
   const w = walk(c, d, boundary(d, p));
-  return { sql: `SELECT ${idColumn(d)} FROM ${w.from} ${w.where} ORDER BY ${orderBy(d, p.order)} LIMIT ?`, params: [...w.params, p.limit + 1] };
+  return { sql: `SELECT ${idColumn(d)} FROM ${w.from} ${w.where} ORDER BY ${orderBy(d, p.order)} ${limitClause(p.limit + 1)}`, params: w.params };
 }
 
 /** How many entries match. */

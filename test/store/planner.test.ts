@@ -20,7 +20,7 @@ function counts(sizes: Record<string, number>): { fn: (sql: string, params: unkn
       }
       const index = /INDEXED BY (\w+)/.exec(sql)?.[1] ?? '?';
       asked.push(index);
-      const cap = params[params.length - 1] as number;
+      const cap = Number(/LIMIT (\d+)\)$/.exec(sql)?.[1]);
       return Math.min(sizes[index] ?? 0, cap);
     },
   };
@@ -101,11 +101,11 @@ describe('the walk it writes', () => {
     const s = pageIds(q, paging({ afterId: 10, limit: 50 }), c.fn);
     expect(s.sql).toContain('FROM recording r INDEXED BY recording_by_user');
     expect(s.sql).toContain('r.id > ?');
-    expect(s.sql).toMatch(/ORDER BY r\.id ASC LIMIT \?$/);
+    expect(s.sql).toMatch(/ORDER BY r\.id ASC LIMIT \d+$/);
     expect(s.sql).not.toContain('DROP');
     expect(s.sql).not.toContain('OR 1=1');
     expect(s.params).toContain("x' OR 1=1 --");
-    expect(s.params[s.params.length - 1]).toBe(51);
+    expect(s.sql).toMatch(/ LIMIT 51$/);
   });
 
   it('walks the zones of a period outside and their rows by rowid inside, from the boundary\'s zone, in id order', () => {
@@ -113,11 +113,11 @@ describe('the walk it writes', () => {
     const s = pageIds(criteria({ startFrom: 1000, startBefore: 2000, dnis: '2001' }), paging({ afterId: 700, limit: 100 }), c.fn);
     expect(s.sql).toContain('FROM recording_zone z CROSS JOIN recording r NOT INDEXED WHERE z.max_start >= ? AND z.min_start < ? AND r.id BETWEEN z.zone << 8 AND (z.zone << 8) + 255');
     expect(s.sql).toContain('z.zone >= ? AND r.id > ?');
-    expect(s.sql).toMatch(/ORDER BY z\.zone ASC, r\.id ASC LIMIT \?$/);
-    expect(s.params).toEqual([1000, 2000, '2001', 1000, 2000, 2, 700, 101]);
+    expect(s.sql).toMatch(/ORDER BY z\.zone ASC, r\.id ASC LIMIT \d+$/);
+    expect(s.params).toEqual([1000, 2000, '2001', 1000, 2000, 2, 700]);
     const desc = pageIds(criteria({ startFrom: 1000 }), paging({ afterId: 700, order: 'desc' }), c.fn);
     expect(desc.sql).toContain('z.zone <= ? AND r.id < ?');
-    expect(desc.sql).toMatch(/ORDER BY z\.zone DESC, r\.id DESC LIMIT \?$/);
+    expect(desc.sql).toMatch(/ORDER BY z\.zone DESC, r\.id DESC LIMIT \d+$/);
   });
 
   it('walks a metadata index outside and the recording by rowid inside, in id order', () => {
@@ -125,7 +125,7 @@ describe('the walk it writes', () => {
     const s = pageIds(criteria({ metadata: [{ key: 'custID', value: '4242' }], ani: 'x'.repeat(3) }), paging({ order: 'desc', afterId: 99 }), c.fn);
     expect(s.sql).toContain('recording_metadata d INDEXED BY recording_metadata_by_value CROSS JOIN recording r NOT INDEXED ON r.id = d.recording_id');
     expect(s.sql).toContain('d.recording_id < ?');
-    expect(s.sql).toMatch(/ORDER BY d\.recording_id DESC LIMIT \?$/);
+    expect(s.sql).toMatch(/ORDER BY d\.recording_id DESC LIMIT \d+$/);
   });
 });
 
