@@ -14,8 +14,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { openConnection } from './connection.js';
-import { pageIds, countAll, type CountFn } from './planner.js';
 import { criteria, paging } from './query.js';
+import { Reader } from './reader.js';
 import { ROW_COLUMNS, SUMMARY_COLUMNS, toRecord, toSummary, type RecordingRow, type SummaryRow } from './rows.js';
 import * as mutate from './mutations.js';
 import {
@@ -50,9 +50,6 @@ export type ArchiveOptions =
   /** A catalogue in memory (fast core tests); audio files, if any, in `audioDir`. */
   | { memory: true; audioDir?: string; now?: () => number };
 
-/** Most prepared search statements kept (one per combination of criteria present). */
-const STATEMENT_CACHE = 200;
-
 export class RecordingArchive {
   /** Absolute path of the catalogue file; undefined in memory. */
   readonly file: string | undefined;
@@ -63,7 +60,7 @@ export class RecordingArchive {
   readonly recovered: number;
   private readonly db: Database;
   private readonly now: () => number;
-  private readonly statements = new Map<string, Statement>();
+  private readonly reader: Reader;
   /**
    * Runs a function in a transaction (`.deferred` to read, `.immediate` to write; a savepoint inside another).
    * Made once: better-sqlite3's `db.transaction()` builds four wrappers each time it is called, which cost more than
@@ -86,6 +83,7 @@ export class RecordingArchive {
     this.file = conn.file;
     this.recovered = conn.recovered;
     this.tx = this.db.transaction((fn: () => unknown) => fn());
+    this.reader = new Reader(this.db);
     this.byId = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM recording r WHERE r.id = ?`).raw(true);
     this.exists = this.db.prepare('SELECT 1 FROM recording WHERE id = ?');
     this.audioDir = dir ?? ('audioDir' in opts ? opts.audioDir : undefined);
@@ -115,7 +113,9 @@ export class RecordingArchive {
    * @throws ArchiveError `invalidInput` (unknown criterion, bad value, page size outside 1 … 10,000).
    */
   search(query: RecordingQuery = {}, page?: PageRequest): RecordingPage {
-    return this.page(query, page, ROW_COLUMNS, (rows) => (rows as RecordingRow[]).map(toRecord));
+    const [c, p] = [criteria(query), paging(page)];
+    // One read transaction: the page's ids and their rows come from the same snapshot, whatever another writes.
+    return this.read(() => this.reader.page(c, p, ROW_COLUMNS, (rows) => (rows as RecordingRow[]).map(toRecord)));
   }
 
   /**
@@ -123,24 +123,8 @@ export class RecordingArchive {
    * search), which cost more to read than the rest. Same criteria, paging and errors.
    */
   searchSummaries(query: RecordingQuery = {}, page?: PageRequest): RecordingPage<RecordingSummary> {
-    return this.page(query, page, SUMMARY_COLUMNS, (rows) => (rows as SummaryRow[]).map(toSummary));
-  }
-
-  private page<T extends RecordingSummary>(query: RecordingQuery, page: PageRequest | undefined, columns: string, convert: (rows: unknown[]) => T[]): RecordingPage<T> {
-    const c = criteria(query);
-    const p = paging(page);
-    // One read transaction: the page's ids and their rows come from the same snapshot, whatever another writes.
-    return this.read(() => {
-      const plan = pageIds(c, p, this.counter);
-      const ids = this.column(plan.sql).all(...plan.params) as number[];
-      const more = ids.length > p.limit;
-      if (more) ids.pop();
-      const dir = p.order === 'asc' ? 'ASC' : 'DESC';
-      const sql = `SELECT ${columns} FROM recording r WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id ${dir}`;
-      const recordings = ids.length ? convert(this.rows(sql).all(JSON.stringify(ids))) : [];
-      const last = ids[ids.length - 1];
-      return more && last !== undefined ? { recordings, nextAfterId: last } : { recordings };
-    });
+    const [c, p] = [criteria(query), paging(page)];
+    return this.read(() => this.reader.page(c, p, SUMMARY_COLUMNS, (rows) => (rows as SummaryRow[]).map(toSummary)));
   }
 
   /**
@@ -149,22 +133,14 @@ export class RecordingArchive {
    * @throws ArchiveError `invalidInput` as {@link search}.
    */
   explain(query: RecordingQuery = {}, page?: PageRequest): string[] {
-    const c = criteria(query);
-    const p = paging(page);
-    return this.read(() => {
-      const plan = pageIds(c, p, this.counter);
-      const steps = this.db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(...plan.params) as { detail: string }[];
-      return steps.map((s) => s.detail);
-    });
+    const [c, p] = [criteria(query), paging(page)];
+    return this.read(() => this.reader.explain(c, p));
   }
 
   /** How many entries match (the same criteria as {@link search}). */
   count(query: RecordingQuery = {}): number {
     const c = criteria(query);
-    return this.read(() => {
-      const plan = countAll(c, this.counter);
-      return this.column(plan.sql).get(...plan.params) as number;
-    });
+    return this.read(() => this.reader.count(c));
   }
 
   /** The call's recordings that are `recording` or `paused`, of one source or all, in id order. */
@@ -376,33 +352,6 @@ export class RecordingArchive {
     this.open();
     if (this.readonly) throw new ArchiveError('readOnly');
     return this.tx.immediate(fn) as T;
-  }
-
-  /** Runs the planner's bounded counts. */
-  private readonly counter: CountFn = (sql, params) => this.column(sql).get(...params) as number;
-
-  /** A cached statement that returns its first column only. */
-  private column(sql: string): Statement {
-    return this.stmt(`column:${sql}`, () => this.db.prepare(sql).pluck(true));
-  }
-
-  /** A cached statement that returns rows as arrays (see ROW_COLUMNS). */
-  private rows(sql: string): Statement {
-    return this.stmt(`raw:${sql}`, () => this.db.prepare(sql).raw(true));
-  }
-
-  private stmt(sql: string, prepare = () => this.db.prepare(sql)): Statement {
-    this.open();
-    let s = this.statements.get(sql);
-    if (s) {
-      // Least recently used goes first: re-insert on use.
-      this.statements.delete(sql);
-    } else {
-      s = prepare();
-      if (this.statements.size >= STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value!);
-    }
-    this.statements.set(sql, s);
-    return s;
   }
 
   private open(): void {

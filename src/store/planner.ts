@@ -53,29 +53,55 @@ function boundary(d: Driver | undefined, p: Bound): Statement | undefined {
   return { sql: `${idColumn(d)} ${beyond} ?`, params: [p.afterId] };
 }
 
-/** How many entries `d` yields beyond the boundary, counting no further than `cap`. */
+/**
+ * A LIMIT clause with its number in the SQL text, never a bound parameter: SQLite's planner reads a bound LIMIT's
+ * value, so binding it again expires the statement and every run prepared it anew (6-40 µs, more than a small search
+ * costs). `n` is a whole number the planner computed (never client text), so the SQL text is still value-free.
+ */
+function limitClause(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`planner: LIMIT ${n}`);
+  return `LIMIT ${n}`;
+}
+
+/**
+ * How many entries `d` yields beyond the boundary, counting no further than `cap`. The count runs to `cap` rounded up
+ * to a power of two (a handful of statement texts rather than one per cap) and is cut back to `cap`.
+ */
 function boundedCount(d: Driver, p: Bound, cap: number, count: CountFn): number {
   const from = d.kind === 'link' ? `${d.table} d INDEXED BY ${d.index}` : `recording r INDEXED BY ${d.index}`;
   const b = boundary(d, p);
   const where = b ? `${d.where} AND ${b.sql}` : d.where;
-  return count(`SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ?)`, [...d.params, ...(b?.params ?? []), cap]);
+  const rounded = 2 ** Math.ceil(Math.log2(cap));
+  return Math.min(cap, count(`SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where} ${limitClause(rounded)})`, [...d.params, ...(b?.params ?? [])]));
 }
 
+/** Rows of a zone walk read to see how dense matches are where it starts: two zones. */
+const PROBE_ROWS = 2 * 2 ** ZONE_BITS;
+
+/** The rows of the zone `z` (joined inside it by rowid range). */
+const ZONE_ROWS = `r.id BETWEEN z.zone << ${ZONE_BITS} AND (z.zone << ${ZONE_BITS}) + ${2 ** ZONE_BITS - 1}`;
+
 /**
- * The rows a zone walk reads for a page, estimated from the zone table alone (a few hundred rows at 100,000
- * recordings): the zones meeting the period hold at most 256 rows each; the zones wholly inside it are full of
- * matches, so matches are about that dense among the rows walked and a page of `limit` stops after
- * limit × meeting / inside rows. With no zone wholly inside (a short period, or start times that do not follow ids)
- * or no page (a count), every row of the meeting zones.
+ * The rows a zone walk reads for a page. The zones meeting the period (a count over the zone table: a few hundred rows
+ * at 100,000 recordings) hold at most 256 rows each. How many of those the page needs depends on how dense matches
+ * are, every criterion counted (a team of 10 agents among 500 is one row in 50): the first {@link PROBE_ROWS} rows the
+ * walk would read are tested against them all, and a page of `limit` is expected after limit × probed / hits rows.
+ * Without a page (a count), or with no hit in the probe, every row of the meeting zones.
  */
-function zoneCost(d: ZoneDriver, p: Bound, count: CountFn): number {
+function zoneCost(d: ZoneDriver, c: Criteria, p: Bound, count: CountFn): number {
   const op = p.order === 'asc' ? '>=' : '<=';
-  const [b, bp] = p.afterId === undefined ? ['', []] : [` AND z.zone ${op} ?`, [zoneOf(p.afterId)]];
-  const meeting = count(`SELECT count(*) FROM recording_zone z WHERE ${d.where}${b}`, [...d.params, ...bp]);
+  const [zb, zbp] = p.afterId === undefined ? ['', []] : [` AND z.zone ${op} ?`, [zoneOf(p.afterId)]];
+  const meeting = count(`SELECT count(*) FROM recording_zone z WHERE ${d.where}${zb}`, [...d.params, ...zbp]);
   const rows = meeting * 2 ** ZONE_BITS;
   if (meeting === 0 || p.limit === undefined) return rows;
-  const inside = count(`SELECT count(*) FROM recording_zone z WHERE ${d.where}${b} AND (${d.inside})`, [...d.params, ...bp, ...d.params]);
-  return inside === 0 ? rows : Math.min(rows, Math.ceil(((p.limit + 1) * meeting) / inside));
+  const hit = c.conditions.length ? c.conditions.map((x) => `(${x.filter})`).join(' AND ') : '1';
+  const b = boundary(d, p);
+  const hits = count(
+    `SELECT count(*) FROM (SELECT ${hit} AS hit FROM recording_zone z CROSS JOIN recording r NOT INDEXED ` +
+      `WHERE ${d.where} AND ${ZONE_ROWS}${b ? ` AND ${b.sql}` : ''} ORDER BY ${orderBy(d, p.order)} ${limitClause(PROBE_ROWS)}) WHERE hit`,
+    [...c.conditions.flatMap((x) => x.params), ...d.params, ...(b?.params ?? [])],
+  );
+  return hits === 0 ? rows : Math.min(rows, Math.ceil(((p.limit + 1) * Math.min(rows, PROBE_ROWS)) / hits));
 }
 
 /**
@@ -83,7 +109,8 @@ function zoneCost(d: ZoneDriver, p: Bound, count: CountFn): number {
  * far), then a period's zones (when the best so far reads more than a page), then unordered drivers only up to what
  * would still beat the best, so the counting itself stays cheap.
  */
-export function chooseDriver(drivers: readonly Driver[], p: Bound, count: CountFn): Driver | undefined {
+export function chooseDriver(c: Criteria, p: Bound, count: CountFn): Driver | undefined {
+  const drivers = c.drivers;
   const only = drivers[0];
   if (drivers.length === 1 && only?.ordered) return only;
   let best: Driver | undefined;
@@ -94,7 +121,7 @@ export function chooseDriver(drivers: readonly Driver[], p: Bound, count: CountF
     if (d.kind === 'zone') {
       // An ordered driver that reads no more than a page is as good as a walk gets.
       if (p.limit !== undefined && bestCost <= p.limit + 1) continue;
-      const cost = zoneCost(d, p, count);
+      const cost = zoneCost(d, c, p, count);
       if (cost < bestCost) [best, bestCost] = [d, cost];
       continue;
     }
@@ -121,7 +148,7 @@ function walk(c: Criteria, d: Driver | undefined, b: Statement | undefined): { f
   } else if (d?.kind === 'zone') {
     // The zones outside in zone order, each zone's rows inside by rowid range: ids in order, no sort.
     from = 'recording_zone z CROSS JOIN recording r NOT INDEXED';
-    own = [d.where, `r.id BETWEEN z.zone << ${ZONE_BITS} AND (z.zone << ${ZONE_BITS}) + ${2 ** ZONE_BITS - 1}`];
+    own = [d.where, ZONE_ROWS];
   } else {
     // NOT INDEXED still allows rowid ranges (the page boundary).
     from = d ? `recording r INDEXED BY ${d.index}` : 'recording r NOT INDEXED';
@@ -141,16 +168,19 @@ function orderBy(d: Driver | undefined, order: Paging['order']): string {
   return d?.kind === 'zone' ? `z.zone ${dir}, r.id ${dir}` : `${idColumn(d)} ${dir}`;
 }
 
-/** The ids of one page (`limit + 1` rows, to tell whether another page follows). */
+/**
+ * The ids of one page (`limit + 1` rows, to tell whether another page follows). The page size is in the SQL text
+ * (see {@link limitClause}): one statement per page size in use, each prepared once.
+ */
 export function pageIds(c: Criteria, p: Paging, count: CountFn): Statement {
-  const d = chooseDriver(c.drivers, p, count);
+  const d = chooseDriver(c, p, count);
   const w = walk(c, d, boundary(d, p));
-  return { sql: `SELECT ${idColumn(d)} FROM ${w.from} ${w.where} ORDER BY ${orderBy(d, p.order)} LIMIT ?`, params: [...w.params, p.limit + 1] };
+  return { sql: `SELECT ${idColumn(d)} FROM ${w.from} ${w.where} ORDER BY ${orderBy(d, p.order)} ${limitClause(p.limit + 1)}`, params: w.params };
 }
 
 /** How many entries match. */
 export function countAll(c: Criteria, count: CountFn): Statement {
-  const d = chooseDriver(c.drivers, { order: 'asc' }, count);
+  const d = chooseDriver(c, { order: 'asc' }, count);
   const w = walk(c, d, undefined);
   // Without a driver no order is needed: SQLite counts through its smallest index.
   return { sql: `SELECT count(*) FROM ${d ? w.from : 'recording r'} ${w.where}`, params: w.params };

@@ -33,15 +33,13 @@ export type Driver =
 
 /**
  * A period walked zone by zone (schema version 2, `recording_zone z`): `where` picks the zones whose start times
- * meet the period, `inside` (same parameters) those wholly inside it; each zone's rows are then read by rowid, so
- * entries come in id order.
+ * meet the period; each zone's rows are then read by rowid, so entries come in id order.
  */
 export interface ZoneDriver {
   kind: 'zone';
   index: 'recording_zone';
   ordered: true;
   where: string;
-  inside: string;
   params: unknown[];
 }
 
@@ -157,38 +155,36 @@ export function criteria(query: RecordingQuery): Criteria {
   return { conditions, drivers };
 }
 
-function startRange(q: Record<string, unknown>): { condition: Condition; from?: number; before?: number } | undefined {
-  const from = q['startFrom'] === undefined ? undefined : v.time('startFrom', q['startFrom']);
-  const before = q['startBefore'] === undefined ? undefined : v.time('startBefore', q['startBefore']);
+/**
+ * `${atLeast} >= from AND ${below} < before`, either side absent when its bound is: a period on the start time, or on
+ * the start times of a zone (the zone meets the period when its latest start is at least `from` and its earliest
+ * before `before`).
+ */
+function period(from: number | undefined, before: number | undefined, atLeast: string, below: string): Condition {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (from !== undefined) {
-    parts.push('r.start_time >= ?');
+    parts.push(`${atLeast} >= ?`);
     params.push(from);
   }
   if (before !== undefined) {
-    parts.push('r.start_time < ?');
+    parts.push(`${below} < ?`);
     params.push(before);
   }
-  return parts.length ? { condition: { filter: parts.join(' AND '), params }, from, before } : undefined;
+  return { filter: parts.join(' AND '), params };
+}
+
+function startRange(q: Record<string, unknown>): { condition: Condition; from?: number; before?: number } | undefined {
+  const from = q['startFrom'] === undefined ? undefined : v.time('startFrom', q['startFrom']);
+  const before = q['startBefore'] === undefined ? undefined : v.time('startBefore', q['startBefore']);
+  if (from === undefined && before === undefined) return undefined;
+  return { condition: period(from, before, 'r.start_time', 'r.start_time'), from, before };
 }
 
 /** The zones that can hold entries starting in [from, before) (either may be absent, not both). */
 function zoneDriver(from: number | undefined, before: number | undefined): ZoneDriver {
-  const meet: string[] = [];
-  const inside: string[] = [];
-  const params: number[] = [];
-  if (from !== undefined) {
-    meet.push('z.max_start >= ?');
-    inside.push('z.min_start >= ?');
-    params.push(from);
-  }
-  if (before !== undefined) {
-    meet.push('z.min_start < ?');
-    inside.push('z.max_start < ?');
-    params.push(before);
-  }
-  return { kind: 'zone', index: 'recording_zone', ordered: true, where: meet.join(' AND '), inside: inside.join(' AND '), params };
+  const meet = period(from, before, 'z.max_start', 'z.min_start');
+  return { kind: 'zone', index: 'recording_zone', ordered: true, where: meet.filter, params: meet.params };
 }
 
 function metadataPairs(items: unknown): [string, string][] {
