@@ -145,6 +145,8 @@ export class Router {
       if (f.onExpiry === 'anyAgent') {
         delete c.routing.forcedAgent;
         rekeyWaiting(queue, c.id, choiceKey(c.routing));
+        // Its entry changed key: a pass under way (this timer may fire from a listener) starts over.
+        this.version++;
         this.dispatch(queue);
         return;
       }

@@ -157,7 +157,7 @@ export class NoAgentSkips {
     return this.ahead >= remaining;
   }
 
-  /** Whether the entry's key found no agent since the last offer. */
+  /** Whether the entry's key already found no agent in this pass. */
   isBlocked(w: Waiting): boolean {
     const key = (w as Entry).choice;
     return key !== undefined && this.blocked.has(key);
