@@ -1,7 +1,7 @@
 /**
  * ICI/OII under load:
  *
- *   npm run bench -- ici [--users 500] [--rate 5000] [--seconds 5] [--concurrency 50]
+ *   npm run bench -- ici [--users 500] [--rate 5000] [--seconds 5] [--concurrency 50] [--rounds 3]
  *
  * 1. phoneCallChanged deliveries. `users` agents log in as IC WebClient does (IciUser.getAttributes, then
  *    IciUser.subscribe and IciContainer.subscribe of the agent's line, both at one appUrl of the agent's own: 500
@@ -13,8 +13,8 @@
  *    CRM's receipt (p50, p99, max), events lost (never delivered: must be 0), and the gateway's CPU time per delivered
  *    event: the core's change, every interface's projection of it, the delivery.
  * 2. IciUser.getAttributes per second at `concurrency`, each answer checked, against ccgate and against the npm `soap`
- *    package serving the same WSDL (wsdl/ici/IciUserService.wsdl) with a trivial handler, in the same run, each with
- *    the server's CPU time per request.
+ *    package serving the same WSDL (wsdl/ici/IciUserService.wsdl) with a trivial handler, in the same run, in turns
+ *    (`rounds` rounds of 2 s each, after 5,000 requests of warm-up each), each with the server's CPU time per request.
  *
  * The CRM receiver and the request load generator run in processes of their own, so this process's CPU time is the
  * server's (the receiver's own CPU time is printed too: it shows whether the receiver limited the rate). The call
@@ -37,6 +37,9 @@ const cpuMs = (since: NodeJS.CpuUsage): number => {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
 };
+
+/** Changes or requests a server handles before it is measured: until then the JIT is still compiling its paths. */
+const WARM_UP = 5000;
 
 /**
  * Plain JS for a child process: the CRMs' IciEvent service. Records each phoneCallChanged's call handle, call status
@@ -223,8 +226,9 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
   const gw = await gateway(users);
   try {
     await logIn(gw, users, port);
-    // Warm-up: every step of the traffic runs often enough for the JIT to compile the projection and delivery paths.
-    await traffic(gw, users, rate, 2);
+    // Warm-up: every step of the traffic runs often enough for the JIT to compile the projection and delivery paths
+    // (counted in changes, not seconds: on a busy machine a few seconds are a few hundred changes).
+    for (let made = 0, until = performance.now() + 30_000; made < WARM_UP && performance.now() < until; ) made += (await traffic(gw, users, rate, 1)).made;
     await gw.ctx.notifier.drain(60_000);
     await ask(receiver, 'reset');
     const before = gw.ctx.notifier.totalsByInterface().get('ici');
@@ -261,27 +265,44 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
   }
 }
 
-/** One measured load (after a 1 s warm-up), with this process's CPU time per successful answer. */
-async function measure(name: string, origin: string, path: string, concurrency: number, seconds: number): Promise<void> {
+interface Measured {
+  ok: number;
+  other: number;
+  seconds: number;
+  cpuMs: number;
+  sample: string;
+}
+
+/** One load of `seconds` at `concurrency`, with this process's CPU time (the server's: the load runs in a child). */
+async function measure(origin: string, path: string, concurrency: number, seconds: number): Promise<Measured> {
   const common = { origin, path, concurrency, body: envelope('User', 'getAttributes', '<userId>U000</userId>'), action: actionOf('User'), success: '<(?:\\w+:)?userId>U000<' };
-  await soapLoad({ ...common, ms: 1000 });
   const cpu0 = process.cpuUsage();
   const q: Load = await soapLoad({ ...common, ms: seconds * 1000 });
-  const serverMs = cpuMs(cpu0);
+  return { ...q, cpuMs: cpuMs(cpu0) };
+}
+
+async function warmUp(load: (seconds: number) => Promise<Measured>): Promise<void> {
+  for (let ok = 0, until = performance.now() + 30_000; ok < WARM_UP && performance.now() < until; ) ok += (await load(1)).ok;
+}
+
+function report(name: string, concurrency: number, runs: Measured[]): void {
+  const ok = runs.reduce((n, r) => n + r.ok, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const cpu = runs.reduce((n, r) => n + r.cpuMs, 0);
+  const other = runs.reduce((n, r) => n + r.other, 0);
+  const sample = runs.find((r) => r.sample)?.sample;
   line(
-    `${name}, concurrency ${concurrency}: ${Math.round(q.ok / q.seconds)}/s (${q.ok} in ${q.seconds.toFixed(2)} s), server CPU ${Math.round((serverMs * 1000) / Math.max(1, q.ok))} µs per request, ` +
-      `answers not a User: ${q.other}${q.sample ? ` (first: ${q.sample})` : ''}`,
+    `${name}, concurrency ${concurrency}: ${Math.round(ok / seconds)}/s (${ok} in ${seconds.toFixed(2)} s; rounds ${runs.map((r) => Math.round(r.ok / r.seconds)).join(', ')}/s), ` +
+      `server CPU ${Math.round((cpu * 1000) / Math.max(1, ok))} µs per request, answers not a User: ${other}${sample ? ` (first: ${sample})` : ''}`,
   );
 }
 
-async function getAttributes(concurrency: number, seconds: number): Promise<void> {
+/**
+ * ccgate and the npm soap package serving the same WSDL with a trivial handler, both listening in this process, loaded
+ * in turns (a warm-up each, then `rounds` rounds of each), so drift of a shared machine's load hits both alike.
+ */
+async function getAttributes(concurrency: number, seconds: number, rounds: number): Promise<void> {
   const gw = await gateway(20);
-  try {
-    await measure('ccgate IciUser.getAttributes', gw.baseUrl, '/OII/OII.asmx', concurrency, seconds);
-  } finally {
-    await gw.close();
-  }
-  // The npm soap package serving the same WSDL, a trivial handler.
   const soap = await import('soap');
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -289,10 +310,22 @@ async function getAttributes(concurrency: number, seconds: number): Promise<void
   const user = () => ({ response: { userId: 'U000', wrapUpMode: 1 }, cmsHostId: 'BA48C51B1B9249F6A56C4E6ADFFC2E3F' });
   soap.listen(server, '/OII/IciUserService.asmx', { IciUserService: { IciUserServiceSoap: { getAttributes: user } } }, xml);
   const address = server.address();
-  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const soapOrigin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const ours = (s: number) => measure(gw.baseUrl, '/OII/OII.asmx', concurrency, s);
+  const theirs = (s: number) => measure(soapOrigin, '/OII/IciUserService.asmx', concurrency, s);
   try {
-    await measure('npm soap (same WSDL, trivial handler)', origin, '/OII/IciUserService.asmx', concurrency, seconds);
+    await warmUp(ours);
+    await warmUp(theirs);
+    const a: Measured[] = [];
+    const b: Measured[] = [];
+    for (let i = 0; i < rounds; i++) {
+      a.push(await ours(seconds));
+      b.push(await theirs(seconds));
+    }
+    report('ccgate IciUser.getAttributes', concurrency, a);
+    report('npm soap (same WSDL, trivial handler)', concurrency, b);
   } finally {
+    await gw.close();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   }
@@ -304,5 +337,5 @@ export async function run(args: string[]): Promise<void> {
   const seconds = option(args, 'seconds', 5);
   const concurrency = option(args, 'concurrency', 50);
   await deliveries(users, rate, seconds);
-  await getAttributes(concurrency, Math.min(seconds, 3));
+  await getAttributes(concurrency, 2, option(args, 'rounds', 3));
 }
