@@ -2,17 +2,29 @@
  * The control API answers what it cannot use with its documented `{ error, message }` and a 4xx, naming what was
  * wrong: query parameters (history, recordings), JSON bodies with prototype keys, a call id nobody knows.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 
 let gw: Gateway | undefined;
+let dataDir: string | undefined;
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
 });
 
+/** A data directory of this test's own: a shared one would hold what another branch or run wrote there. */
+function privateDataDir(): string {
+  dataDir = mkdtempSync(join(tmpdir(), 'ccgate-test-'));
+  return dataDir;
+}
+
 async function api() {
-  const g = await buildGateway({ env: {}, config: { logLevel: 'silent', dataDir: '/tmp/ccgate-test-data' }, interfaces: [] });
+  const g = await buildGateway({ env: {}, config: { logLevel: 'silent', dataDir: privateDataDir() }, interfaces: [] });
   gw = g;
   return async (method: 'GET' | 'POST', url: string, payload?: string) => {
     const r = await g.app.inject({ method, url, ...(payload === undefined ? {} : { payload, headers: { 'content-type': 'application/json' } }) });

@@ -4,17 +4,29 @@
  * a SOAP fault on SOAP paths, a TelServices `reject` on its paths, the control API's `{ error, message }` elsewhere.
  */
 import { connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 
 let gw: Gateway | undefined;
+let dataDir: string | undefined;
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
 });
 
+/** A data directory of this test's own: a shared one would hold what another branch or run wrote there. */
+function privateDataDir(): string {
+  dataDir = mkdtempSync(join(tmpdir(), 'ccgate-test-'));
+  return dataDir;
+}
+
 async function start(http: Record<string, number> = {}): Promise<number> {
-  gw = await buildGateway({ env: {}, config: { logLevel: 'silent', host: '127.0.0.1', dataDir: '/tmp/ccgate-test-data', http: { port: 0, ...http }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 }, openmedia: { port: 0 } } });
+  gw = await buildGateway({ env: {}, config: { logLevel: 'silent', host: '127.0.0.1', dataDir: privateDataDir(), http: { port: 0, ...http }, telservices: { port: 0 }, ciscoqm: { desktopPort: 0, networkPort: 0 }, openmedia: { port: 0 } } });
   return (await gw.listen()).http;
 }
 
