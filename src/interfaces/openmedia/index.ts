@@ -16,6 +16,7 @@ import { faultHooks } from './faults.js';
 import { OptionsStore } from './options.js';
 import { AUTH_NS, OPERATIONS, PATH, type Operation } from './protocol.js';
 import { registerRest } from './rest.js';
+import { debugOn } from '../../net/log-level.js';
 import { OmSoap, type AuthSettings } from './soap.js';
 import { STATE_STATUS, StatusCache } from './status.js';
 import { WSDL_DOCUMENTS } from './wsdl.js';
@@ -110,7 +111,7 @@ class OpenMediaInterface implements InterfaceModule {
       void reply.code(403).type('text/plain').send('Forbidden');
     });
     app.addHook('onResponse', (request, reply, done) => {
-      if (request.log.level === 'debug' || request.log.level === 'trace') {
+      if (debugOn(request.log)) {
         request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
       }
       done();
