@@ -17,9 +17,9 @@
  *
  * It prints figures, the machine's load and whether each aim of issue 10 is met; it asserts nothing.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildGateway, type Gateway } from '../src/gateway.js';
@@ -75,14 +75,14 @@ const median = (xs: number[]): number => {
 const load1 = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** The default center; its service group's forced agents wait for a day (nothing fails during the run). */
-async function gateway(): Promise<Gateway> {
+async function gateway(dataDir: string): Promise<Gateway> {
   const fixture = JSON.parse(readFileSync(DEFAULT_CENTER_FIXTURE, 'utf8')) as { openmedia: { serviceGroups: { forcedAgentTimeoutSec: number }[] } };
   for (const g of fixture.openmedia.serviceGroups) g.forcedAgentTimeoutSec = 86_400;
   const gw = await buildGateway({
     env: {},
     fixture,
     interfaces: [openmediaInterface],
-    config: { logLevel: 'silent', host: '127.0.0.1', dataDir: '/tmp/ccgate-bench', http: { port: 0 }, openmedia: { port: 0, licenses: 1_000_000 } },
+    config: { logLevel: 'silent', host: '127.0.0.1', dataDir, http: { port: 0 }, openmedia: { port: 0, licenses: 1_000_000 } },
   });
   await gw.listen();
   return gw;
@@ -158,14 +158,9 @@ async function allocation(gw: Gateway, queued: number, samples: number): Promise
   line(`  aim (allocation p99 under 50 ms): ${alloc.p99 < 50 ? 'met' : 'not met'}`);
 }
 
-export async function run(args: string[]): Promise<void> {
-  const concurrency = option(args, 'concurrency', 50);
-  const seconds = option(args, 'seconds', 3);
-  const rounds = option(args, 'rounds', 3);
-  const queued = option(args, 'queued', 1000);
-  const samples = option(args, 'samples', 500);
+/** AddRequest against ccgate and npm soap, alternating for `rounds` rounds; the medians and the aim's verdict. */
+async function addRequests(dataDir: string, concurrency: number, seconds: number, rounds: number): Promise<void> {
   const body = addBody('<a:ServiceGroupID>10</a:ServiceGroupID>');
-
   line(`AddRequest at concurrency ${concurrency}, ${seconds} s per measurement, ${rounds} rounds (load average ${load1()}):`);
   const ours: Measured[] = [];
   const peer: Measured[] = [];
@@ -174,7 +169,7 @@ export async function run(args: string[]): Promise<void> {
     for (let r = 1; r <= rounds; r++) {
       line(` round ${r}`);
       // Requests that queue (nobody ready): the waiting list grows during the run, as a ticketing bulk load makes it.
-      const gw = await gateway();
+      const gw = await gateway(dataDir);
       try {
         for (const a of ['HARRI', 'PEKKA', 'ANNA']) gw.center.setAgentState(a, 'notReady');
         // Open Media's own port (openmedia.port, 12615 by default): the one clients of the real service use.
@@ -191,11 +186,20 @@ export async function run(args: string[]): Promise<void> {
   const cpuUs = { ours: median(ours.map((m) => m.cpuUs)), peer: median(peer.map((m) => m.cpuUs)) };
   line(`medians: ccgate ${Math.round(rate.ours)} AddRequest/s, ${Math.round(cpuUs.ours)} µs CPU per request; npm soap ${Math.round(rate.peer)} AddRequest/s, ${Math.round(cpuUs.peer)} µs CPU per request`);
   line(`  aim (AddRequest rate at least npm soap's): ${rate.ours >= rate.peer ? 'met' : 'not met'} (rate ${(rate.ours / rate.peer).toFixed(2)}× npm soap's; CPU per request ${(cpuUs.ours / cpuUs.peer).toFixed(2)}× npm soap's)`);
+}
 
-  const gw2 = await gateway();
+export async function run(args: string[]): Promise<void> {
+  // A data directory of this run's own: one that another checkout's gateway wrote may hold a catalogue it cannot read.
+  const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-bench-openmedia-'));
   try {
-    await allocation(gw2, queued, samples);
+    await addRequests(dataDir, option(args, 'concurrency', 50), option(args, 'seconds', 3), option(args, 'rounds', 3));
+    const gw = await gateway(dataDir);
+    try {
+      await allocation(gw, option(args, 'queued', 1000), option(args, 'samples', 500));
+    } finally {
+      await gw.close();
+    }
   } finally {
-    await gw2.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
