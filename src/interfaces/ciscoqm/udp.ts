@@ -165,7 +165,8 @@ export class RecordingApi {
         socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.receive({ msg, from: rinfo.address, port }));
         this.sockets.push(socket);
         this.receiveBuffer = socket.getRecvBufferSize();
-        // The kernel silently caps SO_RCVBUF at net.core.rmem_max (208 KiB on a stock Linux: some 250 datagrams).
+        // The kernel silently caps SO_RCVBUF at net.core.rmem_max (208 KiB on a stock Linux, granted as 416 KiB: some
+        // 500 datagrams).
         if (this.receiveBuffer < RECEIVE_BUFFER) {
           this.opts.logger.warn(
             { port, asked: RECEIVE_BUFFER, got: this.receiveBuffer, sysctl: 'net.core.rmem_max' },
