@@ -4,7 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Gateway } from '../../src/gateway.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 import { mergeConfig, startGateway } from '../support/index.js';
 import type { TestContext } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
@@ -29,7 +31,8 @@ export function beanPath(bean: BeanName): string {
 }
 
 /** The golden cases' contact center: the default one with HARRI at extension 129 and MAIJA at 130 (the seed's lines). */
-export const GOLDEN_FIXTURE = JSON.parse(readFileSync(new URL('../golden/ici/fixture.json', import.meta.url), 'utf8')) as unknown;
+// From the project root, not this file: `npm run bench -- ici` runs this module compiled, from dist/.
+export const GOLDEN_FIXTURE = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'golden', 'ici', 'fixture.json'), 'utf8')) as unknown;
 
 export interface IciGatewayOptions {
   config?: ConfigInput;
