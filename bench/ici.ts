@@ -233,11 +233,13 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
     await ask(receiver, 'reset');
     const before = gw.ctx.notifier.totalsByInterface().get('ici');
     const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     const started = wallMs();
     const run = await traffic(gw, users, rate, seconds);
     const trafficMs = wallMs() - started;
     const drained = await gw.ctx.notifier.drain(120_000);
     const serverMs = cpuMs(cpu0);
+    const busy = performance.eventLoopUtilization(elu0).utilization;
     const wallAll = wallMs() - started;
     const { pcc, others, cpuMs: receiverMs } = await ask<{ others: number; pcc: Receipt[]; cpuMs: number }>(receiver, 'dump');
     const after = gw.ctx.notifier.totalsByInterface().get('ici');
@@ -255,8 +257,11 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
       `  events lost: ${missing + dropped + (after?.queued ?? 0)} (must be 0: changes never received ${missing}, dropped ${dropped}, still queued ${after?.queued ?? 0}${drained ? '' : ' 120 s after the traffic'}); ` +
         `failed attempts ${(after?.failed ?? 0) - (before?.failed ?? 0)}`,
     );
+    line(`  gateway CPU ${Math.round(serverMs)} ms: ${Math.round((serverMs * 1000) / Math.max(1, messages))} µs per delivered event (core change, projections, delivery)`);
+    // Which side limited the rate: a gateway whose event loop was busy nearly all the time but got far less CPU than
+    // that was waiting for a CPU (a shared machine); one with an idle loop was waiting for the receiver or the pacing.
     line(
-      `  gateway CPU ${Math.round(serverMs)} ms: ${Math.round((serverMs * 1000) / Math.max(1, messages))} µs per delivered event (core change, projections, delivery); ` +
+      `  gateway event loop busy ${Math.round(busy * 100)}% of the time, on a CPU ${Math.round((serverMs * 100) / wallAll)}%; ` +
         `receiver CPU ${Math.round(receiverMs)} ms (${Math.round((receiverMs * 100) / wallAll)}% of one core)`,
     );
   } finally {
