@@ -22,14 +22,14 @@
  * a few array writes per change. Latency is measured on the machine's one wall clock (performance.timeOrigin +
  * now()). It prints figures and asserts nothing.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ask, child, option } from './_processes.js';
 import { soapLoad, type Load } from './_soap-load.js';
-import type { Gateway } from '../src/gateway.js';
+import { buildGateway, type Gateway } from '../src/gateway.js';
 import { WSDL_DIR } from '../src/paths.js';
-import { startIciGateway } from '../test/ici-contract/support.js';
 
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
 const wallMs = (): number => performance.timeOrigin + performance.now();
@@ -92,18 +92,39 @@ async function ici(gw: Gateway, bean: string, op: string, inner: string): Promis
 const userId = (i: number): string => `U${String(i).padStart(3, '0')}`;
 const extension = (i: number): string => String(4000 + i);
 
-function gateway(users: number): Promise<Gateway> {
-  return startIciGateway({
+/**
+ * A gateway with every interface, as `ccgate start` runs one, on free ports and a data directory of its own (the
+ * benchmark imports nothing from the tests: compiled, it runs from dist/ without the tests' data files).
+ */
+async function gateway(users: number): Promise<{ gw: Gateway; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-bench-ici-'));
+  const gw = await buildGateway({
+    env: {},
     fixture: {
       agents: Array.from({ length: users }, (_, i) => ({ userId: userId(i), extension: extension(i), name: `Agent ${i}`, queues: ['2001'], channels: ['phone'] })),
       queues: [{ id: '2001', name: 'Sales', channel: 'phone', address: '2001' }],
     },
     config: {
+      logLevel: 'silent',
+      host: '127.0.0.1',
+      dataDir,
+      http: { port: 0 },
+      telservices: { port: 0 },
+      ciscoqm: { desktopPort: 0, networkPort: 0 },
+      openmedia: { port: 0 },
       ici: { requestedWrapUp: true },
       center: { wrapUpSec: 0, ringTimeoutSec: 3600 },
       notify: { queueLimit: 100_000, queueLimitBytes: 512 * 1024 * 1024 },
     },
   });
+  await gw.listen();
+  return {
+    gw,
+    close: async () => {
+      await gw.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** IC WebClient's login for every user: getAttributes, then the user and the user's line subscribed at one appUrl. */
@@ -223,7 +244,7 @@ function matchReceipts(emitted: Map<string, number[]>, pcc: Receipt[]): { latenc
 async function deliveries(users: number, rate: number, seconds: number): Promise<void> {
   const receiver = child(RECEIVER);
   const { port } = await new Promise<{ port: number }>((r) => receiver.once('message', (m) => r(m as { port: number })));
-  const gw = await gateway(users);
+  const { gw, close } = await gateway(users);
   try {
     await logIn(gw, users, port);
     // Warm-up: every step of the traffic runs often enough for the JIT to compile the projection and delivery paths
@@ -233,11 +254,13 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
     await ask(receiver, 'reset');
     const before = gw.ctx.notifier.totalsByInterface().get('ici');
     const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     const started = wallMs();
     const run = await traffic(gw, users, rate, seconds);
     const trafficMs = wallMs() - started;
     const drained = await gw.ctx.notifier.drain(120_000);
     const serverMs = cpuMs(cpu0);
+    const busy = performance.eventLoopUtilization(elu0).utilization;
     const wallAll = wallMs() - started;
     const { pcc, others, cpuMs: receiverMs } = await ask<{ others: number; pcc: Receipt[]; cpuMs: number }>(receiver, 'dump');
     const after = gw.ctx.notifier.totalsByInterface().get('ici');
@@ -255,12 +278,15 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
       `  events lost: ${missing + dropped + (after?.queued ?? 0)} (must be 0: changes never received ${missing}, dropped ${dropped}, still queued ${after?.queued ?? 0}${drained ? '' : ' 120 s after the traffic'}); ` +
         `failed attempts ${(after?.failed ?? 0) - (before?.failed ?? 0)}`,
     );
+    line(`  gateway CPU ${Math.round(serverMs)} ms: ${Math.round((serverMs * 1000) / Math.max(1, messages))} µs per delivered event (core change, projections, delivery)`);
+    // Which side limited the rate: a gateway whose event loop was busy nearly all the time but got far less CPU than
+    // that was waiting for a CPU (a shared machine); one with an idle loop was waiting for the receiver or the pacing.
     line(
-      `  gateway CPU ${Math.round(serverMs)} ms: ${Math.round((serverMs * 1000) / Math.max(1, messages))} µs per delivered event (core change, projections, delivery); ` +
+      `  gateway event loop busy ${Math.round(busy * 100)}% of the time, on a CPU ${Math.round((serverMs * 100) / wallAll)}%; ` +
         `receiver CPU ${Math.round(receiverMs)} ms (${Math.round((receiverMs * 100) / wallAll)}% of one core)`,
     );
   } finally {
-    await gw.close();
+    await close();
     receiver.kill();
   }
 }
@@ -302,7 +328,7 @@ function report(name: string, concurrency: number, runs: Measured[]): void {
  * in turns (a warm-up each, then `rounds` rounds of each), so drift of a shared machine's load hits both alike.
  */
 async function getAttributes(concurrency: number, seconds: number, rounds: number): Promise<void> {
-  const gw = await gateway(20);
+  const { gw, close } = await gateway(20);
   const soap = await import('soap');
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -325,7 +351,7 @@ async function getAttributes(concurrency: number, seconds: number, rounds: numbe
     report('ccgate IciUser.getAttributes', concurrency, a);
     report('npm soap (same WSDL, trivial handler)', concurrency, b);
   } finally {
-    await gw.close();
+    await close();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   }
