@@ -7,8 +7,7 @@ import { join } from 'node:path';
 const bench = process.argv.includes('--bench');
 const out = bench ? 'dist/bench/run.js' : 'dist/src/main.js';
 const project = bench ? 'tsconfig.bench.json' : 'tsconfig.build.json';
-// Benchmarks may import test support (bench/ici.ts starts its gateway as the ICI tests do), which tsc compiles too.
-const sources = bench ? ['src', 'bench', 'test'] : ['src'];
+const sources = bench ? ['src', 'bench'] : ['src'];
 function newest(dir) {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
