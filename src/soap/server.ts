@@ -90,7 +90,7 @@ export interface SoapEndpointOptions<Op extends string = string> {
   caseInsensitivePath?: boolean;
   /** Largest request in bytes, after content decoding (default 256 KiB). */
   maxBytes?: number;
-  /** Most XML elements in a request, counted before parsing (default 4096). */
+  /** Most XML elements in a request; reading stops at the one past it (default 4096). */
   maxElements?: number;
   /** Deepest element nesting (default 64). */
   maxDepth?: number;

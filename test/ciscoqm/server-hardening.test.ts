@@ -112,7 +112,7 @@ describe('stored values in answers', () => {
     const odd = 'R&D <x> "q" ]]> &amp;';
     const rec = archive.create({ source: 'api', callId: 'odd-values', ani: odd, acdCallId: 'a\u0001b\u001Fc', startTime: Date.UTC(2026, 0, 1) });
     archive.stop(rec.id, rec.startTime + 1000);
-    const a = await admin.call(`<search xmlns="${QM_NS}"><ANI>${odd.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</ANI></search>`);
+    const a = await admin.call(`<search xmlns="${QM_NS}"><ANI>${odd.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</ANI></search>`);
     expect(a.status).toBe(200);
     expect(a.text).toContain('<ANI>R&amp;D &lt;x&gt; "q" ]]&gt; &amp;amp;</ANI><acdCallId>a\uFFFDb\uFFFDc</acdCallId>');
     const ccrs = (a.body?.['ccr'] ?? []) as Ccr[];

@@ -80,7 +80,9 @@ describe('element cap', () => {
   });
 
   it('does not count markup inside comments, CDATA or attribute values', () => {
-    const input = `<r a="<x/><y/>"><!-- <a/><a/><a/> --><![CDATA[<a/><a/><a/>]]><c/></r>`;
+    const input = `<r a="&lt;x/>&lt;y/>"><!-- <a/><a/><a/> --><![CDATA[<a/><a/><a/>]]><c/></r>`;
     expect(reasonOf(() => parseXml(input, { maxElements: 2 }))).toBe('accepted');
+    // A raw `<` in an attribute value is not XML (XML 1.0 §3.1 AttValue), whatever it would count as.
+    expect(reasonOf(() => parseXml('<r a="<x/>"/>', { maxElements: 2 }))).toBe('malformed');
   });
 });

@@ -73,6 +73,14 @@ describe('parseXml: refusals', () => {
     ['mismatched tags', '<r><a></r>', 'malformed'],
     ['two roots', '<r/><s/>', 'malformed'],
     ['repeated attribute', '<r a="1" a="2"/>', 'malformed'],
+    ['raw < in an attribute value', '<r a="<"/>', 'malformed'],
+    ['unquoted attribute value', '<r a=1/>', 'malformed'],
+    ['boolean attribute', '<r a/>', 'malformed'],
+    ['unclosed element', '<r><a>', 'malformed'],
+    ['stray close tag', '<r></a></r>', 'malformed'],
+    ['text after the root', '<r/>x', 'malformed'],
+    ['double hyphen in a comment', '<r><!-- a -- b --></r>', 'malformed'],
+    ['bad name', '<1r/>', 'malformed'],
     ['text only', 'hello', 'malformed'],
     ['empty', '', 'empty'],
     ['whitespace only', ' \n\t', 'empty'],
@@ -99,7 +107,7 @@ describe('parseXml: refusals', () => {
   });
 
   it('is not fooled by markup-like characters in comments, CDATA or attribute values when counting depth', () => {
-    const input = `<r a="/>" b='<x>'><!-- <a><a><a> --><![CDATA[<a><a><a>]]><c d=">"/></r>`;
+    const input = `<r a="/>" b='&lt;x>'><!-- <a><a><a> --><![CDATA[<a><a><a>]]><c d=">"/></r>`;
     expect(reasonOf(input, { maxDepth: 2 })).toBe('accepted');
     expect(reasonOf('<r><c><d/></c></r>', { maxDepth: 2 })).toBe('tooDeep');
   });

@@ -3,7 +3,7 @@
  * and booleans are empty child elements (`<state><on/></state>`, `<isOutgoing><true/></isOutgoing>`).
  *
  * Input goes through the shared hardened parser (src/xml/: size, depth and element caps, DTD/entity/PI refusal,
- * XMLValidator before fast-xml-parser); output is built as a small element tree and serialised by xmlbuilder2 in
+ * well-formedness checked by a conforming parser); output is built as a small element tree and serialised by xmlbuilder2 in
  * well-formed mode, so no client-supplied text can inject markup.
  */
 import { create } from 'xmlbuilder2';
