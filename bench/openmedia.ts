@@ -1,15 +1,15 @@
 /**
  * Open Media under load:
  *
- *   npm run bench -- openmedia [--concurrency 50] [--seconds 3] [--rounds 3] [--queued 1000] [--samples 500]
+ *   npm run bench -- openmedia [--concurrency 50] [--seconds 3] [--rounds 5] [--queued 1000] [--samples 500]
  *
  * 1. AddRequest per second at `concurrency` against ccgate on Open Media's own port (every answer checked:
  *    RequestStatus Success), the load generator in a process of its own (undici), so this process's CPU time is the
  *    server's; the requests queue (nobody is ready), as a ticketing system's bulk load makes them;
  * 2. the same load against the npm `soap` package serving the same WSDL (the real service's, with its schemas) with a
  *    trivial AddRequest handler, in the same run;
- *    1 and 2 alternate for `rounds` rounds (a fresh gateway each round), so a busy machine weighs on both alike; each
- *    round prints the rate and the server's CPU time per request of both, then the medians;
+ *    after 3 s of unmeasured load on each (both servers' code compiled), 1 and 2 alternate for `rounds` rounds (a fresh
+ *    gateway each round), so a busy machine weighs on both alike; each round prints the rate and the server's CPU time per request of both, then the medians;
  * 3. the time from AddRequest to allocation with `queued` items waiting in the service group: the waiting items are
  *    forced to an agent who is not ready (so nothing takes them), one agent has room; each sample is an AddRequest
  *    that agent gets at once (QueuePosition 0), measured from the client's send to the core's allocation and to the
@@ -56,6 +56,9 @@ interface Measured {
   /** Server CPU time per successful AddRequest, µs. */
   cpuUs: number;
 }
+
+/** Load on each server before the first round, not measured. */
+const WARM_UP_MS = 3000;
 
 async function measure(name: string, origin: string, body: string, concurrency: number, seconds: number): Promise<Measured> {
   await load(origin, '/OpenMediaService', body, concurrency, 1000);
@@ -161,11 +164,20 @@ async function allocation(gw: Gateway, queued: number, samples: number): Promise
 /** AddRequest against ccgate and npm soap, alternating for `rounds` rounds; the medians and the aim's verdict. */
 async function addRequests(dataDir: string, concurrency: number, seconds: number, rounds: number): Promise<void> {
   const body = addBody('<a:ServiceGroupID>10</a:ServiceGroupID>');
-  line(`AddRequest at concurrency ${concurrency}, ${seconds} s per measurement, ${rounds} rounds (load average ${load1()}):`);
+  line(`AddRequest at concurrency ${concurrency}, ${seconds} s per measurement, ${rounds} rounds after ${WARM_UP_MS / 1000} s of warm-up each (load average ${load1()}):`);
   const ours: Measured[] = [];
   const peer: Measured[] = [];
   const s = await soapServer();
   try {
+    // Both servers' code warmed up (compiled by V8's optimising tiers) before anything is measured: a steady state is
+    // compared, not which server's JIT settles first. The gateways of the rounds run the same, already compiled code.
+    const warm = await gateway(dataDir);
+    try {
+      await load(`http://127.0.0.1:${warm.ctx.ports.openMedia}`, '/OpenMediaService', body, concurrency, WARM_UP_MS);
+    } finally {
+      await warm.close();
+    }
+    await load(s.origin, '/OpenMediaService', body, concurrency, WARM_UP_MS);
     for (let r = 1; r <= rounds; r++) {
       line(` round ${r}`);
       // Requests that queue (nobody ready): the waiting list grows during the run, as a ticketing bulk load makes it.
@@ -192,7 +204,7 @@ export async function run(args: string[]): Promise<void> {
   // A data directory of this run's own: one that another checkout's gateway wrote may hold a catalogue it cannot read.
   const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-bench-openmedia-'));
   try {
-    await addRequests(dataDir, option(args, 'concurrency', 50), option(args, 'seconds', 3), option(args, 'rounds', 3));
+    await addRequests(dataDir, option(args, 'concurrency', 50), option(args, 'seconds', 3), option(args, 'rounds', 5));
     const gw = await gateway(dataDir);
     try {
       await allocation(gw, option(args, 'queued', 1000), option(args, 'samples', 500));

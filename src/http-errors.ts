@@ -99,7 +99,10 @@ export function trackRequestHeads(server: Server, tls: boolean): void {
     socket.prependListener('data', (chunk: Buffer) => {
       const head = heads.get(socket);
       if (head === undefined || head.includes('\n') || inFlight.has(socket)) return;
-      const next = head + chunk.toString('latin1', 0, Math.min(chunk.length, HEAD_MAX - head.length));
+      // The request line and headers are read back, never the body: the chunk up to the blank line, when it has one.
+      const blank = chunk.indexOf('\r\n\r\n');
+      const end = Math.min(blank === -1 ? chunk.length : blank + 4, HEAD_MAX - head.length);
+      const next = head + chunk.toString('latin1', 0, end);
       heads.set(socket, METHOD.test(next) || next.length < 8 ? next : '');
     });
   });

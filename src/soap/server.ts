@@ -176,11 +176,11 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
   async function post(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const started = performance.now();
     const contentType = request.headers['content-type'];
-    let version: SoapVersion = soapVersionFromContentType(contentType) ?? '1.1';
+    const claimed = soapVersionFromContentType(contentType);
+    let version: SoapVersion = claimed ?? '1.1';
     let operation = '-';
     let dispatched = false;
     const versions = opts.versions;
-    const claimed = soapVersionFromContentType(contentType);
     if (versions !== undefined && claimed !== undefined && !versions.includes(claimed)) {
       return unsupportedMediaType(request, reply, contentType ?? '', versions);
     }

@@ -15,7 +15,11 @@ export function contentTypeFor(version: SoapVersion): string {
 
 /** The version a Content-Type implies, `undefined` when it implies none (application/xml, missing...). */
 export function soapVersionFromContentType(contentType: string | undefined): SoapVersion | undefined {
-  const media = contentType?.split(';', 1)[0]?.trim().toLowerCase();
+  if (contentType === undefined) return undefined;
+  const semicolon = contentType.indexOf(';');
+  let media = semicolon === -1 ? contentType : contentType.slice(0, semicolon);
+  // Once per request or more: the usual spellings are matched before anything is allocated for the others.
+  if (media !== 'text/xml' && media !== 'application/soap+xml') media = media.trim().toLowerCase();
   if (media === 'application/soap+xml') return '1.2';
   if (media === 'text/xml') return '1.1';
   return undefined;
@@ -45,7 +49,9 @@ export interface RequestAction {
 
 function stripDoubleQuotes(value: string): string {
   const v = value.trim();
-  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v;
+  if (v.length < 2 || !v.startsWith('"') || !v.endsWith('"')) return v;
+  const inner = v.slice(1, -1);
+  return inner.includes('\\') ? inner.replace(/\\(.)/g, '$1') : inner;
 }
 
 /**
