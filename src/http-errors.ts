@@ -81,10 +81,21 @@ export function frameworkErrors(err: Error & { statusCode?: number }, request: F
 
 /** The start of the request each connection is reading (its request line, when it came), for clientErrorHandler. */
 const heads = new WeakMap<Socket, string>();
-/** The request whose body each connection is still reading: its path and whether it said SOAP 1.2. */
-const inFlight = new WeakMap<Socket, { path: string; soap12: boolean; res: ServerResponse }>();
+/**
+ * The last request each connection started, with its response: while its body is still being read (not `complete`, not
+ * destroyed) an error on the connection is that request's. Kept as it is and judged when asked, so a request costs
+ * one map write, no listeners.
+ */
+const lastRequest = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>();
 const HEAD_MAX = 4096;
 const METHOD = /^[A-Z]+ /;
+
+/** The request whose body `socket` is still reading: its path, whether it said SOAP 1.2, and its response. */
+function inFlight(socket: Socket): { path: string; soap12: boolean; res: ServerResponse } | undefined {
+  const last = lastRequest.get(socket);
+  if (last === undefined || last.req.complete || last.req.destroyed) return undefined;
+  return { path: last.req.url ?? '/', soap12: /application\/soap\+xml/i.test(String(last.req.headers['content-type'] ?? '')), res: last.res };
+}
 
 /**
  * Keeps, per connection, the first bytes of the request being read, so an error Node raises before the request is
@@ -98,7 +109,9 @@ export function trackRequestHeads(server: Server, tls: boolean): void {
     // Ahead of the parser's own listener: a chunk that makes it fail is seen before its clientError.
     socket.prependListener('data', (chunk: Buffer) => {
       const head = heads.get(socket);
-      if (head === undefined || head.includes('\n') || inFlight.has(socket)) return;
+      if (head === undefined || head.includes('\n')) return;
+      const last = lastRequest.get(socket);
+      if (last !== undefined && !last.req.complete && !last.req.destroyed) return;
       // The request line and headers are read back, never the body: the chunk up to the blank line, when it has one.
       const blank = chunk.indexOf('\r\n\r\n');
       const end = Math.min(blank === -1 ? chunk.length : blank + 4, HEAD_MAX - head.length);
@@ -108,13 +121,7 @@ export function trackRequestHeads(server: Server, tls: boolean): void {
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     heads.set(req.socket, '');
-    if (req.complete) return;
-    inFlight.set(req.socket, { path: req.url ?? '/', soap12: /application\/soap\+xml/i.test(String(req.headers['content-type'] ?? '')), res });
-    const done = () => {
-      if (inFlight.get(req.socket)?.res === res) inFlight.delete(req.socket);
-    };
-    req.once('end', done);
-    req.once('close', done);
+    lastRequest.set(req.socket, { req, res });
   });
 }
 /** Node's clientError codes, as HTTP statuses (Fastify's own default handler's table). */
@@ -126,7 +133,7 @@ function statusOf(err: Error & { code?: string }): number {
 
 /** Fastify's `clientErrorHandler`: writes the protocol error for the connection's request path, then closes. */
 export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
-  const current = inFlight.get(socket);
+  const current = inFlight(socket);
   if (err.code === 'ECONNRESET' || !socket.writable || current?.res.headersSent) {
     socket.destroy();
     return;
