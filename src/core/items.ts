@@ -16,7 +16,7 @@ import { viewItem } from './views.js';
 
 /** A new work item. The routing requests (priority, skills, preferredAgent, forcedAgent, queueStart, type) stay with it. */
 export interface NewItem extends RoutingRequest {
-  /** The item's id instead of a generated one; `duplicateId` while an item with it is known (not yet pruned). */
+  /** The item's id instead of a generated one; `duplicateId` while an item with it is known (open, or ended and not yet forgotten). */
   id?: string;
   channel: ItemChannel;
   queueId: string;
@@ -34,8 +34,18 @@ export interface NewItem extends RoutingRequest {
   text?: string;
 }
 
+/**
+ * Ended items kept, as calls keep their ended ids: a finished item can still be read (the control API, an interface's
+ * late query) until this many more have ended; then the oldest is forgotten, so a gateway taking work for months does
+ * not keep every item it ever routed. Interfaces keep what they must answer for longer themselves (Open Media's status
+ * cache holds each request's events until its DataExpiration).
+ */
+export const ENDED_ITEMS_KEPT = 10_000;
+
 export class Items implements ContactHost {
   private readonly items = new Map<string, WorkItem>();
+  /** Ids of ended items in the order they ended (a Set keeps insertion order). */
+  private readonly ended = new Set<string>();
 
   constructor(private readonly cc: ContactCenter) {
     cc.routing.attach('item', this);
@@ -291,6 +301,17 @@ export class Items implements ContactHost {
     this.emit(state, item);
     this.cc.itemsChanged(holder);
     this.roomAgain(holder, item.channel);
+    this.forgetBeyond(item.id);
+  }
+
+  /** Keeps `id` among the ended items and forgets the oldest beyond ENDED_ITEMS_KEPT. */
+  private forgetBeyond(id: string): void {
+    this.ended.add(id);
+    if (this.ended.size <= ENDED_ITEMS_KEPT) return;
+    const oldest = this.ended.values().next().value;
+    if (oldest === undefined) return;
+    this.ended.delete(oldest);
+    this.items.delete(oldest);
   }
 
   /** The agent has room again: their queues of the channel may have an item for them. */
@@ -351,16 +372,9 @@ export class Items implements ContactHost {
     return item;
   }
 
-  /** Forgets terminated items older than the retention (Open Media DataExpiration). */
-  prune(olderThan: number): number {
-    let n = 0;
-    for (const [id, i] of this.items) {
-      if (TERMINAL_ITEM_STATES.includes(i.state) && (i.endedAt ?? 0) < olderThan) {
-        this.items.delete(id);
-        n++;
-      }
-    }
-    return n;
+  /** How many ended items are kept (whole, with their history), the oldest forgotten first. */
+  get endedKept(): number {
+    return this.ended.size;
   }
 
   /** Reset: every open item is cancelled (one event each), then every item is forgotten. Returns how many were open. */
@@ -372,6 +386,7 @@ export class Items implements ContactHost {
       n++;
     }
     this.items.clear();
+    this.ended.clear();
     return n;
   }
 
