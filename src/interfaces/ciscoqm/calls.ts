@@ -16,6 +16,8 @@ const key = (userId: string, callId: string): string => `${userId} ${callId}`;
 export class AgentCalls {
   /** userId → calls the agent has been active in and not left yet (from events). */
   private readonly inCall = new Map<string, Set<string>>();
+  /** The same pairs by call: the agents an ending call still counts (no walk over every agent in a call). */
+  private readonly agentsOf = new Map<string, Set<string>>();
   /** userId → the last call. */
   private readonly lastCall = new Map<string, string>();
   /** Calls (`userId callId`) the agent deleted: later commands have no effect (seed 001 Delete: "precedence"). */
@@ -71,12 +73,13 @@ export class AgentCalls {
         else if (p.state === 'ended') this.leave(p.userId, e.call.id, true);
       }
       // Legs moved into another call (a transfer's consulted agent) are no longer in this one: not a last call.
-      if (ended) for (const [userId, calls] of this.inCall) if (calls.has(e.call.id) && !present.has(userId)) this.leave(userId, e.call.id, false);
+      if (ended) for (const userId of [...(this.agentsOf.get(e.call.id) ?? [])]) if (!present.has(userId)) this.leave(userId, e.call.id, false);
     } else if (e.type === 'agent') {
       // "The last known call is reset at logon"; the last call before a logout "will not be counted as the last call".
       if (e.state === 'loggedOff' || e.previous === 'loggedOff') this.setLast(e.userId, undefined);
     } else if (e.type === 'reset') {
       this.inCall.clear();
+      this.agentsOf.clear();
       this.lastCall.clear();
       this.deleted.clear();
       this.pending.clear();
@@ -92,12 +95,18 @@ export class AgentCalls {
     let calls = this.inCall.get(userId);
     if (!calls) this.inCall.set(userId, (calls = new Set()));
     calls.add(callId);
+    let agents = this.agentsOf.get(callId);
+    if (!agents) this.agentsOf.set(callId, (agents = new Set()));
+    agents.add(userId);
   }
 
   private leave(userId: string, callId: string, becomesLast: boolean): void {
     const calls = this.inCall.get(userId);
     if (!calls?.delete(callId)) return;
     if (calls.size === 0) this.inCall.delete(userId);
+    const agents = this.agentsOf.get(callId);
+    agents?.delete(userId);
+    if (agents?.size === 0) this.agentsOf.delete(callId);
     if (becomesLast) this.setLast(userId, callId);
     else this.forget(userId, callId);
   }
