@@ -4,7 +4,7 @@
  * over the Header's children (no work for a request without a Header).
  */
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { XmlElement } from '../xml/index.js';
+import { attributeIn, type XmlElement } from '../xml/index.js';
 import { ENVELOPE_PREFIX } from './build.js';
 import { SoapFault } from './fault.js';
 import { envelopeNamespace, type SoapVersion } from './version.js';
@@ -42,18 +42,26 @@ export class UnderstoodHeaders {
   }
 }
 
-function mandatory(block: XmlElement): boolean {
-  // The attribute is read by local name whatever its prefix (tolerant reader); "1" (1.1) or "true"/"1" (1.2).
-  const value = block.attributes['mustUnderstand']?.trim();
+/**
+ * The block's SOAP attribute `local` (SOAP 1.1 §4.2, SOAP 1.2 Part 1 §5.2): in the envelope's namespace only, so a
+ * foreign `x:mustUnderstand="0"` written before `soap:mustUnderstand="1"` neither hides it nor, alone, stands for it.
+ */
+function soapAttribute(block: XmlElement, version: SoapVersion, local: string): string | undefined {
+  return attributeIn(block, [envelopeNamespace(version)], local)?.trim();
+}
+
+function mandatory(block: XmlElement, version: SoapVersion): boolean {
+  // "1" (1.1) or "true"/"1" (1.2).
+  const value = soapAttribute(block, version, 'mustUnderstand');
   return value === '1' || value === 'true';
 }
 
 function targetsUs(block: XmlElement, version: SoapVersion): boolean {
   if (version === '1.1') {
-    const actor = block.attributes['actor']?.trim();
+    const actor = soapAttribute(block, version, 'actor');
     return actor === undefined || actor === '' || actor === SOAP11_NEXT;
   }
-  const role = block.attributes['role']?.trim();
+  const role = soapAttribute(block, version, 'role');
   return role === undefined || role === '' || SOAP12_OURS.has(role);
 }
 
@@ -62,7 +70,7 @@ export function notUnderstood(header: XmlElement | undefined, version: SoapVersi
   if (header === undefined) return [];
   const out: XmlElement[] = [];
   for (const block of header.children) {
-    if (mandatory(block) && targetsUs(block, version) && !understood.understands(block)) out.push(block);
+    if (mandatory(block, version) && targetsUs(block, version) && !understood.understands(block)) out.push(block);
   }
   return out;
 }

@@ -1,13 +1,13 @@
 /**
  * SOAP's rules for an endpoint that enforces them instead of reading tolerantly (option `strict`): the transport's
- * media type is the envelope version's, the Envelope has one Body, and the request element is in its operation's
- * namespace. An .asmx service (QMI) refuses each of these, so a client that gets them wrong learns it here rather than
+ * media type is the envelope version's, the Envelope is SOAP 1.1's or 1.2's with its Header and Body in its namespace
+ * and one Body, and the request element is in its operation's namespace. An .asmx service (QMI) refuses each of these, so a client that gets them wrong learns it here rather than
  * from a real server.
  */
 import type { XmlElement } from '../xml/index.js';
 import type { SoapRequest } from './envelope.js';
 import { SoapFault } from './fault.js';
-import type { SoapVersion } from './version.js';
+import { SOAP11_NS, SOAP12_NS, type SoapVersion } from './version.js';
 
 /** SOAP 1.1 §6.1.1 (text/xml); SOAP 1.2 Part 2 §7.1.4 and RFC 3902 (application/soap+xml). */
 const MEDIA_TYPE: Readonly<Record<SoapVersion, string>> = { '1.1': 'text/xml', '1.2': 'application/soap+xml' };
@@ -29,6 +29,27 @@ export function checkStrict(soap: SoapRequest, contentType: string | undefined, 
       kind: 'request',
       reasonCode: 'contentType',
     });
+  }
+  // SOAP 1.1 §4.4.1, SOAP 1.2 Part 1 §5.4.7: an Envelope in another namespace (or none) is a VersionMismatch; its Header
+  // and Body are the Envelope's own (SOAP 1.1 §4.1.2, SOAP 1.2 Part 1 §5.2 and §5.3).
+  const envelopeNs = soap.envelope.ns;
+  if (envelopeNs !== SOAP11_NS && envelopeNs !== SOAP12_NS) {
+    throw new SoapFault({
+      code: 'VersionMismatch',
+      reason: `The Envelope namespace '${envelopeNs.slice(0, 128)}' is neither SOAP 1.1's nor SOAP 1.2's`,
+      kind: 'request',
+      reasonCode: 'versionMismatch',
+    });
+  }
+  for (const part of [soap.header, soap.body]) {
+    if (part !== undefined && part.ns !== envelopeNs) {
+      throw new SoapFault({
+        code: 'Client',
+        reason: `The ${part.name} is in namespace '${part.ns.slice(0, 128)}', not the Envelope's`,
+        kind: 'request',
+        reasonCode: 'namespace',
+      });
+    }
   }
   if (soap.envelope.children.filter((c) => c.name === 'Body').length > 1) {
     throw new SoapFault({ code: 'Client', reason: 'The Envelope has more than one Body', kind: 'request', reasonCode: 'twoBodies' });

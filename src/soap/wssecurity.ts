@@ -7,7 +7,7 @@
  * no maintained npm package verifies a UsernameToken without pulling in a whole SOAP stack.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { child, path, textOf, type XmlElement } from '../xml/index.js';
+import { child, textOf, type XmlElement } from '../xml/index.js';
 
 const PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
 /** WSS 1.0/1.1 SOAP Message Security: the `wsse` namespace (declare `{WSSE_NS}Security` as understood). */
@@ -33,24 +33,49 @@ export interface UsernameToken {
 }
 
 /**
- * `Security/UsernameToken` from a SOAP Header, namespace-agnostic (clients use the wsse 1.0 and 1.1 namespaces and
- * any prefix). `undefined` when there is no token or no Username.
+ * The `Security` header namespaces accepted: WSS 1.0 and 1.1 (both use the 1.0 `secext` namespace for Security) and
+ * the 2002 and 2003 drafts older toolkits (WSE 1 and 2) still write. A `Security` element in any other namespace is
+ * not a WS-Security header and carries no credentials.
  */
-export function usernameToken(header: XmlElement | undefined): UsernameToken | undefined {
-  const token = path(header, 'Security', 'UsernameToken');
+export const SECURITY_NAMESPACES: readonly string[] = [WSSE_NS, 'http://schemas.xmlsoap.org/ws/2002/07/secext', 'http://schemas.xmlsoap.org/ws/2003/06/secext'];
+
+/** What a SOAP Header holds for WS-Security: one token, none, or something that must be refused as ambiguous. */
+export type SecurityHeader = { token: UsernameToken } | { token: undefined; problem?: string };
+
+/**
+ * Reads `Security/UsernameToken` from a SOAP Header: the Security block in a WS-Security namespace (any prefix); inside
+ * it, the token's parts by local name (clients mix the wsse 1.0 and 1.1 namespaces and wsu). Two Security blocks, two
+ * tokens or a part given twice are a `problem`: which one would count is a guess an attacker could steer.
+ */
+export function readSecurityHeader(header: XmlElement | undefined): SecurityHeader {
+  const blocks = (header?.children ?? []).filter((c) => c.name === 'Security' && SECURITY_NAMESPACES.includes(c.ns));
+  if (blocks.length > 1) return { token: undefined, problem: 'more than one Security header' };
+  const tokens = blocks[0]?.children.filter((c) => c.name === 'UsernameToken') ?? [];
+  if (tokens.length > 1) return { token: undefined, problem: 'more than one UsernameToken' };
+  const token = tokens[0];
+  for (const part of ['Username', 'Password', 'Nonce', 'Created']) {
+    if ((token?.children.filter((c) => c.name === part).length ?? 0) > 1) return { token: undefined, problem: `more than one ${part}` };
+  }
   const username = textOf(token, 'Username');
-  if (username === undefined) return undefined;
+  if (username === undefined) return { token: undefined };
   const passwordEl = child(token, 'Password');
   const passwordType = passwordEl?.attributes['Type'];
   const nonce = textOf(token, 'Nonce');
   const created = textOf(token, 'Created');
   return {
-    username,
-    password: passwordEl?.text ?? '',
-    ...(passwordType === undefined ? {} : { passwordType }),
-    ...(nonce === undefined ? {} : { nonce }),
-    ...(created === undefined ? {} : { created }),
+    token: {
+      username,
+      password: passwordEl?.text ?? '',
+      ...(passwordType === undefined ? {} : { passwordType }),
+      ...(nonce === undefined ? {} : { nonce }),
+      ...(created === undefined ? {} : { created }),
+    },
   };
+}
+
+/** `readSecurityHeader(header).token`: the UsernameToken, `undefined` when there is none or it is ambiguous. */
+export function usernameToken(header: XmlElement | undefined): UsernameToken | undefined {
+  return readSecurityHeader(header).token;
 }
 
 /** The password form a Type names: the Profile's URIs, or their fragment alone as some clients write it. */
@@ -175,7 +200,9 @@ export class UsernameTokenVerifier {
 
   /** Reads the token from a SOAP Header and checks it. */
   verifyHeader(header: XmlElement | undefined): UsernameTokenResult {
-    return this.verify(usernameToken(header));
+    const read = readSecurityHeader(header);
+    if (read.token === undefined && read.problem !== undefined) return fail('malformed', read.problem);
+    return this.verify(read.token);
   }
 
   /**

@@ -3,13 +3,14 @@
  * tolerant lookups every interface uses on its result.
  */
 export { decodeXmlBytes, detectEncoding, type XmlEncoding } from './encoding.js';
-export { child, children, path, textOf } from './lookup.js';
+export { attributeIn, child, children, isNil, path, textOf, XSI_NAMESPACES } from './lookup.js';
 export { parseXml, parseXmlText } from './parse.js';
 export {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_ELEMENTS,
   XmlInputError,
+  type XmlAttribute,
   type XmlElement,
   type XmlInputReason,
   type XmlLimits,

@@ -43,3 +43,27 @@ export function path(el: XmlElement | undefined, ...steps: string[]): XmlElement
 export function textOf(el: XmlElement | undefined, ...names: string[]): string | undefined {
   return child(el, ...names)?.text.trim();
 }
+
+/**
+ * The value of the attribute `local` in one of `namespaces` (exact URIs), `undefined` when the element has none: for
+ * attributes whose namespace carries the meaning (SOAP 1.1 §4.2 and SOAP 1.2 Part 1 §5.2 header attributes, XML Schema
+ * §2.6 xsi:nil), whatever other attributes of that local name the element also has.
+ */
+export function attributeIn(el: XmlElement | undefined, namespaces: readonly string[], local: string): string | undefined {
+  if (el === undefined) return undefined;
+  for (const a of el.qualifiedAttributes) if (a.name === local && namespaces.includes(a.ns)) return a.value;
+  return undefined;
+}
+
+/** The XML Schema instance namespace of 2001, and the 1999 and 2000 drafts older SOAP toolkits still write. */
+export const XSI_NAMESPACES: readonly string[] = [
+  'http://www.w3.org/2001/XMLSchema-instance',
+  'http://www.w3.org/2000/10/XMLSchema-instance',
+  'http://www.w3.org/1999/XMLSchema-instance',
+];
+
+/** XML Schema §2.6.2: `xsi:nil="true"` (or `1`) in an XML Schema instance namespace. */
+export function isNil(el: XmlElement | undefined): boolean {
+  const v = attributeIn(el, XSI_NAMESPACES, 'nil')?.trim();
+  return v === 'true' || v === '1';
+}

@@ -6,12 +6,27 @@ export interface XmlElement {
   prefix: string;
   /** Namespace URI resolved from the in-scope xmlns declarations, '' when none. */
   ns: string;
-  /** Attribute values keyed by local name; a null-prototype object, so no key can reach Object.prototype. */
+  /**
+   * Attribute values keyed by local name, the first spelling winning when two prefixes share one; a null-prototype
+   * object, so no key can reach Object.prototype. For an attribute whose namespace matters (SOAP's mustUnderstand,
+   * xsi:nil) read `qualifiedAttributes` through `attributeIn`: a foreign `x:mustUnderstand` written first must not
+   * stand for SOAP's.
+   */
   attributes: Record<string, string>;
+  /** Every attribute but namespace declarations, in document order, with its resolved namespace ('' when none). */
+  qualifiedAttributes: readonly XmlAttribute[];
   /** Element children in document order. */
   children: XmlElement[];
   /** Direct character data (text and CDATA) concatenated in order, entity-decoded, untrimmed. */
   text: string;
+}
+
+/** One attribute of an element, namespace-resolved (Namespaces in XML §6.3: an unprefixed attribute has none). */
+export interface XmlAttribute {
+  name: string;
+  prefix: string;
+  ns: string;
+  value: string;
 }
 
 export type XmlInputReason =
@@ -30,7 +45,10 @@ export interface XmlLimits {
   maxBytes?: number;
   /** Deepest accepted element nesting, the root counting as 1 (default 64). */
   maxDepth?: number;
-  /** Most elements accepted in one document; the parse stops at the one past it (default 4096). */
+  /**
+   * Most elements accepted in one document, and most attributes (each counts, namespace declarations included); the
+   * parse stops at the one past it (default 4096).
+   */
   maxElements?: number;
 }
 

@@ -27,6 +27,23 @@ function withHeaders(sess: string, blocks: string, body: string, version: '1.1' 
 const subscribeBody = (url: string): string =>
   `<qmi:QMISubscribeSessionRequest><qmi:SessionParams><qmi:CallbackUrl>${url}</qmi:CallbackUrl><qmi:Subscribe>1</qmi:Subscribe></qmi:SessionParams></qmi:QMISubscribeSessionRequest>`;
 
+describe('the Envelope and its parts in SOAP\'s namespace (SOAP 1.1 §4.1.2 and §4.4.1)', () => {
+  it('answers VersionMismatch for an Envelope in another namespace or none, a Client fault for a foreign Body, and subscribes nobody', async () => {
+    const gw = (t.gw = await startGateway());
+    const tool = (t.tool = await new Receiver().start());
+    const inside = `<e:Header><qmi:QMISessID>ns</qmi:QMISessID></e:Header><e:Body>${subscribeBody(tool.url)}</e:Body>`;
+    for (const envelopeNs of ['urn:wrong', 'http://www.w3.org/2003/05/soap-envelope/']) {
+      const a = await post(gw, `<e:Envelope xmlns:e="${envelopeNs}" xmlns:qmi="${QMI_NS}">${inside}</e:Envelope>`);
+      expect(a, envelopeNs).toMatchObject({ status: 500, faultcode: 'soap:VersionMismatch' });
+    }
+    const bare = `<Envelope xmlns:qmi="${QMI_NS}"><Header><qmi:QMISessID>ns</qmi:QMISessID></Header><Body>${subscribeBody(tool.url)}</Body></Envelope>`;
+    expect(await post(gw, bare)).toMatchObject({ status: 500, faultcode: 'soap:VersionMismatch' });
+    const foreignBody = `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:qmi="${QMI_NS}" xmlns:x="urn:x"><e:Header><qmi:QMISessID>ns</qmi:QMISessID></e:Header><x:Body>${subscribeBody(tool.url)}</x:Body></e:Envelope>`;
+    expect(await post(gw, foreignBody)).toMatchObject({ status: 500, faultcode: 'soap:Client' });
+    expect(await qmiSessions(gw)).toEqual([]);
+  });
+});
+
 describe('mustUnderstand (SOAP 1.1 §4.2.3, SOAP 1.2 Part 1 §5.2.3)', () => {
   it('refuses a header block QMI does not understand, marked mustUnderstand, and changes nothing', async () => {
     const gw = (t.gw = await startGateway());

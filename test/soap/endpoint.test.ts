@@ -143,6 +143,19 @@ describe('mustUnderstand declarations', () => {
     const security = `<s:Security xmlns:s="${SEC}" e:mustUnderstand="1"/>`;
     expect((await post('/Svc/Two.asmx', env('1.2', '<Ping/>', security), { 'content-type': type('1.2') })).statusCode).toBe(200);
   });
+
+  it('reads mustUnderstand and actor in the envelope namespace only: a foreign spelling neither hides nor stands for them', async () => {
+    const before = calls;
+    const hidden = '<x:Evil xmlns:x="urn:other" xmlns:f="urn:f" f:mustUnderstand="0" e:mustUnderstand="1"/>';
+    const hiddenRes = await post('/Svc/One.asmx', env('1.1', '<i:makeCall/>', hidden));
+    expect(readFault(hiddenRes.body)).toMatchObject({ code: 'soap:MustUnderstand' });
+    const elsewhere = '<x:Evil xmlns:x="urn:other" xmlns:f="urn:f" f:actor="urn:someone-else" e:mustUnderstand="1"/>';
+    expect(readFault((await post('/Svc/One.asmx', env('1.1', '<i:makeCall/>', elsewhere))).body)).toMatchObject({ code: 'soap:MustUnderstand' });
+    expect(calls).toBe(before);
+    const foreignOnly = '<x:Note xmlns:x="urn:other" xmlns:f="urn:f" f:mustUnderstand="1"/>';
+    expect((await post('/Svc/One.asmx', env('1.1', '<i:makeCall/>', foreignOnly))).statusCode).toBe(200);
+    expect(calls).toBe(before + 1);
+  });
 });
 
 describe('dispatch by body only', () => {

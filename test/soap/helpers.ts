@@ -50,7 +50,7 @@ export const HOSTILE: HostileCase[] = [
   {
     name: 'external entity (XXE)',
     body: (v) =>
-      `<?xml version="1.0"?><!doctype foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>` +
+      `<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>` +
       wrap(v, '<Echo>&xxe;</Echo>'),
     reason: 'DTDs and entity declarations are not allowed',
   },

@@ -6,6 +6,7 @@ import {
   PASSWORD_DIGEST,
   PASSWORD_TEXT,
   passwordDigest,
+  readSecurityHeader,
   usernameToken,
   UsernameTokenVerifier,
   type UsernameToken,
@@ -33,10 +34,30 @@ describe('usernameToken', () => {
     expect(token && isPasswordText(token)).toBe(true);
   });
 
-  it('reads an unqualified token without a Type, which means PasswordText', () => {
-    const token = usernameToken(headerWith('<Security><UsernameToken><Username>u</Username><Password>p</Password></UsernameToken></Security>'));
+  it('reads a token without a Type, which means PasswordText, and its parts by local name inside the Security block', () => {
+    const token = usernameToken(headerWith(`<s:Security xmlns:s="${WSSE}"><UsernameToken><Username>u</Username><Password>p</Password></UsernameToken></s:Security>`));
     expect(token).toEqual({ username: 'u', password: 'p' });
     expect(token && isPasswordText(token)).toBe(true);
+  });
+
+  it('reads no credentials from a Security element outside the WS-Security namespaces', () => {
+    const inside = '<UsernameToken><Username>u</Username><Password>p</Password></UsernameToken>';
+    expect(usernameToken(headerWith(`<Security>${inside}</Security>`))).toBeUndefined();
+    expect(usernameToken(headerWith(`<s:Security xmlns:s="urn:evil">${inside}</s:Security>`))).toBeUndefined();
+    expect(usernameToken(headerWith(`<s:Security xmlns:s="http://schemas.xmlsoap.org/ws/2002/07/secext">${inside}</s:Security>`))?.username).toBe('u');
+  });
+
+  it('refuses as ambiguous two Security blocks, two tokens or a part given twice', () => {
+    const token = (user: string): string => `<UsernameToken><Username>${user}</Username><Password>p</Password></UsernameToken>`;
+    const sec = (inner: string): string => `<s:Security xmlns:s="${WSSE}">${inner}</s:Security>`;
+    for (const [header, problem] of [
+      [sec(token('a')) + sec(token('b')), 'more than one Security header'],
+      [sec(token('a') + token('b')), 'more than one UsernameToken'],
+      [sec('<UsernameToken><Username>a</Username><Username>b</Username><Password>p</Password></UsernameToken>'), 'more than one Username'],
+    ] as const) {
+      expect(readSecurityHeader(headerWith(header))).toEqual({ token: undefined, problem });
+      expect(new UsernameTokenVerifier({ passwordOf: () => 'p' }).verifyHeader(headerWith(header))).toMatchObject({ ok: false, failure: 'malformed' });
+    }
   });
 
   it('reports a digest password type so the caller can refuse it', () => {
@@ -53,7 +74,7 @@ describe('usernameToken', () => {
   it('is undefined without a header, a Security element or a Username', () => {
     expect(usernameToken(undefined)).toBeUndefined();
     expect(usernameToken(headerWith('<Other/>'))).toBeUndefined();
-    expect(usernameToken(headerWith('<Security><UsernameToken><Password>p</Password></UsernameToken></Security>'))).toBeUndefined();
+    expect(usernameToken(headerWith(`<s:Security xmlns:s="${WSSE}"><UsernameToken><Password>p</Password></UsernameToken></s:Security>`))).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { child, children, parseXml, path, textOf, XmlInputError, type XmlInputReason } from '../../src/xml/index.js';
+import { attributeIn, child, children, isNil, parseXml, path, textOf, XmlInputError, type XmlInputReason } from '../../src/xml/index.js';
 
 function reasonOf(input: Buffer | string, limits?: { maxBytes?: number; maxDepth?: number }): XmlInputReason | 'accepted' {
   try {
@@ -50,6 +50,28 @@ describe('parseXml: tree', () => {
     expect(parseXml(input)).toMatchObject({ name: 'r', text: 'é' });
   });
 
+  it('reads DOCTYPE, ENTITY and processing-instruction look-alikes in comments and CDATA as text', () => {
+    const root = parseXml('<r><![CDATA[<?xml version="1.0"?><!DOCTYPE x [<!ENTITY y "z">]>]]><!-- <?php ?> <!ENTITY --></r>');
+    expect(root.text).toBe('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY y "z">]>');
+  });
+
+  it('accepts the encodings it decodes when declared, in any case', () => {
+    for (const enc of ['UTF-8', 'utf-8', 'utf8', 'US-ASCII']) expect(parseXml(`<?xml version="1.0" encoding="${enc}"?><r/>`).name).toBe('r');
+  });
+
+  it('keeps every attribute with its namespace, apart from the local-name map a foreign spelling may take first', () => {
+    const root = parseXml('<r xmlns:s="urn:soap" xmlns:x="urn:x" x:mustUnderstand="0" s:mustUnderstand="1" plain="p"/>');
+    expect(root.attributes['mustUnderstand']).toBe('0');
+    expect(attributeIn(root, ['urn:soap'], 'mustUnderstand')).toBe('1');
+    expect(attributeIn(root, ['urn:other'], 'mustUnderstand')).toBeUndefined();
+    expect(root.qualifiedAttributes.map((a) => [a.ns, a.name, a.value])).toEqual([['urn:x', 'mustUnderstand', '0'], ['urn:soap', 'mustUnderstand', '1'], ['', 'plain', 'p']]);
+  });
+
+  it('reads xsi:nil only in an XML Schema instance namespace', () => {
+    const root = parseXml('<r xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:f="urn:f"><a xsi:nil="true"/><b f:nil="true">x</b><c xsi:nil="false"/></r>');
+    expect(root.children.map((c) => isNil(c))).toEqual([true, false, false]);
+  });
+
   it('gives attributes a null prototype', () => {
     const root = parseXml('<r a="1"/>');
     expect(Object.getPrototypeOf(root.attributes)).toBeNull();
@@ -60,12 +82,23 @@ describe('parseXml: tree', () => {
 describe('parseXml: refusals', () => {
   const cases: [string, Buffer | string, XmlInputReason][] = [
     ['DOCTYPE', '<!DOCTYPE r><r/>', 'doctype'],
-    ['lower-case doctype inside the root', '<r><!doctype x></r>', 'doctype'],
-    ['ENTITY declaration', '<r><!ENTITY x "y"></r>', 'doctype'],
-    ['ELEMENT declaration', '<!ELEMENT r ANY><r/>', 'doctype'],
+    ['DOCTYPE with an external entity', '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>', 'doctype'],
+    // Not XML at all (a DOCTYPE is upper case and comes before the root; declarations live in a DOCTYPE): malformed.
+    ['lower-case doctype inside the root', '<r><!doctype x></r>', 'malformed'],
+    ['ENTITY declaration', '<r><!ENTITY x "y"></r>', 'malformed'],
+    ['ELEMENT declaration', '<!ELEMENT r ANY><r/>', 'malformed'],
     ['processing instruction in the body', '<r><?php echo 1 ?></r>', 'processingInstruction'],
     ['processing instruction first', '<?xml-stylesheet href="x"?><r/>', 'processingInstruction'],
-    ['a second XML declaration', '<?xml version="1.0"?><r><?xml version="1.0"?></r>', 'processingInstruction'],
+    ['a second XML declaration', '<?xml version="1.0"?><r><?xml version="1.0"?></r>', 'malformed'],
+    ['a declared encoding this reader does not decode', '<?xml version="1.0" encoding="ISO-8859-1"?><r>ä</r>', 'encoding'],
+    ['a QName with two colons', '<a:b:c xmlns:a="u"/>', 'malformed'],
+    ['a QName starting with a colon', '<:a/>', 'malformed'],
+    ['xml bound to another namespace', '<r xmlns:xml="urn:evil"/>', 'malformed'],
+    ['another prefix bound to the xml namespace', '<r xmlns:x="http://www.w3.org/XML/1998/namespace"/>', 'malformed'],
+    ['the xmlns prefix declared', '<r xmlns:xmlns="urn:x"/>', 'malformed'],
+    ['a prefix undeclared', '<r xmlns:p=""/>', 'malformed'],
+    ['an element with the xmlns prefix', '<xmlns:r/>', 'malformed'],
+    ['one expanded attribute name twice', '<r xmlns:p="u" xmlns:q="u" p:a="1" q:a="2"/>', 'malformed'],
     ['undefined entity', '<r>&foo;</r>', 'malformed'],
     ['undefined entity in an attribute', '<r a="&foo;"/>', 'malformed'],
     ['character reference to NUL', '<r>&#0;</r>', 'malformed'],

@@ -10,7 +10,7 @@
  *   client that writes members in another order loses that data against a real server, and with this setting here.
  * A value that is not of the member's type is refused as WCF refuses it (ContractError → `a:DeserializationFailed`).
  */
-import type { XmlElement } from '../../xml/index.js';
+import { isNil, type XmlElement } from '../../xml/index.js';
 import { parseXsdDateTime } from './dates.js';
 import { CONTRACTS, DATA_NS, TEMPURI, type ContractName, type Members, type MemberType } from './protocol.js';
 
@@ -40,10 +40,6 @@ export class ContractError extends Error {
 const INT = /^\s*[+-]?\d+\s*$/;
 const CLR_TYPE: Readonly<Record<MemberType, string>> = { int: 'Int32', boolean: 'Boolean', dateTime: 'DateTime', string: 'String', ivr: 'ArrayOfIVRInformation' };
 
-function isNil(el: XmlElement): boolean {
-  const v = el.attributes['nil'];
-  return v === 'true' || v === '1';
-}
 
 function badValue(text: string, type: MemberType, where: { parameter: string; contract?: string }): ContractError {
   return new ContractError(where.parameter, where.contract, `The value '${text.trim().slice(0, 64)}' cannot be parsed as the type '${CLR_TYPE[type]}'.`);

@@ -23,7 +23,7 @@ function peerOf(request: FastifyRequest): Peer {
 
 /** An element as the XML parser hands it to the request reader. */
 function element(name: string, text: string, children: XmlElement[] = []): XmlElement {
-  return { name, prefix: '', ns: '', attributes: {}, text, children };
+  return { name, prefix: '', ns: '', attributes: {}, qualifiedAttributes: [], text, children };
 }
 
 /**
