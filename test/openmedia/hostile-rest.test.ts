@@ -2,6 +2,7 @@
  * Hostile input on the REST twin (om-findings 3, 5, 6, 9, 10): every refusal is the twin's own JSON
  * `{ error, message }` — on the main port and on the Open Media port, before or after routing — and changes nothing.
  */
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { api, startGateway } from './helpers.js';
@@ -94,6 +95,20 @@ describe('the REST twin refuses what it cannot read exactly, changing nothing (o
     expect(await rest('POST', '/requests/add', json({ ServiceGroupID: 10, ServiceGroupId: 999, IVRInfo: [{ Label: 'L' }] }))).toEqual(refusedWith(/^ServiceGroupID: given more than once \(ServiceGroupID, ServiceGroupId\)/));
     expect(await rest('POST', '/requests/add', '{"__proto__":{"x":1},"ServiceGroupID":10}')).toEqual(refusedWith(/"__proto__" is not a member name/));
     expect(await rest('POST', '/requests/add', 'null')).toEqual(refusedWith(/expected a JSON object/));
+    expect(await world()).toBe(before);
+  });
+
+  it('a compressed body is refused by its coding (415), a body nested beyond the stack in the twin\'s words', async () => {
+    const before = await world();
+    const port = gw.ctx.ports.openMedia;
+    const zipped = gzipSync(JSON.stringify({ ServiceGroupID: 10, IVRInfo: [{ Label: 'L', Data: 'D' }] }));
+    const r = await fetch(`http://127.0.0.1:${port}/OpenMediaServiceRest/requests/add`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: zipped });
+    expect(r.status).toBe(415);
+    expect(await r.json()).toMatchObject({ error: 'InvalidDataException', message: expect.stringMatching(/^Content-Encoding gzip is not supported/) });
+    const deep = await rest('POST', '/requests/add', '['.repeat(100_000) + ']'.repeat(100_000));
+    expect(deep.status).toBe(400);
+    expect(deep.json['message']).toMatch(/^the body is not valid JSON/);
+    expect(String(deep.json['message'])).not.toMatch(/call stack/);
     expect(await world()).toBe(before);
   });
 

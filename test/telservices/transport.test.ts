@@ -107,6 +107,9 @@ describe('HTTP', () => {
       expect(await form.body.text()).toBe(DND_OFF);
       const bad = await request(`${base}/telservices`, { method: 'POST', body: '<TelServiceRequest><nope/></TelServiceRequest>' });
       expect(await bad.body.text()).toBe(error('reject'));
+      // A body in a content coding is not read as if plain (the header alone must not pass a plain body either).
+      const coded = await request(`${base}/telservices`, { method: 'POST', headers: { 'content-type': 'text/xml', 'content-encoding': 'gzip' }, body: QUERY });
+      expect([coded.statusCode, await coded.body.text()]).toEqual([415, error('reject')]);
     }
     const viaPort = await request(`http://127.0.0.1:${g.tsPort}/makeCall?deviceNumber=1101&calledDeviceNumber=1102`);
     expect(await viaPort.body.text()).toBe(STANDARD);

@@ -146,6 +146,8 @@ function parseJsonBody(raw: Buffer): unknown {
     });
   } catch (err) {
     if (err instanceof BadInput) throw err;
+    // V8's own words for a document nested beyond its stack are not a client's business.
+    if (err instanceof RangeError) throw new BadInput('the body is not valid JSON: nested too deeply');
     throw new BadInput(`the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
@@ -176,8 +178,14 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
     // JSON read here rather than by Fastify's parser, which decodes invalid UTF-8 into U+FFFD silently: the bytes
     // must be UTF-8 (RFC 8259 §8.1), as the SOAP endpoint's XML must be, and `__proto__` is refused by name.
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, raw, done) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: maxBytes }, (req, raw, done) => {
       try {
+        // The twin reads its JSON as sent: a compressed body is refused by its coding, not misread as bad UTF-8.
+        const coding = req.headers['content-encoding']?.trim().toLowerCase();
+        if (coding !== undefined && coding !== '' && coding !== 'identity') {
+          done(Object.assign(new Error(`Content-Encoding ${coding.slice(0, 32)} is not supported: send the JSON as it is`), { statusCode: 415 }), undefined);
+          return;
+        }
         done(null, parseJsonBody(raw as Buffer));
       } catch (err) {
         done(err instanceof Error ? err : new Error(String(err)), undefined);

@@ -57,7 +57,12 @@ function keepWhileWorking(reply: FastifyReply): void {
 export function telservicesRoutes(handler: RequestHandler, sessions: Sessions, maxBytes: number, opts: RouteOptions = {}) {
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (req, body, done) => {
+      // TelServer reads the XML as sent: a body in a content coding is refused (415, `reject`), never read as if plain.
+      const coding = req.headers['content-encoding']?.trim().toLowerCase();
+      if (coding !== undefined && coding !== '' && coding !== 'identity') return done(Object.assign(new Error('content coding not supported'), { statusCode: 415 }), undefined);
+      done(null, body);
+    });
     app.setErrorHandler((err: { statusCode?: number }, _request, reply) => {
       const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
       return reply.code(status).type(XML).send(cachedErrorXml('reject'));
