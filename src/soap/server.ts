@@ -141,6 +141,12 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
     }
   }
 
+  /** `version` when the endpoint speaks it, else the first version it speaks. */
+  function spokenVersion(version: SoapVersion): SoapVersion {
+    const spoken = opts.versions;
+    return spoken === undefined || spoken.includes(version) ? version : (spoken[0] ?? version);
+  }
+
   /** Error → the fault to write, through the interface's hooks; never an internal message on the wire. */
   function toFault(err: unknown, ctx: SoapFaultContext): SoapFault {
     let fault: SoapFault | undefined = err instanceof SoapFault ? err : undefined;
@@ -219,6 +225,8 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
     } catch (err) {
       // Before the envelope was read, parseSoap's best guess of the version is the request's version (DESIGN rule 3).
       if (err instanceof SoapFault && err.version !== undefined) version = err.version;
+      // An endpoint of one version answers in it whatever the unreadable request seemed to be (Cisco QM: SOAP 1.2).
+      version = spokenVersion(version);
       const fault = toFault(err, { version, request, ...(dispatched ? { operation } : {}) });
       record(request, started, operation, fault);
       return sendFault(request, reply, version, fault);
@@ -239,7 +247,7 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
 
     // Errors raised before the handler runs (body too large, bad Content-Length) still answer as SOAP faults.
     scope.setErrorHandler((err: FastifyError, request, reply) => {
-      const version = soapVersionFromContentType(request.headers['content-type']) ?? '1.1';
+      const version = spokenVersion(soapVersionFromContentType(request.headers['content-type']) ?? '1.1');
       const fault = toFault(transportFault(request, err, maxBytes), { version, request });
       record(request, performance.now() - reply.elapsedTime, '-', fault);
       return sendFault(request, reply, version, fault);

@@ -84,6 +84,17 @@ describe('fault reasons', () => {
     expect(text).not.toContain('[');
   });
 
+  it('answers an unreadable request in SOAP 1.2 whatever its media type said, or without one', async () => {
+    for (const headers of [{ 'content-type': 'application/xml' }, {}] as Record<string, string>[]) {
+      const res = await fetch(`${gw.baseUrl}/serverapi/api`, { method: 'POST', headers, body: '<a><b></a>' });
+      const text = await res.text();
+      expect(res.status, JSON.stringify(headers)).toBe(400);
+      expect(res.headers.get('content-type'), JSON.stringify(headers)).toMatch(/^application\/soap\+xml/);
+      expect(text).toContain(`xmlns:soap="${SOAP12}"`);
+      expect(text).toContain('Sender');
+    }
+  });
+
   it('refuses a body over the limit with HTTP 413 and a Sender fault', async () => {
     const big = `<search xmlns="${QM_NS}"><ANI>${'1'.repeat(300 * 1024)}</ANI></search>`;
     const a = await raw(big);
