@@ -45,10 +45,7 @@ export interface XmlLimits {
   maxBytes?: number;
   /** Deepest accepted element nesting, the root counting as 1 (default 64). */
   maxDepth?: number;
-  /**
-   * Most elements accepted in one document, and most attributes (each counts, namespace declarations included); the
-   * parse stops at the one past it (default 4096).
-   */
+  /** Most elements accepted in one document; the parse stops at the one past it (default 4096). */
   maxElements?: number;
 }
 
