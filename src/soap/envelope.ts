@@ -56,6 +56,14 @@ export function parseSoap(input: Buffer | string, opts: ParseSoapOptions = {}): 
   const body = child(envelope, 'Body');
   // SOAP 1.1 §4.3, SOAP 1.2 Part 1 §5.3: the Envelope MUST contain a Body.
   if (body === undefined) throw requestFault('SOAP Envelope has no Body', version, 'noBody');
+  // SOAP 1.1 §4.1.2, SOAP 1.2 Part 1 §5.1: at most one Header, the Envelope's first child. A second Header's blocks
+  // would go unread, its mustUnderstand ones unchecked.
+  if (header !== undefined) {
+    if (envelope.children.filter((c) => c.name.toLowerCase() === 'header').length > 1) {
+      throw requestFault('The Envelope has more than one Header', version, 'twoHeaders');
+    }
+    if (envelope.children[0] !== header) throw requestFault('The Header must be the first child of the Envelope', version, 'headerNotFirst');
+  }
   const operation = body.children[0];
   return {
     version,

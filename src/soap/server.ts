@@ -40,7 +40,10 @@ export interface SoapReply {
 
 export interface SoapRequestInfo {
   interfaceName: string;
-  /** The dispatched operation, else the request element's local name, else `-`. */
+  /**
+   * The dispatched operation, else `-`: always one of the endpoint's operations, so a metrics label made from it has a
+   * bounded set of values whatever element names clients send.
+   */
   operation: string;
   ms: number;
   outcome: 'ok' | 'fault';
@@ -129,13 +132,14 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
   const understood = new UnderstoodHeaders(opts.understoodHeaders);
   const hooks = opts.faults ?? {};
 
-  function record(request: FastifyRequest, started: number, operation: string, fault?: SoapFault): void {
+  /** `operation`: the dispatched operation, or (`dispatched` false) the request element's name, for the log only. */
+  function record(request: FastifyRequest, started: number, operation: string, fault?: SoapFault, dispatched = true): void {
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const outcome = fault === undefined ? 'ok' : 'fault';
     // The line's object is built only when debug is on: this runs once per request.
-    if (debugOn(request.log)) request.log.debug({ interface: opts.interfaceName, operation, ms, outcome, reason: fault?.reason }, 'soap request');
+    if (debugOn(request.log)) request.log.debug({ interface: opts.interfaceName, operation: operation.slice(0, 64), ms, outcome, reason: fault?.reason }, 'soap request');
     try {
-      opts.onRequest?.({ interfaceName: opts.interfaceName, operation, ms, outcome, ...(fault === undefined ? {} : { faultKind: fault.kind }) });
+      opts.onRequest?.({ interfaceName: opts.interfaceName, operation: dispatched ? operation : '-', ms, outcome, ...(fault === undefined ? {} : { faultKind: fault.kind }) });
     } catch (err) {
       request.log.warn({ err }, 'soap onRequest hook failed');
     }
@@ -228,7 +232,7 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
       // An endpoint of one version answers in it whatever the unreadable request seemed to be (Cisco QM: SOAP 1.2).
       version = spokenVersion(version);
       const fault = toFault(err, { version, request, ...(dispatched ? { operation } : {}) });
-      record(request, started, operation, fault);
+      record(request, started, operation, fault, dispatched);
       return sendFault(request, reply, version, fault);
     }
   }
@@ -249,7 +253,7 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
     scope.setErrorHandler((err: FastifyError, request, reply) => {
       const version = spokenVersion(soapVersionFromContentType(request.headers['content-type']) ?? '1.1');
       const fault = toFault(transportFault(request, err, maxBytes), { version, request });
-      record(request, performance.now() - reply.elapsedTime, '-', fault);
+      record(request, performance.now() - reply.elapsedTime, '-', fault, false);
       return sendFault(request, reply, version, fault);
     });
 

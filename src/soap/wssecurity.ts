@@ -179,6 +179,8 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 }
 
 const DUMMY_PASSWORD = 'ccgate-no-such-user';
+/** Longest Nonce accepted, decoded: the replay cache holds up to `maxNonces` of them. */
+export const MAX_NONCE_BYTES = 64;
 
 /** Checks UsernameTokens against a user table with a freshness window and a replay cache. */
 export class UsernameTokenVerifier {
@@ -219,6 +221,8 @@ export class UsernameTokenVerifier {
     if (token.nonce !== undefined) {
       nonce = decodeBase64(token.nonce);
       if (nonce === undefined) return fail('malformed', 'Nonce is not Base64', username);
+      // Clients send 16 random bytes (WCF, WSS4J, zeep); the replay cache keeps each nonce, so its size is bounded.
+      if (nonce.length > MAX_NONCE_BYTES) return fail('malformed', `Nonce is longer than ${MAX_NONCE_BYTES} bytes`, username);
     }
     let created: number | undefined;
     if (token.created !== undefined) {

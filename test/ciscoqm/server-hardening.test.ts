@@ -30,6 +30,39 @@ async function raw(body: string, opts: { soapNs?: string; contentType?: string }
   return { status: res.status, statusText: res.statusText, text: await res.text() };
 }
 
+describe('what a client without credentials can change', () => {
+  it('adds no metrics series of its own: an unknown request element is counted as operation "-"', async () => {
+    for (const name of ['xRandomOne', 'xRandomTwo']) {
+      const res = await fetch(`${gw.baseUrl}/serverapi/api`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/soap+xml' },
+        body: `<soap:Envelope xmlns:soap="${SOAP12}"><soap:Body><${name} xmlns="${QM_NS}"/></soap:Body></soap:Envelope>`,
+      });
+      expect(res.status).toBe(400);
+    }
+    const metrics = await (await fetch(`${gw.baseUrl}/metrics`)).text();
+    expect(metrics).not.toContain('xRandom');
+    expect(metrics).toMatch(/ccgate_requests_total\{interface="ciscoqm",operation="-",outcome="fault"\} \d+/);
+  });
+
+  it('cannot hide a mustUnderstand block in a second Header, or put the Header after the Body', async () => {
+    const archive = gw.center.recordings.archive;
+    const rec = archive.create({ source: 'api', callId: 'two-headers', ani: '+358401234567', startTime: Date.UTC(2026, 0, 2) });
+    archive.stop(rec.id, rec.startTime + 1000);
+    const token = securityHeader({ kind: 'text' }, 'qmadmin', 'qmadmin');
+    const del = `<deleteRecording xmlns="${QM_NS}"><ccrId>${rec.id}</ccrId></deleteRecording>`;
+    for (const envelope of [
+      `<soap:Envelope xmlns:soap="${SOAP12}"><soap:Header>${token}</soap:Header><soap:Header><x:Foo xmlns:x="urn:x" soap:mustUnderstand="true"/></soap:Header><soap:Body>${del}</soap:Body></soap:Envelope>`,
+      `<soap:Envelope xmlns:soap="${SOAP12}"><soap:Body>${del}</soap:Body><soap:Header>${token}</soap:Header></soap:Envelope>`,
+    ]) {
+      const res = await fetch(`${gw.baseUrl}/serverapi/api`, { method: 'POST', headers: { 'content-type': 'application/soap+xml' }, body: envelope });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/more than one Header|Header must be the first child/);
+    }
+    expect(archive.get(rec.id)?.retention).toBe('retained');
+  });
+});
+
 describe('SOAP 1.2 only', () => {
   it('answers a SOAP 1.1 request (text/xml) with HTTP 415, and a 1.1 Envelope as soap+xml with VersionMismatch and Upgrade', async () => {
     const a = await admin.call(`<search xmlns="${QM_NS}"/>`, { version: '1.1' });

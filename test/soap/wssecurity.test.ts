@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   isPasswordText,
+  MAX_NONCE_BYTES,
   NonceCache,
   parseSoap,
   PASSWORD_DIGEST,
@@ -143,6 +144,10 @@ describe('UsernameTokenVerifier', () => {
     expect(make('2003-07-16T01:26:00Z', { accept: ['digest'] }).verify({ username: 'qmadmin', password: 'IloveDogs' })).toMatchObject({ ok: false, failure: 'unsupportedType' });
     expect(verifier.verify({ ...digestToken(v1, 'qmadmin'), nonce: 'not base64!' })).toMatchObject({ ok: false, failure: 'malformed' });
     expect(verifier.verify({ ...digestToken(v1, 'qmadmin'), created: 'yesterday' })).toMatchObject({ ok: false, failure: 'malformed' });
+    // The replay cache keeps each nonce: one of 140 KB (with a valid password) would make it hold gigabytes.
+    const long = Buffer.alloc(MAX_NONCE_BYTES + 1, 7);
+    const longToken = { username: 'qmadmin', password: passwordDigest(long, v1.created, v1.password), passwordType: PASSWORD_DIGEST, nonce: long.toString('base64'), created: v1.created };
+    expect(verifier.verify(longToken)).toMatchObject({ ok: false, failure: 'malformed', message: `Nonce is longer than ${MAX_NONCE_BYTES} bytes` });
     const { nonce: _n, ...withoutNonce } = digestToken(v1, 'qmadmin');
     expect(verifier.verify(withoutNonce)).toMatchObject({ ok: false, failure: 'malformed' });
   });
