@@ -50,9 +50,28 @@ function soapAttribute(block: XmlElement, version: SoapVersion, local: string): 
   return attributeIn(block, [envelopeNamespace(version)], local)?.trim();
 }
 
+/**
+ * The values mustUnderstand may take: SOAP 1.2 Part 1 §5.2.3 an xs:boolean; SOAP 1.1 §4.2.3 says "1" or "0", and its
+ * clients write the xs:boolean words too (ASP.NET reads them), so both versions take all four.
+ */
+const MUST_UNDERSTAND_VALUES: readonly string[] = ['0', '1', 'true', 'false'];
+
+/**
+ * Whether the block must be understood. A value the version does not define (`yes`) is a Client/Sender fault: read
+ * as false it would let a block its sender meant to be mandatory pass unchecked.
+ */
 function mandatory(block: XmlElement, version: SoapVersion): boolean {
-  // "1" (1.1) or "true"/"1" (1.2).
   const value = soapAttribute(block, version, 'mustUnderstand');
+  if (value === undefined) return false;
+  if (!MUST_UNDERSTAND_VALUES.includes(value)) {
+    throw new SoapFault({
+      code: 'Client',
+      reason: `mustUnderstand on header ${block.name.slice(0, 64)} is "${value.slice(0, 16)}", not ${MUST_UNDERSTAND_VALUES.join(', ')}`,
+      version,
+      kind: 'request',
+      reasonCode: 'mustUnderstandValue',
+    });
+  }
   return value === '1' || value === 'true';
 }
 

@@ -152,6 +152,11 @@ describe('mustUnderstand declarations', () => {
     const elsewhere = '<x:Evil xmlns:x="urn:other" xmlns:f="urn:f" f:actor="urn:someone-else" e:mustUnderstand="1"/>';
     expect(readFault((await post('/Svc/One.asmx', env('1.1', '<i:makeCall/>', elsewhere))).body)).toMatchObject({ code: 'soap:MustUnderstand' });
     expect(calls).toBe(before);
+    // A value SOAP does not define is refused, not read as false.
+    const yes = await post('/Svc/One.asmx', env('1.1', '<i:makeCall/>', '<x:Evil xmlns:x="urn:other" e:mustUnderstand="yes"/>'));
+    expect(yes.statusCode).toBe(500);
+    expect(readFault(yes.body)).toMatchObject({ code: 'soap:Client', reason: expect.stringMatching(/mustUnderstand on header Evil is "yes"/) });
+    expect(calls).toBe(before);
     const foreignOnly = '<x:Note xmlns:x="urn:other" xmlns:f="urn:f" f:mustUnderstand="1"/>';
     expect((await post('/Svc/One.asmx', env('1.1', '<i:makeCall/>', foreignOnly))).statusCode).toBe(200);
     expect(calls).toBe(before + 1);
