@@ -45,7 +45,10 @@ export interface XmlLimits {
   maxBytes?: number;
   /** Deepest accepted element nesting, the root counting as 1 (default 64). */
   maxDepth?: number;
-  /** Most elements accepted in one document; the parse stops at the one past it (default 4096). */
+  /**
+   * Most elements accepted in one document, and most attributes (namespace declarations included); the parse stops at
+   * the one past it (default 4096).
+   */
   maxElements?: number;
 }
 

@@ -79,6 +79,13 @@ describe('element cap', () => {
     expect(reasonOf(() => parseXml('<r><a/><b><c/></b></r>', { maxElements: 4 }))).toBe('accepted');
   });
 
+  it('stops at the attribute past the cap: 20,000 attributes in one tag fit the byte cap', () => {
+    const attrs = (n: number): string => Array.from({ length: n }, (_, i) => `a${i}="1"`).join(' ');
+    expect(reasonOf(() => parseXml(`<r ${attrs(20_000)}/>`))).toBe('tooManyElements');
+    expect(reasonOf(() => parseXml(`<r ${attrs(4096)}/>`))).toBe('accepted');
+    expect(reasonOf(() => parseXml(`<r ${attrs(3)}><s ${attrs(2)}/></r>`, { maxElements: 4 }))).toBe('tooManyElements');
+  });
+
   it('does not count markup inside comments, CDATA or attribute values', () => {
     const input = `<r a="&lt;x/>&lt;y/>"><!-- <a/><a/><a/> --><![CDATA[<a/><a/><a/>]]><c/></r>`;
     expect(reasonOf(() => parseXml(input, { maxElements: 2 }))).toBe('accepted');
