@@ -8,6 +8,7 @@
  * synchronously is fine here: the input is already capped at the same size and inflation runs at hundreds of MB/s.
  */
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { contentCodings } from '../net/content-coding.js';
 import { SoapFault } from './fault.js';
 import type { SoapVersion } from './version.js';
 
@@ -44,12 +45,7 @@ function inflateOne(coding: string, input: Buffer, maxBytes: number, version: So
  * unsupported coding, `tooLarge` when the decoded body passes `maxBytes`, `contentCoding` for corrupt data.
  */
 export function decodeContentCoding(body: Buffer, header: string | string[] | undefined, maxBytes: number, version: SoapVersion): Buffer {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (value === undefined || value.trim() === '') return body;
-  const codings = value
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity');
+  const codings = contentCodings(header);
   let out = body;
   for (const coding of codings.reverse()) {
     if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== 'deflate') {

@@ -5,6 +5,7 @@
  * Faults are JSON `{"error": <fault name>, "message"}` with an HTTP status per fault (REST_STATUS).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { contentCodings } from '../../net/content-coding.js';
 import { isCoreError } from '../../core/index.js';
 import { inDateTimeRange, parseQueryDate } from './dates.js';
 import { type IvrInformation, type Values } from './contract.js';
@@ -181,9 +182,9 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: maxBytes }, (req, raw, done) => {
       try {
         // The twin reads its JSON as sent: a compressed body is refused by its coding, not misread as bad UTF-8.
-        const coding = req.headers['content-encoding']?.trim().toLowerCase();
-        if (coding !== undefined && coding !== '' && coding !== 'identity') {
-          done(Object.assign(new Error(`Content-Encoding ${coding.slice(0, 32)} is not supported: send the JSON as it is`), { statusCode: 415 }), undefined);
+        const codings = contentCodings(req.headers['content-encoding']);
+        if (codings.length > 0) {
+          done(Object.assign(new Error(`Content-Encoding ${codings.join(', ').slice(0, 32)} is not supported: send the JSON as it is`), { statusCode: 415 }), undefined);
           return;
         }
         done(null, parseJsonBody(raw as Buffer));

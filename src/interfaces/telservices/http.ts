@@ -9,6 +9,7 @@
  * Replies are always a TelServiceReturn (errors included) with status 200: TelServices errors are protocol results.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { contentCodings } from '../../net/content-coding.js';
 import type { XmlElement } from '../../xml/index.js';
 import { cachedErrorXml } from './codec.js';
 import type { RequestHandler } from './handler.js';
@@ -59,8 +60,7 @@ export function telservicesRoutes(handler: RequestHandler, sessions: Sessions, m
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (req, body, done) => {
       // TelServer reads the XML as sent: a body in a content coding is refused (415, `reject`), never read as if plain.
-      const coding = req.headers['content-encoding']?.trim().toLowerCase();
-      if (coding !== undefined && coding !== '' && coding !== 'identity') return done(Object.assign(new Error('content coding not supported'), { statusCode: 415 }), undefined);
+      if (contentCodings(req.headers['content-encoding']).length > 0) return done(Object.assign(new Error('content coding not supported'), { statusCode: 415 }), undefined);
       done(null, body);
     });
     app.setErrorHandler((err: { statusCode?: number }, _request, reply) => {
