@@ -58,6 +58,26 @@ function decodeUtf16(bytes: Uint8Array, bigEndian: boolean): string {
   }
 }
 
+/** The encodings this reader decodes, by the names documents and Content-Types give them; US-ASCII is UTF-8's first 128. */
+export const READABLE_ENCODING = /^(?:utf-?8|utf-?16(?:le|be)?|ucs-2|us-ascii|ascii)$/i;
+
+/**
+ * The refusal of a document in an encoding this reader does not decode (XML 1.0 §4.3.3 requires only UTF-8 and
+ * UTF-16): the client is told the encoding it used is not supported, not that its bytes are not UTF-8.
+ */
+export function unsupportedEncoding(declared: string): XmlInputError {
+  return new XmlInputError('encoding', `encoding not supported: ${declared.slice(0, 40).toUpperCase()} (send UTF-8 or UTF-16)`);
+}
+
+const DECLARED = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]{0,39})["']/;
+
+/** Bytes that did not decode: named by the encoding the document or its Content-Type declares, if another one. */
+function undecodable(bytes: Uint8Array, charset: string | undefined, message: string): XmlInputError {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(200, bytes.byteLength)).toString('latin1');
+  const declared = DECLARED.exec(head)?.[1] ?? charset?.trim().replace(/^"|"$/g, '');
+  return declared !== undefined && declared !== '' && !READABLE_ENCODING.test(declared) ? unsupportedEncoding(declared) : new XmlInputError('encoding', message);
+}
+
 /**
  * Decodes a request body, refusing oversized (checked on the bytes received, before any work), malformed and empty
  * input. A string is taken as already decoded (one leading BOM dropped, lone surrogates refused).
@@ -76,10 +96,14 @@ export function decodeXmlBytes(input: Buffer | string, maxBytes: number, charset
       try {
         text = utf8.decode(bytes);
       } catch {
-        throw new XmlInputError('encoding', 'Request is not valid UTF-8');
+        throw undecodable(bytes, charset, 'Request is not valid UTF-8');
       }
     } else {
-      text = decodeUtf16(bytes, encoding === 'utf-16be');
+      try {
+        text = decodeUtf16(bytes, encoding === 'utf-16be');
+      } catch (err) {
+        throw err instanceof XmlInputError ? undecodable(bytes, charset, err.message) : err;
+      }
     }
   }
   if (text.trim() === '') throw new XmlInputError('empty', 'Request body is empty');

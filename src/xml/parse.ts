@@ -16,7 +16,7 @@
  * namespace (clients in the field send `xsi:type` without declaring xsi).
  */
 import { SaxesParser, type SaxesTagPlain, type XMLDecl } from 'saxes';
-import { decodeXmlBytes } from './encoding.js';
+import { decodeXmlBytes, READABLE_ENCODING, unsupportedEncoding } from './encoding.js';
 import { checkName } from './guards.js';
 import {
   DEFAULT_MAX_BYTES,
@@ -164,9 +164,6 @@ function unclosed(open: readonly { el: XmlElement }[]): XmlInputError {
   return new XmlInputError('malformed', `Malformed XML: unclosed elements ${clientMessage(names.join(', '))}.`);
 }
 
-/** The encodings this reader decodes (decodeXmlBytes); US-ASCII is UTF-8's first 128 characters. */
-const READABLE_ENCODING = /^(?:utf-?8|utf-?16(?:le|be)?|ucs-2|us-ascii|ascii)$/i;
-
 /**
  * XML 1.0 §4.3.3: a document in an encoding other than the one it declares is in error. The bytes were decoded as
  * UTF-8 or UTF-16 (decodeXmlBytes); a document declaring another encoding (ISO-8859-1 from a misconfigured client) is
@@ -175,7 +172,7 @@ const READABLE_ENCODING = /^(?:utf-?8|utf-?16(?:le|be)?|ucs-2|us-ascii|ascii)$/i
 function checkDeclaredEncoding(decl: XMLDecl): void {
   const declared = decl.encoding;
   if (declared === undefined || READABLE_ENCODING.test(declared)) return;
-  throw new XmlInputError('encoding', `encoding not supported: ${clientMessage(declared.toUpperCase())} (send UTF-8 or UTF-16)`);
+  throw unsupportedEncoding(declared);
 }
 
 /**

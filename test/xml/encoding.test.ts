@@ -21,6 +21,21 @@ function reasonOf(fn: () => unknown): string {
 }
 
 describe('decodeXmlBytes', () => {
+  it('names the encoding a document or its Content-Type declares when its bytes do not decode', () => {
+    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><r>\u00e4</r>', 'latin1');
+    const messageOf = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (err) {
+        if (err instanceof XmlInputError) return `${err.reason}: ${err.message}`;
+      }
+      return 'accepted';
+    };
+    expect(messageOf(() => decodeXmlBytes(latin1, 1024))).toBe('encoding: encoding not supported: ISO-8859-1 (send UTF-8 or UTF-16)');
+    expect(messageOf(() => decodeXmlBytes(Buffer.from('<r>\u00e4</r>', 'latin1'), 1024, 'windows-1252'))).toBe('encoding: encoding not supported: WINDOWS-1252 (send UTF-8 or UTF-16)');
+    expect(messageOf(() => decodeXmlBytes(Buffer.from('<r>\u00e4</r>', 'latin1'), 1024, 'utf-8'))).toBe('encoding: Request is not valid UTF-8');
+  });
+
   it.each([
     ['UTF-8', Buffer.from(DOC, 'utf8')],
     ['UTF-8 with BOM', Buffer.from(`\ufeff${DOC}`, 'utf8')],

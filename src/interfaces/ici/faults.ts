@@ -129,20 +129,6 @@ const KIND_CODES: Readonly<Record<string, IciErrorCodes>> = {
   internal: ICI_ERRORS.internal,
 };
 
-const DECLARED = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]{0,39})["']/;
-
-/**
- * Why a request the shared XML reader could not decode failed, in the client's terms: it reads UTF-8 and UTF-16 only
- * (XML 1.0 §4.3.3 requires no more), so a document declaring another encoding (CRM set to ISO-8859-1) is told that
- * encoding is not supported rather than that its bytes are not UTF-8. `undefined` when nothing else is declared.
- */
-function unsupportedEncoding(body: unknown, contentType: string | undefined): string | undefined {
-  const head = Buffer.isBuffer(body) ? body.subarray(0, 200).toString('latin1') : '';
-  const declared = DECLARED.exec(head)?.[1] ?? /;\s*charset\s*=\s*"?([A-Za-z][A-Za-z0-9._-]{0,39})/i.exec(contentType ?? '')?.[1];
-  if (declared === undefined || /^utf-?(8|16)(le|be)?$/i.test(declared)) return undefined;
-  return `encoding not supported: ${declared.toUpperCase()} (send UTF-8 or UTF-16)`;
-}
-
 export const ICI_FAULT_HOOKS: SoapFaultHooks = {
   mapError(err) {
     if (err instanceof IciError) return iciFault(err.codes, err.message);
@@ -153,10 +139,9 @@ export const ICI_FAULT_HOOKS: SoapFaultHooks = {
   // com.sap.bcb.common.SoapException, the SoapException detail whose errorText is the table's text then what went
   // wrong, HTTP 200 (§1.2's example). The toolkit's faultcode stays: Client, or MustUnderstand / VersionMismatch,
   // which SOAP 1.1 §4.4.1 requires for those two.
-  fault(fault, ctx) {
+  fault(fault) {
     if (fault.detail !== undefined) return fault.httpStatus === undefined ? fault.with({ httpStatus: 200 }) : fault;
     const codes = (fault.reasonCode === undefined ? undefined : REASON_CODES[fault.reasonCode]) ?? KIND_CODES[fault.kind] ?? ICI_ERRORS.internal;
-    const cause = (fault.reasonCode === 'encoding' ? unsupportedEncoding(ctx.request.body, ctx.request.headers['content-type']) : undefined) ?? fault.reason;
-    return fault.with({ reason: FAULT_STRING, subcode: undefined, detail: errorCodesDetail(codes, `${codes.errorText}: ${cause}`), httpStatus: 200 });
+    return fault.with({ reason: FAULT_STRING, subcode: undefined, detail: errorCodesDetail(codes, `${codes.errorText}: ${fault.reason}`), httpStatus: 200 });
   },
 };
