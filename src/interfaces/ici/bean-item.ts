@@ -3,13 +3,13 @@
  * and attached data. Items of the other channels (channelType/destType 2–4) are ICI part 2.
  */
 import { CORE_ERRORS, CoreError, isCoreError, viewCall, type CoreErrorCode } from '../../core/index.js';
-import { child, parseXmlText, XmlInputError } from '../../xml/index.js';
+import { child, isNil, parseXmlText, XmlInputError } from '../../xml/index.js';
 import { CALL_STATUS, ITEM_CREATED, PROCESSING_STATUS } from './call-status.js';
 import { badRequest, IciError, ICI_ERRORS } from './faults.js';
 import { answer, type BeanHandler, type BeanRequest } from './handler.js';
 import { callIdOf, type LineItem } from './items.js';
 import type { Oii } from './oii.js';
-import { isNil, optText, reqChoice, reqText } from './params.js';
+import { optText, reqChoice, reqText } from './params.js';
 import { array, esc, leaf, textElement } from './xml-out.js';
 
 /** Items a line may have created and not dialled yet; one more drops nothing and is refused. */

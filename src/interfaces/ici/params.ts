@@ -5,14 +5,11 @@
  * from `nillable="true"` parameters send them), arrays of `item` or `Item`. A missing or malformed value is an
  * IciError (area 1), thrown before anything changes.
  */
-import { child, children, isNil as isXsiNil, type XmlElement } from '../../xml/index.js';
+import { child, children, isNil, type XmlElement } from '../../xml/index.js';
 import { badRequest } from './faults.js';
 
 /** Longest identifier, URL or number accepted (the seed's are a few dozen characters). */
 export const MAX_VALUE = 2048;
-
-/** XML Schema instance §2.6.2: `xsi:nil="true"` (or "1"), in an XML Schema instance namespace (the shared reader's). */
-export const isNil = isXsiNil;
 
 /** The trimmed text of the first child named one of `names`; undefined when absent or nil. */
 export function optText(parent: XmlElement | undefined, ...names: string[]): string | undefined {
