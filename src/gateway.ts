@@ -179,21 +179,28 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     }) as unknown as FastifyInstance;
     trackRequestHeads(app.server, https !== null);
 
-    app.addHook('onRequest', async (request, reply) => {
+    // Callback hooks, not async ones: they run on every request, and an async hook costs a promise and a turn.
+    app.addHook('onRequest', (request, reply, done) => {
+      // No allow-list configured (the default): nothing to look up.
+      if (allowLists.size === 0) return done();
       const iface = interfaceOfPath(request.url);
       // request.ip asks the socket (getpeername) each time: only where an allow-list is configured.
       if (iface && allowLists.has(iface) && !ctx.allowed(iface, request.ip)) {
         request.log.warn({ interface: iface, ip: request.ip }, 'client address not in allow-list');
-        return reply.code(403).type('text/plain').send('Forbidden');
+        void reply.code(403).type('text/plain').send('Forbidden');
+        return;
       }
+      done();
     });
     // One line per request at debug (no bodies, no query strings: they can carry credentials).
-    app.addHook('onResponse', async (request, reply) => {
-      if (!debugOn(request.log)) return;
-      request.log.debug(
-        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-        'request',
-      );
+    app.addHook('onResponse', (request, reply, done) => {
+      if (debugOn(request.log)) {
+        request.log.debug(
+          { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+          'request',
+        );
+      }
+      done();
     });
 
     let up = false;

@@ -14,7 +14,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { buildFault, SoapFault, contentTypeFor, type SoapVersion } from './soap/index.js';
+import { buildFault, earlySoapFault, SoapFault, contentTypeFor, type SoapVersion } from './soap/index.js';
 import { cachedErrorXml } from './interfaces/telservices/codec.js';
 import type { InterfaceName } from './interfaces/types.js';
 
@@ -55,9 +55,11 @@ const REASONS: Readonly<Record<number, string>> = {
 
 /**
  * The body answering `status` on `path` (undefined when the request line never arrived): see the module comment.
- * `soap12` chooses SOAP 1.2 for a SOAP path. `message` may quote the client; it is bounded here.
+ * `soap12` chooses SOAP 1.2 for a SOAP path. `message` may quote the client; it is bounded here. `server`, the raw
+ * HTTP server that refused the request: on a SOAP path its interface's fault hook shapes the fault (earlySoapFault),
+ * as for any fault of its endpoints.
  */
-export function protocolError(path: string | undefined, status: number, message: string, soap12 = false): ProtocolError {
+export function protocolError(path: string | undefined, status: number, message: string, soap12 = false, server?: object): ProtocolError {
   const iface = path === undefined ? undefined : interfaceOfPath(path);
   const text = message.slice(0, 200);
   if (iface === 'telservices') return { contentType: 'text/xml; charset=utf-8', body: cachedErrorXml('reject') };
@@ -65,6 +67,8 @@ export function protocolError(path: string | undefined, status: number, message:
     return { contentType: JSON_TYPE, body: JSON.stringify({ error: status === 400 ? 'InvalidDataException' : (API_CODES[status] ?? 'InvalidDataException'), message: text }) };
   }
   if (iface === 'qmi' || iface === 'ici' || iface === 'openmedia' || iface === 'ciscoqm') {
+    const shaped = earlySoapFault(server, iface, text, soap12);
+    if (shaped !== undefined) return shaped;
     const version: SoapVersion = soap12 ? '1.2' : '1.1';
     return { contentType: contentTypeFor(version), body: buildFault(version, new SoapFault({ code: soap12 ? 'Sender' : 'Client', reason: text })) };
   }
@@ -75,7 +79,7 @@ export function protocolError(path: string | undefined, status: number, message:
 export function frameworkErrors(err: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode ?? 400;
   const soap12 = /application\/soap\+xml/i.test(String(request.headers['content-type'] ?? ''));
-  const e = protocolError(request.url, status, status === 414 ? 'a path parameter is too long' : 'the path is not valid percent-encoding', soap12);
+  const e = protocolError(request.url, status, status === 414 ? 'a path parameter is too long' : 'the path is not valid percent-encoding', soap12, request.server.server);
   void reply.code(status).type(e.contentType).send(e.body);
 }
 
@@ -141,7 +145,7 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   const head = heads.get(socket) ?? '';
   const path = current?.path ?? /^[A-Z]+ (\S+)/.exec(head)?.[1];
   const status = statusOf(err);
-  const e = protocolError(path, status, REASONS[status] ?? 'Bad Request', current?.soap12 ?? /application\/soap\+xml/i.test(head));
+  const e = protocolError(path, status, REASONS[status] ?? 'Bad Request', current?.soap12 ?? /application\/soap\+xml/i.test(head), (socket as Socket & { server?: object }).server);
   const length = Buffer.byteLength(e.body);
   socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\nContent-Type: ${e.contentType}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${e.body}`, () => socket.destroy());
 }

@@ -20,6 +20,7 @@ export {
 export { checkMustUnderstand, notUnderstood, UnderstoodHeaders } from './must-understand.js';
 export { caseInsensitivePattern, routeAnyCase } from './paths.js';
 export {
+  earlySoapFault,
   registerSoapEndpoint,
   type SoapContext,
   type SoapEndpointOptions,

@@ -53,7 +53,8 @@ export interface SoapRequestInfo {
 export interface SoapFaultContext {
   /** The version the fault is written in: the request's. */
   version: SoapVersion;
-  request: FastifyRequest;
+  /** Absent for a request the HTTP server refused before any route ran (earlySoapFault). */
+  request?: FastifyRequest;
   /** The dispatched operation, when the fault came after dispatch. */
   operation?: string;
 }
@@ -131,6 +132,9 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
   });
   const understood = new UnderstoodHeaders(opts.understoodHeaders);
   const hooks = opts.faults ?? {};
+  let early = earlyFaults.get(app.server);
+  if (early === undefined) earlyFaults.set(app.server, (early = new Map()));
+  early.set(opts.interfaceName, { hooks, versions: opts.versions });
 
   /** `operation`: the dispatched operation, or (`dispatched` false) the request element's name, for the log only. */
   function record(request: FastifyRequest, started: number, operation: string, fault?: SoapFault, dispatched = true): void {
@@ -152,20 +156,20 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
   }
 
   /** Error → the fault to write, through the interface's hooks; never an internal message on the wire. */
-  function toFault(err: unknown, ctx: SoapFaultContext): SoapFault {
+  function toFault(err: unknown, request: FastifyRequest, ctx: SoapFaultContext): SoapFault {
     let fault: SoapFault | undefined = err instanceof SoapFault ? err : undefined;
     if (fault === undefined) {
       try {
         fault = hooks.mapError?.(err, ctx);
       } catch (hookErr) {
-        ctx.request.log.error({ err: hookErr }, 'soap mapError hook failed');
+        request.log.error({ err: hookErr }, 'soap mapError hook failed');
       }
     }
-    fault ??= internalFault(ctx.request, err);
+    fault ??= internalFault(request, err);
     try {
       return hooks.fault?.(fault, ctx) ?? fault;
     } catch (hookErr) {
-      return internalFault(ctx.request, hookErr);
+      return internalFault(request, hookErr);
     }
   }
 
@@ -231,7 +235,7 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
       if (err instanceof SoapFault && err.version !== undefined) version = err.version;
       // An endpoint of one version answers in it whatever the unreadable request seemed to be (Cisco QM: SOAP 1.2).
       version = spokenVersion(version);
-      const fault = toFault(err, { version, request, ...(dispatched ? { operation } : {}) });
+      const fault = toFault(err, request, { version, request, ...(dispatched ? { operation } : {}) });
       record(request, started, operation, fault, dispatched);
       return sendFault(request, reply, version, fault);
     }
@@ -252,7 +256,7 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
     // Errors raised before the handler runs (body too large, bad Content-Length) still answer as SOAP faults.
     scope.setErrorHandler((err: FastifyError, request, reply) => {
       const version = spokenVersion(soapVersionFromContentType(request.headers['content-type']) ?? '1.1');
-      const fault = toFault(transportFault(request, err, maxBytes), { version, request });
+      const fault = toFault(transportFault(request, err, maxBytes), request, { version, request });
       record(request, performance.now() - reply.elapsedTime, '-', fault, false);
       return sendFault(request, reply, version, fault);
     });
@@ -279,6 +283,43 @@ export function registerSoapEndpoint<Op extends string>(app: FastifyInstance, op
     };
     routeAnyCase(scope, { method: 'GET', url: opts.path, handler: get }, anyCase);
   });
+}
+
+/** What writes a SOAP path's faults, per HTTP server and interface, for earlySoapFault. */
+interface EarlyFaults {
+  hooks: SoapFaultHooks;
+  versions: readonly SoapVersion[] | undefined;
+}
+const earlyFaults = new WeakMap<object, Map<string, EarlyFaults>>();
+
+/**
+ * The fault answering a request that `server` (a raw Node HTTP server) refused before any route ran, on a path of
+ * interface `interfaceName` (http-errors.ts: a stalled body, a malformed request, a path that is not valid
+ * percent-encoding): a `request` fault with reasonCode `transport` and `message` as its reason, in the version the
+ * request said (`soap12`) when the interface speaks it, passed through the interface's fault hook as any fault of its
+ * endpoints is (QMI adds `Response/Success 0`, ICI writes its SoapException). The caller keeps the transport's HTTP
+ * status (400, 408, 414, 431): the hook's own status is not used. Undefined when no SOAP endpoint of that interface is
+ * registered on `server`.
+ */
+export function earlySoapFault(server: object | undefined, interfaceName: string, message: string, soap12: boolean): { contentType: string; body: string } | undefined {
+  const entry = server === undefined ? undefined : earlyFaults.get(server)?.get(interfaceName);
+  if (entry === undefined) return undefined;
+  const asked: SoapVersion = soap12 ? '1.2' : '1.1';
+  const version = entry.versions === undefined || entry.versions.includes(asked) ? asked : (entry.versions[0] ?? asked);
+  const base = new SoapFault({ code: 'Client', reason: message, kind: 'request', reasonCode: 'transport' });
+  let fault = base;
+  try {
+    fault = entry.hooks.fault?.(base, { version }) ?? base;
+  } catch {
+    fault = base;
+  }
+  let body: string;
+  try {
+    body = buildFault(version, fault);
+  } catch {
+    body = buildFault(version, base);
+  }
+  return { contentType: contentTypeFor(version), body };
 }
 
 /**

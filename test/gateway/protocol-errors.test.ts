@@ -54,7 +54,8 @@ describe('errors raised before any route, in the protocol of the path', () => {
     const qmi = await raw(port, 'POST /BCM/QMIInterface.asmx HTTP/1.1\r\nHost: x\r\n', 'Content-Type: text/xml\r\n');
     expect(status(qmi)).toBe(408);
     expect(qmi).toMatch(/Content-Type: text\/xml/);
-    expect(body(qmi)).toMatch(/<soap:Fault>.*<faultcode>soap:Client<\/faultcode><faultstring>Request Timeout<\/faultstring>/s);
+    // Shaped by QMI's fault hook, as every QMI fault is: Response/Success 0 beside the fault, its wording and detail.
+    expect(body(qmi)).toMatch(/<qmi:Response><qmi:Success>0<\/qmi:Success><\/qmi:Response><soap:Fault><faultcode>soap:Client<\/faultcode><faultstring>Parsing error<\/faultstring><detail><qmi:ErrorPhrase>Request Timeout<\/qmi:ErrorPhrase>/);
 
     const ts = await raw(port, 'POST /telservices HTTP/1.1\r\nHost: x\r\n');
     expect(status(ts)).toBe(408);
@@ -89,9 +90,13 @@ describe('errors raised before any route, in the protocol of the path', () => {
   it('answers headers too large (431) and a malformed request (400) by path', async () => {
     const port = await start();
     const big = `X-Big: ${'a'.repeat(20_000)}\r\n`;
-    const soap12 = await raw(port, `POST /OpenMediaService HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\n${big}\r\n`);
+    const soap12 = await raw(port, `POST /serverapi/api HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\n${big}\r\n`);
     expect(status(soap12)).toBe(431);
     expect(body(soap12)).toMatch(/<soap:Code><soap:Value>soap:Sender<\/soap:Value>/);
+    // Open Media speaks SOAP 1.1 only (by default): its early faults too, whatever the request said.
+    const om = await raw(port, `POST /OpenMediaService HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\n${big}\r\n`);
+    expect(status(om)).toBe(431);
+    expect(body(om)).toMatch(/<faultcode>soap:Client<\/faultcode><faultstring>Request Header Fields Too Large<\/faultstring>/);
     const ts = await raw(port, `GET /makeCall?callingDevice=1 HTTP/1.1\r\nHost: x\r\n${big}\r\n`);
     expect(status(ts)).toBe(431);
     expect(body(ts)).toMatch(/<reject\s*\/>/);
@@ -100,7 +105,12 @@ describe('errors raised before any route, in the protocol of the path', () => {
     expect(JSON.parse(body(api))).toMatchObject({ error: 'headersTooLarge' });
     const bad = await raw(port, 'POST /oii/ICI HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n');
     expect(status(bad)).toBe(400);
-    expect(body(bad)).toMatch(/<faultcode>soap:Client<\/faultcode>/);
+    // ICI's one fault format, as every ICI fault: the SoapException with its error codes.
+    expect(body(bad)).toMatch(/<faultcode>soap:Client<\/faultcode><faultstring>com\.sap\.bcb\.common\.SoapException<\/faultstring><detail>.*Bad Request/s);
+    // The Cisco QM Server API speaks SOAP 1.2 only: its early faults are 1.2 whatever the request claimed.
+    const qm = await raw(port, 'POST /serverapi/api HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: nope\r\n\r\n');
+    expect(status(qm)).toBe(400);
+    expect(body(qm)).toMatch(/<soap:Code><soap:Value>soap:Sender<\/soap:Value><\/soap:Code><soap:Reason><soap:Text xml:lang="en">Bad Request</);
   });
 
   it('answers a path parameter over maxParamLength (414) and a bad percent-escape (400) by path', async () => {

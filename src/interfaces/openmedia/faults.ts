@@ -148,7 +148,7 @@ export function faultHooks(): SoapFaultHooks {
         subcode: { ns: DISPATCHER_NS, local: 'InternalServiceFault', prefix: 'a' },
         lang: 'en-US',
         reason:
-          `The server was unable to process the request due to an internal error (correlation id ${ctx.request.id}).  ` +
+          `The server was unable to process the request due to an internal error (correlation id ${ctx.request?.id ?? '-'}).  ` +
           `For more information about the error, turn on IncludeExceptionDetailInFaults (either from ServiceBehaviorAttribute ` +
           `or from the <serviceDebug> configuration behavior) on the server in order to send the exception information back to the client.`,
       });

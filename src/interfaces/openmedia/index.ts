@@ -119,7 +119,7 @@ class OpenMediaInterface implements InterfaceModule {
     this.routes(app);
     // Anything else on this port: a SOAP fault under the SOAP path, JSON elsewhere (http-errors.ts), never Fastify's own.
     app.setNotFoundHandler((request, reply) => {
-      const e = protocolError(request.url, 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+      const e = protocolError(request.url, 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`, false, request.server.server);
       return reply.code(404).type(e.contentType).send(e.body);
     });
     this.own = app;
