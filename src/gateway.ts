@@ -272,6 +272,10 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         }
         const [, drained] = await Promise.all([app.close(), notifier.drain(config.notify.shutdownDrainMs)]);
         if (!drained) logger.warn({ queued: notifier.totals().queued, waitedMs: config.notify.shutdownDrainMs }, 'shutdown: undelivered events dropped');
+        // Recordings still running end here, so their audio is written (media.stop waits for it) and the archive
+        // holds each one complete after a restart, as if it had been stopped.
+        const stopped = center.recordings.stopAll();
+        if (stopped > 0) logger.info({ recordings: stopped }, 'shutdown: running recordings stopped and written');
         await media.stop();
         rtp.closeAll();
         await notifier.close();

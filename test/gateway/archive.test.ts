@@ -62,6 +62,29 @@ describe('the recordings archive of the gateway', () => {
     }
   });
 
+  it('a recording still running when the gateway closes is stopped and written, and found complete after a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-archive-running-'));
+    const first = await gateway(dataDir);
+    const { body } = await json(first, 'POST', '/api/v1/calls', { from: '+35840111222', to: '1101' });
+    const callId = String(body['callId']);
+    await json(first, 'POST', '/api/v1/agents/HARRI/actions', { action: 'answer' });
+    const started = await json(first, 'POST', `/api/v1/calls/${callId}/recording`, { action: 'start' });
+    expect(started.status).toBe(200);
+    const id = Number(started.body['id']);
+    expect(first.center.recordings.get(id).state).toBe('recording');
+    // The call is still up: only the shutdown can stop this recording.
+    await first.close();
+
+    const second = await gateway(dataDir);
+    try {
+      const one = await json(second, 'GET', `/api/v1/recordings/${id}`);
+      expect(one.body).toMatchObject({ callId, state: 'stopped', audio: { file: `${id}.wav` } });
+      expect(one.body['endTime']).toEqual(expect.any(Number));
+    } finally {
+      await second.close();
+    }
+  });
+
   it('a catalogue that cannot be opened is a ConfigError naming dataDir', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-archive-bad-'));
     mkdirSync(join(dataDir, 'recordings'));

@@ -159,6 +159,18 @@ export class Recordings {
   }
 
   /**
+   * Stops every running or paused recording (gateway shutdown: each stops as `stop` stops it, one call `recording`
+   * event each, so the media layer writes its audio before the process exits and a restart finds it complete).
+   * @returns how many were stopped.
+   */
+  stopAll(): number {
+    const ids = [...this.live.keys()];
+    let stopped = 0;
+    for (const id of ids) if (this.stop(id)) stopped++;
+    return stopped;
+  }
+
+  /**
    * Seed 001 Restart: the running recording is stopped and discarded (entry, audio, metadata), and a new one starts
    * now for the same source and agent with the old reasons plus `reasons`; the call's metadata carries over (it was
    * attached to the call). @throws CoreError `invalidState` when `id` is not live.
