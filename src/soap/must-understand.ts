@@ -75,7 +75,11 @@ function mandatory(block: XmlElement, version: SoapVersion): boolean {
   return value === '1' || value === 'true';
 }
 
-function targetsUs(block: XmlElement, version: SoapVersion): boolean {
+/**
+ * Whether a header block is for this node, the ultimate receiver: SOAP 1.1 §4.2.2 no `actor` or actor "next"; SOAP 1.2
+ * Part 1 §2.2 no `role`, role "next" or "ultimateReceiver" (role "none" and any other URI are some other node's).
+ */
+export function targetsThisNode(block: XmlElement, version: SoapVersion): boolean {
   if (version === '1.1') {
     const actor = soapAttribute(block, version, 'actor');
     return actor === undefined || actor === '' || actor === SOAP11_NEXT;
@@ -89,7 +93,7 @@ export function notUnderstood(header: XmlElement | undefined, version: SoapVersi
   if (header === undefined) return [];
   const out: XmlElement[] = [];
   for (const block of header.children) {
-    if (mandatory(block, version) && targetsUs(block, version) && !understood.understands(block)) out.push(block);
+    if (mandatory(block, version) && targetsThisNode(block, version) && !understood.understands(block)) out.push(block);
   }
   return out;
 }

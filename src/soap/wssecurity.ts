@@ -8,6 +8,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { child, textOf, type XmlElement } from '../xml/index.js';
+import { targetsThisNode } from './must-understand.js';
+import { envelopeNamespace, type SoapVersion } from './version.js';
 
 const PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
 /** WSS 1.0/1.1 SOAP Message Security: the `wsse` namespace (declare `{WSSE_NS}Security` as understood). */
@@ -43,13 +45,16 @@ export const SECURITY_NAMESPACES: readonly string[] = [WSSE_NS, 'http://schemas.
 export type SecurityHeader = { token: UsernameToken } | { token: undefined; problem?: string };
 
 /**
- * Reads `Security/UsernameToken` from a SOAP Header: the Security block in a WS-Security namespace (any prefix); inside
- * it, the token's parts by local name (clients mix the wsse 1.0 and 1.1 namespaces and wsu). Two Security blocks, two
- * tokens or a part given twice are a `problem`: which one would count is a guess an attacker could steer.
+ * Reads `Security/UsernameToken` from a SOAP Header: the Security block in a WS-Security namespace (any prefix) that is
+ * targeted at this node (WSS 1.1 SOAP Message Security §6.1: a message may carry one Security block per role; one with
+ * an `actor`/`role` naming another node is that node's, not credentials for this one); inside it, the token's parts by
+ * local name (clients mix the wsse 1.0 and 1.1 namespaces and wsu). Two Security blocks for this node, two tokens or a
+ * part given twice are a `problem`: which one would count is a guess an attacker could steer.
  */
 export function readSecurityHeader(header: XmlElement | undefined): SecurityHeader {
-  const blocks = (header?.children ?? []).filter((c) => c.name === 'Security' && SECURITY_NAMESPACES.includes(c.ns));
-  if (blocks.length > 1) return { token: undefined, problem: 'more than one Security header' };
+  const version: SoapVersion = header?.ns === envelopeNamespace('1.2') ? '1.2' : '1.1';
+  const blocks = (header?.children ?? []).filter((c) => c.name === 'Security' && SECURITY_NAMESPACES.includes(c.ns) && targetsThisNode(c, version));
+  if (blocks.length > 1) return { token: undefined, problem: 'more than one Security header for this node' };
   const tokens = blocks[0]?.children.filter((c) => c.name === 'UsernameToken') ?? [];
   if (tokens.length > 1) return { token: undefined, problem: 'more than one UsernameToken' };
   const token = tokens[0];

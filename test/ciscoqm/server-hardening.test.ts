@@ -61,6 +61,22 @@ describe('what a client without credentials can change', () => {
     }
     expect(archive.get(rec.id)?.retention).toBe('retained');
   });
+
+  it('cannot authenticate with a Security header addressed to another SOAP role', async () => {
+    const archive = gw.center.recordings.archive;
+    const rec = archive.create({ source: 'api', callId: 'other-role', ani: '+358401234567', startTime: Date.UTC(2026, 0, 3) });
+    archive.stop(rec.id, rec.startTime + 1000);
+    const token = securityHeader({ kind: 'text' }, 'qmadmin', 'qmadmin', 'false').replace('<wsse:Security ', '<wsse:Security soap:role="http://proxy.example.com/audit" ');
+    expect(token).toContain('soap:role=');
+    const res = await fetch(`${gw.baseUrl}/serverapi/api`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/soap+xml' },
+      body: `<soap:Envelope xmlns:soap="${SOAP12}"><soap:Header>${token}</soap:Header><soap:Body><deleteRecording xmlns="${QM_NS}"><ccrId>${rec.id}</ccrId></deleteRecording></soap:Body></soap:Envelope>`,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/wsse:FailedAuthentication|wsse:InvalidSecurity/);
+    expect(archive.get(rec.id)?.retention).toBe('retained');
+  });
 });
 
 describe('SOAP 1.2 only', () => {

@@ -52,13 +52,33 @@ describe('usernameToken', () => {
     const token = (user: string): string => `<UsernameToken><Username>${user}</Username><Password>p</Password></UsernameToken>`;
     const sec = (inner: string): string => `<s:Security xmlns:s="${WSSE}">${inner}</s:Security>`;
     for (const [header, problem] of [
-      [sec(token('a')) + sec(token('b')), 'more than one Security header'],
+      [sec(token('a')) + sec(token('b')), 'more than one Security header for this node'],
+      // Role "next" and no role both name this node (SOAP 1.2 Part 1 §2.2).
+      [sec(token('a')) + `<s:Security xmlns:s="${WSSE}" env:role="http://www.w3.org/2003/05/soap-envelope/role/next">${token('b')}</s:Security>`, 'more than one Security header for this node'],
       [sec(token('a') + token('b')), 'more than one UsernameToken'],
       [sec('<UsernameToken><Username>a</Username><Username>b</Username><Password>p</Password></UsernameToken>'), 'more than one Username'],
     ] as const) {
       expect(readSecurityHeader(headerWith(header))).toEqual({ token: undefined, problem });
       expect(new UsernameTokenVerifier({ passwordOf: () => 'p' }).verifyHeader(headerWith(header))).toMatchObject({ ok: false, failure: 'malformed' });
     }
+  });
+
+  it('reads only the Security block targeted at this node: one for another role or for none carries no credentials here', () => {
+    const inside = '<UsernameToken><Username>u</Username><Password>p</Password></UsernameToken>';
+    const role = (uri: string): string => `<s:Security xmlns:s="${WSSE}" env:role="${uri}">${inside}</s:Security>`;
+    expect(usernameToken(headerWith(role('http://gateway.example.com/next-hop')))).toBeUndefined();
+    expect(usernameToken(headerWith(role('http://www.w3.org/2003/05/soap-envelope/role/none')))).toBeUndefined();
+    expect(usernameToken(headerWith(role('http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver')))?.username).toBe('u');
+    // One block per role is what WS-Security allows: the other node's block beside ours is not ambiguous.
+    const ours = `<s:Security xmlns:s="${WSSE}"><UsernameToken><Username>me</Username><Password>p</Password></UsernameToken></s:Security>`;
+    expect(usernameToken(headerWith(role('http://gateway.example.com/next-hop') + ours))?.username).toBe('me');
+    // A role attribute outside the envelope namespace targets nothing.
+    expect(usernameToken(headerWith(`<s:Security xmlns:s="${WSSE}" xmlns:x="urn:x" x:role="http://elsewhere/">${inside}</s:Security>`))?.username).toBe('u');
+    // SOAP 1.1: an actor other than "next" is another node's.
+    const soap11 = parseSoap(
+      `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Header><s:Security xmlns:s="${WSSE}" e:actor="http://elsewhere/">${inside}</s:Security></e:Header><e:Body><Op/></e:Body></e:Envelope>`,
+    ).header;
+    expect(usernameToken(soap11)).toBeUndefined();
   });
 
   it('reports a digest password type so the caller can refuse it', () => {
