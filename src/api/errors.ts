@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isCoreError } from '../core/index.js';
 import { ControlRouteError } from '../interfaces/types.js';
+import { decodeQuery as decodeStrictly, QueryEncodingError } from '../net/query.js';
 
 export class ApiError extends Error {
   constructor(
@@ -31,32 +32,16 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 }
 
 /**
- * A query string's parameters, each decoded strictly (RFC 3986 percent-encoding of UTF-8, `+` a space): an escape
- * that is not UTF-8 (`%FF`, an encoded surrogate `%ED%A0%80`) is refused naming the parameter, where a lenient
- * decoder would keep `%FF` as text or make it U+FFFD. A repeated parameter gives a list.
+ * A query string's parameters, decoded strictly (net/query.ts): an escape that is not UTF-8 is `400 invalidArgument`
+ * naming the parameter. A repeated parameter gives a list.
  */
 export function decodeQuery(url: string): Record<string, string | string[]> {
-  const q = url.indexOf('?');
-  // No prototype: `__proto__=1` is a parameter named "__proto__" (refused as unknown), never the object's prototype.
-  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  if (q < 0) return out;
-  for (const pair of url.slice(q + 1).split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const [rawKey, rawValue] = eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
-    const decode = (s: string, what: string): string => {
-      try {
-        return decodeURIComponent(s.replace(/\+/g, ' '));
-      } catch {
-        throw new ApiError(400, 'invalidArgument', clip(`query parameter ${what}: not valid percent-encoded UTF-8`));
-      }
-    };
-    const key = decode(rawKey, JSON.stringify(rawKey));
-    const value = decode(rawValue, key);
-    const prev = out[key];
-    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  try {
+    return decodeStrictly(url);
+  } catch (err) {
+    if (err instanceof QueryEncodingError) throw new ApiError(400, 'invalidArgument', clip(err.message));
+    throw err;
   }
-  return out;
 }
 
 /**

@@ -18,7 +18,8 @@ describe('a character XML cannot carry is refused at the door', () => {
   it('GET /makeCall?extraData= with a control character answers reject on both HTTP servers and places no call', async () => {
     const g = await startGateway();
     for (const base of [g.httpUrl, `http://127.0.0.1:${g.tsPort}`]) {
-      for (const bad of ['a%01b', '%1B%5B2J', '%00', '%EF%BF%BF']) {
+      // Control characters, a noncharacter, and escapes that are not UTF-8 (which a lenient decoder keeps as text).
+      for (const bad of ['a%01b', '%1B%5B2J', '%00', '%EF%BF%BF', 'order%FF42', '%ED%A0%80', 'a%']) {
         const r = await request(`${base}/makeCall?deviceNumber=1101&calledDeviceNumber=1102&extraData=${bad}`);
         expect(await r.body.text(), `${base} ${bad}`).toBe(error('reject'));
       }

@@ -10,6 +10,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentCodings } from '../../net/content-coding.js';
+import { decodeQuery, QueryEncodingError } from '../../net/query.js';
 import type { XmlElement } from '../../xml/index.js';
 import { cachedErrorXml } from './codec.js';
 import type { RequestHandler } from './handler.js';
@@ -81,19 +82,20 @@ export function telservicesRoutes(handler: RequestHandler, sessions: Sessions, m
     }
 
     app.get('/makeCall', async (request, reply) => {
-      const q = request.query as Record<string, unknown>;
-      const value = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
-      // The query is read by the same reader as the XML request, so the same validation applies.
-      const fields = ['deviceNumber', 'calledDeviceNumber', 'extraData'].flatMap((name) => {
-        const v = value(name);
-        return v === undefined ? [] : [element(name, v)];
-      });
       let xml: string;
       try {
+        // Decoded strictly: an escape that is not UTF-8 (`%FF`) is refused, not stored as the text "%FF".
+        const q = decodeQuery(request.url);
+        const value = (k: string): string | undefined => (typeof q[k] === 'string' ? q[k] : undefined);
+        // The query is read by the same reader as the XML request, so the same validation applies.
+        const fields = ['deviceNumber', 'calledDeviceNumber', 'extraData'].flatMap((name) => {
+          const v = value(name);
+          return v === undefined ? [] : [element(name, v)];
+        });
         const req = readRequest(element('TelServiceRequest', '', [element('makeCall', '', fields)]));
         xml = await handler.run(req, peerOf(request));
       } catch (err) {
-        if (!(err instanceof RequestError)) throw err;
+        if (!(err instanceof RequestError) && !(err instanceof QueryEncodingError)) throw err;
         xml = cachedErrorXml('reject');
       }
       return reply.type(XML).send(xml);
