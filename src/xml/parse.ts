@@ -148,7 +148,7 @@ class Reader {
       if (err instanceof XmlInputError || !(err instanceof Error)) throw err;
       // saxes's own error (no `error` handler: it throws). It reports unclosed elements at the end, innermost first:
       // the whole chain is more use to a client.
-      if (err.message.includes('unclosed tag') && this.open.length > 0) throw unclosed(this.open);
+      if (err.message.includes('unclosed tag') && this.open.length > 0) throw bareAmpersand(text) ?? unclosed(this.open);
       throw new XmlInputError('malformed', `Malformed XML: ${clientMessage(err.message)}`);
     }
     const root = this.root;
@@ -158,6 +158,22 @@ class Reader {
     return root;
   }
 }
+
+/**
+ * saxes reads a `&` that starts no reference as the start of one and takes everything up to the end as its name, so
+ * `<a>x & y</a>` ends as "unclosed tag: a". When the document has such an ampersand outside CDATA sections and
+ * comments (XML 1.0 §2.4: `&` in character data only as the start of a reference), that is the error to name.
+ */
+function bareAmpersand(text: string): XmlInputError | undefined {
+  const blanked = text.replace(/<!\[CDATA\[[^]*?\]\]>|<!--[^]*?-->/g, (m) => ' '.repeat(m.length));
+  const at = BARE_AMPERSAND.exec(blanked);
+  if (at === null) return undefined;
+  const before = text.slice(0, at.index);
+  const line = before.split('\n').length;
+  const column = at.index - before.lastIndexOf('\n');
+  return new XmlInputError('malformed', `Malformed XML: '&' that starts no entity or character reference; write it as &amp; (line ${line}, column ${column})`);
+}
+const BARE_AMPERSAND = /&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_:][-A-Za-z0-9._:]*);)/;
 
 function unclosed(open: readonly { el: XmlElement }[]): XmlInputError {
   const names = open.map(({ el }) => (el.prefix === '' ? el.name : `${el.prefix}:${el.name}`));

@@ -131,6 +131,21 @@ describe('parseXml: refusals', () => {
     expect(reasonOf(input)).toBe(reason);
   });
 
+  it('names an ampersand that starts no reference as the error, not the elements it left unclosed', () => {
+    const message = (input: string): string => {
+      try {
+        parseXml(input);
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+      return 'parsed';
+    };
+    expect(message('<r>\n  tom & jerry</r>')).toBe("Malformed XML: '&' that starts no entity or character reference; write it as &amp; (line 2, column 7)");
+    expect(message('<r>x &amp</r>')).toMatch(/^Malformed XML: '&' that starts no entity/);
+    // In CDATA or a comment an ampersand is text: the unclosed elements are the error there.
+    expect(message('<r><![CDATA[ & ]]><!-- & --><a>')).toBe('Malformed XML: unclosed elements r, a.');
+  });
+
   it('caps nesting at 64 levels by default and honours maxDepth', () => {
     const nested = (n: number): string => '<a>'.repeat(n) + '</a>'.repeat(n);
     expect(reasonOf(nested(64))).toBe('accepted');
