@@ -104,12 +104,22 @@ describe('the operation is the one request element in the API namespace', () => 
 
 describe('dates', () => {
   it('refuses an impossible date in search (2026-02-30) with a Sender fault instead of rolling it over', async () => {
-    for (const d of ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:00+15:00']) {
+    // Year 0000 is no xs:dateTime year (XML Schema 1.0 §3.2.7).
+    for (const d of ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:00+15:00', '0000-01-01T00:00:00Z']) {
       const a = await admin.call(`<search xmlns="${QM_NS}"><after>${d}</after></search>`);
       expect(a.status, d).toBe(400);
       expect(a.fault?.reason, d).toMatch(/after is not an xs:dateTime/);
     }
     expect((await admin.call(`<search xmlns="${QM_NS}"><after>2024-02-29T23:59:59+14:00</after></search>`)).status).toBe(200);
+  });
+
+  it('takes a date before 1970: after it is every contact, before it none', async () => {
+    const archive = gw.center.recordings.archive;
+    const rec = archive.create({ source: 'api', callId: 'before-1970', ani: '+358409991970', startTime: Date.UTC(2026, 0, 4) });
+    archive.stop(rec.id, rec.startTime + 1000);
+    const found = await admin.search('<ANI>+358409991970</ANI><after>1969-12-31T23:59:59Z</after>');
+    expect(found.ccrs.map((c) => c.id)).toEqual([String(rec.id)]);
+    expect((await admin.search('<ANI>+358409991970</ANI><before>0001-01-01T00:00:00Z</before>')).ccrs).toEqual([]);
   });
 });
 

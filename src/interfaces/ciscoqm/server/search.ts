@@ -35,8 +35,10 @@ export function search(center: ContactCenter, settings: QmSettings, user: QmUser
   if (acdCallId !== undefined) query.acdCallId = acdCallId;
   const after = text(['after']);
   const before = text(['before']);
-  if (after !== undefined) query.startFrom = dateTime(after, 'after');
-  if (before !== undefined) query.startBefore = dateTime(before, 'before');
+  // Recordings all start after 1970: an earlier `after` finds every one, an earlier `before` none (the archive counts
+  // from the epoch and takes no negative instant).
+  if (after !== undefined) query.startFrom = Math.max(0, dateTime(after, 'after'));
+  if (before !== undefined) query.startBefore = Math.max(0, dateTime(before, 'before'));
   const metadata: MetadataItem[] = metadataItems(el).map(({ key, data }) => {
     const field = settings.fields.find(key);
     if (!field) throw senderFault(`metadata field ${clip(key)} does not exist`);
