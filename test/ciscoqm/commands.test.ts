@@ -33,7 +33,7 @@ describe('Metadata command', () => {
   it('refuses a signed number (custID=-7) and an impossible date (2026-02-30) as bad formats', () => {
     const w = qmWorld();
     const callId = w.answered('1101');
-    for (const bad of ['custID=-7', 'balance=-12.5', 'balance=+3', 'orderDate=2026-02-30', 'orderDate=2026-13-01'])
+    for (const bad of ['custID=-7', 'balance=-12.5', 'balance=+3', 'orderDate=2026-02-30', 'orderDate=2026-13-01', 'orderDate=0000-01-01'])
       expect(w.network(`command=metadata&sender_id=HARRI&${bad}`), bad).toEqual({ outcome: 'rejected', reason: 'badFormat' });
     expect(metadataOf(w, callId)).toEqual({});
   });

@@ -45,10 +45,10 @@ export function validValue(type: FieldType, value: string): boolean {
 
 /**
  * Whether year, month (1-12) and day name a day of the proleptic Gregorian calendar: 2008-02-30 does not (Date.UTC
- * would roll it over to March 1st), nor does month 13 or day 0.
+ * would roll it over to March 1st), nor does month 13 or day 0, nor year 0000 (XML Schema 1.0 §3.2.7 has no year zero).
  */
 export function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   const date = new Date(Date.UTC(year, month - 1, day));
   date.setUTCFullYear(year);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;

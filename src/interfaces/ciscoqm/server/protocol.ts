@@ -108,8 +108,7 @@ export function metadataItems(el: XmlElement): { key: string; data: string }[] {
 export function dateTime(text: string, what: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))?$/.exec(text);
   const n = (i: number): number => Number(m?.[i] ?? 0);
-  // XML Schema 1.0 §3.2.7: '0000' is not a valid year.
-  const valid = m !== null && n(1) > 0 && isCalendarDate(n(1), n(2), n(3)) && n(4) <= 23 && n(5) <= 59 && n(6) <= 59 && n(9) * 60 + n(10) <= 14 * 60 && n(10) <= 59;
+  const valid = m !== null && isCalendarDate(n(1), n(2), n(3)) && n(4) <= 23 && n(5) <= 59 && n(6) <= 59 && n(9) * 60 + n(10) <= 14 * 60 && n(10) <= 59;
   const ms = valid ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '').slice(0, 4)}${m[8] ?? 'Z'}`) : NaN;
   if (Number.isNaN(ms)) throw senderFault(`${what} is not an xs:dateTime (yyyy-mm-ddThh:mm:ss, optionally a zone): ${clip(text)}`);
   return ms;
