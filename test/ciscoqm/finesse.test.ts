@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
+import { plainNumber } from '../../src/interfaces/ciscoqm/finesse.js';
 import { QmServerClient } from './client.js';
 import { CUSTOMER, startQm, World } from './gateway.js';
 
@@ -37,6 +38,15 @@ describe('Finesse workflow metadata as JSON', () => {
     const { ccrs } = await qm.searchAll('<metadata><key>custID</key><data>1000</data></metadata><metadata><key>balance</key><data>12.5</data></metadata>');
     expect(ccrs).toHaveLength(1);
     expect(gw.center.recordings.get(Number(ccrs[0]?.id)).callId).toBe(first);
+  });
+
+  it('takes a JSON number written in exponent form as the plain number it is (0.0000001, 1e21)', async () => {
+    const call = await world.answeredCall('1101', 'HARRI');
+    expect(await finesse({ sender_id: 'HARRI', metadata: { balance: 1e-7, custID: 1e21 } })).toMatchObject({ status: 200, json: { applied: true } });
+    const { ccrs } = await qm.searchAll('<metadata><key>balance</key><data>0.0000001</data></metadata><metadata><key>custID</key><data>1000000000000000000000</data></metadata>');
+    expect(ccrs).toHaveLength(1);
+    await world.hangup(call);
+    expect([plainNumber(1.5e-7), plainNumber(-2.5e22), plainNumber(12.5)]).toEqual(['0.00000015', '-25000000000000000000000', '12.5']);
   });
 
   it('runs another command when one is named, with the same rules', async () => {

@@ -22,7 +22,23 @@ export const FINESSE_PATH = '/serverapi/finesse/metadata';
  */
 export const FINESSE_BODY_LIMIT = 16 * 1024;
 
-const value = z.union([z.string().max(MAX_VALUE_LENGTH), z.number().finite()]).transform(String);
+/**
+ * A JSON number as plain decimal digits: String() writes very small and very large numbers in exponent form (`1e-7`,
+ * `1e+21`), which no metadata format reads, so `0.0000001` would be refused as a bad format.
+ */
+export function plainNumber(n: number): string {
+  const s = String(n);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (m === null) return s;
+  const [, sign = '', int = '', frac = '', exp = '0'] = m;
+  const digits = int + frac;
+  const point = 1 + Number(exp);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+const value = z.union([z.string().max(MAX_VALUE_LENGTH), z.number().finite().transform(plainNumber)]).transform(String);
 // Strict: a field Finesse does not send (`"extra":1`, a misspelt `metdata`) is refused, never silently dropped.
 const Body = z.strictObject({
   peripheral_id: z.union([z.string().max(64), z.number()]).optional(),
