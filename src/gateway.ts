@@ -260,7 +260,12 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         if (closed) return;
         closed = true;
         up = false;
-        // Interfaces stop first and may enqueue a goodbye (ICI: subscriptionEnded reason 1); the notifier then gets
+        // Recordings still running end first and their audio is written at once (a few milliseconds), so the archive
+        // holds each one complete after a restart, even when a second signal cuts the slower steps below short.
+        const stopped = center.recordings.stopAll();
+        await media.flush();
+        if (stopped > 0) logger.info({ recordings: stopped }, 'shutdown: running recordings stopped and written');
+        // Interfaces stop next and may enqueue a goodbye (ICI: subscriptionEnded reason 1); the notifier then gets
         // notify.shutdownDrainMs to deliver what is queued, while the HTTP server finishes its requests, before any
         // subscriber's connection is destroyed.
         for (const m of [...modules].reverse()) {
@@ -272,10 +277,6 @@ export async function buildGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         }
         const [, drained] = await Promise.all([app.close(), notifier.drain(config.notify.shutdownDrainMs)]);
         if (!drained) logger.warn({ queued: notifier.totals().queued, waitedMs: config.notify.shutdownDrainMs }, 'shutdown: undelivered events dropped');
-        // Recordings still running end here, so their audio is written (media.stop waits for it) and the archive
-        // holds each one complete after a restart, as if it had been stopped.
-        const stopped = center.recordings.stopAll();
-        if (stopped > 0) logger.info({ recordings: stopped }, 'shutdown: running recordings stopped and written');
         await media.stop();
         rtp.closeAll();
         await notifier.close();

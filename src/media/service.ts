@@ -62,6 +62,11 @@ export class MediaService {
     this.unsubscribe = opts.center.bus.subscribe((e) => this.onEvent(e));
   }
 
+  /** Resolves when every recording stopped so far has been written (or failed to be); never rejects. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writes]);
+  }
+
   /** Stops following the core, closes every stream and waits for recordings still being written. */
   async stop(): Promise<void> {
     this.unsubscribe();

@@ -4,12 +4,17 @@
  * dataDir.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { ManualClock } from '../../src/core/index.js';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
+import { qmiInterface } from '../../src/interfaces/qmi/index.js';
+import { post, req } from '../qmi/helpers.js';
+import { eventually } from '../support/barrier.js';
+import { ok, startReceiver } from '../support/receiver.js';
 
 async function gateway(dataDir: string): Promise<Gateway> {
   return buildGateway({ env: {}, clock: new ManualClock(), config: { logLevel: 'silent', dataDir, center: { seed: 1, externalAnswerMs: -1 } }, interfaces: [] });
@@ -82,6 +87,39 @@ describe('the recordings archive of the gateway', () => {
       expect(one.body['endTime']).toEqual(expect.any(Number));
     } finally {
       await second.close();
+    }
+  });
+
+  it('writes a running recording before it waits for slow subscribers, so a second signal cannot lose its audio', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-archive-slow-'));
+    // A QM tool whose callback takes the request and never answers: the shutdown's drain waits its whole limit.
+    const held: ServerResponse[] = [];
+    let answering = false;
+    const silent = await startReceiver((_r, res) => (answering ? ok(res) : held.push(res)));
+    const gw = await buildGateway({
+      env: {},
+      config: { logLevel: 'silent', host: '127.0.0.1', dataDir, http: { port: 0 }, center: { seed: 1, externalAnswerMs: -1 }, notify: { shutdownDrainMs: 60_000 } },
+      interfaces: [qmiInterface],
+    });
+    await gw.listen();
+    try {
+      expect((await post(gw, req.subscribe('slow', silent.url))).success).toBe('1');
+      const { body } = await json(gw, 'POST', '/api/v1/calls', { from: '+35840111222', to: '1101' });
+      await json(gw, 'POST', '/api/v1/agents/HARRI/actions', { action: 'answer' });
+      const id = Number((await json(gw, 'POST', `/api/v1/calls/${String(body['callId'])}/recording`, { action: 'start' })).body['id']);
+      let closed = false;
+      const closing = gw.close().then(() => (closed = true));
+      await eventually(() => gw.center.recordings.get(id).audio !== undefined, 'the recording written');
+      // Written while the drain still waits for the silent receiver: a second signal now exits with the audio saved.
+      expect(closed).toBe(false);
+      expect(gw.center.recordings.get(id)).toMatchObject({ state: 'stopped', audio: { file: `${id}.wav` } });
+      // The receiver answers at last: the drain ends and the shutdown completes.
+      answering = true;
+      for (const res of held.splice(0)) ok(res);
+      await closing;
+    } finally {
+      await gw.close();
+      await silent.close();
     }
   });
 
