@@ -15,7 +15,8 @@ const MEDIA_TYPE: Readonly<Record<SoapVersion, string>> = { '1.1': 'text/xml', '
 /**
  * Throws the fault for the first rule `soap` breaks: 415 with a Client/Sender fault for a Content-Type that is not its
  * version's (`contentType` as received, parameters ignored); a Client/Sender fault (kind `request`) for a second Body
- * (SOAP 1.1 §4.3, SOAP 1.2 Part 1 §5.1: Header, then exactly one Body) or for a request element outside `ns`, the
+ * (SOAP 1.1 §4.3, SOAP 1.2 Part 1 §5.1: Header, then exactly one Body), for a Body holding more than one element
+ * (WS-I Basic Profile 1.1 R2201) or for a request element outside `ns`, the
  * namespace the operation's elements are declared in (SOAP 1.1 §4.3.1: body entries are namespace-qualified).
  */
 export function checkStrict(soap: SoapRequest, contentType: string | undefined, element: XmlElement, ns: string | undefined): void {
@@ -53,6 +54,13 @@ export function checkStrict(soap: SoapRequest, contentType: string | undefined, 
   }
   if (soap.envelope.children.filter((c) => c.name === 'Body').length > 1) {
     throw new SoapFault({ code: 'Client', reason: 'The Envelope has more than one Body', kind: 'request', reasonCode: 'twoBodies' });
+  }
+  // WS-I Basic Profile 1.1 R2201: a document-literal Body holds exactly one element, the request; running the first
+  // of two would run what the client may not have meant, and dropping the second would lose it.
+  const entries = soap.body.children;
+  if (entries.length > 1) {
+    const names = entries.slice(0, 4).map((e) => e.name.slice(0, 64)).join(', ');
+    throw new SoapFault({ code: 'Client', reason: `The Body holds ${entries.length} elements (${names}); one request element only`, kind: 'request', reasonCode: 'bodyEntries' });
   }
   if (ns !== undefined && element.ns !== ns) {
     throw new SoapFault({

@@ -34,6 +34,9 @@ describe('the SOAP endpoint refuses what WCF refuses (om-findings 8)', () => {
     const two = await post(gw, envelope(`${GOOD}${GOOD}`));
     expect(two.code).toBe('a:DeserializationFailed');
     expect(two.text).toMatch(/The Body holds 2 elements/);
+    const twoBodies = await post(gw, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${GOOD}</s:Body><s:Body>${GOOD}</s:Body></s:Envelope>`);
+    expect(twoBodies.code).toBe('a:DeserializationFailed');
+    expect(twoBodies.text).toMatch(/The Envelope holds 2 Body elements/);
     for (const type of ['application/xml', 'text/plain', '']) {
       const r = await fetch(endpoint(gw), { method: 'POST', headers: { 'content-type': type, soapaction: ACTION('AddRequest') }, body: envelope(GOOD) });
       expect([r.status, await r.text()], type).toEqual([415, '']);

@@ -58,6 +58,8 @@ describe('hostile and malformed requests', () => {
       '<a><b></a></b>',
       '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header/></soapenv:Envelope>',
       'x'.repeat(300 * 1024),
+      // Two requests in one Body (WS-I Basic Profile R2201): neither runs, rather than the first alone.
+      envelope('h', `<qmi:QMIQueryCallInfoRequest><qmi:CallID>${callId}</qmi:CallID></qmi:QMIQueryCallInfoRequest>`.repeat(2)),
     ];
     for (const body of bad) {
       const a = await post(gw, body);

@@ -89,7 +89,7 @@ class IciInterface implements InterfaceModule {
   }
 
   private handle(c: SoapContext): string | Promise<string> {
-    checkRequestShape(c.soap, c.element);
+    checkRequestShape(c.element);
     const op = operation(c.operation);
     if (op === undefined) throw new IciError(ICI_ERRORS.unknownOperation, c.operation);
     if (op.availability !== 'implemented') throw unavailable(op);

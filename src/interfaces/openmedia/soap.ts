@@ -71,6 +71,9 @@ function checkMessage(c: SoapContext<Operation>): void {
   if (entries.length > 1) {
     throw bodyFault(c.operation, `The Body holds ${entries.length} elements; it must hold only the '${c.operation}' element.`);
   }
+  // SOAP 1.1 §4.3: one Body. Reading the first and dropping a second would lose what the client sent in it.
+  const bodies = c.soap.envelope.children.filter((e) => e.name === 'Body').length;
+  if (bodies > 1) throw bodyFault(c.operation, `The Envelope holds ${bodies} Body elements; it must hold one.`);
 }
 
 const num = (v: Values[string]): number | null | undefined => (typeof v === 'number' ? v : v === null ? null : undefined);

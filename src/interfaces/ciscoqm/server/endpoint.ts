@@ -12,7 +12,7 @@ import type { Metrics } from '../../../metrics.js';
 import type { ServerApiAuth } from './auth.js';
 import { SERVER_API_FAULTS } from './errors.js';
 import { runOperation, type OperationDeps } from './operations.js';
-import { QM_OPERATIONS, RETRIEVE_PATH, senderFault, SERVER_API_PATH, type Operation } from './protocol.js';
+import { QM_OPERATIONS, RETRIEVE_PATH, SERVER_API_PATH, type Operation } from './protocol.js';
 
 export interface ServerApiDeps extends OperationDeps {
   auth: ServerApiAuth;
@@ -43,8 +43,6 @@ export function registerServerApi(app: FastifyInstance, deps: ServerApiDeps): vo
 }
 
 function handle(deps: ServerApiDeps, c: SoapContext<Operation>): string {
-  // Seed 001 "Data Model": every message body is one element; a second one is not ignored but refused.
-  if (c.soap.body.children.length !== 1) throw senderFault(`the Body holds ${c.soap.body.children.length} elements: one request element only`);
   const user = deps.auth.authenticate(c.soap.header, (reason, username) => c.log.debug({ interface: 'ciscoqm', username, reason }, 'Server API authentication refused'));
   return runOperation(deps, user, c.operation, c.element, c.soap.version);
 }
