@@ -7,7 +7,8 @@
  *   `application/soap+xml`), SOAP 1.1 §4.4.1 / SOAP 1.2 Part 1 §5.4.6;
  * - TelServices over the main port (`/telservices`, `/makeCall`): a `TelServiceReturn` with `reject` (seed 003);
  * - the Open Media REST twin (`/OpenMediaServiceRest`): its `{ error, message }`, `InvalidDataException` for 400;
- * - anything else, the control API included: the control API's `{ error, message }` (README "Control API").
+ * - anything else, the control API and Cisco QM's Finesse path (`/serverapi/finesse/…`) included: the control API's
+ *   `{ error, message }` (README "Control API").
  * A request whose headers arrived but whose body did not within `http.requestTimeoutMs` is answered 408 the same way:
  * Node raises that timeout after the 'request' event, so the path comes from the request in flight (trackRequestHeads).
  */
@@ -35,6 +36,11 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** The Open Media REST twin's paths answer JSON, not the SOAP service's faults. */
 function isOpenMediaRest(path: string | undefined): boolean {
   return path !== undefined && /^\/openmediaservicerest(?:[/?#]|$)/i.test(path);
+}
+
+/** Cisco QM's Finesse path takes and answers JSON as the control API does (README "Finesse workflow actions"). */
+function isFinesse(path: string | undefined): boolean {
+  return path !== undefined && /^\/serverapi\/finesse(?:[/?#%]|$)/i.test(path);
 }
 
 export interface ProtocolError {
@@ -66,7 +72,7 @@ export function protocolError(path: string | undefined, status: number, message:
   if (iface === 'openmedia' && isOpenMediaRest(path)) {
     return { contentType: JSON_TYPE, body: JSON.stringify({ error: status === 400 ? 'InvalidDataException' : (API_CODES[status] ?? 'InvalidDataException'), message: text }) };
   }
-  if (iface === 'qmi' || iface === 'ici' || iface === 'openmedia' || iface === 'ciscoqm') {
+  if ((iface === 'qmi' || iface === 'ici' || iface === 'openmedia' || iface === 'ciscoqm') && !isFinesse(path)) {
     const shaped = earlySoapFault(server, iface, text, soap12);
     if (shaped !== undefined) return shaped;
     const version: SoapVersion = soap12 ? '1.2' : '1.1';

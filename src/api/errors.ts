@@ -1,8 +1,9 @@
 /** The control API's error shape: `{"error": code, "message": text}`, 4xx for bad input, never a stack trace. */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isCoreError } from '../core/index.js';
 import { ControlRouteError } from '../interfaces/types.js';
+import { contentCodings } from '../net/content-coding.js';
 import { decodeQuery as decodeStrictly, QueryEncodingError } from '../net/query.js';
 
 export class ApiError extends Error {
@@ -90,6 +91,31 @@ export function parseJsonBody(text: string): unknown {
   }
   return value;
 }
+
+/**
+ * A Fastify content-type parser (parseAs `buffer`) for the JSON bodies of the control API and the Cisco QM Finesse
+ * path: the body as sent, UTF-8 (RFC 8259 §8.1), then parseJsonBody. A content coding (`Content-Encoding: br`) or a
+ * charset other than UTF-8 is `415 unsupportedMediaType` (the body would be misread, or a request executed whose body
+ * claims to be something else); bytes that are not UTF-8 are `400 invalidArgument` instead of becoming U+FFFD.
+ */
+export function jsonBodyParser(request: FastifyRequest, body: Buffer | string, done: (err: Error | null, body?: unknown) => void): void {
+  try {
+    const codings = contentCodings(request.headers['content-encoding']);
+    if (codings.length > 0) throw new ApiError(415, 'unsupportedMediaType', clip(`Content-Encoding ${codings.join(', ')} is not supported: send the JSON as it is`));
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new ApiError(415, 'unsupportedMediaType', clip(`charset ${charset} is not supported: JSON is UTF-8`));
+    let text: string;
+    try {
+      text = typeof body === 'string' ? body : UTF8.decode(body);
+    } catch {
+      throw new ApiError(400, 'invalidArgument', 'body is not valid UTF-8');
+    }
+    done(null, parseJsonBody(text));
+  } catch (err) {
+    done(err instanceof Error ? err : new Error(String(err)), undefined);
+  }
+}
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Fastify's own 4xx codes, in the API's terms. */
 const FASTIFY_CODES: Readonly<Record<string, string>> = {

@@ -10,7 +10,7 @@ import type { Call, ContactCenter, WorkItem } from '../core/index.js';
 import type { GatewayContext, InterfaceModule } from '../interfaces/types.js';
 import { ScenarioRunner } from '../sim/scenario.js';
 import { TrafficGenerator } from '../sim/traffic.js';
-import { ApiError, parseBody, parseJsonBody, parseQuery, sendError } from './errors.js';
+import { ApiError, jsonBodyParser, parseBody, parseQuery, sendError } from './errors.js';
 import { listRecordings, oneRecording, recordCall, RecordingAction, RecordingsQuery } from './recordings.js';
 import { ErrorBody, RESPONSES } from './responses.js';
 import * as S from './schemas.js';
@@ -136,13 +136,7 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
     // JSON bodies through the API's own reader, so a bad body is refused with a reason (where the syntax breaks, which
     // key is refused) in the API's error shape.
     api.removeContentTypeParser('application/json');
-    api.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-      try {
-        done(null, parseJsonBody(body as string));
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    });
+    api.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser);
     api.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
     const route = (

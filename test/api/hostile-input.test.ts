@@ -73,6 +73,25 @@ describe('control API hostile input', () => {
     expect(((await call('GET', '/api/v1/state')).json['calls'] as unknown[]).length).toBe(0);
   });
 
+  it('refuses a body in a content coding or another charset (415) and bytes that are not UTF-8 (400), changing nothing', async () => {
+    const g = await buildGateway({ env: {}, config: { logLevel: 'silent', dataDir: privateDataDir() }, interfaces: [] });
+    gw = g;
+    const put = async (headers: Record<string, string>, payload: string | Buffer) => {
+      const r = await g.app.inject({ method: 'PUT', url: '/api/v1/agents/PEKKA/state', headers: { 'content-type': 'application/json', ...headers }, payload });
+      return { status: r.statusCode, json: r.json() as Record<string, unknown> };
+    };
+    const body = '{"state":"notReady"}';
+    expect(await put({ 'content-encoding': 'br' }, body)).toEqual({ status: 415, json: { error: 'unsupportedMediaType', message: 'Content-Encoding br is not supported: send the JSON as it is' } });
+    expect(await put({ 'content-encoding': 'identity, xyz' }, body)).toMatchObject({ status: 415 });
+    expect(await put({ 'content-type': 'application/json; charset=utf-16' }, body)).toEqual({ status: 415, json: { error: 'unsupportedMediaType', message: 'charset utf-16 is not supported: JSON is UTF-8' } });
+    const notUtf8 = Buffer.concat([Buffer.from('{"state":"notReady","reason":"a'), Buffer.from([0xff]), Buffer.from('b"}')]);
+    expect(await put({}, notUtf8)).toEqual({ status: 400, json: { error: 'invalidArgument', message: 'body is not valid UTF-8' } });
+    expect(g.center.agent('PEKKA').state).not.toBe('notReady');
+    // Identity and a UTF-8 charset are the body as sent.
+    expect((await put({ 'content-encoding': 'identity', 'content-type': 'application/json; charset=UTF-8' }, body)).status).toBe(200);
+    expect(g.center.agent('PEKKA').state).toBe('notReady');
+  });
+
   it('answers an agent action naming a call nobody knows 404 unknownCall', async () => {
     const call = await api();
     const r = await call('POST', '/api/v1/agents/HARRI/actions', '{"action":"answer","callId":"no-such-call"}');

@@ -80,6 +80,10 @@ describe('Finesse workflow metadata as JSON', () => {
     const res = await fetch(`${gw.baseUrl}/serverapi/finesse/metadata`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
     expect(res.status).toBe(415);
     expect(await res.json()).toEqual({ ...shape, error: 'unsupportedMediaType' });
+    // A body claiming a content coding is not read as plain JSON (it was, and applied).
+    const coded = await fetch(`${gw.baseUrl}/serverapi/finesse/metadata`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br' }, body: '{"sender_id":"MAIJA","metadata":{"custID":"1"}}' });
+    expect(coded.status).toBe(415);
+    expect(await coded.json()).toEqual({ ...shape, error: 'unsupportedMediaType' });
   });
 
   it('refuses 11 items as too many (400) even when every key is unknown, an unknown field, and a negative number', async () => {

@@ -124,6 +124,10 @@ describe('errors raised before any route, in the protocol of the path', () => {
     const soap = await raw(port, 'POST /bcm/qmi%zz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     expect(status(soap)).toBe(400);
     expect(body(soap)).toMatch(/<faultcode>soap:Client<\/faultcode>/);
+    // Cisco QM's Finesse path answers JSON, as its own refusals do, not the Server API's SOAP faults.
+    const finesse = await raw(port, 'POST /serverapi/finesse/metadata%ZZ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    expect(status(finesse)).toBe(400);
+    expect(JSON.parse(body(finesse))).toMatchObject({ error: 'badRequest' });
     const ts = await raw(port, 'GET /makeCall%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(status(ts)).toBe(400);
     expect(body(ts)).toMatch(/<reject\s*\/>/);

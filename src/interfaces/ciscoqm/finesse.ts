@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiError, parseJsonBody, sendError } from '../../api/errors.js';
+import { ApiError, jsonBodyParser, sendError } from '../../api/errors.js';
 import type { Metrics } from '../../metrics.js';
 import { runCommand, type CommandDeps } from './commands.js';
 import { QM_COMMANDS } from './datagram.js';
@@ -49,7 +49,7 @@ const Body = z.strictObject({
 
 /**
  * Registers `POST /serverapi/finesse/metadata` in its own scope: the body is read by the control API's JSON reader
- * (parseJsonBody: a syntax error says where, `__proto__` is refused) and every refusal, Fastify's own included (body
+ * (jsonBodyParser: a content coding or another charset is 415, bytes not UTF-8 400, a syntax error says where, `__proto__` is refused) and every refusal, Fastify's own included (body
  * too large, not JSON), is `{"error","message"}` with a 4xx status, as the control API's are.
  */
 export function registerFinesse(app: FastifyInstance, settings: QmSettings, commands: CommandDeps, metrics: Metrics): void {
@@ -59,13 +59,7 @@ export function registerFinesse(app: FastifyInstance, settings: QmSettings, comm
       return sendError(reply, err);
     });
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: FINESSE_BODY_LIMIT }, (_request, body, done) => {
-      try {
-        done(null, parseJsonBody(body as string));
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    });
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: FINESSE_BODY_LIMIT }, jsonBodyParser);
     scope.post(FINESSE_PATH, { bodyLimit: FINESSE_BODY_LIMIT }, async (request, reply) => {
       const started = performance.now();
       const done = (status: number, outcome: 'ok' | 'fault', body: object) => {
