@@ -142,6 +142,8 @@ export function faultHooks(): SoapFaultHooks {
       return undefined;
     },
     fault(fault, ctx) {
+      // WCF's HTTP transport answers a message over its quota (maxReceivedMessageSize) 413 Request Entity Too Large.
+      if (fault.reasonCode === 'tooLarge') return fault.with({ httpStatus: 413 });
       if (fault.kind !== 'internal') return fault;
       // WCF without IncludeExceptionDetailInFaults: the fixed InternalServiceFault text, the correlation id ours.
       return fault.with({
