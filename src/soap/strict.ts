@@ -25,7 +25,7 @@ export function checkStrict(soap: SoapRequest, contentType: string | undefined, 
   if (mediaType !== expected) {
     throw new SoapFault({
       code: 'Client',
-      reason: `A SOAP ${soap.version} envelope is sent as ${expected}, not ${mediaType === '' ? 'without a Content-Type' : mediaType.slice(0, 64)}`,
+      reason: mediaType === '' ? `A SOAP ${soap.version} envelope is sent as ${expected}; this request has no Content-Type` : `A SOAP ${soap.version} envelope is sent as ${expected}, not ${mediaType.slice(0, 64)}`,
       httpStatus: 415,
       kind: 'request',
       reasonCode: 'contentType',

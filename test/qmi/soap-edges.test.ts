@@ -246,6 +246,9 @@ describe('SOAP rules QMI enforces, as an .asmx service does', () => {
       expect(a, contentType).toMatchObject({ status: 415, faultcode: 'soap:Client', faultstring: 'Parsing error', success: '0' });
       expect(a.detail, contentType).toBe(`A SOAP 1.1 envelope is sent as text/xml, not ${contentType}`);
     }
+    const none = await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { soapaction: `"${QMI_ACTION}"` }, body: Buffer.from(ok) });
+    expect(none.status).toBe(415);
+    expect(await none.text()).toContain('A SOAP 1.1 envelope is sent as text/xml; this request has no Content-Type');
     const soap12AsXml = await post(gw, withHeaders('strict', '', subscribeBody(tool.url), '1.2'), { 'content-type': 'text/xml' });
     expect(soap12AsXml).toMatchObject({ status: 415, faultcode: 'soap:Sender', detail: 'A SOAP 1.2 envelope is sent as application/soap+xml, not text/xml' });
 
