@@ -2,12 +2,16 @@
 import { z } from 'zod';
 import { FAULT_COMPONENTS, REQUESTABLE_AGENT_STATES } from '../core/index.js';
 
-const number = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'a phone number: digits, optionally a leading +');
+const number = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'a phone number: 1 to 32 digits (and * #), optionally a leading +');
 const shortText = z.string().max(256);
 // Attached data reaches XML events (TelServices extraData and the like): characters XML 1.0 cannot carry at all (C0
 // controls other than tab, LF and CR; U+FFFE, U+FFFF; unpaired surrogates) are refused here with a 400.
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const xmlText = (max: number) => z.string().max(max).refine((s) => !NOT_XML_CHAR.test(s), 'holds a control character XML cannot carry');
+/** Whether text can reach an XML event as it is (e-mail and chat items reach ICI and Open Media events too). */
+export function isXmlText(text: string): boolean {
+  return !NOT_XML_CHAR.test(text);
+}
 const stringMap = z.record(xmlText(128), xmlText(4096));
 
 export const NewCall = z.object({
@@ -50,17 +54,17 @@ export const ItemAction = z.object({
 
 export const NewEmail = z.union([
   z.object({
-    from: z.string().min(3).max(256),
-    to: z.string().min(3).max(256),
-    subject: z.string().max(998),
-    body: z.string().max(1024 * 1024),
+    from: xmlText(256).pipe(z.string().min(3)),
+    to: xmlText(256).pipe(z.string().min(3)),
+    subject: xmlText(998),
+    body: xmlText(1024 * 1024),
     html: z.boolean().optional(),
   }),
   z.object({ mime: z.string().min(1).max(4 * 1024 * 1024) }),
 ]);
 
-export const NewChat = z.object({ from: z.string().min(1).max(256), to: z.string().min(1).max(256), text: z.string().min(1).max(64 * 1024) });
-export const ChatMessage = z.object({ text: z.string().min(1).max(64 * 1024) });
+export const NewChat = z.object({ from: xmlText(256).pipe(z.string().min(1)), to: xmlText(256).pipe(z.string().min(1)), text: xmlText(64 * 1024).pipe(z.string().min(1)) });
+export const ChatMessage = z.object({ text: xmlText(64 * 1024).pipe(z.string().min(1)) });
 
 export const DeviceChange = z
   .object({ dnd: z.boolean().optional(), msgWaiting: z.boolean().optional() })

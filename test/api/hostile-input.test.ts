@@ -92,6 +92,21 @@ describe('control API hostile input', () => {
     expect(g.center.agent('PEKKA').state).toBe('notReady');
   });
 
+  it('refuses e-mail and chat text holding a character XML cannot carry, as attached data is refused', async () => {
+    const call = await api();
+    const bad = [
+      ['/api/v1/emails', { from: 'a@example.com', to: 'support@example.com', subject: 'x\u0007', body: 'b' }, 'subject'],
+      ['/api/v1/emails', { mime: 'From: a@example.com\r\nTo: support@example.com\r\nSubject: hi\u0001\r\n\r\nbody' }, 'mime: subject'],
+      ['/api/v1/chats', { from: 'web', to: 'chat@example.com', text: '\udfff' }, 'text'],
+    ] as const;
+    for (const [url, body, where] of bad) {
+      const r = await call('POST', url, JSON.stringify(body));
+      expect(r, url).toMatchObject({ status: 400, json: { error: 'invalidArgument' } });
+      expect(String(r.json['message']), url).toContain(where);
+    }
+    expect(((await call('GET', '/api/v1/state')).json['items'] as unknown[] | undefined) ?? []).toHaveLength(0);
+  });
+
   it('answers an agent action naming a call nobody knows 404 unknownCall', async () => {
     const call = await api();
     const r = await call('POST', '/api/v1/agents/HARRI/actions', '{"action":"answer","callId":"no-such-call"}');
