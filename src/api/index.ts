@@ -134,8 +134,8 @@ export async function registerControlApi(app: FastifyInstance, ctx: GatewayConte
     api.setSerializerCompiler(() => (data) => JSON.stringify(data));
     api.setErrorHandler((err, _req, reply) => sendError(reply, err));
     // JSON bodies through the API's own reader, so a bad body is refused with a reason (where the syntax breaks, which
-    // key is refused) in the API's error shape.
-    api.removeContentTypeParser('application/json');
+    // key is refused) in the API's error shape; a body of any other type (Fastify's text/plain included) is 415.
+    api.removeAllContentTypeParsers();
     api.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser);
     api.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 

@@ -84,6 +84,7 @@ describe('control API hostile input', () => {
     expect(await put({ 'content-encoding': 'br' }, body)).toEqual({ status: 415, json: { error: 'unsupportedMediaType', message: 'Content-Encoding br is not supported: send the JSON as it is' } });
     expect(await put({ 'content-encoding': 'identity, xyz' }, body)).toMatchObject({ status: 415 });
     expect(await put({ 'content-type': 'application/json; charset=utf-16' }, body)).toEqual({ status: 415, json: { error: 'unsupportedMediaType', message: 'charset utf-16 is not supported: JSON is UTF-8' } });
+    expect(await put({ 'content-type': 'text/plain' }, body)).toMatchObject({ status: 415, json: { error: 'unsupportedMediaType' } });
     const notUtf8 = Buffer.concat([Buffer.from('{"state":"notReady","reason":"a'), Buffer.from([0xff]), Buffer.from('b"}')]);
     expect(await put({}, notUtf8)).toEqual({ status: 400, json: { error: 'invalidArgument', message: 'body is not valid UTF-8' } });
     expect(g.center.agent('PEKKA').state).not.toBe('notReady');
