@@ -49,15 +49,28 @@ export interface ProtocolError {
 }
 
 /** The control API's code for each status answered here (also documented in README "Control API"). */
-const API_CODES: Readonly<Record<number, string>> = { 400: 'badRequest', 404: 'notFound', 408: 'requestTimeout', 414: 'uriTooLong', 431: 'headersTooLarge' };
+const API_CODES: Readonly<Record<number, string>> = { 400: 'badRequest', 404: 'notFound', 408: 'requestTimeout', 414: 'uriTooLong', 417: 'expectationFailed', 431: 'headersTooLarge' };
 
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   404: 'Not Found',
   408: 'Request Timeout',
   414: 'URI Too Long',
+  417: 'Expectation Failed',
   431: 'Request Header Fields Too Large',
 };
+
+/**
+ * RFC 9110 §10.1.1: an `Expect` other than `100-continue` is answered 417. Node answers it with an empty body unless the
+ * server listens for `checkExpectation`; this answers it in the protocol of the path, as the other early errors, and
+ * closes the connection (the request's body, if any, is not read).
+ */
+export function answerUnmetExpectation(server: Server, req: IncomingMessage, res: ServerResponse): void {
+  const soap12 = /application\/soap\+xml/i.test(String(req.headers['content-type'] ?? ''));
+  const e = protocolError(req.url, 417, 'Expectation Failed: only Expect: 100-continue is supported', soap12, server);
+  res.shouldKeepAlive = false;
+  res.writeHead(417, { 'content-type': e.contentType, 'content-length': Buffer.byteLength(e.body), connection: 'close' }).end(e.body);
+}
 
 /**
  * The body answering `status` on `path` (undefined when the request line never arrived): see the module comment.
@@ -133,6 +146,7 @@ export function trackRequestHeads(server: Server, tls: boolean): void {
     heads.set(req.socket, '');
     lastRequest.set(req.socket, { req, res });
   });
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => answerUnmetExpectation(server, req, res));
 }
 /** Node's clientError codes, as HTTP statuses (Fastify's own default handler's table). */
 function statusOf(err: Error & { code?: string }): number {

@@ -113,6 +113,26 @@ describe('errors raised before any route, in the protocol of the path', () => {
     expect(body(qm)).toMatch(/<soap:Code><soap:Value>soap:Sender<\/soap:Value><\/soap:Code><soap:Reason><soap:Text xml:lang="en">Bad Request</);
   });
 
+  it('answers an Expect other than 100-continue 417 in the protocol of the path, on every HTTP port', async () => {
+    const port = await start();
+    const expecting = (path: string, type = 'text/xml; charset=utf-8') => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nExpect: foo\r\nContent-Length: 2\r\n\r\n{}`;
+    const qmi = await raw(port, expecting('/bcm/QMIInterface.asmx'));
+    expect(status(qmi)).toBe(417);
+    expect(body(qmi)).toMatch(/<qmi:Success>0<\/qmi:Success>.*<faultcode>soap:Client<\/faultcode>/s);
+    const api = await raw(port, expecting('/api/v1/calls', 'application/json'));
+    expect(status(api)).toBe(417);
+    expect(JSON.parse(body(api))).toMatchObject({ error: 'expectationFailed' });
+    for (const p of [port, gw?.ctx.ports.telservices ?? 0]) {
+      const ts = await raw(p, expecting('/telservices'));
+      expect(status(ts)).toBe(417);
+      expect(body(ts)).toMatch(/<reject\s*\/>/);
+    }
+    const om = await raw(gw?.ctx.ports.openMedia ?? 0, expecting('/OpenMediaService'));
+    expect(status(om)).toBe(417);
+    expect(body(om)).toMatch(/<faultcode>soap:Client<\/faultcode>/);
+    expect(gw?.center.activeCalls()).toHaveLength(0);
+  });
+
   it('answers a path parameter over maxParamLength (414) and a bad percent-escape (400) by path', async () => {
     const port = await start();
     const long = await raw(port, `GET /api/v1/calls/${'x'.repeat(300)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);

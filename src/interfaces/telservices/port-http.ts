@@ -112,6 +112,11 @@ export class PortHttp {
       },
     });
     app.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
+    // An Expect other than 100-continue: 417 with a reject, never Node's empty answer.
+    app.server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+      const body = cachedErrorXml('reject');
+      res.writeHead(417, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+    });
     await app.register(telservicesRoutes(this.o.handler, this.o.sessions, this.o.maxBytes, { anyPostPath: true }));
     await app.ready();
     return app;
