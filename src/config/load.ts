@@ -94,7 +94,30 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   }
   const r = ConfigSchema.safeParse(input);
   if (!r.success) throw issueError(r.error.issues[0], fromEnv);
+  checkDistinctPorts(r.data, fromEnv);
   return r.data;
+}
+
+/**
+ * Two listeners of one protocol on one fixed port cannot both open it: said at start-up naming both settings, rather
+ * than as "port in use" by the second listener (which would look like another process's doing). 0 (a free port) never
+ * collides; a TCP and a UDP listener may share a number.
+ */
+function checkDistinctPorts(config: Config, fromEnv: Map<string, string>): void {
+  const groups: [string, number][][] = [
+    [['http.port', config.http.port], ['telservices.port', config.telservices.port], ['openmedia.port', config.openmedia.port]],
+    [['ciscoqm.desktopPort', config.ciscoqm.desktopPort], ['ciscoqm.networkPort', config.ciscoqm.networkPort]],
+  ];
+  const named = (key: string): string => fromEnv.get(key) ?? key;
+  for (const group of groups) {
+    const seen = new Map<number, string>();
+    for (const [key, port] of group) {
+      if (port === 0) continue;
+      const other = seen.get(port);
+      if (other !== undefined) throw new ConfigError(named(key), `port ${port} is also ${named(other)}'s: each listener needs a port of its own`);
+      seen.set(port, key);
+    }
+  }
 }
 
 /** The first schema issue as a ConfigError naming the key as the user wrote it. */

@@ -163,6 +163,13 @@ describe('start-up errors: one line naming the key, exit code 2', { timeout: 60_
     expect(() => loadConfig({ env: { CCGATE_CONFIG: configFile({ http: { port: -1 } }) } })).toThrow('http.port: must be a port number from 0 to 65535 (0 picks a free port)');
   });
 
+  it('two listeners given one port name both settings, not a port "in use"', async () => {
+    await expectConfigFailure({ CCGATE_QM_DESKTOP_PORT: '5555', CCGATE_QM_NETWORK_PORT: '5555' }, "CCGATE_QM_NETWORK_PORT: port 5555 is also CCGATE_QM_DESKTOP_PORT's: each listener needs a port of its own");
+    expect(() => loadConfig({ env: { CCGATE_CONFIG: configFile({ http: { port: 9000 }, openmedia: { port: 9000 } }) } })).toThrow("openmedia.port: port 9000 is also http.port's: each listener needs a port of its own");
+    // 0 is any free port for each; a UDP and a TCP listener may share a number.
+    expect(() => loadConfig({ env: {}, overrides: { http: { port: 0 }, openmedia: { port: 0 }, ciscoqm: { desktopPort: 7001, networkPort: 0 } } })).not.toThrow();
+  });
+
   it('a headers timeout longer than the request timeout', () => {
     expect(() => loadConfig({ env: {}, overrides: { http: { headersTimeoutMs: 40_000 } } })).toThrow('http.headersTimeoutMs: must not exceed http.requestTimeoutMs (30000)');
   });
