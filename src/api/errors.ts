@@ -23,8 +23,12 @@ function clip(text: string): string {
   return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE)}…`;
 }
 
+/**
+ * A request body validated with `schema`; no body at all reads as `{}` (every field absent), a JSON `null` is refused
+ * as what it is. @throws ApiError 400 invalidArgument naming the first field that breaks its rule.
+ */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const r = schema.safeParse(body ?? {});
+  const r = schema.safeParse(body === undefined ? {} : body);
   if (!r.success) {
     const i = r.error.issues[0];
     throw new ApiError(400, 'invalidArgument', `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`);
