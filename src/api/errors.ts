@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isCoreError } from '../core/index.js';
 import { ControlRouteError } from '../interfaces/types.js';
 import { contentCodings } from '../net/content-coding.js';
+import { duplicateMember } from '../net/json-members.js';
 import { decodeQuery as decodeStrictly, QueryEncodingError } from '../net/query.js';
 
 export class ApiError extends Error {
@@ -68,7 +69,8 @@ function shapeOf(schema: z.ZodType): Record<string, unknown> {
 }
 
 /**
- * A JSON request body: empty means none; a syntax error says where, without quoting the text; a key that would
+ * A JSON request body: empty means none; a syntax error says where, without quoting the text; a member given twice in
+ * one object is refused naming its path (net/json-members.ts); a key that would
  * reach an object's prototype (`__proto__`, or `constructor` holding `prototype`) is refused naming its path, as
  * Fastify's own parser refuses them (but with a reason the client can act on). Iterative: a deeply nested body
  * cannot exhaust the stack.
@@ -82,6 +84,8 @@ export function parseJsonBody(text: string): unknown {
     const at = /at position (\d+)/.exec(err instanceof Error ? err.message : '');
     throw new ApiError(400, 'invalidArgument', `body is not valid JSON${at ? ` (at character ${Number(at[1]) + 1})` : ''}`);
   }
+  const repeated = duplicateMember(text);
+  if (repeated !== undefined) throw new ApiError(400, 'invalidArgument', clip(`${repeated}: given more than once (which one would count is a guess)`));
   const stack: [unknown, string][] = [[value, 'body']];
   while (stack.length > 0) {
     const [node, path] = stack.pop() as [unknown, string];

@@ -70,6 +70,8 @@ describe('control API hostile input', () => {
     expect(b.json['message']).toMatch(/^body\.attachedData\.constructor: /);
     const c = await call('POST', '/api/v1/calls', '{"from":');
     expect(c.json).toEqual({ error: 'invalidArgument', message: 'body is not valid JSON' });
+    // A member given twice: which one would count is a guess (JSON.parse keeps the last).
+    expect((await call('POST', '/api/v1/calls', '{"from":"+358401112222","to":"2001","from":"+1"}')).json).toEqual({ error: 'invalidArgument', message: 'body.from: given more than once (which one would count is a guess)' });
     // JSON null is no object: said of the body, not of its first field.
     expect((await call('POST', '/api/v1/calls', 'null')).json).toMatchObject({ error: 'invalidArgument', message: expect.stringMatching(/^body: .*null/) });
     expect(((await call('GET', '/api/v1/state')).json['calls'] as unknown[]).length).toBe(0);

@@ -93,6 +93,9 @@ describe('the REST twin refuses what it cannot read exactly, changing nothing (o
       expect(await rest('POST', '/requests/add', `{"ServiceGroupID":10,"IVRInfo":[{"Label":"${label}"}]}`), label).toEqual(refusedWith(/^Label: holds a character that is not allowed/));
     }
     expect(await rest('POST', '/requests/add', json({ ServiceGroupID: 10, ServiceGroupId: 999, IVRInfo: [{ Label: 'L' }] }))).toEqual(refusedWith(/^ServiceGroupID: given more than once \(ServiceGroupID, ServiceGroupId\)/));
+    // The same member twice in the same spelling (JSON.parse would keep the last), at any depth.
+    expect(await rest('POST', '/requests/add', '{"ServiceGroupID":10,"ServiceGroupID":11,"IVRInfo":[{"Label":"L"}]}')).toEqual(refusedWith(/^ServiceGroupID: given more than once/));
+    expect(await rest('POST', '/requests/add', '{"ServiceGroupID":10,"IVRInfo":[{"Label":"L","Label":"M"}]}')).toEqual(refusedWith(/^IVRInfo\[\]\.Label: given more than once/));
     expect(await rest('POST', '/requests/add', '{"__proto__":{"x":1},"ServiceGroupID":10}')).toEqual(refusedWith(/"__proto__" is not a member name/));
     expect(await rest('POST', '/requests/add', 'null')).toEqual(refusedWith(/expected a JSON object/));
     expect(await world()).toBe(before);

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentCodings } from '../../net/content-coding.js';
+import { duplicateMember } from '../../net/json-members.js';
 import { isCoreError } from '../../core/index.js';
 import { inDateTimeRange, parseQueryDate } from './dates.js';
 import { type IvrInformation, type Values } from './contract.js';
@@ -131,7 +132,7 @@ const answer = (a: Q.StatusAnswer) => ({ OpenMediaRequests: a.requests.map(statu
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** A JSON body: UTF-8, valid JSON, no `__proto__` member (BadInput naming what is wrong). */
+/** A JSON body: UTF-8, valid JSON, no `__proto__` member, no member given twice (BadInput naming what is wrong). */
 function parseJsonBody(raw: Buffer): unknown {
   let text: string;
   try {
@@ -141,10 +142,13 @@ function parseJsonBody(raw: Buffer): unknown {
   }
   if (text.trim() === '') throw new BadInput('the body is empty (a JSON object was expected)');
   try {
-    return JSON.parse(text, (key, value: unknown) => {
+    const value: unknown = JSON.parse(text, (key, member: unknown) => {
       if (key === '__proto__') throw new BadInput('"__proto__" is not a member name this service accepts');
-      return value;
+      return member;
     });
+    const repeated = duplicateMember(text, '(root)');
+    if (repeated !== undefined) throw new BadInput(`${repeated.replace(/^\(root\)\./, '')}: given more than once`);
+    return value;
   } catch (err) {
     if (err instanceof BadInput) throw err;
     // V8's own words for a document nested beyond its stack are not a client's business.
