@@ -49,8 +49,9 @@ const Body = z.strictObject({
 
 /**
  * Registers `POST /serverapi/finesse/metadata` in its own scope: the body is read by the control API's JSON reader
- * (jsonBodyParser: a content coding or another charset is 415, bytes not UTF-8 400, a syntax error says where, `__proto__` is refused) and every refusal, Fastify's own included (body
- * too large, not JSON), is `{"error","message"}` with a 4xx status, as the control API's are.
+ * (jsonBodyParser: a content coding or another charset is 415, bytes not UTF-8 400, a syntax error says where, a
+ * member given twice or `__proto__` is refused) and every refusal, Fastify's own included (body too large, not JSON),
+ * is `{"error","message"}` with a 4xx status, as the control API's are.
  */
 export function registerFinesse(app: FastifyInstance, settings: QmSettings, commands: CommandDeps, metrics: Metrics): void {
   void app.register(async (scope) => {
