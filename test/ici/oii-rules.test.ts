@@ -110,6 +110,16 @@ describe('which calls CRM sees (§2.1, §4.3.1, §7.4)', () => {
       await drained(t.gw, c, 'MAIJA');
       if (ignoreOperDirect) expect(c.events.filter((e) => e.name === 'phoneCallChanged')).toEqual([]);
       else expect(c.calls().map((p) => `${p.status}/${p.processing}`)).toEqual(['3/1', '4/1']);
+      if (ignoreOperDirect) {
+        // Answered and ended while hidden on an integrated line: CRM never learned the call, so it cannot end a
+        // wrap-up for it; the line is not held in one (the agent stayed in workingAfterCall for good).
+        await ici(t.gw, 'IciContainer', 'subscribe', `<appUrl>${c.url}</appUrl><appId>line-app</appId><channelType>1</channelType><containerId>+1102</containerId>`);
+        await api(t.gw, 'POST', '/api/v1/agents/HARRI/actions', { action: 'dial', number: '1102' });
+        await api(t.gw, 'POST', '/api/v1/agents/MAIJA/actions', { action: 'answer' });
+        await api(t.gw, 'POST', '/api/v1/agents/MAIJA/actions', { action: 'drop' });
+        expect(t.gw.center.agent('MAIJA').state).toBe('ready');
+        expect(c.events.filter((e) => e.name === 'phoneCallChanged')).toEqual([]);
+      }
       await t.gw.close();
       delete t.gw;
     }

@@ -173,7 +173,9 @@ export class Projection {
 
   private endProcessing(item: LineItem): ProcessingStatus {
     const { cfg, subs } = this.oii;
-    if (!subs.integrated(item.line) || item.consultation) return 'notInProcess';
+    // A call CRM was never shown (hidden: agent-to-agent direct, knocking, ignoreCdtOutbound) cannot be wrapped up by
+    // CRM, which never learned its handle: holding its line in wrap-up would keep the agent there for good.
+    if (!subs.integrated(item.line) || item.consultation || !item.visible) return 'notInProcess';
     if ((item.handedOn === 'forward' && cfg.forwardAndEnd) || (item.handedOn === 'transfer' && cfg.transferAndEnd)) return 'notInProcess';
     const eligible = item.connected || (item.outbound && cfg.wrapUpOutbound);
     if (!eligible || (cfg.requestedWrapUp && !item.wrapUpRequested)) return 'notInProcess';
