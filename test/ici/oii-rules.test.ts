@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
 import type { Gateway } from '../../src/gateway.js';
-import { api, crm, drained, envelope, ici, inboundCall, onlyReady, perTest, post, startGateway, subscribeUser, text, type Crm } from './helpers.js';
+import { api, crm, drained, envelope, ici, inboundCall, onlyReady, perTest, phoneCall, post, startGateway, subscribeUser, text, type Crm, type CrmEvent } from './helpers.js';
+
+const phoneCallOf = (e: CrmEvent | undefined) => phoneCall(e?.el);
 
 const t = perTest();
 const CALL = 'a163fdac-ee7a-476b-ab59-e15c81b6d4f2';
@@ -123,6 +125,19 @@ describe('which calls CRM sees (§2.1, §4.3.1, §7.4)', () => {
       await t.gw.close();
       delete t.gw;
     }
+  });
+});
+
+describe('reset', () => {
+  it('ends a wrap-up CRM still holds, reported as usual (Ended, then not in process)', async () => {
+    const { gw, c, handle } = await connected();
+    await api(gw, 'POST', '/api/v1/agents/HARRI/actions', { action: 'drop' });
+    await c.waitFor((e) => e.name === 'phoneCallChanged' && phoneCallOf(e).handle === handle && phoneCallOf(e).processing === 3);
+    await api(gw, 'POST', '/api/v1/reset');
+    const ended = (e: CrmEvent) => e.name === 'phoneCallChanged' && phoneCallOf(e).handle === handle && phoneCallOf(e).status === 4;
+    await c.waitFor((e) => ended(e) && phoneCallOf(e).processing === 1);
+    // Ended in wrap up, then Ended not in process: the reset's one change for CRM.
+    expect(c.events.filter(ended).map((e) => phoneCallOf(e).processing)).toEqual([3, 1]);
   });
 });
 

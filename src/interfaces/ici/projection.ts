@@ -48,7 +48,14 @@ export class Projection {
       case 'recording':
         return this.onRecording(e.change, e.recordingId, e.callId);
       case 'reset':
-        for (const item of oii.items.clear()) oii.center.clock.clearTimeout(item.timer);
+        // Every call has ended by now (one ended event each). What CRM still holds in wrap-up ends too, reported as
+        // usual (processing Not in process), so CRM is not left with an item it can no longer close.
+        for (const item of oii.items.clear()) {
+          oii.center.clock.clearTimeout(item.timer);
+          if (item.processing !== 'wrapUp') continue;
+          item.processing = 'notInProcess';
+          oii.publish(item);
+        }
         oii.trails.clear();
         oii.cadByCall.clear();
         oii.heldCad.clear();
