@@ -104,6 +104,12 @@ describe('consultation', () => {
     expect(await harri.call(consult, 4)).toMatchObject({ processing: 1 });
     expect(await maija.call(consult, 4)).toMatchObject({ processing: 1 });
     expect(await maija.call(call, 101)).toMatchObject({ remote: [EXTERNAL], line: '+1102' });
+    // An agent-to-agent consultation is internal in every event of the consulting line, Dialing and Ended included
+    // (the Dialing event said false before the consulted party existed, Ended false once it had left).
+    expect(harri.calls(consult).map((p) => `${p.statusText}:${p.internal}`)).toEqual(harri.calls(consult).map((p) => `${p.statusText}:true`));
+    expect(harri.calls(consult).map((p) => p.status)).toEqual(expect.arrayContaining([103, 101, 4]));
+    // The customer's call is not: an outside party is on it.
+    expect(harri.calls(call).every((p) => p.internal === 'false')).toBe(true);
     await ici(gw, 'IciItem', 'wrapUpEnded', `<itemId>${call}</itemId>`);
   });
 

@@ -42,6 +42,8 @@ export interface LineItem {
   call?: CallView;
   /** The other parties' numbers when the line last saw the call live. */
   remote: string[];
+  /** Whether those parties were all internal (the PhoneCall's `internal` once none is left). */
+  remoteInternal?: boolean;
   /** What was last sent about it (a change with the same signature is not sent again). */
   signature: string;
   /** Parts of its PhoneCall already written (phonecall.ts): the constant head, the last attached data escaped. */

@@ -37,7 +37,10 @@ export function phoneCallView(item: LineItem, plan: NumberPlan, attached: string
   const live = remoteParties(call, item.line);
   const remote = live.length > 0 ? live.map((p) => p.number) : item.remote.length > 0 ? item.remote : item.outbound ? [call.dialled] : [];
   const outsiders = live.length > 0 ? live : call.parties.filter((p) => p.number !== item.line && p.role !== 'supervisor');
-  const internal = outsiders.length > 0 && outsiders.every((p) => p.internal);
+  // §10.12.1 internal: the parties the line talks with are the contact center's own. While nobody else is on the call
+  // (still dialling, or ended), what the line last talked with says it, else the call's own direction: an
+  // agent-to-agent consultation stays internal from Dialing to Ended.
+  const internal = live.length > 0 ? live.every((p) => p.internal) : (item.remoteInternal ?? call.direction === 'internal');
   return {
     status,
     remoteNumbers: remote.map((n) => canonical(n, plan)),

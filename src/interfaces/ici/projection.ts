@@ -132,7 +132,10 @@ export class Projection {
       }
     }
     const others = remoteParties(call, item.line);
-    if (others.length > 0) item.remote = others.map((p) => p.number);
+    if (others.length > 0) {
+      item.remote = others.map((p) => p.number);
+      item.remoteInternal = others.every((p) => p.internal);
+    }
     item.processing = party.state === 'alerting' ? 'notInProcess' : 'active';
   }
 
