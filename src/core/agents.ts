@@ -67,8 +67,9 @@ export class AgentStates {
   }
 
   /**
-   * The work items the agent holds changed (one allocated, completed, cancelled, rejected or diverted): an agent event
-   * with the state unchanged (`previous` = `state`) and the new `workItems` count.
+   * The work items the agent holds changed (one allocated, completed, cancelled, rejected or diverted), or a wrap-up's
+   * timeout was taken away (holdWrapUp): an agent event with the state unchanged (`previous` = `state`), the current
+   * `workItems` count and no `timeoutSec`.
    */
   announceItems(agent: Agent): void {
     const { cc } = this;
@@ -89,9 +90,15 @@ export class AgentStates {
    */
   holdWrapUp(agent: Agent, hold: boolean): boolean {
     if (agent.state !== 'workingAfterCall') return false;
+    const hadTimeout = agent.wrapUpTimer !== undefined;
     this.cc.clock.clearTimeout(agent.wrapUpTimer);
     agent.wrapUpTimer = undefined;
-    if (hold) return true;
+    if (hold) {
+      // The wrap-up announced with a timeout (AgentEvent.timeoutSec) now has none: said again without it, so an
+      // interface that showed the countdown (TelServices' agent timeout) does not promise an end that will not come.
+      if (hadTimeout) this.announceItems(agent);
+      return true;
+    }
     const next = agent.pendingState ?? 'ready';
     delete agent.pendingState;
     this.change(agent, next);

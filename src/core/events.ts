@@ -91,7 +91,8 @@ export interface AgentEvent {
   /**
    * Work items of any channel the agent holds now (allocated, accepted or in wrap-up). An agent event whose `state`
    * equals `previous` reports only a change of this count (an item allocated to the agent or leaving them), so every
-   * interface that reports agent state can show the agent's item load (Open Media issue 10 point 8).
+   * interface that reports agent state can show the agent's item load (Open Media issue 10 point 8), or that a
+   * wrap-up's timeout was taken away (an interface holds the agent in wrap-up: no `timeoutSec` any more).
    */
   workItems: number;
 }

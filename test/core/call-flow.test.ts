@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CoreError } from '../../src/core/index.js';
+import { CoreError, type DomainEvent } from '../../src/core/index.js';
 import { callChanges, makeCenter } from './helpers.js';
 
 describe('inbound ACD call through its whole life', () => {
@@ -187,6 +187,24 @@ describe('agents', () => {
     expect(agent?.state).toBe('workingAfterCall');
     clock.advance(5000);
     expect(agent?.state).toBe('ready');
+  });
+
+  it('a wrap-up held by an interface is announced again without its timeout, and ends when released', () => {
+    const { cc, clock, events } = makeCenter();
+    for (const u of ['MAIJA', 'PEKKA', 'ANNA']) cc.setAgentState(u, 'notReady');
+    const call = cc.telephony.inbound('+35840111222', '2001');
+    cc.telephony.answer('1101');
+    cc.telephony.hangup(call.id);
+    const harri = () => events.filter((e): e is Extract<DomainEvent, { type: 'agent' }> => e.type === 'agent' && e.userId === 'HARRI');
+    expect(harri().at(-1)).toMatchObject({ state: 'workingAfterCall', timeoutSec: expect.any(Number) });
+    expect(cc.holdWrapUp('HARRI')).toBe(true);
+    const held = harri().at(-1);
+    expect(held).toMatchObject({ state: 'workingAfterCall', previous: 'workingAfterCall' });
+    expect(held?.timeoutSec).toBeUndefined();
+    clock.advance(600_000);
+    expect(cc.agent('HARRI').state).toBe('workingAfterCall');
+    expect(cc.holdWrapUp('HARRI', false)).toBe(true);
+    expect(cc.agent('HARRI').state).toBe('ready');
   });
 
   it('an automatic driver answers, talks and wraps up', () => {
