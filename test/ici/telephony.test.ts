@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
+import { callIdOf } from '../../src/interfaces/ici/items.js';
 import { api, crm, drained, EXTERNAL, ici, inboundCall, items, onlyReady, perTest, phoneCall, startGateway, subscribeUser, text, type Crm } from './helpers.js';
 
 const t = perTest();
@@ -161,6 +162,17 @@ describe('consultation', () => {
     expect(items(calls.response).map((i) => [phoneCall(i).handle, phoneCall(i).statusText])).toEqual([[call, 'Connected']]);
     const attrs = await ici(gw, 'IciPhoneCall', 'getAttributes', `<lineNumber>+1101</lineNumber><callHandle>${call}</callHandle>`);
     expect(phoneCall(attrs.response)).toMatchObject({ status: 101, dialed: '+2001', remote: [EXTERNAL] });
+    // The call named from a line that is not in it: Unknown call there (5/3), whatever the operation; an unknown item
+    // (3/1) for IciItem; nothing changes.
+    for (const [bean, op, fields, code] of [
+      ['IciPhoneCall', 'hold', `<lineNumber>+1104</lineNumber><callHandle>${call}</callHandle>`, { area: 5, error: 3 }],
+      ['IciPhoneCall', 'drop', `<lineNumber>+1104</lineNumber><callHandle>${call}</callHandle>`, { area: 5, error: 3 }],
+      ['IciPhoneCall', 'getAttributes', `<lineNumber>+1104</lineNumber><callHandle>${call}</callHandle>`, { area: 5, error: 3 }],
+      ['IciItem', 'accept', `<itemId>${call}</itemId><containerId>+1104</containerId>`, { area: 3, error: 1 }],
+    ] as const) {
+      expect((await ici(gw, bean, op, fields, { fault: true })).fault, op).toMatchObject(code);
+    }
+    expect(gw.center.telephony.findCall(callIdOf(call))?.parties.map((p) => p.state)).toEqual(['connected', 'connected']);
     await ici(gw, 'IciPhoneLine', 'dropCalls', '<lineNumber>+1101</lineNumber>');
     expect(await harri.call(call, 4)).toMatchObject({ processing: 3 });
     const gone = await ici(gw, 'IciPhoneCall', 'hold', `<lineNumber>+1101</lineNumber><callHandle>${call}</callHandle>`, { fault: true });

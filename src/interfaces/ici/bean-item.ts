@@ -7,7 +7,7 @@ import { child, isNil, parseXmlText, XmlInputError } from '../../xml/index.js';
 import { CALL_STATUS, ITEM_CREATED, PROCESSING_STATUS } from './call-status.js';
 import { badRequest, IciError, ICI_ERRORS } from './faults.js';
 import { answer, type BeanHandler, type BeanRequest } from './handler.js';
-import { callIdOf, type LineItem } from './items.js';
+import { callIdOf, handleOf, type LineItem } from './items.js';
 import type { Oii } from './oii.js';
 import { optText, reqChoice, reqText } from './params.js';
 import { array, esc, leaf, textElement } from './xml-out.js';
@@ -79,6 +79,19 @@ function assertAlerting(oii: Oii, line: string, callId: string): void {
 }
 
 /**
+ * A callHandle names a call of the line (README "ICI error codes" 5/3: no call with that callHandle on the line): a
+ * call that goes on elsewhere, without the line, is an Unknown call here, not "no call in the state the operation
+ * needs". A call that is nowhere, or over, is left to the core (5/3, 5/4).
+ * @throws CoreError unknownCall
+ */
+export function requireOnLine(oii: Oii, line: string, callId: string): void {
+  if (oii.items.get(line, callId) !== undefined) return;
+  const call = oii.center.telephony.findCall(callId);
+  if (call === undefined || call.state === 'ended' || oii.center.telephony.partyOf(call, line) !== undefined) return;
+  throw new CoreError('unknownCall', `call ${handleOf(callId)} is not on line ${line}`);
+}
+
+/**
  * IciItem names items, not calls (§9.4): the core's call failures are the item's (README "ICI error codes"): a call
  * never known is an unknown item (3/1, not 5/3), a call that is over an ended item (3/3, not 5/4).
  */
@@ -147,6 +160,8 @@ const HANDLERS: Record<string, BeanHandler> = {
   'IciItem.accept': (oii, req) => {
     const callId = callIdOf(reqText(req.element, 'itemId'));
     const line = lineParam(oii, req, 'containerId');
+    // Not offered to this container: an unknown item there (3/1), not a call in the wrong state.
+    requireOnLine(oii, line, callId);
     oii.center.telephony.answer(line, callId);
     return answer(req, null);
   },

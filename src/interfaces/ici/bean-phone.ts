@@ -5,7 +5,7 @@
  * (connCallHandle / heldCallHandle) as the core's TwoCalls.
  */
 import { CoreError, type TwoCalls } from '../../core/index.js';
-import { createdItem, lineParam, nextStep } from './bean-item.js';
+import { createdItem, lineParam, nextStep, requireOnLine } from './bean-item.js';
 import { answer, type BeanHandler, type BeanRequest } from './handler.js';
 import { callIdOf } from './items.js';
 import { canonical } from './numbers.js';
@@ -25,7 +25,9 @@ function twoCalls(req: BeanRequest): TwoCalls {
 function oneCall(act: (oii: Oii, line: string, callId: string) => unknown): BeanHandler {
   return (oii, req) => {
     const line = lineParam(oii, req, 'lineNumber');
-    act(oii, line, handle(req));
+    const callId = handle(req);
+    requireOnLine(oii, line, callId);
+    act(oii, line, callId);
     return answer(req, null);
   };
 }
@@ -34,7 +36,9 @@ function oneCall(act: (oii: Oii, line: string, callId: string) => unknown): Bean
 function bothCalls(act: (oii: Oii, line: string, calls: TwoCalls) => unknown): BeanHandler {
   return (oii, req) => {
     const line = lineParam(oii, req, 'lineNumber');
-    act(oii, line, twoCalls(req));
+    const calls = twoCalls(req);
+    for (const callId of [calls.activeCallId, calls.heldCallId]) if (callId !== undefined) requireOnLine(oii, line, callId);
+    act(oii, line, calls);
     return answer(req, null);
   };
 }
@@ -60,7 +64,7 @@ export const PHONE_HANDLERS: Record<string, BeanHandler> = {
     const item = oii.items.get(line, callId);
     if (item === undefined) {
       oii.center.telephony.liveCall(callId);
-      throw new CoreError('noCall', `call ${reqText(req.element, 'callHandle')} is not on line ${line}`);
+      throw new CoreError('unknownCall', `call ${reqText(req.element, 'callHandle')} is not on line ${line}`);
     }
     return answer(req, oii.phoneCall(item));
   },
@@ -99,6 +103,7 @@ export const PHONE_HANDLERS: Record<string, BeanHandler> = {
   'IciPhoneCall.drop': (oii, req) => {
     const line = lineParam(oii, req, 'lineNumber');
     const callId = handle(req);
+    requireOnLine(oii, line, callId);
     const item = oii.items.get(line, callId);
     // A created item that was never dialled just goes.
     if (item?.state === 'created') oii.items.remove(item);
@@ -112,7 +117,9 @@ export const PHONE_HANDLERS: Record<string, BeanHandler> = {
   'IciPhoneCall.dropParty': (oii, req) => {
     const line = lineParam(oii, req, 'lineNumber');
     const remote = oii.toCore(reqText(req.element, 'remoteNumber'));
-    oii.center.telephony.dropParty(line, remote, handle(req));
+    const callId = handle(req);
+    requireOnLine(oii, line, callId);
+    oii.center.telephony.dropParty(line, remote, callId);
     return answer(req, null);
   },
 };
