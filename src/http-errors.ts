@@ -65,7 +65,7 @@ const REASONS: Readonly<Record<number, string>> = {
  * server listens for `checkExpectation`; this answers it in the protocol of the path, as the other early errors, and
  * closes the connection (the request's body, if any, is not read).
  */
-export function answerUnmetExpectation(server: Server, req: IncomingMessage, res: ServerResponse): void {
+function answerUnmetExpectation(server: Server, req: IncomingMessage, res: ServerResponse): void {
   const soap12 = /application\/soap\+xml/i.test(String(req.headers['content-type'] ?? ''));
   const e = protocolError(req.url, 417, 'Expectation Failed: only Expect: 100-continue is supported', soap12, server);
   res.shouldKeepAlive = false;
