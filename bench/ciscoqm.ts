@@ -25,9 +25,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGateway, type Gateway } from '../src/gateway.js';
+import type { Gateway } from '../src/gateway.js';
 import { DEFAULT_CENTER_FIXTURE, WSDL_DIR } from '../src/paths.js';
 import { CATALOGUE_FILE, RecordingArchive } from '../src/store/index.js';
+import { benchGateway } from './_gateway.js';
 import { child, option } from './_processes.js';
 import { AGENTS, agentId, build, caller } from './archive.js';
 
@@ -133,22 +134,7 @@ function center(): unknown {
 }
 
 async function gateway(dataDir: string): Promise<Gateway> {
-  const gw = await buildGateway({
-    env: {},
-    fixture: center(),
-    config: {
-      logLevel: 'silent',
-      host: '127.0.0.1',
-      dataDir,
-      http: { port: 0 },
-      telservices: { port: 0 },
-      openmedia: { port: 0 },
-      ciscoqm: { desktopPort: 0, networkPort: 0, adminPassword: 'qmadmin' },
-      center: { externalAnswerMs: -1 },
-    },
-  });
-  await gw.listen();
-  return gw;
+  return benchGateway({ dataDir, fixture: center(), config: { ciscoqm: { adminPassword: 'qmadmin' }, center: { externalAnswerMs: -1 } } });
 }
 
 /** node-soap serving the QM WSDL, every search answered with `ccrs` (a constant). */

@@ -24,11 +24,12 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchGateway } from './_gateway.js';
 import { ask, child, option } from './_processes.js';
 import { soapLoad, type Load } from './_soap-load.js';
-import { buildGateway, type Gateway } from '../src/gateway.js';
+import type { Gateway } from '../src/gateway.js';
 import { WSDL_DIR } from '../src/paths.js';
 
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -98,26 +99,18 @@ const extension = (i: number): string => String(4000 + i);
  */
 async function gateway(users: number): Promise<{ gw: Gateway; close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ccgate-bench-ici-'));
-  const gw = await buildGateway({
-    env: {},
+  const gw = await benchGateway({
+    dataDir,
     fixture: {
       agents: Array.from({ length: users }, (_, i) => ({ userId: userId(i), extension: extension(i), name: `Agent ${i}`, queues: ['2001'], channels: ['phone'] })),
       queues: [{ id: '2001', name: 'Sales', channel: 'phone', address: '2001' }],
     },
     config: {
-      logLevel: 'silent',
-      host: '127.0.0.1',
-      dataDir,
-      http: { port: 0 },
-      telservices: { port: 0 },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
-      openmedia: { port: 0 },
       ici: { requestedWrapUp: true },
       center: { wrapUpSec: 0, ringTimeoutSec: 3600 },
       notify: { queueLimit: 100_000, queueLimitBytes: 512 * 1024 * 1024 },
     },
   });
-  await gw.listen();
   return {
     gw,
     close: async () => {
@@ -284,6 +277,13 @@ async function deliveries(users: number, rate: number, seconds: number): Promise
     line(
       `  gateway event loop busy ${Math.round(busy * 100)}% of the time, on a CPU ${Math.round((serverMs * 100) / wallAll)}%; ` +
         `receiver CPU ${Math.round(receiverMs)} ms (${Math.round((receiverMs * 100) / wallAll)}% of one core)`,
+    );
+    // The ceiling the machine itself sets: gateway and receiver share its CPUs, and each event costs both.
+    const cpus = availableParallelism();
+    const perEventUs = ((serverMs + receiverMs) * 1000) / Math.max(1, messages);
+    line(
+      `  machine: ${cpus} CPUs, ${Math.round(((serverMs + receiverMs) * 100) / (wallAll * cpus))}% of them used by gateway and receiver; ` +
+        `${Math.round(perEventUs)} µs of CPU per event on both sides, so at most ${Math.round((cpus * 1e6) / perEventUs)} events/s on this machine with nothing else running`,
     );
   } finally {
     await close();

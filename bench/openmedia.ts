@@ -22,20 +22,16 @@ import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildGateway, type Gateway } from '../src/gateway.js';
+import type { Gateway } from '../src/gateway.js';
 import { openmediaInterface } from '../src/interfaces/openmedia/index.js';
 import { DEFAULT_CENTER_FIXTURE, PROJECT_ROOT } from '../src/paths.js';
+import { benchGateway } from './_gateway.js';
+import { option } from './_processes.js';
 import { soapLoad, type Load } from './_soap-load.js';
 
 const CONTRACT = join(PROJECT_ROOT, 'test', 'openmedia', 'contract');
 const ACTION = '"http://tempuri.org/IOpenMediaService/AddRequest"';
 const DC = 'http://schemas.datacontract.org/2004/07/Solidus.OpenMedia.Contracts.DataContracts';
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 const addBody = (members: string): string =>
   `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AddRequest xmlns="http://tempuri.org/"><request xmlns:a="${DC}">` +
@@ -81,14 +77,7 @@ const load1 = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 async function gateway(dataDir: string): Promise<Gateway> {
   const fixture = JSON.parse(readFileSync(DEFAULT_CENTER_FIXTURE, 'utf8')) as { openmedia: { serviceGroups: { forcedAgentTimeoutSec: number }[] } };
   for (const g of fixture.openmedia.serviceGroups) g.forcedAgentTimeoutSec = 86_400;
-  const gw = await buildGateway({
-    env: {},
-    fixture,
-    interfaces: [openmediaInterface],
-    config: { logLevel: 'silent', host: '127.0.0.1', dataDir, http: { port: 0 }, openmedia: { port: 0, licenses: 1_000_000 } },
-  });
-  await gw.listen();
-  return gw;
+  return benchGateway({ dataDir, fixture, interfaces: [openmediaInterface], config: { openmedia: { licenses: 1_000_000 } } });
 }
 
 /** node-soap serving the real service's WSDL (and its schemas) with a trivial AddRequest. */

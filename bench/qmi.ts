@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { ask, child, option } from './_processes.js';
 import { performance } from 'node:perf_hooks';
-import { buildGateway, type Gateway } from '../src/gateway.js';
+import type { Gateway } from '../src/gateway.js';
+import { benchGateway } from './_gateway.js';
 import { qmiInterface, SEQ_HEADER } from '../src/interfaces/qmi/index.js';
 import { WSDL_DIR } from '../src/paths.js';
 import { soapLoad, type Load } from './_soap-load.js';
@@ -101,21 +102,16 @@ const envelope = (sess: string, body: string): string =>
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
 
 async function ccgate(port: number, pipelining = 1): Promise<Gateway> {
-  const gw = await buildGateway({
-    env: {},
+  const gw = await benchGateway({
+    dataDir: '/tmp/ccgate-bench',
     fixture: { agents: Array.from({ length: 20 }, (_, i) => ({ userId: `A${i}`, extension: String(3000 + i), name: `Agent ${i}` })), queues: [] },
     interfaces: [qmiInterface],
     config: {
-      logLevel: 'silent',
-      host: '127.0.0.1',
-      dataDir: '/tmp/ccgate-bench',
-      http: { port: 0 },
       center: { externalAnswerMs: -1, wrapUpSec: 0 },
       // Room for every event of the measured run below the high-water mark, so every answer can be a success.
       notify: { queueLimit: 400_000, queueLimitBytes: 1024 * 1024 * 1024, pipelining },
     },
   });
-  await gw.listen();
   const subscribe = envelope('BENCH', `<qmi:QMISubscribeSessionRequest><qmi:SessionParams><qmi:CallbackUrl>http://127.0.0.1:${port}/qm</qmi:CallbackUrl><qmi:Subscribe>1</qmi:Subscribe></qmi:SessionParams></qmi:QMISubscribeSessionRequest>`);
   const r = await fetch(`${gw.baseUrl}/bcm/QMIInterface.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://sap.com/BCM/QMIInterface"' }, body: subscribe });
   if (!(await r.text()).includes('Success>1<')) throw new Error('could not subscribe');

@@ -8,7 +8,7 @@
  */
 import { connect } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { buildGateway } from '../src/gateway.js';
+import { benchGateway } from './_gateway.js';
 import { telservicesInterface } from '../src/interfaces/telservices/index.js';
 
 const DEVICES = 1000;
@@ -93,22 +93,17 @@ async function tcpRate(port: number, seconds: number, concurrency: number): Prom
 export async function run(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 3);
   const concurrency = Number(args[1] ?? 50);
-  const gw = await buildGateway({
-    env: {},
+  const gw = await benchGateway({
+    dataDir: '/tmp/ccgate-bench',
     fixture: bigFixture(),
     config: {
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      dataDir: '/tmp/ccgate-bench',
-      http: { port: 0 },
-      telservices: { port: 0, sessionLimit: DEVICES + 10, maxConnections: 4096 },
-      ciscoqm: { desktopPort: 0, networkPort: 0 },
+      telservices: { sessionLimit: DEVICES + 10, maxConnections: 4096 },
       center: { externalAnswerMs: -1 },
       notify: { queueLimit: 10_000 },
     },
     interfaces: [telservicesInterface],
   });
-  const ports = await gw.listen();
+  const ports = gw.ctx.ports;
   try {
     await tcpRate(ports.telservices, 0.5, concurrency); // warm-up
     const tcp = await tcpRate(ports.telservices, seconds, concurrency);
