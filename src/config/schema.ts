@@ -175,6 +175,8 @@ export const ConfigSchema = z.strictObject({
       reverseDnsSubscribeUrl: z.boolean().default(false),
       /** SOAP_TIMEOUT_MS: how long an event waits for the CRM's answer. */
       soapTimeoutMs: z.number().int().positive().default(100_000),
+      /** SOAP_WAIT_MS: how long the next event to an appUrl waits for CRM's answer to the one before; then it goes anyway. 0 = until answered. */
+      soapWaitMs: z.number().int().min(0).max(3_600_000).default(250),
       /** subscriptionEnded reason 3 after this many seconds without a request about the subscription's user or line; 0 = never. */
       subscriptionTimeoutSec: z.number().int().min(0).default(0),
       /** Subscriptions one line may have (its user's and its container's, every appUrl + appId); one more is fault 4/5. */

@@ -1,7 +1,8 @@
 /**
  * One HTTP callback subscriber: an ordered, bounded queue on one keep-alive connection. Up to policy.pipelining
  * messages are on the wire at a time, sent and answered in queue order (HTTP/1.1 pipelining, RFC 9112 §9.3.2), so one
- * subscriber is not held to one round trip per event. A failed head message is retried with backoff, one message at
+ * subscriber is not held to one round trip per event; with policy.sendNextAfterMs a message whose predecessor's answer
+ * is that late is sent anyway, on another connection (up to policy.maxInFlight). A failed head message is retried with backoff, one message at
  * a time, until it is delivered or the subscriber is cancelled; messages behind it that were not delivered wait for
  * it, so they never overtake it (see settleBehind for the one exception: a receiver that answered them).
  *
@@ -84,6 +85,12 @@ export class HttpSubscriber implements Subscriber {
   private pump: Promise<void> | null = null;
   /** The delivery loop is waiting for the head's answer with the window in use; see enqueue. */
   private awaitingHead = false;
+  /**
+   * Messages sent beyond the pipelining window because the head's answer is late (policy.sendNextAfterMs), and the
+   * timer that adds one each time the wait runs out; both start again with each new head.
+   */
+  private overlap = 0;
+  private overlapTimer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
   /** Callers of whenDrained() waiting for the queue to empty. */
   private drainWaiters: Array<() => void> | null = null;
@@ -189,8 +196,10 @@ export class HttpSubscriber implements Subscriber {
 
   /** Stops the attempts on the wire (they are the queue's first, within the pipelining window) and any backoff. */
   private halt(): void {
-    const window = Math.min(this.policy.pipelining, this.queue.length);
-    for (let i = 0; i < window; i++) this.queue.peekAt(i)!.attempt?.abort();
+    const sent = this.sentCount();
+    for (let i = 0; i < sent; i++) this.queue.peekAt(i)!.attempt?.abort();
+    if (this.overlapTimer !== null) clearTimeout(this.overlapTimer);
+    this.overlapTimer = null;
     this.wake?.();
   }
 
@@ -209,8 +218,10 @@ export class HttpSubscriber implements Subscriber {
       const head = this.queue.peekFront()!;
       const attempt = head.attempt!;
       this.awaitingHead = true;
+      if (this.policy.sendNextAfterMs > 0) this.waitForAnswer();
       const outcome = await attempt.outcome;
       this.awaitingHead = false;
+      this.overlap = 0;
       if (attempt.hadAnswer) this.answersOnConnection += 1;
       if (this.stopped || outcome.kind === 'aborted') return;
       if (outcome.kind === 'failed') {
@@ -259,11 +270,12 @@ export class HttpSubscriber implements Subscriber {
   }
 
   /**
-   * Puts the queue's first messages on the wire, in order, up to the pipelining window (policy.pipelining while the
-   * receiver answers; one after a failed attempt, until a delivery succeeds again). Messages already sent are skipped.
+   * Puts the queue's first messages on the wire, in order, up to the window: policy.pipelining while the receiver
+   * answers, and one more for each sendNextAfterMs the head's answer is late; one after a failed attempt, until a
+   * delivery succeeds again. Messages already sent are skipped.
    */
   private sendAhead(): void {
-    const window = Math.min(this.streakFailures === 0 ? this.policy.pipelining : 1, this.queue.length);
+    const window = Math.min(this.streakFailures === 0 ? this.policy.pipelining + this.overlap : 1, this.queue.length);
     for (let i = 0; i < window; i++) {
       const msg = this.queue.peekAt(i)!;
       if (msg.attempt !== null) continue;
@@ -274,6 +286,35 @@ export class HttpSubscriber implements Subscriber {
       msg.reused = (this.connected && this.answersOnConnection > 0) || (previous !== null && previous.settled === null);
       msg.attempt = this.attempt(msg.body, msg.headers);
     }
+  }
+
+  /** (Re)starts the wait for the head's answer; see overlapDue. The timer never keeps the process alive. */
+  private waitForAnswer(): void {
+    if (this.overlapTimer === null) {
+      this.overlapTimer = setTimeout(() => this.overlapDue(), this.policy.sendNextAfterMs);
+      this.overlapTimer.unref();
+    } else {
+      this.overlapTimer.refresh();
+    }
+  }
+
+  /**
+   * The head has waited sendNextAfterMs for its answer: the next message may go now (and one more after each further
+   * wait, up to policy.maxInFlight on the wire). One queued later goes at once (enqueue).
+   */
+  private overlapDue(): void {
+    if (!this.awaitingHead || this.stopped || this.streakFailures > 0) return;
+    if (this.policy.pipelining + this.overlap >= this.policy.maxInFlight) return;
+    this.overlap += 1;
+    this.sendAhead();
+    this.overlapTimer?.refresh();
+  }
+
+  /** How many messages at the queue's front are sent (on the wire or settled while the head is retried). */
+  private sentCount(): number {
+    let n = 0;
+    while (n < this.queue.length && this.queue.peekAt(n)!.attempt !== null) n++;
+    return n;
   }
 
   /**
@@ -288,8 +329,8 @@ export class HttpSubscriber implements Subscriber {
    */
   private async settleBehind(headHadAnswer: boolean): Promise<void> {
     const behind: PendingHttp[] = [];
-    const window = Math.min(this.policy.pipelining, this.queue.length);
-    for (let i = 1; i < window; i++) {
+    const sent = this.sentCount();
+    for (let i = 1; i < sent; i++) {
       const msg = this.queue.peekAt(i)!;
       if (msg.attempt !== null) behind.push(msg);
     }

@@ -1,12 +1,13 @@
 /**
  * The notifier owns every outbound subscriber, the connector (connect timeout, TLS) their HTTP callbacks share, the
  * deadline ticker of their attempts, and the UDP sockets. Subscribers never wait on one another: each has its own
- * queue, delivery loop and keep-alive connection (an undici Client, since it has at most one attempt in flight).
+ * queue, delivery loop and keep-alive connection (an undici Client, since it has at most one attempt in flight; a Pool
+ * when its policy sends the next message before an answer is in, `sendNextAfterMs`).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { buildConnector, Client } from 'undici';
+import { buildConnector, Client, Pool } from 'undici';
 import { DeadlineTicker } from './deadlines.js';
 import { HttpSubscriber, type HttpSubscriberOptions } from './http-subscriber.js';
 import { resolvePolicy, type DeliveryPolicy } from './policy.js';
@@ -77,7 +78,11 @@ export class Notifier {
     const sub = new HttpSubscriber(opts, {
       policy,
       // Keep-alive is undici's default (4 s idle, or the server's Keep-Alive hint); a subscriber reuses its connection.
-      connect: (origin) => new Client(origin, { connect: this.connectorFor(policy.connectTimeoutMs), pipelining: policy.pipelining }),
+      connect: (origin) => {
+        const options = { connect: this.connectorFor(policy.connectTimeoutMs), pipelining: policy.pipelining };
+        // Sending the next message before the last is answered needs a connection of its own for it.
+        return policy.sendNextAfterMs > 0 ? new Pool(origin, { ...options, connections: policy.maxInFlight }) : new Client(origin, options);
+      },
       deadlines: this.deadlines,
       logger: this.log,
       now: this.now,

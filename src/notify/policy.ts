@@ -40,6 +40,16 @@ export interface DeliveryPolicy {
    * a failed attempt delivery is one at a time until a message is delivered again.
    */
   pipelining: number;
+  /**
+   * How long the next message waits for the answer to the one before it; when that answer is this late, the next is
+   * sent anyway, on another connection (OII's SOAP_WAIT_MS, seed 002 §4.2: "how long OII should wait before sending
+   * next SOAP event to same agent session, if the CRM has not responded to the earlier event yet"). Messages still
+   * leave in queue order and each is retried in order as before; a receiver that answers within this time sees them
+   * one at a time. 0 (the default): always wait for the answer.
+   */
+  sendNextAfterMs: number;
+  /** With sendNextAfterMs: at most this many messages unanswered on the wire at once (and as many connections). */
+  maxInFlight: number;
 }
 
 export const DEFAULT_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
@@ -55,6 +65,8 @@ export const DEFAULT_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
   attemptTimeoutMs: 10_000,
   maxResponseBytes: 64 * 1024,
   pipelining: 1,
+  sendNextAfterMs: 0,
+  maxInFlight: 8,
 });
 
 /** ±20 %: subscribers that failed together (one receiver restarting) do not retry in lockstep. */
@@ -82,7 +94,7 @@ export function resolvePolicy(...layers: Array<Partial<DeliveryPolicy> | undefin
   policy.highWaterEvents = Math.min(policy.highWaterEvents, policy.queueLimit);
   policy.highWaterBytes = Math.min(policy.highWaterBytes, policy.queueLimitBytes);
   for (const [key, value] of Object.entries(policy)) {
-    const min = key === 'retryBaseMs' || key === 'retryMaxMs' ? 0 : 1;
+    const min = key === 'retryBaseMs' || key === 'retryMaxMs' || key === 'sendNextAfterMs' ? 0 : 1;
     if (!Number.isFinite(value) || value < min) {
       throw new RangeError(`delivery policy ${key} must be a finite number >= ${min}, got ${String(value)}`);
     }

@@ -87,8 +87,8 @@ describe('who gets an event', () => {
     ]);
   });
 
-  it('events to one URL go one at a time, in order, whatever the CRM takes to answer', async () => {
-    t.gw = await startGateway();
+  it('with ici.soapWaitMs 0, events to one URL go one at a time, in order, whatever the CRM takes to answer', async () => {
+    t.gw = await startGateway({ ici: { soapWaitMs: 0 } });
     const gw = t.gw;
     const slow = await crm(t);
     const barrier = await crm(t);
@@ -116,6 +116,35 @@ describe('who gets an event', () => {
     await slow.call(handle, 4);
     expect(slow.calls(handle).map((p) => p.status)).toEqual([3, 101, 4]);
     expect(most).toBe(1);
+  });
+  it('SOAP_WAIT_MS: an event whose predecessor CRM has not answered within ici.soapWaitMs goes anyway, in order', async () => {
+    t.gw = await startGateway({ ici: { soapWaitMs: 100 } });
+    const gw = t.gw;
+    const slow = await crm(t);
+    const arrived: number[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    slow.answer = async (ev) => {
+      if (ev.name === 'phoneCallChanged') {
+        const status = phoneCall(ev.el).status;
+        arrived.push(status);
+        if (status === 3) await held;
+      }
+      return { status: 200, body: envelope(`<${ev.name}Response xmlns="urn:IciEventInterface"><response /></${ev.name}Response>`) };
+    };
+    await subscribeUser(gw, slow, 'HARRI', 'slow');
+    await slow.waitFor((e) => e.name === 'userChanged');
+    const handle = await inboundCall(gw);
+    await ici(gw, 'IciItem', 'accept', `<itemId>${handle}</itemId><containerId>+1101</containerId>`);
+    await api(gw, 'POST', `/api/v1/calls/a163fdac-ee7a-476b-ab59-e15c81b6d4f2/hangup`, {});
+    // Connected and Ended reach the CRM while it still holds Alerting's answer, in the order they were sent.
+    await slow.call(handle, 4);
+    expect(slow.calls(handle).map((p) => p.status)).toEqual([101, 4]);
+    expect(arrived).toEqual([3, 101, 4]);
+    release();
+    await slow.waitFor((e) => e.name === 'phoneCallChanged', 3);
+    const subs = await iciSubscribers(gw);
+    expect(subs).toEqual([expect.objectContaining({ delivered: expect.any(Number), failed: 0, dropped: 0, state: 'active' })]);
   });
 });
 

@@ -17,6 +17,8 @@ describe('delivery policy', () => {
       attemptTimeoutMs: 10_000,
       maxResponseBytes: 65_536,
       pipelining: 1,
+      sendNextAfterMs: 0,
+      maxInFlight: 8,
     });
   });
 

@@ -1,7 +1,7 @@
 /**
- * Delivery of IciEvents to appUrls through the notifier: one subscriber per URL, so events to one URL go one at a
- * time and in order (seed 002 §4.2 SOAP_WAIT_MS: OII does not send the next event to a session before CRM has
- * answered the previous one; ccgate always waits for the answer, up to SOAP_TIMEOUT_MS, `ici.soapTimeoutMs`), and one
+ * Delivery of IciEvents to appUrls through the notifier: one subscriber per URL, so events to one URL go in order,
+ * each after CRM has answered the one before or after SOAP_WAIT_MS (seed 002 §4.2, `ici.soapWaitMs`, 250 ms) without
+ * that answer, whichever comes first; each waits for its own answer up to SOAP_TIMEOUT_MS (`ici.soapTimeoutMs`). One
  * slow CRM never holds up another.
  *
  * How CRM's answer is judged (`checkCrmAnswer`): `<…Response>` (any 2xx without a Fault) is delivered; a Fault whose
@@ -47,6 +47,8 @@ export interface TargetsDeps {
   notifier: Notifier;
   log: Logger;
   soapTimeoutMs: number;
+  /** SOAP_WAIT_MS (0: the next event waits for the answer however long it takes). */
+  soapWaitMs: number;
   /** The notifier gave a URL up: the interface ends its subscriptions and may return a last message for it. */
   onCancelled(target: string, reason: string): HttpMessage | undefined;
 }
@@ -74,7 +76,7 @@ export class Targets {
       id: subscriberId(target),
       interfaceName: 'ici',
       url: target,
-      policy: { attemptTimeoutMs: this.deps.soapTimeoutMs },
+      policy: { attemptTimeoutMs: this.deps.soapTimeoutMs, sendNextAfterMs: this.deps.soapWaitMs },
       check: checkCrmAnswer,
       onCancel: (reason) => this.deps.onCancelled(target, reason),
     });

@@ -85,6 +85,7 @@ export class Oii {
       notifier: deps.notifier,
       log: deps.log.pino,
       soapTimeoutMs: this.cfg.soapTimeoutMs,
+      soapWaitMs: this.cfg.soapWaitMs,
       onCancelled: (target, reason) => this.cancelled(target, reason),
     });
   }
