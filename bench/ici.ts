@@ -11,7 +11,9 @@
  *    `ici.requestedWrapUp` is on (OII.RequestedWrapUp: a call's end is its last event unless CRM asks for wrap-up).
  *    Printed: the changes made, deliveries per second while the traffic ran, the latency from the core change to the
  *    CRM's receipt (p50, p99, max), events lost (never delivered: must be 0), and the gateway's CPU time per delivered
- *    event: the core's change, every interface's projection of it, the delivery.
+ *    event: the core's change, every interface's projection of it, the delivery. Then the two ceilings on the rate: the
+ *    gateway's one event loop at that CPU per event, and the machine's CPUs at the gateway's and the receiver's CPU
+ *    per event together (both run here).
  * 2. IciUser.getAttributes per second at `concurrency`, each answer checked, against ccgate and against the npm `soap`
  *    package serving the same WSDL (wsdl/ici/IciUserService.wsdl) with a trivial handler, in the same run, in turns
  *    (`rounds` rounds of 2 s each, after 5,000 requests of warm-up each), each with the server's CPU time per request.
