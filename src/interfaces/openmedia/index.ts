@@ -137,6 +137,7 @@ class OpenMediaInterface implements InterfaceModule {
   /**
    * Seed "Error handling": "If the Open Media Service restarts, all requests in the history will be cleared, and all
    * requests in the MiCC Enterprise system will be removed, even if they are currently being handled by an agent."
+   * The core forgets its ended open media items too, so OpenMediaID 1 is item `openmedia-1` again, not a stale one.
    */
   restart(): { removed: number } {
     const { cc, cache } = this.ctx;
@@ -148,6 +149,8 @@ class OpenMediaInterface implements InterfaceModule {
         removed++;
       }
     }
+    // Every ended open media item, also those already expired from the cache but still kept by the core.
+    for (const item of cc.items.list({ channel: 'openmedia', includeEnded: true })) cc.items.forget(item.id);
     cache.clear();
     return { removed };
   }
