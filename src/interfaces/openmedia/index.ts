@@ -75,6 +75,8 @@ class OpenMediaInterface implements InterfaceModule {
     const cfg = this.gw.config.openmedia;
     registerSoapEndpoint<Operation>(app, {
       path: PATH,
+      // WCF on HTTP.sys matches the path without regard to case (/openmediaservice, ?wsdl too), on both ports.
+      caseInsensitivePath: true,
       interfaceName: 'openmedia',
       operations: OPERATIONS,
       wording: 'wcf',
@@ -194,9 +196,17 @@ class OpenMediaInterface implements InterfaceModule {
       options: { desktop: this.options.snapshot() },
       cached: cache.size,
       live: cache.live,
+      // What AddRequest and ModifyRequest set, so a developer can see what a ModifyRequest changed.
       requests: cache.all().slice(-200).map((e) => {
         const item = cc.items.find(e.itemId);
-        return { openMediaId: e.id, itemId: e.itemId, status: e.events.at(-1)?.status ?? (item ? STATE_STATUS[item.state] : 'Unknown') };
+        return {
+          openMediaId: e.id,
+          itemId: e.itemId,
+          status: e.events.at(-1)?.status ?? (item ? STATE_STATUS[item.state] : 'Unknown'),
+          ivrInfo: Object.entries(item?.data ?? {}).map(([label, data]) => ({ label, data })),
+          privateData: item?.attached['PrivateData'] ?? null,
+          typeOfSession: item?.routing.type ?? null,
+        };
       }),
     };
   }

@@ -88,9 +88,10 @@ function members(body: unknown, list: Members): Values {
 
 /**
  * The route's query parameters, names matched without regard to case: a parameter the route does not take, or one
- * given twice (`?id=1&id=2`, `?id=1&ID=2`), is refused naming it, never ignored (it would widen the answer).
+ * given twice (`?id=1&id=2`, `?id=1&ID=2`), is refused naming it, never ignored (it would widen the answer); so is a
+ * `required` one left out, on every route alike (400, before anything is looked up).
  */
-function queryOf(req: FastifyRequest, allowed: readonly string[]): Record<string, string> {
+function queryOf(req: FastifyRequest, allowed: readonly string[], required: readonly string[] = []): Record<string, string> {
   const q = req.query as Record<string, unknown>;
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, v] of Object.entries(q)) {
@@ -99,6 +100,8 @@ function queryOf(req: FastifyRequest, allowed: readonly string[]): Record<string
     if (typeof v !== 'string' || name in out) throw new BadInput(`${name}: given more than once`);
     out[name] = v;
   }
+  const missing = required.find((name) => !(name in out));
+  if (missing !== undefined) throw new BadInput(`${missing}: required (${required.join(', ')})`);
   return out;
 }
 
@@ -230,16 +233,16 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
       return answer(id === undefined ? Q.allStatus(ctx) : Q.statusById(ctx, id));
     });
     route('GET', '/requests/history', (req) => {
-      const q = queryOf(req, ['ID', 'RetrieveLaterThan']);
+      const q = queryOf(req, ['ID', 'RetrieveLaterThan'], ['ID']);
       return answer(Q.historyById(ctx, intQuery(q, 'ID'), dateQuery(q, 'RetrieveLaterThan')));
     });
     route('GET', '/requests/time', (req) => answer(Q.requestsByTime(ctx, dateQuery(queryOf(req, ['laterThan']), 'laterThan'))));
     route('GET', '/serviceGroups', (req) => {
-      const g = Q.serviceGroupStatus(ctx, intQuery(queryOf(req, ['id']), 'id'));
+      const g = Q.serviceGroupStatus(ctx, intQuery(queryOf(req, ['id'], ['id']), 'id'));
       return { Open: g.open, ServiceGroupID: g.id };
     });
     route('GET', '/serviceGroups/tenant', (req) => ({
-      Status: Q.allServiceGroupStatus(ctx, intQuery(queryOf(req, ['id']), 'id')).map((g) => ({ Open: g.open, ServiceGroupID: g.id })),
+      Status: Q.allServiceGroupStatus(ctx, intQuery(queryOf(req, ['id'], ['id']), 'id')).map((g) => ({ Open: g.open, ServiceGroupID: g.id })),
     }));
   }, { prefix: REST_PATH });
 }
