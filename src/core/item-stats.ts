@@ -1,5 +1,6 @@
 /**
- * Queue statistics of work items, counted as calls count theirs (stats.ts QueueStats; calls/acd.ts, calls/delivery.ts,
+ * Statistics of work items. Per agent: `itemsOffered` on allocation, `itemsAnswered` on accept, `itemsNotAnswered` when
+ * an offer is given back or cancelled. Per queue, counted as calls count theirs (stats.ts QueueStats; calls/acd.ts, calls/delivery.ts,
  * calls/ending.ts): `offered` when an item enters a queue (created or diverted in), `answered` with its alerting time
  * when an agent accepts it, `requeued` when an offer goes back to the queue, abandoned on cancel (`abandonedInQueue`,
  * `abandonedImmediately` or `abandonedOnAgent`, as a caller hanging up while waiting or ringing), `completed` and its
@@ -44,21 +45,32 @@ export class ItemStats {
     this.count(item, toQueueId, 'overflowIn');
   }
 
-  /** First offered to an agent: from now on the item must be reported, whatever its cancel asks. */
+  /** Offered to its agent (`item.userId`): from now on the item must be reported, whatever its cancel asks. */
   allocated(item: WorkItem): void {
     this.provisional.delete(item.id);
+    const stats = this.cc.statsOf(item.userId);
+    if (stats) stats.itemsOffered += 1;
+  }
+
+  /** Its agent did not answer an offer (given back or cancelled while allocated). */
+  private notAnswered(item: WorkItem): void {
+    const stats = item.state === 'allocated' ? this.cc.statsOf(item.userId) : undefined;
+    if (stats) stats.itemsNotAnswered += 1;
   }
 
   /** An agent accepted it: answered, with the time it was offered (the call's alerting time). */
   answered(item: WorkItem): void {
+    const stats = this.cc.statsOf(item.userId);
+    if (stats) stats.itemsAnswered += 1;
     const qs = this.cc.queueStatsOf(item.queueId);
     if (!qs) return;
     qs.answered += 1;
     addTally(qs.alerting, this.cc.now() - (item.allocatedAt ?? this.cc.now()));
   }
 
-  /** An offer went back to the queue (rejected, rung out, or its agent logged off). */
+  /** An offer (or, rejected, a worked item) went back to the queue: rejected, rung out, or its agent logged off. */
   requeued(item: WorkItem): void {
+    this.notAnswered(item);
     const qs = this.cc.queueStatsOf(item.queueId);
     if (qs) qs.requeued += 1;
   }
@@ -69,6 +81,7 @@ export class ItemStats {
    * count it made. Call before the item's state changes.
    */
   cancelled(item: WorkItem, report: boolean): void {
+    this.notAnswered(item);
     const ledger = this.provisional.get(item.id);
     this.provisional.delete(item.id);
     if (!report && item.allocatedAt === undefined) {

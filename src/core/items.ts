@@ -5,7 +5,7 @@
  * processing status). An agent who rejects an item or lets its offer time out is never offered it again; an agent who
  * logs off gives back the items offered to them and not accepted, which wait in their place again. An agent with an
  * automatic driver accepts an item `answerAfterSec` after it is offered and completes it `talkSec` after accepting.
- * Queue statistics: item-stats.ts.
+ * Statistics: item-stats.ts.
  */
 import type { ContactCenter } from './center.js';
 import { CoreError } from './errors.js';
@@ -165,8 +165,6 @@ export class Items implements ContactHost {
     this.cc.routing.capacity.assign(item.id, agent.userId, item.channel, item.routing.type);
     this.setState(item, 'allocated');
     this.stats.allocated(item);
-    const stats = this.cc.statsOf(agent.userId);
-    if (stats) stats.itemsOffered += 1;
     this.emit('allocated', item);
     this.cc.itemsChanged(agent.userId);
     this.cc.emitQueue(queue);
@@ -220,8 +218,6 @@ export class Items implements ContactHost {
     if (userId && this.cc.agent(userId).userId !== item.userId) throw new CoreError('invalidState', 'the item is allocated to another agent');
     this.clearTimers(item);
     item.answeredAt = this.cc.now();
-    const stats = this.cc.statsOf(item.userId);
-    if (stats) stats.itemsAnswered += 1;
     this.stats.answered(item);
     this.setState(item, 'active');
     this.emit('accepted', item);
@@ -254,8 +250,6 @@ export class Items implements ContactHost {
   private giveBack(item: WorkItem, exclude: boolean): void {
     this.clearTimers(item);
     const previousUserId = item.userId;
-    const stats = this.cc.statsOf(previousUserId);
-    if (stats && item.state === 'allocated') stats.itemsNotAnswered += 1;
     this.cc.routing.capacity.release(item.id);
     if (previousUserId && exclude) this.cc.routing.exclude(item.routing, previousUserId);
     this.stats.requeued(item);
@@ -291,8 +285,6 @@ export class Items implements ContactHost {
     const item = this.live(id);
     if (item.state !== 'queued' && !opts.ifAllocated) throw new CoreError('invalidState', 'the item is already allocated');
     this.stats.cancelled(item, opts.report !== false);
-    const stats = this.cc.statsOf(item.userId);
-    if (stats && item.state === 'allocated') stats.itemsNotAnswered += 1;
     this.end(item, 'cancelled');
     return item;
   }
