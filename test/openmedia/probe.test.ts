@@ -179,7 +179,7 @@ describe('the REST twin and the SOAP path', () => {
     }
   });
 
-  it('serves SOAP and its WSDL at the path in any case, on both ports', async () => {
+  it('serves SOAP, its WSDL and the REST twin at their paths in any case, on both ports', async () => {
     gw = await startGateway();
     for (const base of [`http://127.0.0.1:${gw.ctx.ports.openMedia}`, gw.baseUrl]) {
       const a = await soap(`${base}/openmediaservice`, 'AddRequest', addRequestXml(`${ivr('Ticket', 'T')}${GROUP_10}`));
@@ -187,6 +187,11 @@ describe('the REST twin and the SOAP path', () => {
       const w = await fetch(`${base}/OPENMEDIASERVICE?wsdl`);
       expect(w.status, base).toBe(200);
       expect(await w.text()).toContain('wsdl:definitions');
+      const r = await fetch(`${base}/openmediaservicerest/Requests?id=1`);
+      expect(r.status, base).toBe(200);
+      expect(((await r.json()) as { OpenMediaRequests: unknown[] }).OpenMediaRequests).toHaveLength(1);
     }
+    const unknown = await fetch(`http://127.0.0.1:${gw.ctx.ports.openMedia}/OpenMediaServiceRest/nothing`);
+    expect([unknown.status, ((await unknown.json()) as { error: string }).error]).toEqual([404, 'notFound']);
   });
 });

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentCodings } from '../../net/content-coding.js';
 import { duplicateMember } from '../../net/json-members.js';
 import { isCoreError } from '../../core/index.js';
+import { routeAnyCase } from '../../soap/index.js';
 import { inDateTimeRange, parseQueryDate } from './dates.js';
 import { type IvrInformation, type Values } from './contract.js';
 import type { OmContext } from './context.js';
@@ -171,8 +172,16 @@ function sendFault(reply: FastifyReply, err: unknown): FastifyReply {
   return reply.code(500).send({ error: 'internal', message: `internal error (request ${reply.request.id})` });
 }
 
-/** Registers the REST twin's routes (in their own encapsulated scope: JSON bodies, their own error shape). */
+/**
+ * Registers the REST twin's routes (in their own encapsulated scope: JSON bodies, their own error shape), each at its
+ * path in any case, as WCF on HTTP.sys matches paths (`/openmediaservicerest/requests/add`).
+ */
 export function registerRest(app: FastifyInstance, ctx: OmContext, options: OptionsStore, auth: AuthSettings, maxBytes: number): void {
+  // Under the twin's prefix, an unknown path or method is the twin's JSON too, on either port (a prefixed scope of its
+  // own: the routes' scope has none, so that routeAnyCase can match the prefix in any case).
+  void app.register(async (scope) => {
+    scope.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }));
+  }, { prefix: REST_PATH });
   void app.register(async (scope) => {
     scope.setErrorHandler((err, _req, reply) => {
       if (err instanceof BadInput) return sendFault(reply, err);
@@ -181,8 +190,6 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
       if (status >= 400 && status < 500) return reply.code(status).send({ error: 'InvalidDataException', message: err instanceof Error ? err.message : 'bad request' });
       return sendFault(reply, err);
     });
-    // Under the twin's prefix, an unknown path or method is the twin's JSON too, on either port.
-    scope.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }));
     // JSON read here rather than by Fastify's parser, which decodes invalid UTF-8 into U+FFFD silently: the bytes
     // must be UTF-8 (RFC 8259 §8.1), as the SOAP endpoint's XML must be, and `__proto__` is refused by name.
     scope.removeContentTypeParser('application/json');
@@ -200,9 +207,9 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
       }
     });
     const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, run: (req: FastifyRequest) => unknown) => {
-      scope.route({
+      routeAnyCase(scope, {
         method,
-        url,
+        url: `${REST_PATH}${url}`,
         bodyLimit: maxBytes,
         handler: async (req, reply) => {
           try {
@@ -213,7 +220,7 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
             return sendFault(reply, err);
           }
         },
-      });
+      }, true);
     };
     // No body at all reads as {} (every member absent); a JSON `null` is not an object and is refused.
     const body = (req: FastifyRequest, list: Members) => members(req.body === undefined ? {} : req.body, list);
@@ -244,5 +251,5 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
     route('GET', '/serviceGroups/tenant', (req) => ({
       Status: Q.allServiceGroupStatus(ctx, intQuery(queryOf(req, ['id'], ['id']), 'id')).map((g) => ({ Open: g.open, ServiceGroupID: g.id })),
     }));
-  }, { prefix: REST_PATH });
+  });
 }
