@@ -64,6 +64,8 @@ export class AgentStates {
       };
     });
     if (state === 'ready') this.cc.routing.dispatchAgent(agent);
+    // Items offered to an agent who left go back to their queues now, not at their ring timeout (items.ts).
+    if (state === 'loggedOff' && previous !== 'loggedOff') cc.items.withdrawOffers(agent.userId);
   }
 
   /**

@@ -2,7 +2,10 @@
  * Work items: e-mails, chats, action items and open media requests. They wait in their queue like calls, are offered
  * (allocated) by the routing module (routing/) to an agent who serves the queue and has room for them, accepted,
  * worked and completed; every status change is kept in the item's history (Open Media status polling, ICI
- * processing status). An agent who rejects an item or lets its offer time out is never offered it again.
+ * processing status). An agent who rejects an item or lets its offer time out is never offered it again; an agent who
+ * logs off gives back the items offered to them and not accepted, which wait in their place again. An agent with an
+ * automatic driver accepts an item `answerAfterSec` after it is offered and completes it `talkSec` after accepting.
+ * Statistics: item-stats.ts.
  */
 import type { ContactCenter } from './center.js';
 import { CoreError } from './errors.js';
@@ -10,9 +13,13 @@ import type { ItemEvent } from './events.js';
 import type { Agent, ItemChannel, ItemState, Queue, WorkItem } from './model.js';
 import { TERMINAL_ITEM_STATES } from './model.js';
 import { chosenItemId } from './ids.js';
+import { ItemStats } from './item-stats.js';
+import { EndedItems } from './item-retention.js';
 import { routingInputs, type RoutingRequest } from './routing/inputs.js';
 import type { ContactHost } from './routing/router.js';
 import { viewItem } from './views.js';
+
+export { ENDED_ITEMS_KEPT } from './item-retention.js';
 
 /** A new work item. The routing requests (priority, skills, preferredAgent, forcedAgent, queueStart, type) stay with it. */
 export interface NewItem extends RoutingRequest {
@@ -28,26 +35,17 @@ export interface NewItem extends RoutingRequest {
   mime?: string;
   data?: Record<string, string>;
   attached?: Record<string, string>;
-  /** false: leaves no statistics while not allocated (Open Media DoNotReport). */
-  report?: boolean;
   /** First chat posting. */
   text?: string;
 }
 
-/**
- * Ended items kept, as calls keep their ended ids: a finished item can still be read (the control API, an interface's
- * late query) until this many more have ended; then the oldest is forgotten, so a gateway taking work for months does
- * not keep every item it ever routed. Interfaces keep what they must answer for longer themselves (Open Media's status
- * cache holds each request's events until its DataExpiration).
- */
-export const ENDED_ITEMS_KEPT = 10_000;
-
 export class Items implements ContactHost {
   private readonly items = new Map<string, WorkItem>();
-  /** Ids of ended items in the order they ended (a Set keeps insertion order). */
-  private readonly ended = new Set<string>();
+  private readonly ended = new EndedItems(this.items);
+  private readonly stats: ItemStats;
 
   constructor(private readonly cc: ContactCenter) {
+    this.stats = new ItemStats(cc);
     cc.routing.attach('item', this);
   }
 
@@ -116,19 +114,21 @@ export class Items implements ContactHost {
       postings: [],
       data: { ...(n.data ?? {}) },
       attached: { ...(n.attached ?? {}) },
-      report: n.report ?? true,
       timers: new Map(),
     };
     for (const k of ['from', 'to', 'subject', 'body', 'html', 'mime'] as const) if (n[k] !== undefined) Object.assign(item, { [k]: n[k] });
     if (n.text !== undefined && n.from !== undefined) item.postings.push({ at: now, from: n.from, text: n.text, system: false });
     this.items.set(item.id, item);
     this.emit('created', item);
-    this.enqueue(item, queue, routing.queueStart ?? now);
+    this.enqueue(item, queue, routing.queueStart ?? now, true);
     return item;
   }
 
-  /** The item waits in `queue` from `since` (a rejected item keeps its time, a diverted one starts again). */
-  private enqueue(item: WorkItem, queue: Queue, since: number, firstOffer = true): void {
+  /**
+   * The item waits in `queue` from `since` (a rejected item keeps its time, a diverted one starts again); `offered`:
+   * it enters the queue (created, diverted in) rather than going back to it.
+   */
+  private enqueue(item: WorkItem, queue: Queue, since: number, offered: boolean): void {
     item.queueId = queue.id;
     item.queuedAt = since;
     delete item.userId;
@@ -136,8 +136,7 @@ export class Items implements ContactHost {
       this.end(item, 'failed');
       return;
     }
-    const qs = this.cc.queueStatsOf(queue.id);
-    if (qs && item.report && firstOffer) qs.offered += 1;
+    if (offered) this.stats.offered(item, queue.id);
     this.setState(item, 'queued');
     this.emit('queued', item);
     this.cc.emitQueue(queue);
@@ -165,13 +164,18 @@ export class Items implements ContactHost {
     item.allocatedAt = this.cc.now();
     this.cc.routing.capacity.assign(item.id, agent.userId, item.channel, item.routing.type);
     this.setState(item, 'allocated');
-    const stats = this.cc.statsOf(agent.userId);
-    if (stats) stats.itemsOffered += 1;
+    this.stats.allocated(item);
     this.emit('allocated', item);
     this.cc.itemsChanged(agent.userId);
     this.cc.emitQueue(queue);
+    const offeredTo = (): boolean => item.state === 'allocated' && item.userId === agent.userId;
     this.setTimer(item, 'offer', queue.ringTimeoutSec * 1000, () => {
-      if (item.state === 'allocated' && item.userId === agent.userId) this.reject(item.id, agent.userId);
+      if (offeredTo()) this.reject(item.id, agent.userId);
+    });
+    // The automatic driver accepts as it answers a ringing call (calls/delivery.ts): after answerAfterSec, unless the
+    // offer timed out first.
+    if (agent.driver) this.setTimer(item, 'driver', agent.driver.answerAfterSec * 1000, () => {
+      if (offeredTo()) this.accept(item.id, agent.userId);
     });
   }
 
@@ -214,10 +218,14 @@ export class Items implements ContactHost {
     if (userId && this.cc.agent(userId).userId !== item.userId) throw new CoreError('invalidState', 'the item is allocated to another agent');
     this.clearTimers(item);
     item.answeredAt = this.cc.now();
-    const stats = this.cc.statsOf(item.userId);
-    if (stats) stats.itemsAnswered += 1;
+    this.stats.answered(item);
     this.setState(item, 'active');
     this.emit('accepted', item);
+    // The automatic driver completes it as it hangs up a call it answered: after talkSec, if still being worked.
+    const driver = this.cc.agents.get(item.userId ?? '')?.driver;
+    if (driver) this.setTimer(item, 'driver', driver.talkSec * 1000, () => {
+      if (item.state === 'active' || item.state === 'wrapUp') this.complete(item.id);
+    });
     return item;
   }
 
@@ -226,18 +234,30 @@ export class Items implements ContactHost {
     const item = this.live(id);
     if (item.state !== 'allocated' && item.state !== 'active') throw new CoreError('invalidState', `the item is ${item.state}`);
     if (userId && item.userId && this.cc.agent(userId).userId !== item.userId) throw new CoreError('invalidState', 'the item is allocated to another agent');
+    this.giveBack(item, true);
+    return item;
+  }
+
+  /**
+   * The agent logged off: every item offered to them and not yet accepted goes back to its queue at once, in its
+   * place. They are not excluded from it (that is for rejecting or ringing out): a forced item waits for them as usual.
+   */
+  withdrawOffers(userId: string): void {
+    for (const item of this.items.values()) if (item.state === 'allocated' && item.userId === userId) this.giveBack(item, false);
+  }
+
+  /** An item's agent gives it back (`exclude`: never offered to them again): queued in its place, or failed if forced to them. */
+  private giveBack(item: WorkItem, exclude: boolean): void {
     this.clearTimers(item);
     const previousUserId = item.userId;
-    const stats = this.cc.statsOf(previousUserId);
-    if (stats && item.state === 'allocated') stats.itemsNotAnswered += 1;
     this.cc.routing.capacity.release(item.id);
-    if (previousUserId) this.cc.routing.exclude(item.routing, previousUserId);
+    if (previousUserId && exclude) this.cc.routing.exclude(item.routing, previousUserId);
+    this.stats.requeued(item);
     this.emit('rejected', item, previousUserId ? { previousUserId } : {});
     this.cc.itemsChanged(previousUserId);
     this.enqueue(item, this.cc.queue(item.queueId), item.queuedAt ?? this.cc.now(), false);
     // Requeued, or failed (forced to the agent who gave it back): either way that agent's room is free for others.
     this.roomAgain(previousUserId, item.channel);
-    return item;
   }
 
   /** Wrap-up of a worked item (ICI wrapUpRequired). */
@@ -258,20 +278,13 @@ export class Items implements ContactHost {
   }
 
   /**
-   * Cancels an item (Open Media CancelRequest). An allocated item is only cancelled with `ifAllocated`; statistics
-   * are skipped with `report: false` only while it was never allocated.
+   * Cancels an item (Open Media CancelRequest). An allocated item is only cancelled with `ifAllocated`; `report: false`
+   * (Open Media DoNotReport) for an item never allocated leaves no queue statistics at all (item-stats.ts).
    */
   cancel(id: string, opts: { ifAllocated?: boolean; report?: boolean } = {}): WorkItem {
     const item = this.live(id);
     if (item.state !== 'queued' && !opts.ifAllocated) throw new CoreError('invalidState', 'the item is already allocated');
-    if (opts.report === false && item.state === 'queued') item.report = false;
-    const qs = this.cc.queueStatsOf(item.queueId);
-    if (qs && item.report) {
-      if (item.state === 'queued' || item.state === 'allocated') qs.abandonedInQueue += 1;
-      else qs.completed += 1;
-    }
-    const stats = this.cc.statsOf(item.userId);
-    if (stats && item.state === 'allocated') stats.itemsNotAnswered += 1;
+    this.stats.cancelled(item, opts.report !== false);
     this.end(item, 'cancelled');
     return item;
   }
@@ -293,25 +306,13 @@ export class Items implements ContactHost {
     const holder = this.cc.routing.capacity.release(item.id);
     const now = this.cc.now();
     item.endedAt = now;
-    const qs = this.cc.queueStatsOf(item.queueId);
-    if (qs && state === 'completed' && item.report) qs.completed += 1;
-    if (qs && state === 'cancelled') qs.cancelled += 1;
+    this.stats.ended(item, state);
     if (state === 'completed' && item.answeredAt !== undefined) this.cc.routing.recordHandle(item.queueId, now - item.answeredAt);
     this.setState(item, state);
     this.emit(state, item);
     this.cc.itemsChanged(holder);
     this.roomAgain(holder, item.channel);
-    this.forgetBeyond(item.id);
-  }
-
-  /** Keeps `id` among the ended items and forgets the oldest beyond ENDED_ITEMS_KEPT. */
-  private forgetBeyond(id: string): void {
-    this.ended.add(id);
-    if (this.ended.size <= ENDED_ITEMS_KEPT) return;
-    const oldest = this.ended.values().next().value;
-    if (oldest === undefined) return;
-    this.ended.delete(oldest);
-    this.items.delete(oldest);
+    this.ended.add(item.id);
   }
 
   /** The agent has room again: their queues of the channel may have an item for them. */
@@ -323,24 +324,29 @@ export class Items implements ContactHost {
     }
   }
 
-  /** Moves the item to another queue; an allocated item is taken from its agent without confirmation. */
-  divert(id: string, queueId: string): WorkItem {
+  /**
+   * Moves the item to another queue, where it waits from now; an allocated item is taken from its agent without
+   * confirmation. A forced item waits for its agent there `forcedTimeoutSec` from now (given: the time starts again in
+   * the new queue; absent: it keeps its deadline). Refused, changing nothing: `unknownQueue`, `invalidArgument` (the
+   * queue takes another channel, or its forced agent does not serve it: it could only fail there), `queueClosed`.
+   */
+  divert(id: string, queueId: string, opts: { forcedTimeoutSec?: number } = {}): WorkItem {
     const item = this.live(id);
     const target = this.cc.queue(queueId);
     if (target.channel !== item.channel) throw new CoreError('invalidArgument', `queue ${target.id} does not take ${item.channel}`);
+    const forced = item.routing.forcedAgent;
+    if (forced && !target.members.includes(forced.userId)) throw new CoreError('invalidArgument', `the item is forced to agent ${forced.userId}, who does not serve queue ${target.id}`);
     if (!target.open) throw new CoreError('queueClosed', target.id);
+    if (forced && opts.forcedTimeoutSec !== undefined) forced.until = this.cc.now() + opts.forcedTimeoutSec * 1000;
     this.clearTimers(item);
     if (item.state === 'queued') this.cc.routing.remove(item.queueId, item.id);
     const holder = this.cc.routing.capacity.release(item.id);
     const previousQueueId = item.queueId;
     const previousUserId = item.userId;
-    const from = this.cc.queueStatsOf(previousQueueId);
-    if (from) from.overflowOut += 1;
-    const to = this.cc.queueStatsOf(target.id);
-    if (to) to.overflowIn += 1;
+    this.stats.diverted(item, previousQueueId, target.id);
     this.emit('diverted', item, { previousQueueId, ...(previousUserId ? { previousUserId } : {}) });
     if (holder !== undefined) this.cc.itemsChanged(holder);
-    this.enqueue(item, target, this.cc.now());
+    this.enqueue(item, target, this.cc.now(), true);
     return item;
   }
 
@@ -377,6 +383,14 @@ export class Items implements ContactHost {
     return this.ended.size;
   }
 
+  /**
+   * Forgets an ended item now, as if ENDED_ITEMS_KEPT more had ended since: its id is free again (Open Media's restart
+   * clears its history and starts OpenMediaIDs at 1). False, forgetting nothing, for an unknown or open item.
+   */
+  forget(id: string): boolean {
+    return this.ended.forget(id);
+  }
+
   /** Reset: every open item is cancelled (one event each), then every item is forgotten. Returns how many were open. */
   reset(): number {
     let n = 0;
@@ -387,6 +401,7 @@ export class Items implements ContactHost {
     }
     this.items.clear();
     this.ended.clear();
+    this.stats.clear();
     return n;
   }
 

@@ -321,8 +321,6 @@ export interface WorkItem {
   postings: ChatPosting[];
   data: Record<string, string>;
   attached: Record<string, string>;
-  /** Whether the item leaves statistics (Open Media DoNotReport). */
-  report: boolean;
   timers: Map<string, TimerHandle>;
 }
 

@@ -117,6 +117,21 @@ export function newQueueStats(since: number): QueueStats {
   };
 }
 
+/**
+ * A contact abandoned before an agent took it: while offered to an agent (`abandonedOnAgent`), or while waiting,
+ * `abandonedImmediately` before `immediateMs` and `abandonedInQueue` after; a waiting one books its queue time.
+ * Calls (the caller hung up) and work items (cancelled) count alike.
+ */
+export function countAbandoned(qs: QueueStats, onAgent: boolean, waitedMs: number, immediateMs: number): void {
+  if (onAgent) {
+    qs.abandonedOnAgent += 1;
+    return;
+  }
+  if (waitedMs < immediateMs) qs.abandonedImmediately += 1;
+  else qs.abandonedInQueue += 1;
+  addTally(qs.queued, waitedMs);
+}
+
 /** State durations including the still-open interval of the current state. */
 export function agentStateDurations(
   stats: AgentStats,

@@ -26,7 +26,7 @@ async function add(g: Gateway): Promise<string> {
   expect(field(result(a), 'RequestStatus')).toBe('Success');
   return field(result(a), 'OpenMediaID') ?? '';
 }
-type QueueCounters = { overflowIn: number; overflowOut: number; abandonedInQueue: number; offered: number };
+type QueueCounters = { overflowIn: number; overflowOut: number; abandonedInQueue: number; abandonedImmediately: number; offered: number; cancelled: number };
 const counters = async (g: Gateway, queue: string) =>
   ((await api(g, 'GET', '/api/v1/statistics')).json['queues'] as Record<string, QueueCounters>)[queue] as QueueCounters;
 /** The core work item behind an OpenMediaID (the control API's snapshot does not list IVR data). */
@@ -67,15 +67,15 @@ describe('request operations', () => {
     ]);
   });
 
-  it('CancelRequest counts an abandoned request in its group, unless DoNotReport', async () => {
+  it('CancelRequest counts an abandoned request in its group (immediately, as a caller hanging up at once), unless DoNotReport', async () => {
     gw = await quiet();
     const [reported, unreported] = [await add(gw), await add(gw)];
     const before = await counters(gw, '10');
     const cancel = (id: string, doNotReport: boolean) =>
       soap(endpoint(gw as Gateway), 'CancelRequest', wrap('CancelRequest', `<a:DoNotReport>${doNotReport}</a:DoNotReport><a:OpenMediaID>${id}</a:OpenMediaID>`));
     expect(field((await cancel(unreported, true)).body, 'CancelRequestResult')).toBe('true');
-    expect((await counters(gw, '10')).abandonedInQueue).toBe(before.abandonedInQueue);
+    expect(await counters(gw, '10')).toEqual({ ...before, offered: before.offered - 1 });
     expect(field((await cancel(reported, false)).body, 'CancelRequestResult')).toBe('true');
-    expect((await counters(gw, '10')).abandonedInQueue).toBe(before.abandonedInQueue + 1);
+    expect(await counters(gw, '10')).toMatchObject({ abandonedInQueue: before.abandonedInQueue, abandonedImmediately: before.abandonedImmediately + 1, cancelled: before.cancelled + 1 });
   });
 });

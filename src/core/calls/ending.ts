@@ -4,7 +4,7 @@
  */
 import type { ContactCenter } from '../center.js';
 import type { Call, CallCause, HistoryRecord, Party } from '../model.js';
-import { addTally } from '../stats.js';
+import { addTally, countAbandoned } from '../stats.js';
 import type { CallParts } from './parts.js';
 import { ACTIVE } from './registry.js';
 
@@ -140,10 +140,7 @@ export class CallEnding {
       if (cause === 'abandoned') {
         const waited = now - (call.queuedAt ?? call.createdAt);
         const onAgent = call.parties.some((p) => p.internal && p.state === 'alerting');
-        if (onAgent) qs.abandonedOnAgent += 1;
-        else if (waited < (this.cc.queues.get(call.queueId ?? '')?.immediateAbandonMs ?? this.cc.options.immediateAbandonMs)) qs.abandonedImmediately += 1;
-        else qs.abandonedInQueue += 1;
-        if (!onAgent) addTally(qs.queued, waited);
+        countAbandoned(qs, onAgent, waited, this.cc.queues.get(call.queueId ?? '')?.immediateAbandonMs ?? this.cc.options.immediateAbandonMs);
       }
       if (call.answeredAt !== undefined) addTally(qs.connected, now - call.answeredAt);
     }

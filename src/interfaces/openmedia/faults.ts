@@ -10,7 +10,7 @@
 import { isCoreError, type CoreErrorCode } from '../../core/index.js';
 import { printable, SoapFault, type SoapFaultHooks, type XMLBuilder } from '../../soap/index.js';
 import { ContractError } from './contract.js';
-import { FAULTS_NS, SYSTEM_IO_NS, XSI_NS } from './protocol.js';
+import { FAULTS_NS, SYSTEM_IO_NS, XSI_NS, type Operation } from './protocol.js';
 
 export const FAULT_NAMES = [
   'InvalidUserFault',
@@ -22,6 +22,29 @@ export const FAULT_NAMES = [
   'InvalidDataException',
 ] as const;
 export type OmFaultName = (typeof FAULT_NAMES)[number];
+
+const GROUP_QUERY: readonly OmFaultName[] = ['InvalidUserFault', 'InvalidDataException', 'RouterDisconnectedFault'];
+
+/**
+ * Every typed fault each operation can answer: the seed's fault table of the operation, the real contract's
+ * declarations, and what ccgate adds (ModifyRequest's InvalidDataException, for AddRequest's input rules). ccgate's
+ * WSDL declares exactly these on each operation, so a generated proxy raises a typed FaultException for every one
+ * (SetOptions answers one of InvalidDataException and InvalidDataFault, by `openmedia.setOptionsFault`).
+ */
+export const OPERATION_FAULTS: Readonly<Record<Operation, readonly OmFaultName[]>> = {
+  AddRequest: ['InvalidUserFault', 'NoLicenseFault', 'RouterDisconnectedFault', 'InvalidDataException'],
+  CancelRequest: ['InvalidUserFault', 'NoLicenseFault', 'RouterDisconnectedFault', 'InvalidOpenMediaIDFault', 'OpenMediaRequestTerminatedFault'],
+  DivertRequest: ['InvalidUserFault', 'NoLicenseFault', 'RouterDisconnectedFault', 'InvalidDataException'],
+  ModifyRequest: ['InvalidUserFault', 'NoLicenseFault', 'RouterDisconnectedFault', 'InvalidOpenMediaIDFault', 'InvalidDataException'],
+  SetOptions: ['InvalidUserFault', 'NoLicenseFault', 'RouterDisconnectedFault', 'InvalidDataException', 'InvalidDataFault'],
+  GetOpenMediaRequestStatusByID: ['InvalidUserFault', 'InvalidOpenMediaIDFault'],
+  GetOpenMediaRequestHistoryByID: ['InvalidUserFault', 'InvalidOpenMediaIDFault'],
+  GetOpenMediaRequestsByTime: ['InvalidUserFault'],
+  GetAllOpenMediaRequestStatus: ['InvalidUserFault'],
+  GetServiceGroupStatus: GROUP_QUERY,
+  GetAllOpenMediaServiceGroupStatus: GROUP_QUERY,
+  GetOMAgentsByGroup: GROUP_QUERY,
+};
 
 const DISPATCHER_NS = 'http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher';
 const XSD_NS = 'http://www.w3.org/2001/XMLSchema';

@@ -75,6 +75,8 @@ class OpenMediaInterface implements InterfaceModule {
     const cfg = this.gw.config.openmedia;
     registerSoapEndpoint<Operation>(app, {
       path: PATH,
+      // WCF on HTTP.sys matches the path without regard to case (/openmediaservice, ?wsdl too), on both ports.
+      caseInsensitivePath: true,
       interfaceName: 'openmedia',
       operations: OPERATIONS,
       wording: 'wcf',
@@ -137,6 +139,7 @@ class OpenMediaInterface implements InterfaceModule {
   /**
    * Seed "Error handling": "If the Open Media Service restarts, all requests in the history will be cleared, and all
    * requests in the MiCC Enterprise system will be removed, even if they are currently being handled by an agent."
+   * The core forgets its ended open media items too, so OpenMediaID 1 is item `openmedia-1` again, not a stale one.
    */
   restart(): { removed: number } {
     const { cc, cache } = this.ctx;
@@ -148,6 +151,8 @@ class OpenMediaInterface implements InterfaceModule {
         removed++;
       }
     }
+    // Every ended open media item, also those already expired from the cache but still kept by the core.
+    for (const item of cc.items.list({ channel: 'openmedia', includeEnded: true })) cc.items.forget(item.id);
     cache.clear();
     return { removed };
   }
@@ -191,9 +196,17 @@ class OpenMediaInterface implements InterfaceModule {
       options: { desktop: this.options.snapshot() },
       cached: cache.size,
       live: cache.live,
+      // What AddRequest and ModifyRequest set, so a developer can see what a ModifyRequest changed.
       requests: cache.all().slice(-200).map((e) => {
         const item = cc.items.find(e.itemId);
-        return { openMediaId: e.id, itemId: e.itemId, status: e.events.at(-1)?.status ?? (item ? STATE_STATUS[item.state] : 'Unknown') };
+        return {
+          openMediaId: e.id,
+          itemId: e.itemId,
+          status: e.events.at(-1)?.status ?? (item ? STATE_STATUS[item.state] : 'Unknown'),
+          ivrInfo: Object.entries(item?.data ?? {}).map(([label, data]) => ({ label, data })),
+          privateData: item?.attached['PrivateData'] ?? null,
+          typeOfSession: item?.routing.type ?? null,
+        };
       }),
     };
   }

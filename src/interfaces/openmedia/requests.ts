@@ -165,7 +165,12 @@ export function cancelRequest(ctx: OmContext, r: { OpenMediaID?: number | null; 
   return true;
 }
 
-/** Seed DIVERTREQUEST: reported as overflowed out of the old group and in to the new one. */
+/**
+ * Seed DIVERTREQUEST: reported as overflowed out of the old group and in to the new one. A forced request waits for
+ * its agent the new group's forcedAgentTimeoutSec from now (README "within the group's forcedAgentTimeoutSec"); into a
+ * group its agent is not a member of it could only fail, so it is refused, changing nothing, as `InvalidGroup` (seed:
+ * "Invalid Service Group provided in request", the one status of DivertRequest's list that fits).
+ */
 export function divertRequest(ctx: OmContext, r: (GroupInput & { OpenMediaID?: number | null }) | null): { OpenMediaID: number; RequestStatus: RequestStatus } {
   assertRouter(ctx);
   assertLicense(ctx, false);
@@ -180,25 +185,30 @@ export function divertRequest(ctx: OmContext, r: (GroupInput & { OpenMediaID?: n
   }
   if (ENDED.includes(item.state)) return { OpenMediaID: id, RequestStatus: 'InvalidID' };
   if (typeof group === 'string') return { OpenMediaID: id, RequestStatus: group };
-  ctx.cc.items.divert(item.id, group.queue.id);
+  const forced = item.routing.forcedAgent;
+  if (forced && !group.queue.members.includes(forced.userId)) return { OpenMediaID: id, RequestStatus: 'InvalidGroup' };
+  ctx.cc.items.divert(item.id, group.queue.id, forced ? { forcedTimeoutSec: group.forcedAgentTimeoutSec } : {});
   return { OpenMediaID: id, RequestStatus: 'Success' };
 }
 
-/** Seed MODIFYREQUEST: only while queued; an IVR label replaces its data, a new label is appended. */
+/**
+ * Seed MODIFYREQUEST: only while queued and unallocated (else false); an IVR label replaces its data, a new label is
+ * appended. Its input rules are AddRequest's (InvalidDataException, nothing changed): IVRInfo "At least one Label or
+ * Data field must be provided with the request", up to 3 (counted on the request as modified), Label and Data up to
+ * 100 characters, PrivateData up to 255. An unknown OpenMediaID is InvalidOpenMediaIDFault, the fault the service's
+ * contract declares for it (the vendor document's table says InvalidDataException).
+ */
 export function modifyRequest(ctx: OmContext, r: { OpenMediaID?: number | null; IVRInfo?: IvrInformation[] | null; PrivateData?: string | null } | null): boolean {
   assertRouter(ctx);
   assertLicense(ctx, false);
   const item = requestItem(ctx, r?.OpenMediaID);
   checkLength('PrivateData', r?.PrivateData, LIMITS.privateData);
-  const data = ivrData(r?.IVRInfo, false);
+  const data = ivrData(r?.IVRInfo, true) ?? {};
   // Seed: "Up to 3 IVRInformation fields" holds for the request as modified: replaced labels count once.
-  if (data) {
-    const labels = new Set([...Object.keys(item.data), ...Object.keys(data)]);
-    if (labels.size > LIMITS.ivrInfo) throw invalidData(`At most ${LIMITS.ivrInfo} IVRInfo may be held; the request would hold ${labels.size}`);
-  }
+  const labels = new Set([...Object.keys(item.data), ...Object.keys(data)]);
+  if (labels.size > LIMITS.ivrInfo) throw invalidData(`At most ${LIMITS.ivrInfo} IVRInfo may be held; the request would hold ${labels.size}`);
   if (item.state !== 'queued') return false;
-  const change: { data?: Record<string, string>; attached?: Record<string, string> } = {};
-  if (data) change.data = data;
+  const change: { data: Record<string, string>; attached?: Record<string, string> } = { data };
   if (r?.PrivateData !== null && r?.PrivateData !== undefined) change.attached = { PrivateData: r.PrivateData };
   ctx.cc.items.modify(item.id, change);
   return true;

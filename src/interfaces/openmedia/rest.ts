@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentCodings } from '../../net/content-coding.js';
 import { duplicateMember } from '../../net/json-members.js';
 import { isCoreError } from '../../core/index.js';
+import { routeAnyCase } from '../../soap/index.js';
 import { inDateTimeRange, parseQueryDate } from './dates.js';
 import { type IvrInformation, type Values } from './contract.js';
 import type { OmContext } from './context.js';
@@ -88,9 +89,10 @@ function members(body: unknown, list: Members): Values {
 
 /**
  * The route's query parameters, names matched without regard to case: a parameter the route does not take, or one
- * given twice (`?id=1&id=2`, `?id=1&ID=2`), is refused naming it, never ignored (it would widen the answer).
+ * given twice (`?id=1&id=2`, `?id=1&ID=2`), is refused naming it, never ignored (it would widen the answer); so is a
+ * `required` one left out, on every route alike (400, before anything is looked up).
  */
-function queryOf(req: FastifyRequest, allowed: readonly string[]): Record<string, string> {
+function queryOf(req: FastifyRequest, allowed: readonly string[], required: readonly string[] = []): Record<string, string> {
   const q = req.query as Record<string, unknown>;
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, v] of Object.entries(q)) {
@@ -99,6 +101,8 @@ function queryOf(req: FastifyRequest, allowed: readonly string[]): Record<string
     if (typeof v !== 'string' || name in out) throw new BadInput(`${name}: given more than once`);
     out[name] = v;
   }
+  const missing = required.find((name) => !(name in out));
+  if (missing !== undefined) throw new BadInput(`${missing}: required (${required.join(', ')})`);
   return out;
 }
 
@@ -168,8 +172,16 @@ function sendFault(reply: FastifyReply, err: unknown): FastifyReply {
   return reply.code(500).send({ error: 'internal', message: `internal error (request ${reply.request.id})` });
 }
 
-/** Registers the REST twin's routes (in their own encapsulated scope: JSON bodies, their own error shape). */
+/**
+ * Registers the REST twin's routes (in their own encapsulated scope: JSON bodies, their own error shape), each at its
+ * path in any case, as WCF on HTTP.sys matches paths (`/openmediaservicerest/requests/add`).
+ */
 export function registerRest(app: FastifyInstance, ctx: OmContext, options: OptionsStore, auth: AuthSettings, maxBytes: number): void {
+  // Under the twin's prefix, an unknown path or method is the twin's JSON too, on either port (a prefixed scope of its
+  // own: the routes' scope has none, so that routeAnyCase can match the prefix in any case).
+  void app.register(async (scope) => {
+    scope.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }));
+  }, { prefix: REST_PATH });
   void app.register(async (scope) => {
     scope.setErrorHandler((err, _req, reply) => {
       if (err instanceof BadInput) return sendFault(reply, err);
@@ -178,8 +190,6 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
       if (status >= 400 && status < 500) return reply.code(status).send({ error: 'InvalidDataException', message: err instanceof Error ? err.message : 'bad request' });
       return sendFault(reply, err);
     });
-    // Under the twin's prefix, an unknown path or method is the twin's JSON too, on either port.
-    scope.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }));
     // JSON read here rather than by Fastify's parser, which decodes invalid UTF-8 into U+FFFD silently: the bytes
     // must be UTF-8 (RFC 8259 §8.1), as the SOAP endpoint's XML must be, and `__proto__` is refused by name.
     scope.removeContentTypeParser('application/json');
@@ -197,9 +207,9 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
       }
     });
     const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, run: (req: FastifyRequest) => unknown) => {
-      scope.route({
+      routeAnyCase(scope, {
         method,
-        url,
+        url: `${REST_PATH}${url}`,
         bodyLimit: maxBytes,
         handler: async (req, reply) => {
           try {
@@ -210,7 +220,7 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
             return sendFault(reply, err);
           }
         },
-      });
+      }, true);
     };
     // No body at all reads as {} (every member absent); a JSON `null` is not an object and is refused.
     const body = (req: FastifyRequest, list: Members) => members(req.body === undefined ? {} : req.body, list);
@@ -230,16 +240,16 @@ export function registerRest(app: FastifyInstance, ctx: OmContext, options: Opti
       return answer(id === undefined ? Q.allStatus(ctx) : Q.statusById(ctx, id));
     });
     route('GET', '/requests/history', (req) => {
-      const q = queryOf(req, ['ID', 'RetrieveLaterThan']);
+      const q = queryOf(req, ['ID', 'RetrieveLaterThan'], ['ID']);
       return answer(Q.historyById(ctx, intQuery(q, 'ID'), dateQuery(q, 'RetrieveLaterThan')));
     });
     route('GET', '/requests/time', (req) => answer(Q.requestsByTime(ctx, dateQuery(queryOf(req, ['laterThan']), 'laterThan'))));
     route('GET', '/serviceGroups', (req) => {
-      const g = Q.serviceGroupStatus(ctx, intQuery(queryOf(req, ['id']), 'id'));
+      const g = Q.serviceGroupStatus(ctx, intQuery(queryOf(req, ['id'], ['id']), 'id'));
       return { Open: g.open, ServiceGroupID: g.id };
     });
     route('GET', '/serviceGroups/tenant', (req) => ({
-      Status: Q.allServiceGroupStatus(ctx, intQuery(queryOf(req, ['id']), 'id')).map((g) => ({ Open: g.open, ServiceGroupID: g.id })),
+      Status: Q.allServiceGroupStatus(ctx, intQuery(queryOf(req, ['id'], ['id']), 'id')).map((g) => ({ Open: g.open, ServiceGroupID: g.id })),
     }));
-  }, { prefix: REST_PATH });
+  });
 }
