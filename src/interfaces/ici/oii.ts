@@ -153,6 +153,25 @@ export class Oii {
     return xml;
   }
 
+  /**
+   * A created item (IciItem.create) that is not dialled within `ici.createdItemTimeoutSec` goes, as dropCalls would
+   * drop it: an abandoned handle must not hold one of the line's MAX_CREATED_PER_LINE places for good.
+   */
+  expireCreated(item: LineItem): void {
+    if (this.cfg.createdItemTimeoutSec <= 0) return;
+    item.timer = this.center.clock.setTimeout(() => {
+      delete item.timer;
+      if (item.state === 'created') this.dropCreated(item);
+    }, this.cfg.createdItemTimeoutSec * 1000);
+  }
+
+  /** A created item that was never dialled goes (drop, dropCalls, a login, Unload, its timeout), with the CAD held for it. */
+  dropCreated(item: LineItem): void {
+    this.center.clock.clearTimeout(item.timer);
+    delete item.timer;
+    if (this.items.remove(item)) this.heldCad.delete(item.callId);
+  }
+
   /** The item's PhoneCall as its CRM gets it. */
   phoneCall(item: LineItem): string {
     return phoneCallXml(item, phoneCallView(item, this.plan, this.attachedOf(item)), this.plan);
@@ -260,7 +279,7 @@ export class Oii {
   unload(): void {
     this.ended(this.subs.clear(), 1);
     this.users.clear();
-    for (const item of [...this.items.all()]) if (item.state === 'created') this.items.remove(item);
+    for (const item of [...this.items.all()]) if (item.state === 'created') this.dropCreated(item);
     this.state = 'running';
     this.log.info({}, 'OII unloaded');
   }

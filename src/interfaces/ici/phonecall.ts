@@ -25,15 +25,21 @@ export function remoteParties(call: CallView, line: string): PartyView[] {
   return call.parties.filter((p) => p.number !== line && p.state !== 'ended' && p.role !== 'supervisor');
 }
 
+/** The item's call status (table 10.12.3) as its line sees it now: Created before it is dialled, Busy while shown busy. */
+export function itemStatus(item: LineItem): CallStatus {
+  const call = item.call;
+  if (call === undefined) return 'created';
+  const status = lineStatus(item.state === 'ended' ? { ...call, state: 'ended' } : call, partyOfLine(call, item.line), item.conferenceOwner);
+  return status === 'ended' && item.failedBusy ? 'busy' : status;
+}
+
 /** Everything a PhoneCall says about an item, from its last snapshot; `attached` is the call's ICI attached data. */
 export function phoneCallView(item: LineItem, plan: NumberPlan, attached: string): PhoneCallView {
   const call = item.call;
   if (call === undefined) {
     return { status: 'created', remoteNumbers: [], dialledNumber: '', inbound: false, internal: false, attachedData: attached, trunkId: '' };
   }
-  const party = partyOfLine(call, item.line);
-  let status = lineStatus(item.state === 'ended' ? { ...call, state: 'ended' } : call, party, item.conferenceOwner);
-  if (status === 'ended' && item.failedBusy) status = 'busy';
+  const status = itemStatus(item);
   const live = remoteParties(call, item.line);
   const remote = live.length > 0 ? live.map((p) => p.number) : item.remote.length > 0 ? item.remote : item.outbound ? [call.dialled] : [];
   const outsiders = live.length > 0 ? live : call.parties.filter((p) => p.number !== item.line && p.role !== 'supervisor');

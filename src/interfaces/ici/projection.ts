@@ -102,6 +102,9 @@ export class Projection {
       return;
     }
     if (item.state === 'created') {
+      // Dialled: its expiry (ici.createdItemTimeoutSec) no longer applies.
+      oii.center.clock.clearTimeout(item.timer);
+      delete item.timer;
       item.state = 'live';
       item.outbound = true;
       item.consultation = call.consultFor !== undefined;
