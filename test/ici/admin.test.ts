@@ -66,7 +66,7 @@ describe('OII.asmx admin functions', () => {
     }
     const listed = value((await fn(gw.baseUrl, 'EnumItems')).body).split('\n').map((l) => `${l.split(' ')[0]} ${/line=(\d+)/.exec(l)?.[1]}`);
     expect(listed).toEqual([`${handle} 1101`, `${created[0]} 1102`, `${created[1]} 1101`, `${created[2]} 1102`]);
-    expect(value((await fn(gw.baseUrl, 'EnumUsers')).body)).toBe('HARRI subscriptions=1');
+    expect(value((await fn(gw.baseUrl, 'EnumUsers')).body)).toBe('HARRI subscriptions=2');
     expect(value((await fn(gw.baseUrl, 'SetLogLevel', '?level=trace')).body)).toBe('TRC (3)');
     const form = await fetch(`${gw.baseUrl}/OII/OII.asmx/SetLogLevel`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'level=warning' });
     expect(value(await form.text())).toBe('INF (2)');
@@ -123,7 +123,7 @@ describe('default.aspx', () => {
       expect(page, field).toContain(`<td>${field}</td>`);
     }
     expect(page).toContain('<td id="Applicationstate">Connected</td>');
-    expect(page).toMatch(/<td id="Objects">Clients:4 Items:1 Users:1 Queues:7 Subs:1<\/td>/);
+    expect(page).toMatch(/<td id="Objects">Clients:4 Items:1 Users:1 Queues:7 Subs:2<\/td>/);
     expect(page).toMatch(/<td id="Threads">\[SOAP:\d+\/1\/\d+\/1 q=\d+\/\d+ ms=\d+\/\d+\/\d+ #=\d+ \(0\)\]/);
     expect(page).toMatch(/<td id="Logstatistics">EXC:0 ERR:0 INF:\d+ TRC:\d+ DBG:0<\/td>/);
   });

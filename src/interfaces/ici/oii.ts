@@ -76,9 +76,9 @@ export class Oii {
     this.subs = new Subscriptions({
       clock: this.center.clock,
       timeoutMs: this.cfg.subscriptionTimeoutSec * 1000,
-      onTimeout: (s) => {
-        this.log.info({ appUrl: redactUrl(s.appUrl), appId: s.appId, line: s.line }, 'ICI subscription timed out');
-        this.ended([s], 3);
+      onTimeout: (gone) => {
+        for (const s of gone) this.log.info({ appUrl: redactUrl(s.appUrl), appId: s.appId, line: s.line }, 'ICI subscription timed out');
+        this.ended(gone, 3);
       },
     });
     this.targets = new Targets({
