@@ -120,6 +120,23 @@ describe('IciItem.forward destType 1', () => {
   });
 });
 
+describe('forwarded calls keep what the customer dialled and who the call was with', () => {
+  it('an alerting queue call (2001) forwarded to MAIJA: dialedNumber +2001 in HARRI\'s Ended and MAIJA\'s Alerting', async () => {
+    const { gw, c, handle } = await alertingCall(t);
+    const maija = await crm(t);
+    await subscribeUser(gw, maija, 'MAIJA', 'maija-app');
+    await ici(gw, 'IciItem', 'forward', `<itemId>${handle}</itemId><containerId>+1101</containerId><destType>1</destType><destination>+1102</destination>`);
+    expect(await c.call(handle, 4)).toMatchObject({ dialed: '+2001', remote: [EXTERNAL] });
+    expect(await maija.call(handle, 3)).toMatchObject({ dialed: '+2001', remote: [EXTERNAL], line: '+1102' });
+  });
+
+  it('a connected call forwarded to a line: the forwarding line\'s Ended names the customer only', async () => {
+    const { gw, c, handle } = await accepted();
+    await ici(gw, 'IciItem', 'forward', `<itemId>${handle}</itemId><containerId>+1101</containerId><destType>1</destType><destination>+1102</destination>`);
+    expect(await c.call(handle, 4)).toMatchObject({ dialed: '+2001', remote: [EXTERNAL] });
+  });
+});
+
 describe('created items', () => {
   it('the 17th is 4/5 without retry; one never dialled expires after ici.createdItemTimeoutSec', async () => {
     const clock = new ManualClock();

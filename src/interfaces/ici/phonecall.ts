@@ -40,7 +40,9 @@ export function phoneCallView(item: LineItem, plan: NumberPlan, attached: string
     return { status: 'created', remoteNumbers: [], dialledNumber: '', inbound: false, internal: false, attachedData: attached, trunkId: '' };
   }
   const status = itemStatus(item);
-  const live = remoteParties(call, item.line);
+  // A line that left a call going on without it (transferred, forwarded) names who its call was with, not who joined
+  // after it left (§10.12.1 remoteNumbers: more than one only in a conference).
+  const live = item.state === 'ended' ? [] : remoteParties(call, item.line);
   const remote = live.length > 0 ? live.map((p) => p.number) : item.remote.length > 0 ? item.remote : item.outbound ? [call.dialled] : [];
   const outsiders = live.length > 0 ? live : call.parties.filter((p) => p.number !== item.line && p.role !== 'supervisor');
   // §10.12.1 internal: the parties the line talks with are the contact center's own. While nobody else is on the call
@@ -50,7 +52,9 @@ export function phoneCallView(item: LineItem, plan: NumberPlan, attached: string
   return {
     status,
     remoteNumbers: remote.map((n) => canonical(n, plan)),
-    dialledNumber: canonical(item.outbound ? call.dialled : (call.firstCalled ?? call.dialled), plan),
+    // The number the caller dialled (the queue's for a queue call), kept when the call is forwarded, diverted or
+    // transferred (the core's firstCalled is the first device that redirected it, not what was dialled).
+    dialledNumber: canonical(call.dialled, plan),
     inbound: !item.outbound,
     internal,
     attachedData: attached,
