@@ -140,7 +140,7 @@ describe('every answer under /OII/ is ASP.NET\'s, in any case of the path', () =
     t.gw = await startGateway();
     const gw = t.gw;
     expect(value((await fn(gw.baseUrl, 'SetLogLevel', '?level=info')).body)).toBe('INF (2)');
-    for (const [query, form] of [['?level=debug&level=info', ''], ['', 'level=debug&level=info'], ['?level=debug', 'level=info'], ['?level=debug&LogLevel=info', ''], ['?Level=debug&level=debug', '']]) {
+    for (const [query, form] of [['?level=debug&level=info', ''], ['', 'level=debug&level=info'], ['?level=debug', 'level=info'], ['?level=debug&LogLevel=info', ''], ['?Level=debug&level=debug', '']] as const) {
       const res = await send(gw.baseUrl, 'POST', `/OII/OII.asmx/SetLogLevel${query}`, form, 'application/x-www-form-urlencoded');
       expect(res.status, query + form).toBe(200);
       expect(value(res.body), query + form).toMatch(/given more than once/);
