@@ -179,6 +179,9 @@ describe('every answer under /OII/ is ASP.NET\'s, in any case of the path', () =
       expect(res.body, path).toContain('The resource cannot be found.');
       notJson(res.body);
     }
+    // HEAD runs nothing: OII keeps running.
+    expect((await send(base, 'HEAD', '/OII/OII.asmx/Stop')).status).toBe(200);
+    expect(value((await fn(base, 'GetState')).body)).toBe('Connected');
     const unknown = await send(base, 'POST', '/oii/IciUserService.asmx/NoSuch');
     expect([unknown.status, unknown.body]).toEqual([500, "Request format is unrecognized for URL unexpectedly ending in '/NoSuch'."]);
   });

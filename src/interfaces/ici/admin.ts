@@ -251,6 +251,8 @@ function route(oii: Oii, actions: AdminActions, request: FastifyRequest, reply: 
   // ASP.NET's answer to a function the service does not have (HTTP 500, its own words).
   if (fn === undefined) return unknownFunction(request, reply);
   if (!LOCAL.has(request.ip)) return forbidden(reply);
+  // HEAD asks for the headers only: it runs nothing (Stop and Unload are not to be triggered by a link checker).
+  if (request.method === 'HEAD') return reply.type('text/xml; charset=utf-8').send();
   const params = adminParams(request);
   if (typeof params === 'string') return reply.code(500).type(PLAIN).send(params);
   oii.log.info({ function: fn }, 'OII admin function');
