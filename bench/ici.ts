@@ -5,7 +5,7 @@
  *
  * 1. phoneCallChanged deliveries. `users` agents log in as IC WebClient does (IciUser.getAttributes, then
  *    IciUser.subscribe and IciContainer.subscribe of the agent's line, both at one appUrl of the agent's own: 500
- *    ordered queues, each event one message naming both appIds). Generated traffic then makes about `rate` call
+ *    ordered queues; phoneCallChanged goes to the container subscription, userChanged to the user one). Generated traffic then makes about `rate` call
  *    changes per second for `seconds`: each agent in turn is offered a queue call, answers, holds, resumes and hangs up
  *    (one phoneCallChanged each), then ends the wrap-up on the desktop, so the agent takes the next call.
  *    `ici.requestedWrapUp` is on (OII.RequestedWrapUp: a call's end is its last event unless CRM asks for wrap-up).

@@ -181,6 +181,8 @@ export const ConfigSchema = z.strictObject({
       subscriptionTimeoutSec: z.number().int().min(0).default(0),
       /** Subscriptions one line may have (its user's and its container's, every appUrl + appId); one more is fault 4/5. */
       maxSubscriptionsPerLine: z.number().int().min(1).max(10_000).default(20),
+      /** A created item (IciItem.create) never dialled goes after this many seconds; 0 = never. */
+      createdItemTimeoutSec: z.number().int().min(0).max(86_400).default(600),
       /** OII.IDD, OII.Country: international and country prefixes of number normalisation. */
       idd: z.string().regex(/^[0-9]{1,4}$/).default('00'),
       country: z.string().regex(/^[1-9][0-9]{0,3}$/).default('49'),

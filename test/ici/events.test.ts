@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { ManualClock } from '../../src/core/index.js';
-import { api, crm, envelope, ici, inboundCall, perTest, phoneCall, startGateway, subscribeUser, text } from './helpers.js';
+import { api, crm, drained, envelope, ici, inboundCall, perTest, phoneCall, startGateway, subscribeUser, subscribeUserOnly, text } from './helpers.js';
 
 const t = perTest();
 
@@ -56,21 +56,24 @@ describe('who gets an event', () => {
     const handle = await inboundCall(gw);
     await a.call(handle, 3);
     expect(a.events.map((e) => [e.name, e.appIds])).toEqual([['phoneCallChanged', ['line-1']]]);
-    // A user subscription at the same URL: the next events name both appIds in one message.
+    // A user subscription at the same URL hears userChanged only (§9.2.6 "user events"); a second container appId
+    // there: the next call events name both container appIds in one message.
     await ici(gw, 'IciUser', 'subscribe', user);
     await a.waitFor((e) => e.name === 'userChanged');
+    await ici(gw, 'IciContainer', 'subscribe', container.replace('line-1', 'line-2'));
     await ici(gw, 'IciItem', 'accept', `<itemId>${handle}</itemId><containerId>+1101</containerId>`);
     await a.call(handle, 101);
-    // Without the container subscription, the user's alone; without both, nothing (a second CRM is the barrier).
+    // Without one container subscription, the other's alone; without both, nothing (a second CRM is the barrier).
     await ici(gw, 'IciContainer', 'unsubscribe', `<appUrl>${a.url}</appUrl><appId>line-1</appId>`);
     await ici(gw, 'IciPhoneCall', 'hold', `<callHandle>${handle}</callHandle><lineNumber>+1101</lineNumber>`);
     await a.call(handle, 106);
-    await ici(gw, 'IciUser', 'unsubscribe', `<appUrl>${a.url}</appUrl><appId>user-1</appId>`);
+    await ici(gw, 'IciContainer', 'unsubscribe', `<appUrl>${a.url}</appUrl><appId>line-2</appId>`);
     const barrier = await crm(t);
     await ici(gw, 'IciContainer', 'subscribe', `<appUrl>${barrier.url}</appUrl><appId>b</appId><channelType>1</channelType><containerId>+1101</containerId>`);
-    await workmode(3);
     await ici(gw, 'IciPhoneCall', 'unhold', `<callHandle>${handle}</callHandle><lineNumber>+1101</lineNumber>`);
     await barrier.call(handle, 101);
+    await ici(gw, 'IciUser', 'unsubscribe', `<appUrl>${a.url}</appUrl><appId>user-1</appId>`);
+    await workmode(3);
     // Subscribed again: heard again, under the same appId.
     await ici(gw, 'IciContainer', 'subscribe', container);
     await api(gw, 'POST', '/api/v1/calls/a163fdac-ee7a-476b-ab59-e15c81b6d4f2/hangup', {});
@@ -81,10 +84,25 @@ describe('who gets an event', () => {
     expect(a.events.map((e) => [e.name, e.name === 'phoneCallChanged' ? phoneCall(e.el).status : 0, e.appIds])).toEqual([
       ['phoneCallChanged', 3, ['line-1']],
       ['userChanged', 0, ['user-1']],
-      ['phoneCallChanged', 101, ['line-1', 'user-1']],
-      ['phoneCallChanged', 106, ['user-1']],
+      ['phoneCallChanged', 101, ['line-1', 'line-2']],
+      ['phoneCallChanged', 106, ['line-2']],
       ['phoneCallChanged', 4, ['line-1']],
     ]);
+  });
+
+  it('a user subscription alone hears userChanged, no phoneCallChanged (§9.2.6 user events, §9.5.1 channelType 1)', async () => {
+    t.gw = await startGateway();
+    const gw = t.gw;
+    const a = await crm(t);
+    await subscribeUserOnly(gw, a, 'HARRI', 'user-only');
+    await a.waitFor((e) => e.name === 'userChanged');
+    const line = await crm(t);
+    await ici(gw, 'IciContainer', 'subscribe', `<appUrl>${line.url}</appUrl><appId>line</appId><channelType>1</channelType><containerId>+1101</containerId>`);
+    const handle = await inboundCall(gw);
+    await line.call(handle, 3);
+    await drained(gw, a, 'HARRI');
+    expect(a.events.filter((e) => e.name !== 'userChanged')).toEqual([]);
+    expect(a.events.every((e) => e.appIds.join() === 'user-only')).toBe(true);
   });
 
   it('with ici.soapWaitMs 0, events to one URL go one at a time, in order, whatever the CRM takes to answer', async () => {
@@ -200,9 +218,9 @@ describe('CRM\'s answers', () => {
     t.gw = await startGateway({ ici: { maxSubscriptionsPerLine: 2 } });
     const gw = t.gw;
     const c = await crm(t);
-    await subscribeUser(gw, c, 'HARRI', 'app-1');
-    await subscribeUser(gw, c, 'HARRI', 'app-2');
-    await subscribeUser(gw, c, 'HARRI', 'app-2');
+    await subscribeUserOnly(gw, c, 'HARRI', 'app-1');
+    await subscribeUserOnly(gw, c, 'HARRI', 'app-2');
+    await subscribeUserOnly(gw, c, 'HARRI', 'app-2');
     const more = await ici(gw, 'IciUser', 'subscribe', `<userId>HARRI</userId><appUrl>${c.url}</appUrl><appId>app-3</appId>`, { fault: true });
     expect(more.fault).toMatchObject({ area: 4, error: 5, retry: true });
     const container = await ici(gw, 'IciContainer', 'subscribe', `<containerId>+1101</containerId><channelType>1</channelType><appUrl>${c.url}</appUrl><appId>app-4</appId>`, { fault: true });
@@ -258,6 +276,26 @@ describe('subscriptionEnded', () => {
     expect(text(ended?.el, 'reason', 'id')).toBe('3');
     const s = (await api(gw, 'GET', '/api/v1/state')) as { interfaces: { ici: { subscriptions: unknown[] } } };
     expect(s.interfaces.ici.subscriptions).toEqual([]);
+  });
+
+  it('reason 3: every appId at one URL that times out together is named in one message', async () => {
+    const clock = new ManualClock();
+    t.gw = await startGateway({ clock, ici: { subscriptionTimeoutSec: 60 } });
+    const gw = t.gw;
+    const c = await crm(t);
+    // The user, 400 ms later the line (IC WebClient's login), 300 ms later another line: all at one appUrl.
+    await ici(gw, 'IciUser', 'subscribe', `<appUrl>${c.url}</appUrl><appId>user</appId><userId>HARRI</userId>`);
+    clock.advance(400);
+    await ici(gw, 'IciContainer', 'subscribe', `<appUrl>${c.url}</appUrl><appId>line</appId><channelType>1</channelType><containerId>+1101</containerId>`);
+    clock.advance(300);
+    await ici(gw, 'IciContainer', 'subscribe', `<appUrl>${c.url}</appUrl><appId>other</appId><channelType>1</channelType><containerId>+1102</containerId>`);
+    clock.advance(61_000);
+    const [ended] = await c.waitFor((e) => e.name === 'subscriptionEnded');
+    expect(ended?.appIds.sort()).toEqual(['line', 'other', 'user']);
+    // Events to one URL go in order: once a later userChanged arrived there, a second subscriptionEnded would have too.
+    await subscribeUserOnly(gw, c, 'MAIJA', 'barrier');
+    await c.waitFor((e) => e.name === 'userChanged');
+    expect(c.events.filter((e) => e.name === 'subscriptionEnded')).toHaveLength(1);
   });
 });
 

@@ -247,9 +247,19 @@ export async function crm(state: { crms: Crm[] }): Promise<Crm> {
   return c;
 }
 
-/** IciUser.subscribe for `userId` at the CRM. */
-export async function subscribeUser(gw: Gateway, c: Crm, userId: string, appId = '1cb65470-a2c1-11da-aa97-001143dc2e6e'): Promise<void> {
+/** IciUser.subscribe only (userChanged) for `userId` at the CRM. */
+export async function subscribeUserOnly(gw: Gateway, c: Crm, userId: string, appId = '1cb65470-a2c1-11da-aa97-001143dc2e6e'): Promise<void> {
   await ici(gw, 'IciUser', 'subscribe', `<appUrl xmlns="">${c.url}</appUrl><appId xmlns="">${appId}</appId><userId xmlns="">${userId}</userId>`);
+}
+
+/**
+ * `userId` subscribed at the CRM as IC WebClient does it: IciUser.subscribe (userChanged) and IciContainer.subscribe of
+ * the user's phone line (phoneCallChanged, containerChanged), one appId at one appUrl.
+ */
+export async function subscribeUser(gw: Gateway, c: Crm, userId: string, appId = '1cb65470-a2c1-11da-aa97-001143dc2e6e'): Promise<void> {
+  await subscribeUserOnly(gw, c, userId, appId);
+  const line = gw.center.findAgent(userId)?.extension ?? '';
+  await ici(gw, 'IciContainer', 'subscribe', `<appUrl xmlns="">${c.url}</appUrl><appId xmlns="">${appId}</appId><channelType xmlns="">1</channelType><containerId xmlns="">+${line}</containerId>`);
 }
 
 export async function api(gw: Gateway, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {

@@ -161,7 +161,7 @@ describe('Busy and wrap-up parameters', () => {
   it('OII.ForwardAndEnd ends a forwarded call not in process; without it the call is wrapped up', async () => {
     for (const forwardAndEnd of [false, true]) {
       const { gw, c, handle } = await connected({ ici: { forwardAndEnd } });
-      await ici(gw, 'IciItem', 'forward', `<itemId>${handle}</itemId><containerId>+1101</containerId><destType>1</destType><destination>+4930123456</destination>`);
+      await ici(gw, 'IciItem', 'forward', `<itemId>${handle}</itemId><containerId>+1101</containerId><destType>1</destType><destination>+1102</destination>`);
       expect(await c.call(handle, 4)).toMatchObject({ processing: forwardAndEnd ? 1 : 3 });
       await gw.close();
       delete t.gw;

@@ -37,5 +37,10 @@ describe('README, ICI: log an agent on, take a queue call, wrap up', () => {
     const got = await c.waitFor((e) => e.name === 'phoneCallChanged', shown.length);
     expect(got).toHaveLength(shown.length);
     got.forEach((e, i) => expectSameXml(e.raw, shown[i] ?? ''));
+    // It ends with a reset: pasted again, it runs again (the same callId is free) and prints the same events.
+    const again = await runExample(commands ?? [], t.gw.baseUrl, (l) => l.split('http://127.0.0.1:9100/IciEventService/IciEventConf').join(c.url));
+    expect(again.filter((r) => r.status >= 300 || r.body.includes('Fault>'))).toEqual([]);
+    const twice = await c.waitFor((e) => e.name === 'phoneCallChanged', 2 * shown.length);
+    twice.slice(shown.length).forEach((e, i) => expectSameXml(e.raw, shown[i] ?? ''));
   });
 });

@@ -101,10 +101,11 @@ describe('consultation', () => {
     await ici(gw, 'IciItem', 'accept', `<itemId>${consult}</itemId><containerId>+1102</containerId>`);
     await harri.call(consult, 101);
     await ici(gw, 'IciPhoneCall', 'transfer', `<lineNumber>+1101</lineNumber><connCallHandle>${consult}</connCallHandle><heldCallHandle>${call}</heldCallHandle>`);
-    expect(await harri.call(call, 4)).toMatchObject({ processing: 3 });
+    // HARRI's call was with the customer: the consulted agent who takes it over is not a party of his (no conference).
+    expect(await harri.call(call, 4)).toMatchObject({ processing: 3, remote: [EXTERNAL], dialed: '+2001' });
     expect(await harri.call(consult, 4)).toMatchObject({ processing: 1 });
     expect(await maija.call(consult, 4)).toMatchObject({ processing: 1 });
-    expect(await maija.call(call, 101)).toMatchObject({ remote: [EXTERNAL], line: '+1102' });
+    expect(await maija.call(call, 101)).toMatchObject({ remote: [EXTERNAL], line: '+1102', dialed: '+2001' });
     // An agent-to-agent consultation is internal in every event of the consulting line, Dialing and Ended included
     // (the Dialing event said false before the consulted party existed, Ended false once it had left).
     expect(harri.calls(consult).map((p) => `${p.statusText}:${p.internal}`)).toEqual(harri.calls(consult).map((p) => `${p.statusText}:true`));

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SubscriberHealth } from '../../notify/index.js';
-import { routeAnyCase } from '../../soap/index.js';
+import { caseInsensitivePattern } from '../../soap/index.js';
 import { VERSION } from '../../version.js';
 import { WORKMODES, workmodeOf } from './users.js';
 import { LEVEL_LABELS, LEVELS, LOG_COUNTERS } from './log.js';
@@ -86,7 +86,26 @@ export function applicationState(oii: Oii): string {
   return oii.center.isDown('agentServer') ? 'Not connected' : 'Connected';
 }
 
-function functions(oii: Oii, actions: AdminActions, fn: AdminFunction, params: Record<string, string>): string {
+/**
+ * The parameters of an admin function (query and form, names in any case as ASP.NET reads them). A name given twice,
+ * or under two of its spellings, is ambiguous: refused like any bad value, in the function's answer.
+ */
+export interface AdminParams {
+  /** Lower-cased name → value. */
+  values: ReadonlyMap<string, string>;
+  /** Names (lower-cased) given more than once. */
+  repeated: readonly string[];
+}
+
+/** Reads one parameter under any of its spellings (lower case); `undefined` when absent. */
+function param(params: AdminParams, ...names: string[]): string | undefined | { twice: string } {
+  const given = names.filter((n) => params.values.has(n));
+  const repeated = names.find((n) => params.repeated.includes(n));
+  if (repeated !== undefined || given.length > 1) return { twice: repeated ?? given.join('/') };
+  return given[0] === undefined ? undefined : params.values.get(given[0]);
+}
+
+function functions(oii: Oii, actions: AdminActions, fn: AdminFunction, params: AdminParams): string {
   switch (fn) {
     case 'EnumClients':
       return [...oii.center.agents.values()]
@@ -106,7 +125,9 @@ function functions(oii: Oii, actions: AdminActions, fn: AdminFunction, params: R
     case 'GetState':
       return applicationState(oii);
     case 'SetLogLevel': {
-      const wanted = (params['level'] ?? params['logLevel'] ?? params['LogLevel'] ?? '').toLowerCase();
+      const given = param(params, 'level', 'loglevel');
+      if (typeof given === 'object') return `Parameter "${given.twice}" is given more than once: give the level once; the log level is unchanged`;
+      const wanted = (given ?? '').toLowerCase();
       const level = LEVELS[wanted];
       if (level === undefined) return `Unknown level "${wanted}": one of ${Object.keys(LEVELS).join(', ')}`;
       oii.log.level = level;
@@ -187,33 +208,96 @@ export function registerAdmin(app: FastifyInstance, oii: Oii, actions: AdminActi
   void app.register(async (scope) => adminRoutes(scope, oii, actions));
 }
 
+/** IIS serves .asmx and .aspx for GET, HEAD and POST only. */
+const VERBS = new Set(['GET', 'HEAD', 'POST']);
+const FUNCTIONS = new Map<string, AdminFunction>(ADMIN_FUNCTIONS.map((f) => [f.toLowerCase(), f]));
+const SERVICES = new Set([OII_PATH, ...BEANS.map((b) => b.path)].map((p) => p.toLowerCase()));
+const PLAIN = 'text/plain; charset=utf-8';
+/** Request bodies the admin paths read (a form of a parameter or two). */
+const MAX_BODY = 4096;
+
+/**
+ * Everything under /OII/ that the SOAP endpoints do not serve (any case, any method, as IIS matches paths without
+ * regard to case): the admin functions, default.aspx, the 405 of other verbs, ASP.NET's own errors for unknown
+ * functions and pages. Never Fastify's or the control API's JSON: bodies are read raw here and every failure,
+ * a thrown one included, is answered in ASP.NET's words without internals (logged instead).
+ */
 function adminRoutes(app: FastifyInstance, oii: Oii, actions: AdminActions): void {
-  // ASP.NET's HttpPost protocol sends the parameters as a form.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => done(null, body));
+  app.setErrorHandler((err: { statusCode?: number }, request, reply) => {
+    if (err.statusCode === 413) return reply.code(500).type(PLAIN).send('Maximum request length exceeded.');
+    if (err.statusCode !== undefined && err.statusCode < 500) return reply.code(400).type(PLAIN).send('Bad Request');
+    oii.log.pino.error({ err, path: request.url.split('?')[0] }, 'OII admin path failed');
+    return reply.code(500).type(PLAIN).send(SERVER_ERROR);
   });
-  for (const fn of ADMIN_FUNCTIONS) {
-    const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-      if (!LOCAL.has(request.ip)) return forbidden(reply);
-      const params = { ...((request.query ?? {}) as Record<string, string>), ...(typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, string>) : {}) };
-      oii.log.info({ function: fn }, 'OII admin function');
-      return reply.type('text/xml; charset=utf-8').send(asmxString(functions(oii, actions, fn, params)));
-    };
-    routeAnyCase(app, { method: ['GET', 'POST'], url: `${OII_PATH}/${fn}`, handler }, true);
-  }
-  const status = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
-    LOCAL.has(request.ip) ? reply.type('text/html; charset=utf-8').send(statusPage(oii, actions)) : forbidden(reply);
-  routeAnyCase(app, { method: 'GET', url: OII_DEFAULT_PAGE, handler: status }, true);
-  // ASP.NET's answer to a function the service does not have (HTTP 500, its own words), not the control API's JSON.
-  const unknownFunction = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const tail = (request.url.split('?')[0] ?? '').replace(/^.*\//, '/').replace(/[^\x20-\x7e]/g, '?').slice(0, 128);
-    return reply.code(500).type('text/plain; charset=utf-8').send(`Request format is unrecognized for URL unexpectedly ending in '${tail}'.`);
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => route(oii, actions, request, reply);
+  const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+  const oiiSegment = caseInsensitivePattern(`/${OII_PATH.split('/')[1] ?? 'OII'}`);
+  for (const url of [oiiSegment, `${oiiSegment}/*`]) app.route({ method: [...methods], url, handler, exposeHeadRoute: false });
+}
+
+const SERVER_ERROR = "Server Error in '/OII' Application.";
+
+function route(oii: Oii, actions: AdminActions, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = (request.url.split('?')[0] ?? '').toLowerCase();
+  const slash = path.lastIndexOf('/');
+  const service = path.slice(0, slash);
+  const isPage = path === OII_DEFAULT_PAGE.toLowerCase();
+  if ((SERVICES.has(path) || SERVICES.has(service) || isPage) && !VERBS.has(request.method)) return notAllowed(reply);
+  if (isPage) return LOCAL.has(request.ip) ? reply.type('text/html; charset=utf-8').send(statusPage(oii, actions)) : forbidden(reply);
+  if (!SERVICES.has(service)) return notFound(reply);
+  const fn = service === OII_PATH.toLowerCase() ? FUNCTIONS.get(path.slice(slash + 1)) : undefined;
+  // ASP.NET's answer to a function the service does not have (HTTP 500, its own words).
+  if (fn === undefined) return unknownFunction(request, reply);
+  if (!LOCAL.has(request.ip)) return forbidden(reply);
+  // HEAD asks for the headers only: it runs nothing (Stop and Unload are not to be triggered by a link checker).
+  if (request.method === 'HEAD') return reply.type('text/xml; charset=utf-8').send();
+  const params = adminParams(request);
+  if (typeof params === 'string') return reply.code(500).type(PLAIN).send(params);
+  oii.log.info({ function: fn }, 'OII admin function');
+  return reply.type('text/xml; charset=utf-8').send(asmxString(functions(oii, actions, fn, params)));
+}
+
+/**
+ * The query's and the form's parameters (ASP.NET's HttpGet and HttpPost protocols), read from the raw URL and body;
+ * a body of another type is ASP.NET's "Request format is invalid" (the answer's text).
+ */
+function adminParams(request: FastifyRequest): AdminParams | string {
+  const values = new Map<string, string>();
+  const repeated = new Set<string>();
+  const add = (pairs: URLSearchParams): void => {
+    for (const [k, v] of pairs) {
+      const name = k.toLowerCase();
+      if (values.has(name)) repeated.add(name);
+      else values.set(name, v);
+    }
   };
-  for (const url of [`${OII_PATH}/*`, `${OII_PATH.toLowerCase()}/*`]) app.route({ method: ['GET', 'POST'], url, handler: unknownFunction });
-  // IIS maps .asmx to GET, HEAD and POST only: any other method is 405 with Allow, for OII.asmx and every bean.
-  const notAllowed = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
-    reply.code(405).header('allow', 'GET, HEAD, POST').type('text/plain; charset=utf-8').send('The HTTP verb used to access this page is not allowed.\n');
-  for (const path of [OII_PATH, ...BEANS.map((b) => b.path)]) routeAnyCase(app, { method: ['DELETE', 'PUT', 'PATCH', 'OPTIONS'], url: path, handler: notAllowed }, true);
+  const url = request.url;
+  const q = url.indexOf('?');
+  add(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+  const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+  if (body !== undefined && body.length > 0) {
+    const type = String(request.headers['content-type'] ?? '');
+    if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return `Request format is invalid: ${type.replace(/[^\x20-\x7e]/g, '?').slice(0, 128)}.`;
+    add(new URLSearchParams(body.toString('utf8')));
+  }
+  return { values, repeated: [...repeated] };
+}
+
+function unknownFunction(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const tail = (request.url.split('?')[0] ?? '').replace(/^.*\//, '/').replace(/[^\x20-\x7e]/g, '?').slice(0, 128);
+  return reply.code(500).type(PLAIN).send(`Request format is unrecognized for URL unexpectedly ending in '${tail}'.`);
+}
+
+/** IIS maps .asmx and .aspx to GET, HEAD and POST only: any other method is 405 with Allow. */
+function notAllowed(reply: FastifyReply): FastifyReply {
+  return reply.code(405).header('allow', 'GET, HEAD, POST').type(PLAIN).send('The HTTP verb used to access this page is not allowed.\n');
+}
+
+/** ASP.NET's page for a path the application does not have. */
+function notFound(reply: FastifyReply): FastifyReply {
+  return reply.code(404).type('text/html; charset=utf-8').send(page('The resource cannot be found.', "<h1>Server Error in '/OII' Application.</h1><h2>The resource cannot be found.</h2>"));
 }
 
 /** §3.4.1: the admin pages and functions answer only the local host. */

@@ -5,6 +5,7 @@
 import { CORE_ERRORS, CoreError, isCoreError, viewCall, type CoreErrorCode } from '../../core/index.js';
 import { child, isNil, parseXmlText, XmlInputError } from '../../xml/index.js';
 import { CALL_STATUS, ITEM_CREATED, PROCESSING_STATUS } from './call-status.js';
+import { capableItems, requireCapability, type CapableOperation } from './capabilities.js';
 import { badRequest, IciError, ICI_ERRORS } from './faults.js';
 import { answer, type BeanHandler, type BeanRequest } from './handler.js';
 import { callIdOf, handleOf, type LineItem } from './items.js';
@@ -12,7 +13,10 @@ import type { Oii } from './oii.js';
 import { optText, reqChoice, reqText } from './params.js';
 import { array, esc, leaf, textElement } from './xml-out.js';
 
-/** Items a line may have created and not dialled yet; one more drops nothing and is refused. */
+/**
+ * Items a line may have created and not dialled yet; one more drops nothing and is refused (4/5, errorRetry false:
+ * only dialling, dropping, dropCalls, a login, a reset or `ici.createdItemTimeoutSec` free a place).
+ */
 export const MAX_CREATED_PER_LINE = 16;
 /** Largest attached-data document accepted (§7.6: "15 - 20 kB with CAD"). */
 export const MAX_ATTACHED_BYTES = 64 * 1024;
@@ -71,11 +75,26 @@ function channelTypeOne(req: BeanRequest, name: string, allowed: readonly number
   return type;
 }
 
-/** The line's party must be ringing (reroute declines an offered call). */
-function assertAlerting(oii: Oii, line: string, callId: string): void {
-  const call = oii.center.telephony.liveCall(callId);
-  const party = oii.center.telephony.partyOf(call, line);
-  if (party?.state !== 'alerting') throw new CoreError('invalidState', 'only a ringing call can be rerouted');
+/**
+ * The line's item of the call, its status listing `op`'s capability (table 10.12.3); an item the line does not have
+ * is an unknown item there (3/1) unless the core knows better (the call over, unknown).
+ */
+function capableItem(oii: Oii, line: string, callId: string, op: CapableOperation): void {
+  requireOnLine(oii, line, callId);
+  const item = oii.items.get(line, callId);
+  if (item !== undefined) requireCapability(item, op);
+}
+
+/**
+ * README "ICI / OII": a user has one phone call at a time unless OII.PhoneMultiSession: no new call (IciItem.create,
+ * IciPhoneCall.dial) while one of the line's calls is in process (wrap-up), as queue calls are not offered then.
+ * @throws CoreError invalidState (5/6)
+ */
+export function requireNoCallInProcess(oii: Oii, line: string): void {
+  if (oii.cfg.phoneMultiSession) return;
+  if (oii.items.ofLine(line).some((i) => i.processing === 'wrapUp')) {
+    throw new CoreError('invalidState', 'a second call while one is in process (wrap up): end its wrap-up first (ici.phoneMultiSession is off)');
+  }
 }
 
 /**
@@ -120,10 +139,12 @@ const HANDLERS: Record<string, BeanHandler> = {
   'IciItem.create': (oii, req) => {
     channelTypeOne(req, 'channelType', [1, 2, 3, 4], 'only phone calls (1) are created in this version');
     const line = lineParam(oii, req, 'containerId');
+    requireNoCallInProcess(oii, line);
     if (oii.items.ofLine(line).filter((i) => i.state === 'created').length >= MAX_CREATED_PER_LINE) {
-      throw new CoreError('limitExceeded', `at most ${MAX_CREATED_PER_LINE} created items per line`);
+      throw new IciError(ICI_ERRORS.createdItemsLimit, `at most ${MAX_CREATED_PER_LINE} created items per line`);
     }
     const item = oii.items.add({ callId: oii.center.ids.guid(), line, state: 'created', visible: true, createdByIci: true, processing: 'notInProcess', outbound: true });
+    oii.expireCreated(item);
     const ps = PROCESSING_STATUS.notInProcess;
     return answer(
       req,
@@ -137,21 +158,16 @@ const HANDLERS: Record<string, BeanHandler> = {
   // §9.4.2: the item goes to wrap up when its processing ends; meaningful in requested mode (wrapUpMode 2).
   'IciItem.wrapUpRequired': (oii, req) => {
     const { items } = itemsOf(oii, reqText(req.element, 'itemId'));
-    // README "ICI error codes" 3/2: only an item being processed (its call accepted) or in wrap-up can be asked to wrap
-    // up; a ringing or created item has no processing yet to follow.
-    for (const item of items) {
-      if (item.processing === 'wrapUp') continue;
-      if (item.state === 'ended') throw new IciError(ICI_ERRORS.itemState, 'the item has ended');
-      if (!item.connected) throw new IciError(ICI_ERRORS.itemState, 'the call has not been accepted');
-    }
-    for (const item of items) item.wrapUpRequested = true;
+    // Capability 4 (table 10.12.3): a call being talked on or held. Ringing or created (3/2) has no processing yet to
+    // follow; an ended one, wrap-up included (Ended lists only 5), is over (3/3).
+    for (const item of capableItems(items, 'IciItem.wrapUpRequired')) item.wrapUpRequested = true;
     return answer(req, null);
   },
 
   // §9.4.3: wrap-up finished, the item becomes not in process (Ended).
   'IciItem.wrapUpEnded': (oii, req) => {
     const { items } = itemsOf(oii, reqText(req.element, 'itemId'));
-    const wrapping = items.filter((i) => i.processing === 'wrapUp');
+    const wrapping = capableItems(items, 'IciItem.wrapUpEnded').filter((i) => i.processing === 'wrapUp');
     if (wrapping.length === 0) throw new IciError(ICI_ERRORS.itemState, 'the item is not in wrap up');
     for (const item of wrapping) oii.retire(item);
     return answer(req, null);
@@ -161,7 +177,7 @@ const HANDLERS: Record<string, BeanHandler> = {
     const callId = callIdOf(reqText(req.element, 'itemId'));
     const line = lineParam(oii, req, 'containerId');
     // Not offered to this container: an unknown item there (3/1), not a call in the wrong state.
-    requireOnLine(oii, line, callId);
+    capableItem(oii, line, callId, 'IciItem.accept');
     oii.center.telephony.answer(line, callId);
     return answer(req, null);
   },
@@ -170,7 +186,7 @@ const HANDLERS: Record<string, BeanHandler> = {
   'IciItem.reroute': (oii, req) => {
     const callId = callIdOf(reqText(req.element, 'itemId'));
     const line = lineParam(oii, req, 'containerId');
-    assertAlerting(oii, line, callId);
+    capableItem(oii, line, callId, 'IciItem.reroute');
     oii.center.telephony.drop(line, callId);
     return answer(req, null);
   },
@@ -187,8 +203,10 @@ const HANDLERS: Record<string, BeanHandler> = {
       if (q.channel !== 'phone') throw badRequest(`${destination} is not a phone queue`);
       target = q.address;
     } else {
-      target = oii.toCore(destination);
+      // A destination of type 1 is a phone line: one that is none is an unknown line (5/8), never dialled out.
+      target = oii.lineOf(destination);
     }
+    capableItem(oii, line, callId, 'IciItem.forward');
     oii.center.telephony.divert(line, target, callId);
     return answer(req, null);
   },
@@ -196,6 +214,7 @@ const HANDLERS: Record<string, BeanHandler> = {
   // §9.4.7: "If there is no data, an empty string (not a SOAP fault message) is sent back."
   'IciItem.getAttachedData': (oii, req) => {
     const { callId, items } = itemsOf(oii, reqText(req.element, 'itemId'));
+    capableItems(items, 'IciItem.getAttachedData');
     const live = oii.center.telephony.findCall(callId);
     const data = oii.attachedOfCall(callId, live === undefined ? items[0]?.call : viewCall(live));
     return answer(req, esc(data));
@@ -204,6 +223,7 @@ const HANDLERS: Record<string, BeanHandler> = {
   'IciItem.setAttachedData': (oii, req) => {
     const { callId, items } = itemsOf(oii, reqText(req.element, 'itemId'));
     const xml = attachedParam(req);
+    capableItems(items, 'IciItem.setAttachedData');
     if (items.every((i) => i.state === 'created')) oii.heldCad.set(callId, xml);
     else oii.setAttached(callId, xml);
     return answer(req, null);
@@ -211,6 +231,7 @@ const HANDLERS: Record<string, BeanHandler> = {
 
   'IciItem.deleteAttachedData': (oii, req) => {
     const { callId, items } = itemsOf(oii, reqText(req.element, 'itemId'));
+    capableItems(items, 'IciItem.deleteAttachedData');
     if (items.every((i) => i.state === 'created')) oii.heldCad.delete(callId);
     else oii.setAttached(callId, '');
     return answer(req, null);

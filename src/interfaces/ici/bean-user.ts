@@ -23,7 +23,7 @@ function userOf(oii: Oii, req: BeanRequest): Agent {
 function login(oii: Oii, agent: Agent): void {
   if (oii.cfg.automaticUnsubscribe) oii.ended(oii.subs.remove(oii.subs.ofUser(agent.userId, agent.extension)));
   if (!oii.cfg.loginDropCalls) return;
-  for (const item of oii.items.ofLine(agent.extension)) if (item.state === 'created') oii.items.remove(item);
+  for (const item of oii.items.ofLine(agent.extension)) if (item.state === 'created') oii.dropCreated(item);
   for (const call of oii.center.telephony.callsOf(agent.extension)) {
     try {
       oii.center.telephony.drop(agent.extension, call.id);

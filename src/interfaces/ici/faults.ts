@@ -63,6 +63,11 @@ export const ICI_ERRORS = {
   appUrlRefused: code(2, 3, 'The appUrl is not allowed'),
   /** wrapUpEnded/wrapUpRequired on an item whose state does not allow it. */
   itemState: code(3, 2, 'The item is not in a state that allows this'),
+  /**
+   * IciItem.create beyond MAX_CREATED_PER_LINE: a limit, but waiting does not lift it (created items stay until
+   * dialled, dropped or `ici.createdItemTimeoutSec`), so no retry.
+   */
+  createdItemsLimit: code(4, 5, 'A configured limit was reached'),
   /** OII stopped from its admin page (Stop): nothing is served until Start. */
   stopped: code(4, 6, 'OII is stopped', true),
   /** §1.2's example: a dial number with anything but digits and a leading plus. */

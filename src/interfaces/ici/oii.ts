@@ -76,9 +76,9 @@ export class Oii {
     this.subs = new Subscriptions({
       clock: this.center.clock,
       timeoutMs: this.cfg.subscriptionTimeoutSec * 1000,
-      onTimeout: (s) => {
-        this.log.info({ appUrl: redactUrl(s.appUrl), appId: s.appId, line: s.line }, 'ICI subscription timed out');
-        this.ended([s], 3);
+      onTimeout: (gone) => {
+        for (const s of gone) this.log.info({ appUrl: redactUrl(s.appUrl), appId: s.appId, line: s.line }, 'ICI subscription timed out');
+        this.ended(gone, 3);
       },
     });
     this.targets = new Targets({
@@ -152,6 +152,25 @@ export class Oii {
     const xml = generatedCad(call, trail, this.cad, recording);
     this.cadByCall.set(call.id, { trail: trail.length, recording, xml });
     return xml;
+  }
+
+  /**
+   * A created item (IciItem.create) that is not dialled within `ici.createdItemTimeoutSec` goes, as dropCalls would
+   * drop it: an abandoned handle must not hold one of the line's MAX_CREATED_PER_LINE places for good.
+   */
+  expireCreated(item: LineItem): void {
+    if (this.cfg.createdItemTimeoutSec <= 0) return;
+    item.timer = this.center.clock.setTimeout(() => {
+      delete item.timer;
+      if (item.state === 'created') this.dropCreated(item);
+    }, this.cfg.createdItemTimeoutSec * 1000);
+  }
+
+  /** A created item that was never dialled goes (drop, dropCalls, a login, Unload, its timeout), with the CAD held for it. */
+  dropCreated(item: LineItem): void {
+    this.center.clock.clearTimeout(item.timer);
+    delete item.timer;
+    if (this.items.remove(item)) this.heldCad.delete(item.callId);
   }
 
   /** The item's PhoneCall as its CRM gets it. */
@@ -261,7 +280,7 @@ export class Oii {
   unload(): void {
     this.ended(this.subs.clear(), 1);
     this.users.clear();
-    for (const item of [...this.items.all()]) if (item.state === 'created') this.items.remove(item);
+    for (const item of [...this.items.all()]) if (item.state === 'created') this.dropCreated(item);
     this.state = 'running';
     this.log.info({}, 'OII unloaded');
   }

@@ -25,16 +25,24 @@ export function remoteParties(call: CallView, line: string): PartyView[] {
   return call.parties.filter((p) => p.number !== line && p.state !== 'ended' && p.role !== 'supervisor');
 }
 
+/** The item's call status (table 10.12.3) as its line sees it now: Created before it is dialled, Busy while shown busy. */
+export function itemStatus(item: LineItem): CallStatus {
+  const call = item.call;
+  if (call === undefined) return 'created';
+  const status = lineStatus(item.state === 'ended' ? { ...call, state: 'ended' } : call, partyOfLine(call, item.line), item.conferenceOwner);
+  return status === 'ended' && item.failedBusy ? 'busy' : status;
+}
+
 /** Everything a PhoneCall says about an item, from its last snapshot; `attached` is the call's ICI attached data. */
 export function phoneCallView(item: LineItem, plan: NumberPlan, attached: string): PhoneCallView {
   const call = item.call;
   if (call === undefined) {
     return { status: 'created', remoteNumbers: [], dialledNumber: '', inbound: false, internal: false, attachedData: attached, trunkId: '' };
   }
-  const party = partyOfLine(call, item.line);
-  let status = lineStatus(item.state === 'ended' ? { ...call, state: 'ended' } : call, party, item.conferenceOwner);
-  if (status === 'ended' && item.failedBusy) status = 'busy';
-  const live = remoteParties(call, item.line);
+  const status = itemStatus(item);
+  // A line that left a call going on without it (transferred, forwarded) names who its call was with, not who joined
+  // after it left (§10.12.1 remoteNumbers: more than one only in a conference).
+  const live = item.state === 'ended' ? [] : remoteParties(call, item.line);
   const remote = live.length > 0 ? live.map((p) => p.number) : item.remote.length > 0 ? item.remote : item.outbound ? [call.dialled] : [];
   const outsiders = live.length > 0 ? live : call.parties.filter((p) => p.number !== item.line && p.role !== 'supervisor');
   // §10.12.1 internal: the parties the line talks with are the contact center's own. While nobody else is on the call
@@ -44,7 +52,9 @@ export function phoneCallView(item: LineItem, plan: NumberPlan, attached: string
   return {
     status,
     remoteNumbers: remote.map((n) => canonical(n, plan)),
-    dialledNumber: canonical(item.outbound ? call.dialled : (call.firstCalled ?? call.dialled), plan),
+    // The number the caller dialled (the queue's for a queue call), kept when the call is forwarded, diverted or
+    // transferred (the core's firstCalled is the first device that redirected it, not what was dialled).
+    dialledNumber: canonical(call.dialled, plan),
     inbound: !item.outbound,
     internal,
     attachedData: attached,

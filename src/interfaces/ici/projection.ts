@@ -102,13 +102,16 @@ export class Projection {
       return;
     }
     if (item.state === 'created') {
+      // Dialled: its expiry (ici.createdItemTimeoutSec) no longer applies.
+      oii.center.clock.clearTimeout(item.timer);
+      delete item.timer;
       item.state = 'live';
       item.outbound = true;
       item.consultation = call.consultFor !== undefined;
     }
     item.call = call;
     const live = party !== undefined && party.state !== 'ended' && call.state !== 'ended';
-    if (live) this.live(item, party, call);
+    if (live) this.live(item, party, call, this.handingOn(e, line));
     this.marks(e, item, line);
     if (!live) return this.end(item);
     oii.publish(item);
@@ -122,7 +125,16 @@ export class Projection {
     if (e.change === 'failed' && e.cause === 'busy' && item.outbound && this.oii.cfg.showBusyStatus) item.failedBusy = true;
   }
 
-  private live(item: LineItem, party: PartyView, call: CallView): void {
+  /**
+   * The line is handing the call on (forward, transfer): whoever joins now joins for the party it goes to, not for
+   * this line, whose call was with the parties it had (§10.12.1 remoteNumbers: "all other parties", more than one only
+   * in a conference).
+   */
+  private handingOn(e: CallEvent, line: string): boolean {
+    return (e.change === 'transferring' || e.change === 'transferred' || e.change === 'diverted') && e.actor === line;
+  }
+
+  private live(item: LineItem, party: PartyView, call: CallView, handingOn: boolean): void {
     if (party.state === 'connected') {
       item.connected = true;
       // §7.4: a knocking call shows once the user picked it in CDT.
@@ -132,7 +144,7 @@ export class Projection {
       }
     }
     const others = remoteParties(call, item.line);
-    if (others.length > 0) {
+    if (others.length > 0 && !handingOn) {
       item.remote = others.map((p) => p.number);
       item.remoteInternal = others.every((p) => p.internal);
     }

@@ -1,7 +1,7 @@
 /**
  * ICI subscriptions (seed 002 §9.2.6, §9.5.1). The key is appUrl + appId: several appIds may subscribe at one URL, and
  * an event for them goes to that URL once, naming them all. A user subscription (IciUser.subscribe) hears userChanged
- * and the phoneCallChanged of the user's line; a container subscription (IciContainer.subscribe, channelType 1) hears
+ * ("subscribes an application to user events"); a container subscription (IciContainer.subscribe, channelType 1) hears
  * containerChanged and phoneCallChanged of its line. Both hear subscriptionEnded. Events go to the subscription's
  * target: its appUrl after OII.MapSubscribeUrl / OII.ReverseDnsSubscribeUrl, grouped by target.
  */
@@ -19,6 +19,8 @@ export interface Subscription {
   line: string;
   since: number;
   timer?: TimerHandle;
+  /** When it times out (clock ms, a whole second: see `arm`); undefined when subscriptions never time out. */
+  deadline?: number;
 }
 
 /** target → the appIds subscribed there for an event. */
@@ -35,8 +37,8 @@ export interface SubscriptionsDeps {
   clock: Clock;
   /** `ici.subscriptionTimeoutSec` in ms; 0 = subscriptions never time out. */
   timeoutMs: number;
-  /** A subscription timed out (subscriptionEnded reason 3). */
-  onTimeout(s: Subscription): void;
+  /** Subscriptions that timed out together, all at one target (one subscriptionEnded reason 3 names them all). */
+  onTimeout(gone: Subscription[]): void;
 }
 
 export class Subscriptions {
@@ -86,6 +88,9 @@ export class Subscriptions {
     this.index(this.byTarget, sub.target, sub);
     if (sub.userId !== undefined) this.index(this.byUser, sub.userId, sub);
     this.invalidate(sub);
+    // Subscribing names the line: its other subscriptions' time starts again with this one's (IC WebClient subscribes
+    // the user and the line at one appUrl; they time out together, in one message).
+    this.touch(sub.line);
     this.arm(sub);
     return replaced === undefined ? { sub } : { sub, replaced };
   }
@@ -131,12 +136,16 @@ export class Subscriptions {
     return (this.byLine.get(line)?.size ?? 0) > 0;
   }
 
-  /** Who hears a line's phone calls: its container subscriptions and its user's subscriptions. */
+  /**
+   * Who hears a line's phone calls: its container subscriptions. §9.5.1 channelType 1 is "containerChanged (Phone line)
+   * + phoneCallChanged"; a user subscription (§9.2.6) is to "user events", userChanged, so it does not get them too (a
+   * CRM subscribing the user and the line would otherwise get every call event twice).
+   */
   forLine(line: string): Recipients {
     let out = this.lineRecipients.get(line);
     if (out === undefined) {
       const to = new Map<string, string[]>();
-      for (const s of this.byLine.get(line) ?? []) addRecipient(to, s);
+      for (const s of this.byLine.get(line) ?? []) if (s.kind === 'container') addRecipient(to, s);
       this.lineRecipients.set(line, (out = to));
     }
     return out;
@@ -172,13 +181,24 @@ export class Subscriptions {
     return all;
   }
 
+  /**
+   * The timeout runs to a whole second (at most a second more than `ici.subscriptionTimeoutSec`), so subscriptions at
+   * one target touched within the same second fall due at the same instant: the first timer to fire ends them all and
+   * they get one subscriptionEnded naming every appId (§9.3.2 "Contains at least one appId"; README: every appId
+   * subscribed at the URL in one message); the others' timers then find nothing left to end.
+   */
   private arm(s: Subscription): void {
     if (this.deps.timeoutMs <= 0) return;
-    this.deps.clock.clearTimeout(s.timer);
-    s.timer = this.deps.clock.setTimeout(() => {
+    const { clock } = this.deps;
+    clock.clearTimeout(s.timer);
+    const now = clock.now();
+    s.deadline = Math.ceil((now + this.deps.timeoutMs) / 1000) * 1000;
+    s.timer = clock.setTimeout(() => {
       delete s.timer;
-      if (this.remove([s]).length > 0) this.deps.onTimeout(s);
-    }, this.deps.timeoutMs);
+      const due = this.atTarget(s.target).filter((o) => o.deadline !== undefined && o.deadline <= clock.now());
+      const gone = this.remove(due.includes(s) ? due : [s, ...due]);
+      if (gone.length > 0) this.deps.onTimeout(gone);
+    }, s.deadline - now);
   }
 
   private drop(map: Map<string, Subscription>, key: string, s: Subscription): Subscription {
