@@ -33,6 +33,14 @@ describe('capabilities (table 10.12.3)', () => {
     expect(before?.every((p) => p.endsWith(':connected'))).toBe(true);
   });
 
+  it('an error text names the call by the callHandle CRM sent, never the core\'s own id (re-probe minor 1)', async () => {
+    const { gw, handle } = await accepted();
+    // A connected call given as the held one: the core refuses it, naming the call.
+    const a = await ici(gw, 'IciPhoneCall', 'transfer', `<lineNumber>+1101</lineNumber><connCallHandle>${handle}</connCallHandle><heldCallHandle>${handle}</heldCallHandle>`, { fault: true });
+    expect(a.fault?.text).toContain(handle);
+    expect(a.fault?.text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/i);
+  });
+
   it('every operation outside the status\'s list is refused and changes nothing, Alerting and Connected', async () => {
     const { gw, c, handle } = await alertingCall(t);
     const line = '<lineNumber>+1101</lineNumber>';

@@ -109,7 +109,7 @@ export class CallRegistry {
       const call = this.calls.get(callId);
       if (!call) throw new CoreError(this.ended.has(callId) ? 'callGone' : 'unknownCall', callId);
       const party = this.partyOf(call, number);
-      if (!party || !states.includes(party.state)) throw new CoreError('noCall', `call ${callId} is not ${states.join('/')} at ${number}`);
+      if (!party || !states.includes(party.state)) throw new CoreError('noCall', `call ${callId} is not in state ${states.join(' or ')} at ${number}`);
       return { call, party };
     }
     for (const state of states) {

@@ -116,9 +116,14 @@ export function coreCodes(code: CoreErrorCode): IciErrorCodes {
   return CORE_TO_ICI[code];
 }
 
+/** A core call id (a dashed GUID) as CRM knows the call: its callHandle (items.ts handleOf; imported here it would be a cycle). */
+const CORE_CALL_ID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
 function coreText(err: { code: CoreErrorCode; message: string }): string {
   const generic = CORE_ERRORS[err.code].message;
-  const detail = err.message.startsWith(`${generic}: `) ? err.message.slice(generic.length + 2) : '';
+  const raw = err.message.startsWith(`${generic}: `) ? err.message.slice(generic.length + 2) : '';
+  // The core names calls by id; CRM sent (and knows) callHandles.
+  const detail = raw.replace(CORE_CALL_ID, (id) => id.replace(/-/g, '').toUpperCase());
   return detail === '' ? CORE_TO_ICI[err.code].errorText : `${CORE_TO_ICI[err.code].errorText}: ${detail}`;
 }
 
