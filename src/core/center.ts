@@ -214,6 +214,7 @@ export class ContactCenter {
     const agent = this.agent(userId);
     if (driver) agent.driver = { ...driver };
     else delete agent.driver;
+    this.items.driverChanged(userId);
     this.emitAgentConfig(agent);
   }
 

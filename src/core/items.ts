@@ -168,15 +168,39 @@ export class Items implements ContactHost {
     this.emit('allocated', item);
     this.cc.itemsChanged(agent.userId);
     this.cc.emitQueue(queue);
-    const offeredTo = (): boolean => item.state === 'allocated' && item.userId === agent.userId;
     this.setTimer(item, 'offer', queue.ringTimeoutSec * 1000, () => {
-      if (offeredTo()) this.reject(item.id, agent.userId);
+      if (item.state === 'allocated' && item.userId === agent.userId) this.reject(item.id, agent.userId);
     });
-    // The automatic driver accepts as it answers a ringing call (calls/delivery.ts): after answerAfterSec, unless the
-    // offer timed out first.
-    if (agent.driver) this.setTimer(item, 'driver', agent.driver.answerAfterSec * 1000, () => {
-      if (offeredTo()) this.accept(item.id, agent.userId);
-    });
+    this.drive(item);
+  }
+
+  /**
+   * The automatic driver of the item's agent, if any, works it as it works a call (calls/delivery.ts): an offered item
+   * is accepted after answerAfterSec (unless the offer timed out first), an accepted one completed after talkSec.
+   */
+  private drive(item: WorkItem): void {
+    const userId = item.userId;
+    const driver = userId === undefined ? undefined : this.cc.agents.get(userId)?.driver;
+    if (driver === undefined) return;
+    if (item.state === 'allocated') {
+      this.setTimer(item, 'driver', driver.answerAfterSec * 1000, () => {
+        if (item.state === 'allocated' && item.userId === userId) this.accept(item.id, userId);
+      });
+    } else if (item.state === 'active' || item.state === 'wrapUp') {
+      this.setTimer(item, 'driver', driver.talkSec * 1000, () => {
+        if (item.state === 'active' || item.state === 'wrapUp') this.complete(item.id);
+      });
+    }
+  }
+
+  /** The agent's driver was given or taken away: what they are offered or working is driven from now (or no longer). */
+  driverChanged(userId: string): void {
+    for (const item of this.items.values()) {
+      if (item.userId !== userId || TERMINAL_ITEM_STATES.includes(item.state)) continue;
+      this.cc.clock.clearTimeout(item.timers.get('driver'));
+      item.timers.delete('driver');
+      this.drive(item);
+    }
   }
 
   private setTimer(item: WorkItem, key: string, ms: number, fn: () => void): void {
@@ -221,11 +245,7 @@ export class Items implements ContactHost {
     this.stats.answered(item);
     this.setState(item, 'active');
     this.emit('accepted', item);
-    // The automatic driver completes it as it hangs up a call it answered: after talkSec, if still being worked.
-    const driver = this.cc.agents.get(item.userId ?? '')?.driver;
-    if (driver) this.setTimer(item, 'driver', driver.talkSec * 1000, () => {
-      if (item.state === 'active' || item.state === 'wrapUp') this.complete(item.id);
-    });
+    this.drive(item);
     return item;
   }
 

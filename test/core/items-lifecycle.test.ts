@@ -47,6 +47,25 @@ describe('the automatic driver and work items', () => {
   });
 });
 
+describe('a driver given to an agent already holding items (re-probe)', () => {
+  it('drives what is offered and what is being worked from then on; taken away, it stops', () => {
+    const { cc, clock } = makeCenter();
+    onlyReady(cc, 'HARRI');
+    const offered = cc.items.create({ channel: 'openmedia', queueId: '10' });
+    const worked = cc.items.create({ channel: 'email', queueId: 'support@example.com' });
+    cc.items.accept(worked.id, 'HARRI');
+    expect([offered.state, worked.state]).toEqual(['allocated', 'active']);
+    cc.setDriver('HARRI', { answerAfterSec: 1, talkSec: 3, wrapUpSec: 0 });
+    clock.advance(1000);
+    expect(offered.state).toBe('active');
+    clock.advance(2000);
+    expect(worked.state).toBe('completed');
+    cc.setDriver('HARRI', undefined);
+    clock.advance(60_000);
+    expect(offered.state).toBe('active');
+  });
+});
+
 describe('an agent who logs off', () => {
   it('gives back the items offered and not accepted at once, in their place, without being excluded', () => {
     const { cc, clock } = makeCenter();
