@@ -14,6 +14,7 @@ import type { Agent, ItemChannel, ItemState, Queue, WorkItem } from './model.js'
 import { TERMINAL_ITEM_STATES } from './model.js';
 import { chosenItemId } from './ids.js';
 import { ItemStats } from './item-stats.js';
+import { ItemTimers } from './item-timers.js';
 import { EndedItems } from './item-retention.js';
 import { routingInputs, type RoutingRequest } from './routing/inputs.js';
 import type { ContactHost } from './routing/router.js';
@@ -43,9 +44,11 @@ export class Items implements ContactHost {
   private readonly items = new Map<string, WorkItem>();
   private readonly ended = new EndedItems(this.items);
   private readonly stats: ItemStats;
+  private readonly timers: ItemTimers;
 
   constructor(private readonly cc: ContactCenter) {
     this.stats = new ItemStats(cc);
+    this.timers = new ItemTimers(cc.clock);
     cc.routing.attach('item', this);
   }
 
@@ -168,52 +171,21 @@ export class Items implements ContactHost {
     this.emit('allocated', item);
     this.cc.itemsChanged(agent.userId);
     this.cc.emitQueue(queue);
-    this.setTimer(item, 'offer', queue.ringTimeoutSec * 1000, () => {
+    this.timers.set(item, 'offer', queue.ringTimeoutSec * 1000, () => {
       if (item.state === 'allocated' && item.userId === agent.userId) this.reject(item.id, agent.userId);
     });
     this.drive(item);
   }
 
-  /**
-   * The automatic driver of the item's agent, if any, works it as it works a call (calls/delivery.ts): an offered item
-   * is accepted after answerAfterSec (unless the offer timed out first), an accepted one completed after talkSec.
-   */
+  /** The automatic driver of the item's agent, if any, takes its next step on it (item-timers.ts). */
   private drive(item: WorkItem): void {
-    const userId = item.userId;
-    const driver = userId === undefined ? undefined : this.cc.agents.get(userId)?.driver;
-    if (driver === undefined) return;
-    if (item.state === 'allocated') {
-      this.setTimer(item, 'driver', driver.answerAfterSec * 1000, () => {
-        if (item.state === 'allocated' && item.userId === userId) this.accept(item.id, userId);
-      });
-    } else if (item.state === 'active' || item.state === 'wrapUp') {
-      this.setTimer(item, 'driver', driver.talkSec * 1000, () => {
-        if (item.state === 'active' || item.state === 'wrapUp') this.complete(item.id);
-      });
-    }
+    const driver = item.userId === undefined ? undefined : this.cc.agents.get(item.userId)?.driver;
+    this.timers.drive(item, driver, { accept: (userId) => this.accept(item.id, userId), complete: () => this.complete(item.id) });
   }
 
   /** The agent's driver was given or taken away: what they are offered or working is driven from now (or no longer). */
   driverChanged(userId: string): void {
-    for (const item of this.items.values()) {
-      if (item.userId !== userId || TERMINAL_ITEM_STATES.includes(item.state)) continue;
-      this.cc.clock.clearTimeout(item.timers.get('driver'));
-      item.timers.delete('driver');
-      this.drive(item);
-    }
-  }
-
-  private setTimer(item: WorkItem, key: string, ms: number, fn: () => void): void {
-    this.cc.clock.clearTimeout(item.timers.get(key));
-    item.timers.set(key, this.cc.clock.setTimeout(() => {
-      item.timers.delete(key);
-      fn();
-    }, ms));
-  }
-
-  private clearTimers(item: WorkItem): void {
-    for (const t of item.timers.values()) this.cc.clock.clearTimeout(t);
-    item.timers.clear();
+    for (const item of this.items.values()) if (item.userId === userId && !TERMINAL_ITEM_STATES.includes(item.state)) this.drive(item);
   }
 
   private live(id: string): WorkItem {
@@ -240,7 +212,7 @@ export class Items implements ContactHost {
     }
     if (item.state !== 'allocated') throw new CoreError('invalidState', `the item is ${item.state}`);
     if (userId && this.cc.agent(userId).userId !== item.userId) throw new CoreError('invalidState', 'the item is allocated to another agent');
-    this.clearTimers(item);
+    this.timers.clear(item);
     item.answeredAt = this.cc.now();
     this.stats.answered(item);
     this.setState(item, 'active');
@@ -268,7 +240,7 @@ export class Items implements ContactHost {
 
   /** An item's agent gives it back (`exclude`: never offered to them again): queued in its place, or failed if forced to them. */
   private giveBack(item: WorkItem, exclude: boolean): void {
-    this.clearTimers(item);
+    this.timers.clear(item);
     const previousUserId = item.userId;
     this.cc.routing.capacity.release(item.id);
     if (previousUserId && exclude) this.cc.routing.exclude(item.routing, previousUserId);
@@ -321,7 +293,7 @@ export class Items implements ContactHost {
   }
 
   private end(item: WorkItem, state: 'completed' | 'failed' | 'cancelled'): void {
-    this.clearTimers(item);
+    this.timers.clear(item);
     if (item.state === 'queued') this.cc.routing.remove(item.queueId, item.id);
     const holder = this.cc.routing.capacity.release(item.id);
     const now = this.cc.now();
@@ -358,7 +330,7 @@ export class Items implements ContactHost {
     if (forced && !target.members.includes(forced.userId)) throw new CoreError('invalidArgument', `the item is forced to agent ${forced.userId}, who does not serve queue ${target.id}`);
     if (!target.open) throw new CoreError('queueClosed', target.id);
     if (forced && opts.forcedTimeoutSec !== undefined) forced.until = this.cc.now() + opts.forcedTimeoutSec * 1000;
-    this.clearTimers(item);
+    this.timers.clear(item);
     if (item.state === 'queued') this.cc.routing.remove(item.queueId, item.id);
     const holder = this.cc.routing.capacity.release(item.id);
     const previousQueueId = item.queueId;
@@ -426,6 +398,6 @@ export class Items implements ContactHost {
   }
 
   shutdown(): void {
-    for (const i of this.items.values()) this.clearTimers(i);
+    for (const i of this.items.values()) this.timers.clear(i);
   }
 }
