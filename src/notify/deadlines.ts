@@ -82,3 +82,31 @@ export class DeadlineTicker {
     }
   }
 }
+
+/**
+ * One restartable timer for a subscriber's waits that recur with every message (sendNextAfterMs): made once and
+ * `refresh()`ed, not a new timer per message. It never keeps the process alive.
+ */
+export class RestartableTimer {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ms: number,
+    private readonly due: () => void,
+  ) {}
+
+  /** (Re)starts the wait: `due` runs `ms` from now unless restarted or stopped. */
+  restart(): void {
+    if (this.timer === null) {
+      this.timer = setTimeout(this.due, this.ms);
+      this.timer.unref();
+    } else {
+      this.timer.refresh();
+    }
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -16,7 +16,7 @@
 import Denque from 'denque';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { DeadlineTicker } from './deadlines.js';
+import { RestartableTimer, type DeadlineTicker } from './deadlines.js';
 import { DeliveryStats } from './health.js';
 import { HttpAttempt } from './http-attempt.js';
 import { byteSize, toPendingHttp, type FlatHeaders, type PendingHttp } from './message.js';
@@ -90,7 +90,7 @@ export class HttpSubscriber implements Subscriber {
    * timer that adds one each time the wait runs out; both start again with each new head.
    */
   private overlap = 0;
-  private overlapTimer: NodeJS.Timeout | null = null;
+  private readonly lateAnswer: RestartableTimer;
   private wake: (() => void) | null = null;
   /** Callers of whenDrained() waiting for the queue to empty. */
   private drainWaiters: Array<() => void> | null = null;
@@ -106,6 +106,7 @@ export class HttpSubscriber implements Subscriber {
     this.interfaceName = opts.interfaceName;
     this.target = parseHttpTarget(opts.url);
     this.policy = deps.policy;
+    this.lateAnswer = new RestartableTimer(deps.policy.sendNextAfterMs, () => this.overlapDue());
     this.log = deps.logger.child({ subscriber: opts.id, interface: opts.interfaceName, target: this.target.display });
     const contentType = opts.contentType ?? 'text/xml; charset=utf-8';
     this.baseHeaders = this.target.authorization
@@ -198,8 +199,7 @@ export class HttpSubscriber implements Subscriber {
   private halt(): void {
     const sent = this.sentCount();
     for (let i = 0; i < sent; i++) this.queue.peekAt(i)!.attempt?.abort();
-    if (this.overlapTimer !== null) clearTimeout(this.overlapTimer);
-    this.overlapTimer = null;
+    this.lateAnswer.stop();
     this.wake?.();
   }
 
@@ -218,7 +218,7 @@ export class HttpSubscriber implements Subscriber {
       const head = this.queue.peekFront()!;
       const attempt = head.attempt!;
       this.awaitingHead = true;
-      if (this.policy.sendNextAfterMs > 0) this.waitForAnswer();
+      if (this.policy.sendNextAfterMs > 0) this.lateAnswer.restart();
       const outcome = await attempt.outcome;
       this.awaitingHead = false;
       this.overlap = 0;
@@ -288,16 +288,6 @@ export class HttpSubscriber implements Subscriber {
     }
   }
 
-  /** (Re)starts the wait for the head's answer; see overlapDue. The timer never keeps the process alive. */
-  private waitForAnswer(): void {
-    if (this.overlapTimer === null) {
-      this.overlapTimer = setTimeout(() => this.overlapDue(), this.policy.sendNextAfterMs);
-      this.overlapTimer.unref();
-    } else {
-      this.overlapTimer.refresh();
-    }
-  }
-
   /**
    * The head has waited sendNextAfterMs for its answer: the next message may go now (and one more after each further
    * wait, up to policy.maxInFlight on the wire). One queued later goes at once (enqueue).
@@ -307,7 +297,7 @@ export class HttpSubscriber implements Subscriber {
     if (this.policy.pipelining + this.overlap >= this.policy.maxInFlight) return;
     this.overlap += 1;
     this.sendAhead();
-    this.overlapTimer?.refresh();
+    this.lateAnswer.restart();
   }
 
   /** How many messages at the queue's front are sent (on the wire or settled while the head is retried). */
