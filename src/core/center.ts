@@ -253,6 +253,11 @@ export class ContactCenter {
     return queueId ? this.queueStatsById.get(queueId) : undefined;
   }
 
+  /** How soon an abandon counts as immediate in the queue (ms): its own setting, else the center's. */
+  immediateAbandonMs(queueId: string | undefined): number {
+    return (queueId === undefined ? undefined : this.queues.get(queueId)?.immediateAbandonMs) ?? this.options.immediateAbandonMs;
+  }
+
   queueStats(queueId: string): QueueStats {
     const s = this.queueStatsById.get(this.queue(queueId).id);
     if (!s) throw new CoreError('unknownQueue', queueId);

@@ -93,8 +93,7 @@ export class ItemStats {
     qs.cancelled += 1;
     if (item.state === 'queued' || item.state === 'allocated') {
       const waited = this.cc.now() - (item.queuedAt ?? item.createdAt);
-      const immediateMs = this.cc.queues.get(item.queueId)?.immediateAbandonMs ?? this.cc.options.immediateAbandonMs;
-      countAbandoned(qs, item.state === 'allocated', waited, immediateMs);
+      countAbandoned(qs, item.state === 'allocated', waited, this.cc.immediateAbandonMs(item.queueId));
     } else {
       qs.completed += 1;
     }

@@ -140,7 +140,7 @@ export class CallEnding {
       if (cause === 'abandoned') {
         const waited = now - (call.queuedAt ?? call.createdAt);
         const onAgent = call.parties.some((p) => p.internal && p.state === 'alerting');
-        countAbandoned(qs, onAgent, waited, this.cc.queues.get(call.queueId ?? '')?.immediateAbandonMs ?? this.cc.options.immediateAbandonMs);
+        countAbandoned(qs, onAgent, waited, this.cc.immediateAbandonMs(call.queueId));
       }
       if (call.answeredAt !== undefined) addTally(qs.connected, now - call.answeredAt);
     }

@@ -168,9 +168,14 @@ export class Oii {
 
   /** A created item that was never dialled goes (drop, dropCalls, a login, Unload, its timeout), with the CAD held for it. */
   dropCreated(item: LineItem): void {
+    this.keepCreated(item);
+    if (this.items.remove(item)) this.heldCad.delete(item.callId);
+  }
+
+  /** The created item's expiry no longer applies (it was dialled, or it goes now). */
+  keepCreated(item: LineItem): void {
     this.center.clock.clearTimeout(item.timer);
     delete item.timer;
-    if (this.items.remove(item)) this.heldCad.delete(item.callId);
   }
 
   /** The item's PhoneCall as its CRM gets it. */

@@ -103,8 +103,7 @@ export class Projection {
     }
     if (item.state === 'created') {
       // Dialled: its expiry (ici.createdItemTimeoutSec) no longer applies.
-      oii.center.clock.clearTimeout(item.timer);
-      delete item.timer;
+      oii.keepCreated(item);
       item.state = 'live';
       item.outbound = true;
       item.consultation = call.consultFor !== undefined;
